@@ -1,0 +1,1 @@
+"""Prefect flows, their thin tasks, and the `winnow` CLI: wiring only."""

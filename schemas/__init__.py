@@ -1,0 +1,1 @@
+"""Data contracts: record types, DuckDB DDL and migrations."""

@@ -1,0 +1,106 @@
+"""Record types passed between the stages of the pipeline.
+
+Every stage hands the next one these plain, picklable values (never connections),
+so tasks can run in threads, processes or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredURL:
+    """A page URL found by discovery, canonicalised, not yet fetched."""
+
+    url: str
+    source: str
+    via: str  # the feed, sitemap or folder it came from
+    lastmod: datetime | None = None  # from the sitemap or feed entry, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class FetchAttempt:
+    """One HTTP request (or file read); each becomes a `fetch_log` row."""
+
+    url: str
+    attempt: int  # 1-based
+    status: int | None  # HTTP status, None when no response arrived
+    error: str | None  # short reason when the attempt failed
+    bytes: int  # body bytes received (after decompression)
+    elapsed_ms: float
+    fetched_at: datetime
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """The outcome of fetching one URL, after retries and redirects."""
+
+    url: str  # the URL asked for (canonical)
+    source: str
+    final_url: str  # after redirects
+    outcome: str  # one of FETCH_OUTCOMES
+    status: int | None
+    body: bytes | None  # raw, decompressed body; None unless outcome == "fetched"
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    attempts: list[FetchAttempt] = field(default_factory=list)
+
+
+# fetched: a new body; not_modified: 304 to a conditional GET; failed: give up this run,
+# retry next run; gone: 404/410, do not retry; skipped: robots.txt, domain or content type.
+FETCH_OUTCOMES = ("fetched", "not_modified", "failed", "gone", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One extracted article, as loaded into the `articles` table."""
+
+    article_id: str  # hash of the canonical URL
+    source: str
+    url: str  # canonical URL
+    fetched_url: str  # the URL the page was fetched from
+    title: str | None
+    authors: list[str]
+    published_at: datetime | None  # UTC
+    language: str | None
+    site_name: str | None
+    description: str | None
+    image: str | None
+    text: str
+    word_count: int
+    content_hash: str  # hash of the extracted text
+    page_hash: str  # hash of the raw HTML it came from
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionFailure:
+    """A page that yielded no article, with the reason (logged, never silently dropped)."""
+
+    url: str
+    source: str
+    page_hash: str
+    reason: str
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What one ingest run did; a row of `runs` and a Prefect table artifact."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    sources: list[str] = field(default_factory=list)
+    discovered: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    skipped: int = 0
+    extracted: int = 0
+    new: int = 0
+    updated: int = 0
+    seconds: float = 0.0

@@ -1,0 +1,1 @@
+"""Sources config, discovery (feeds, sitemaps, folders) and polite fetching."""

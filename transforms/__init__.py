@@ -1,0 +1,1 @@
+"""Pure transforms: bytes and text in, records out. No network, no database."""

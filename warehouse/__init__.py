@@ -1,0 +1,1 @@
+"""The only owner of DuckDB connections: migrations, loads and queries."""
