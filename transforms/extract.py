@@ -1,0 +1,140 @@
+"""Main-content extraction: one page's HTML in, one `Article` (or the reason there is none) out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from schemas.records import Article, ExtractionFailure
+from transforms.hashing import article_id, sha256_hex
+
+# htmldate returns day precision unless told to keep the time and offset.
+_DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}
+_WORD = re.compile(r"\w+")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Settings of the extraction stage."""
+
+    min_words: int = 25  # below this a page is a teaser, an index or an error page
+    favor_precision: bool = False
+    include_comments: bool = False  # reader comments are not the article
+
+
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """A fetched page to extract: its body and where it came from."""
+
+    url: str  # the URL it was asked for (canonical)
+    final_url: str  # after redirects
+    source: str
+    body: bytes
+    language: str | None = None  # the source's configured language, the fallback
+
+
+def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions()) -> Article | ExtractionFailure:
+    """Extract the article text and metadata from a page, or say why there is no article."""
+    page_hash = sha256_hex(page.body)
+
+    def failure(reason: str) -> ExtractionFailure:
+        return ExtractionFailure(url=page.url, source=page.source, page_hash=page_hash, reason=reason)
+
+    tree = load_html(page.body)
+    if tree is None:
+        return failure("not parseable as HTML")
+    language = _page_language(tree) or page.language
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=page.final_url if page.final_url.startswith("http") else None,
+            with_metadata=True,
+            include_comments=options.include_comments,
+            favor_precision=options.favor_precision,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except Exception as exc:  # a library fault on one page must not stop the batch
+        return failure(f"trafilatura failed: {type(exc).__name__}: {exc}")
+    text = _without_headline((doc.text or "").strip(), doc.title) if doc is not None else ""
+    if not text:
+        return failure("no main text found")
+    word_count = len(_WORD.findall(text))
+    if word_count < options.min_words:
+        return failure(f"too short for an article: {word_count} words (min_words {options.min_words})")
+    url = _canonical(doc.url, page)
+    return Article(
+        article_id=article_id(url),
+        source=page.source,
+        url=url,
+        fetched_url=page.final_url,
+        title=doc.title,
+        authors=_authors(doc.author),
+        published_at=_utc(doc.date),
+        language=language,
+        site_name=doc.sitename,
+        description=doc.description,
+        image=doc.image,
+        text=text,
+        word_count=word_count,
+        content_hash=sha256_hex(text),
+        page_hash=page_hash,
+    )
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """Drop the headline where the body repeats it as its first line: it is kept in `title`."""
+    first, _, rest = text.partition("\n")
+    if title and _WORD.findall(first) == _WORD.findall(title):
+        return rest.strip()
+    return text
+
+
+def _canonical(declared: str | None, page: PageInput) -> str:
+    """The page's own canonical URL when it is on the fetched site (or a saved file), else the fetched URL."""
+    if declared and declared.startswith(("http://", "https://")):
+        if page.url.startswith("file:") or _host(declared) == _host(page.final_url):
+            return declared
+    return page.url
+
+
+def _host(url: str) -> str:
+    host = url.split("://", 1)[-1].split("/", 1)[0].lower()
+    return host.removeprefix("www.")
+
+
+def _page_language(tree: HtmlElement) -> str | None:
+    for value in tree.xpath("/html/@lang | //meta[@property='og:locale']/@content"):
+        match = _LANG.match(value.strip())
+        if match:
+            return match.group(0).lower()
+    return None
+
+
+def _authors(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(";") if name.strip()]
+
+
+def _utc(value: str | None) -> datetime | None:
+    """Publication time in UTC; a date without a time is taken as midnight UTC."""
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    return None
+
+
+def extract_batch(pages: list[PageInput], options: ExtractOptions = ExtractOptions()) -> list[Article | ExtractionFailure]:
+    """Extract every page of a batch; a failure on one page is a record, not an exception."""
+    return [extract_article(page, options) for page in pages]
