@@ -1,0 +1,321 @@
+"""The sources config: which sites to ingest, from which feeds, and how politely.
+
+The YAML file is checked against strict pydantic models, and every problem found is
+reported at once in plain words naming the file, the source and the field, because the
+people editing this file should not need to know pydantic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import yaml
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator, model_validator)
+
+from sources.urls import WEB_SCHEMES, host_of
+
+DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+LANGUAGE_RE = re.compile(r"[a-z]{2}")
+ENV_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+DOMAIN_RE = re.compile(r"[^\s/:@?#]+")
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `messages` lists every problem found, one per line."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def _web_url(value: str) -> str:
+    try:
+        usable = urlsplit(value).scheme in WEB_SCHEMES and host_of(value) is not None
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ValueError(f"invalid URL {value!r}: must be an absolute http(s) URL")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.fullmatch(value):
+        raise ValueError(f"invalid name {value!r}: must be lower-case letters, digits, '-' or '_',"
+                         " starting with a letter or digit")
+    return value
+
+
+def _language(value: str) -> str:
+    if not LANGUAGE_RE.fullmatch(value):
+        raise ValueError(f"invalid language {value!r}: must be a 2-letter lower-case"
+                         " ISO 639-1 code such as 'en'")
+    return value
+
+
+def _domain(value: str) -> str:
+    if not DOMAIN_RE.fullmatch(value) or value.startswith("."):
+        raise ValueError(f"invalid domain {value!r}: give a host name such as 'herald.example'")
+    return value.lower()
+
+
+WebURL = Annotated[str, AfterValidator(_web_url)]
+Language = Annotated[str, AfterValidator(_language)]
+
+
+class _Strict(BaseModel):
+    # strict: YAML already types its values, so "2" for a number is a mistake to report.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RssFeed(_Strict):
+    """An RSS 0.9x/1.0/2.0 or Atom feed."""
+
+    kind: Literal["rss"]
+    url: WebURL
+
+
+class SitemapFeed(_Strict):
+    """A sitemap index, urlset or Google News sitemap (plain or gzipped)."""
+
+    kind: Literal["sitemap"]
+    url: WebURL
+    max_depth: int = Field(3, ge=1, le=10)  # how deep sitemap indexes may nest
+
+
+class PagesFeed(_Strict):
+    """A folder of saved .html / .html.gz pages, for offline ingest."""
+
+    kind: Literal["pages"]
+    path: Path
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _existing_folder(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, (str, Path)):
+            return value  # the strict Path check reports the wrong type
+        base_dir = Path((info.context or {}).get("base_dir", "."))
+        folder = (base_dir / Path(value).expanduser()).resolve()
+        if not folder.is_dir():
+            raise ValueError(f"folder {str(value)!r} does not exist (looked for {folder})")
+        return folder
+
+
+Feed = Annotated[RssFeed | SitemapFeed | PagesFeed, Field(discriminator="kind")]
+
+
+class Defaults(_Strict):
+    """Settings every source gets unless it sets its own."""
+
+    user_agent: str = Field(DEFAULT_USER_AGENT, min_length=1)
+    rate_limit: float = Field(1.0, gt=0)  # requests per second per host
+    max_pages: int = Field(200, gt=0)  # pages fetched per source per run
+    language: Language | None = None
+
+
+class SourceConfig(Defaults):
+    """One site to ingest, with the defaults merged in."""
+
+    name: Annotated[str, AfterValidator(_slug)]
+    feeds: list[Feed] = Field(min_length=1)
+    allowed_domains: list[Annotated[str, AfterValidator(_domain)]] = Field(default_factory=list)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _default_domains(self) -> SourceConfig:
+        if "allowed_domains" not in self.model_fields_set:
+            # "www." is dropped so a feed on www.herald.example also admits herald.example.
+            hosts = (host_of(feed.url) for feed in self.feeds if not isinstance(feed, PagesFeed))
+            self.allowed_domains = sorted({h.removeprefix("www.") for h in hosts if h})
+        return self
+
+    def allows(self, url: str) -> bool:
+        """Whether `url` belongs to this source: on an allowed domain or one of its
+        subdomains, or (file://) inside one of its pages folders."""
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(url2pathname(parts.path)).resolve()
+            return any(path.is_relative_to(feed.path) for feed in self.feeds
+                       if isinstance(feed, PagesFeed))
+        host = host_of(url)
+        if parts.scheme not in WEB_SCHEMES or host is None:
+            return False
+        return any(host == domain or host.endswith("." + domain)
+                   for domain in self.allowed_domains)
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    """A loaded config file: its sources, fully resolved."""
+
+    sources: list[SourceConfig]
+    origin: str  # the file it came from, for messages
+
+    def select(self, names: list[str] | None = None) -> list[SourceConfig]:
+        """The named sources (even if disabled), or every enabled one when no names are given."""
+        if not names:
+            return [source for source in self.sources if source.enabled]
+        by_name = {source.name: source for source in self.sources}
+        known = ", ".join(sorted(by_name)) or "none"
+        unknown = [f"{self.origin}: no source named {name!r} (known: {known})"
+                   for name in names if name not in by_name]
+        if unknown:
+            raise ConfigError(unknown)
+        return [by_name[name] for name in dict.fromkeys(names)]
+
+
+def load_config(path: Path) -> SourcesConfig:
+    """Read and check a sources YAML file; relative folder paths resolve against its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read the file: {exc}"]) from exc
+    return parse_config(text, path.parent, str(path))
+
+
+def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
+    """Check the YAML `text` of a sources config; `origin` names it in messages."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{origin}: {where}invalid YAML: {problem}"]) from exc
+    if not isinstance(data, dict):
+        raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
+
+    errors = [f"{origin}: field {key}: unknown key" for key in data
+              if key not in ("defaults", "sources")]
+    defaults = _check_defaults(data.get("defaults"), origin, errors)
+    raw_sources = data.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        errors.append(f"{origin}: field sources: expected a list of one or more sources")
+        raw_sources = []
+
+    sources: list[SourceConfig] = []
+    first_index: dict[str, int] = {}
+    for index, raw in enumerate(raw_sources):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        label = (f"source {name!r} (sources[{index}])" if isinstance(name, str)
+                 else f"source sources[{index}]")
+        if not isinstance(raw, dict):
+            errors.append(f"{origin}: {label}: expected a mapping of settings")
+            continue
+        if isinstance(name, str) and name in first_index:
+            errors.append(f"{origin}: {label}, field name: duplicate name, already used by"
+                          f" sources[{first_index[name]}]")
+        first_index.setdefault(name, index)
+        source = _check(SourceConfig, {**defaults, **raw}, base_dir, f"{origin}: {label}", errors)
+        if source is not None:
+            sources.append(source)
+    if errors:
+        raise ConfigError(errors)
+    return SourcesConfig(sources, origin)
+
+
+def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
+    """The defaults the user set, checked; an unusable block is reported and ignored."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        errors.append(f"{origin}: field defaults: expected a mapping of settings")
+        return {}
+    checked = _check(Defaults, raw, Path("."), f"{origin}: defaults", errors)
+    return checked.model_dump(exclude_unset=True) if checked else {}
+
+
+def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str,
+           errors: list[str]) -> Any:
+    """Expand ${ENV_VAR}s and validate `raw` as `model`; append problems to `errors`."""
+    expanded, env_errors = _expand_env(raw, ())
+    errors.extend(f"{where}, field {field_path(loc)}: {message}" for loc, message in env_errors)
+    try:
+        return model.model_validate(expanded, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        env_locs = {loc for loc, _ in env_errors}  # already reported, more precisely
+        for error in exc.errors():
+            if tuple(error["loc"]) not in env_locs:
+                path = field_path(error["loc"])
+                errors.append(f"{where}{', field ' + path if path else ''}: {describe_error(error)}")
+        return None
+
+
+def _expand_env(value: Any, loc: tuple) -> tuple[Any, list[tuple[tuple, str]]]:
+    """`value` with ${VAR} replaced in every string, and (field, message) for unset ones."""
+    if isinstance(value, str):
+        unset = [name for name in ENV_VAR_RE.findall(value) if name not in os.environ]
+        if unset:
+            return value, [(loc, f"environment variable {name!r} is not set") for name in unset]
+        return ENV_VAR_RE.sub(lambda match: os.environ[match[1]], value), []
+    if not isinstance(value, (dict, list)):
+        return value, []
+    keys = list(value) if isinstance(value, dict) else range(len(value))
+    results = [_expand_env(value[key], loc + (key,)) for key in keys]
+    problems = [problem for _, item_problems in results for problem in item_problems]
+    items = [item for item, _ in results]
+    return (dict(zip(keys, items)) if isinstance(value, dict) else items), problems
+
+
+FEED_KINDS = ("rss", "sitemap", "pages")
+EXPECTED = {"int_type": "a whole number", "int_from_float": "a whole number",
+            "float_type": "a number", "string_type": "text", "bool_type": "true or false",
+            "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+            "path_type": "a folder path"}
+
+
+def field_path(loc: tuple) -> str:
+    """A validation location as the user wrote it: ('feeds', 1, 'rss', 'url') -> feeds[1].url."""
+    path = ""
+    for position, part in enumerate(loc):
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in FEED_KINDS and position >= 2 and loc[position - 2] == "feeds":
+            continue  # the union's tag, which the user never wrote
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def describe_error(error: dict) -> str:
+    """A pydantic error in plain words."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing required key"
+    if kind == "union_tag_invalid":
+        return f"unknown feed kind {ctx['tag']!r}: expected one of {', '.join(FEED_KINDS)}"
+    if kind == "union_tag_not_found":
+        return f"missing key 'kind' (one of {', '.join(FEED_KINDS)})"
+    if kind == "greater_than":
+        return f"must be greater than {ctx['gt']:g}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}"
+    if kind == "too_short":
+        return f"must list at least {ctx['min_length']} item(s)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in EXPECTED:
+        return f"expected {EXPECTED[kind]}, got {_shown(error['input'])}"
+    return error["msg"]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else repr(value)

@@ -1,0 +1,220 @@
+"""Discovery parsers: feeds, sitemaps and folders, from bytes, with no network."""
+
+import gzip
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from sources.discover import (MAX_SITEMAP_ENTRIES, DiscoveryError, list_pages_folder,
+                              parse_feed, parse_sitemap)
+
+UTC = timezone.utc
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Herald</title><link>https://herald.example/</link>
+  <item><title>Tide</title><link>https://herald.example/news/tide?utm_source=rss</link>
+        <pubDate>Tue, 10 Jun 2025 06:00:00 +0200</pubDate></item>
+  <item><title>Relative</title><link>/news/relative</link></item>
+  <item><title>No link</title><description>nothing to fetch</description></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Herald</title><id>urn:x</id>
+  <updated>2025-06-10T08:00:00Z</updated>
+  <entry><title>Gulls</title><id>urn:1</id>
+    <link rel="alternate" href="https://herald.example/news/gulls"/>
+    <published>2025-06-09T23:30:00-01:00</published><updated>2025-06-11T00:00:00Z</updated></entry>
+  <entry><title>Only updated</title><id>urn:2</id>
+    <link href="https://herald.example/news/updated"/><updated>2025-06-11T12:00:00Z</updated></entry>
+</feed>"""
+
+SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+
+
+def urlset(*entries: str, extra_ns: str = "") -> bytes:
+    return f'<?xml version="1.0"?><urlset {SITEMAP_NS} {extra_ns}>{"".join(entries)}</urlset>'.encode()
+
+
+def sitemap_index(*children: str) -> bytes:
+    entries = "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)
+    return f'<?xml version="1.0"?><sitemapindex {SITEMAP_NS}>{entries}</sitemapindex>'.encode()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+"""
+
+
+def test_parse_rss_links_and_utc_dates():
+    entries = parse_feed(RSS, "https://herald.example/feed.xml")
+    assert entries == [
+        ("https://herald.example/news/tide?utm_source=rss", datetime(2025, 6, 10, 4, 0, tzinfo=UTC)),
+        ("https://herald.example/news/relative", None),
+    ]
+
+
+def test_parse_atom_prefers_published_over_updated():
+    entries = parse_feed(ATOM, "https://herald.example/atom.xml")
+    assert entries == [
+        ("https://herald.example/news/gulls", datetime(2025, 6, 10, 0, 30, tzinfo=UTC)),
+        ("https://herald.example/news/updated", datetime(2025, 6, 11, 12, 0, tzinfo=UTC)),
+    ]
+
+
+def test_parse_feed_keeps_entries_of_a_truncated_feed():
+    broken = RSS[:RSS.index(b"<item><title>Relative")]
+    assert [url for url, _ in parse_feed(broken, "https://herald.example/f")] == \
+        ["https://herald.example/news/tide?utm_source=rss"]
+
+
+@pytest.mark.parametrize("body", [b"<html><body><p>Not a feed</p></body></html>",
+                                  b"not xml at all <<<", b""])
+def test_parse_feed_rejects_what_is_no_feed(body):
+    with pytest.raises(DiscoveryError, match="not an RSS or Atom feed"):
+        parse_feed(body, "https://herald.example/f")
+
+
+def test_parse_feed_does_not_read_a_body_as_a_file_name(tmp_path):
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(RSS)
+    with pytest.raises(DiscoveryError):
+        parse_feed(str(secret).encode(), "https://herald.example/f")
+
+
+def test_parse_feed_does_not_expand_entities():
+    body = BILLION_LAUGHS + b"""<rss version="2.0"><channel><title>&lol9;</title>
+      <item><title>&lol9;</title><link>https://herald.example/a</link></item></channel></rss>"""
+    started = time.monotonic()
+    entries = parse_feed(body, "https://herald.example/f")
+    assert time.monotonic() - started < 1
+    assert [url for url, _ in entries] == ["https://herald.example/a"]
+
+
+def test_parse_urlset_with_lastmod_formats():
+    body = urlset(
+        "<url><loc>https://herald.example/a</loc><lastmod>2025-06-10T08:00:00+02:00</lastmod></url>",
+        "<url><loc> https://herald.example/b </loc><lastmod>2025-06-10</lastmod></url>",
+        "<url><loc>https://herald.example/c</loc><lastmod>2025-06-10T08:00Z</lastmod></url>",
+        "<url><loc>https://herald.example/d</loc><lastmod>last tuesday</lastmod></url>",
+        "<url><loc>/e</loc></url>",
+        "<url><lastmod>2025-06-10</lastmod></url>",  # no loc: skipped
+    )
+    page = parse_sitemap(body, "https://herald.example/sitemap.xml")
+    assert page.children == []
+    assert page.urls == [
+        ("https://herald.example/a", datetime(2025, 6, 10, 6, 0, tzinfo=UTC)),
+        ("https://herald.example/b", datetime(2025, 6, 10, tzinfo=UTC)),
+        ("https://herald.example/c", datetime(2025, 6, 10, 8, 0, tzinfo=UTC)),
+        ("https://herald.example/d", None),
+        ("https://herald.example/e", None),
+    ]
+
+
+def test_parse_sitemap_index():
+    page = parse_sitemap(sitemap_index("https://herald.example/s1.xml", "https://herald.example/s2.xml.gz"),
+                         "https://herald.example/sitemap.xml")
+    assert page.urls == []
+    assert page.children == ["https://herald.example/s1.xml", "https://herald.example/s2.xml.gz"]
+
+
+def test_parse_sitemap_without_namespace():
+    page = parse_sitemap(b"<urlset><url><loc>https://herald.example/a</loc></url></urlset>",
+                         "https://herald.example/s.xml")
+    assert page.urls == [("https://herald.example/a", None)]
+
+
+def test_parse_google_news_sitemap_uses_publication_date_when_no_lastmod():
+    news = ("<news:news><news:publication><news:name>Herald</news:name>"
+            "<news:language>en</news:language></news:publication>"
+            "<news:publication_date>{}</news:publication_date><news:title>T</news:title></news:news>")
+    body = urlset(
+        f"<url><loc>https://herald.example/a</loc>{news.format('2025-06-10T09:15:00+01:00')}</url>",
+        f"<url><loc>https://herald.example/b</loc><lastmod>2025-06-12T00:00:00Z</lastmod>"
+        f"{news.format('2025-06-01')}</url>",
+        extra_ns=NEWS_NS)
+    assert parse_sitemap(body, "https://herald.example/news.xml").urls == [
+        ("https://herald.example/a", datetime(2025, 6, 10, 8, 15, tzinfo=UTC)),
+        ("https://herald.example/b", datetime(2025, 6, 12, tzinfo=UTC)),
+    ]
+
+
+def test_parse_gzipped_sitemap_by_magic_bytes_not_name():
+    body = gzip.compress(urlset("<url><loc>https://herald.example/a</loc></url>"))
+    assert parse_sitemap(body, "https://herald.example/sitemap.xml").urls == \
+        [("https://herald.example/a", None)]
+
+
+def test_parse_broken_gzip():
+    body = gzip.compress(urlset("<url><loc>https://herald.example/a</loc></url>"))
+    with pytest.raises(DiscoveryError, match="broken gzip"):
+        parse_sitemap(body[:12] + b"\x00" * 20, "https://herald.example/s.xml.gz")
+
+
+@pytest.mark.parametrize(("body", "match"), [
+    (b"<urlset><url><loc>https://herald.example/a</loc></url>", "malformed XML"),
+    (b"", "malformed XML"),
+    (b"<html><body>Sorry</body></html>", "not a sitemap: the root element is <html>"),
+    (RSS, "not a sitemap: the root element is <rss>"),
+])
+def test_parse_sitemap_rejects_malformed_or_other_xml(body, match):
+    with pytest.raises(DiscoveryError, match=match):
+        parse_sitemap(body, "https://herald.example/sitemap.xml")
+
+
+def test_parse_sitemap_refuses_entity_expansion():
+    body = BILLION_LAUGHS + f"<urlset {SITEMAP_NS}><url><loc>&lol9;</loc></url></urlset>".encode()
+    started = time.monotonic()
+    with pytest.raises(DiscoveryError, match="refused unsafe XML"):
+        parse_sitemap(body, "https://herald.example/sitemap.xml")
+    assert time.monotonic() - started < 1
+
+
+def test_parse_sitemap_refuses_external_entities(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("https://secret.example/")
+    body = (f'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+            f"<urlset><url><loc>&x;</loc></url></urlset>").encode()
+    with pytest.raises(DiscoveryError, match="refused unsafe XML"):
+        parse_sitemap(body, "https://herald.example/sitemap.xml")
+
+
+def test_parse_sitemap_bounds_entries_per_file(monkeypatch):
+    assert MAX_SITEMAP_ENTRIES == 50_000  # the protocol's limit; lowered below to keep this fast
+    monkeypatch.setattr("sources.discover.MAX_SITEMAP_ENTRIES", 10)
+    entry = "<url><loc>https://herald.example/a{}</loc></url>"
+    page = parse_sitemap(urlset(*(entry.format(i) for i in range(13))), "https://herald.example/s.xml")
+    assert [url for url, _ in page.urls] == [f"https://herald.example/a{i}" for i in range(10)]
+    assert page.dropped == 3
+
+
+def test_list_pages_folder(tmp_path):
+    for name in ["b.html", "a.htm", "sub/deeper/c.html.gz", "sub/Shout.HTML", "d e.html",
+                 "notes.txt", "page.html.bak", "img.png"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"<html></html>")
+    (tmp_path / "folder.html").mkdir()  # a folder, not a page
+    names = ["a.htm", "b.html", "d%20e.html", "sub/Shout.HTML", "sub/deeper/c.html.gz"]
+    assert list_pages_folder(tmp_path) == [f"{tmp_path.resolve().as_uri()}/{n}" for n in names]
+
+
+def test_list_empty_pages_folder(tmp_path):
+    assert list_pages_folder(tmp_path) == []
+
+
+def test_parse_gzip_bomb_is_bounded(monkeypatch):
+    monkeypatch.setattr("sources.discover.MAX_SITEMAP_BYTES", 10_000)
+    body = gzip.compress(urlset("<url><loc>https://herald.example/a</loc></url>" * 1000))
+    with pytest.raises(DiscoveryError, match="more than 10000 bytes once decompressed"):
+        parse_sitemap(body, "https://herald.example/s.xml.gz")
