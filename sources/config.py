@@ -100,7 +100,7 @@ class PagesFeed(_Strict):
     @classmethod
     def _existing_folder(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, (str, Path)):
-            return value  # the strict Path check reports the wrong type
+            raise ValueError(f"expected a folder path, got {value!r}")
         base_dir = Path((info.context or {}).get("base_dir", "."))
         folder = (base_dir / Path(value).expanduser()).resolve()
         if not folder.is_dir():
@@ -115,7 +115,7 @@ class Defaults(_Strict):
     """Settings every source gets unless it sets its own."""
 
     user_agent: str = Field(DEFAULT_USER_AGENT, min_length=1)
-    rate_limit: float = Field(1.0, gt=0)  # requests per second per host
+    rate_limit: float = Field(1.0, gt=0, allow_inf_nan=False)  # requests per second per host
     max_pages: int = Field(200, gt=0)  # pages fetched per source per run
     language: Language | None = None
 
@@ -213,7 +213,8 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         if isinstance(name, str) and name in first_index:
             errors.append(f"{origin}: {label}, field name: duplicate name, already used by"
                           f" sources[{first_index[name]}]")
-        first_index.setdefault(name, index)
+        elif isinstance(name, str):
+            first_index[name] = index
         source = _check(SourceConfig, {**defaults, **raw}, base_dir, f"{origin}: {label}", errors)
         if source is not None:
             sources.append(source)
@@ -266,10 +267,23 @@ def _expand_env(value: Any, loc: tuple) -> tuple[Any, list[tuple[tuple, str]]]:
 
 
 FEED_KINDS = ("rss", "sitemap", "pages")
+# Plain words for pydantic's error types; {names} come from the error's context.
+MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "missing required key",
+    "union_tag_invalid": "unknown feed kind {tag!r}: expected one of " + ", ".join(FEED_KINDS),
+    "union_tag_not_found": "missing key 'kind' (one of " + ", ".join(FEED_KINDS) + ")",
+    "greater_than": "must be greater than {gt:g}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "must list at least {min_length} item(s)",
+    "string_too_short": "must not be empty",
+    "finite_number": "must be a finite number",
+}
 EXPECTED = {"int_type": "a whole number", "int_from_float": "a whole number",
             "float_type": "a number", "string_type": "text", "bool_type": "true or false",
             "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-            "path_type": "a folder path"}
+            "model_attributes_type": "a mapping"}
 
 
 def field_path(loc: tuple) -> str:
@@ -288,26 +302,10 @@ def field_path(loc: tuple) -> str:
 def describe_error(error: dict) -> str:
     """A pydantic error in plain words."""
     kind, ctx = error["type"], error.get("ctx", {})
-    if kind == "value_error":
+    if kind == "value_error":  # our own validators' messages
         return str(ctx["error"])
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "missing":
-        return "missing required key"
-    if kind == "union_tag_invalid":
-        return f"unknown feed kind {ctx['tag']!r}: expected one of {', '.join(FEED_KINDS)}"
-    if kind == "union_tag_not_found":
-        return f"missing key 'kind' (one of {', '.join(FEED_KINDS)})"
-    if kind == "greater_than":
-        return f"must be greater than {ctx['gt']:g}"
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx['ge']}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx['le']}"
-    if kind == "too_short":
-        return f"must list at least {ctx['min_length']} item(s)"
-    if kind == "string_too_short":
-        return "must not be empty"
+    if kind in MESSAGES:
+        return MESSAGES[kind].format(**ctx)
     if kind in EXPECTED:
         return f"expected {EXPECTED[kind]}, got {_shown(error['input'])}"
     return error["msg"]

@@ -13,7 +13,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element, ParseError
 
@@ -23,10 +22,8 @@ from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from schemas.records import DiscoveredURL, FetchResult
 from sources.config import PagesFeed, RssFeed, SitemapFeed, SourceConfig
+from sources.fetch import Fetcher, FetchPolicy
 from sources.urls import canonical_url
-
-if TYPE_CHECKING:
-    from sources.fetch import Fetcher
 
 # The sitemaps protocol's own limits per file; they also bound what a hostile file costs.
 MAX_SITEMAP_ENTRIES = 50_000
@@ -128,6 +125,8 @@ class _SourceDiscovery:
     def __init__(self, source: SourceConfig, fetcher: Fetcher,
                  validators: dict[str, tuple[str | None, str | None]]) -> None:
         self.source, self.fetcher, self.validators = source, fetcher, validators
+        # One Fetcher serves a whole run; this source's user agent and rate go with each fetch.
+        self.policy = FetchPolicy.for_source(source)
         self.result = Discovery()
         self.found: dict[str, DiscoveredURL] = {}
         self.off_domain: set[str] = set()
@@ -178,12 +177,7 @@ class _SourceDiscovery:
                                           f" left out the last {page.dropped}")
             for page_url, lastmod in page.urls:
                 self._add(page_url, url, lastmod)
-            children = []
-            for child in page.children:
-                key = canonical_url(child) or child
-                if key not in visited:
-                    visited.add(key)
-                    children.append(child)
+            children = _unvisited(page.children, visited)
             if children and depth >= feed.max_depth:
                 self.result.errors.append(f"sitemap {url}: not following {len(children)} child"
                                           f" sitemap(s) deeper than max_depth {feed.max_depth}")
@@ -199,7 +193,7 @@ class _SourceDiscovery:
         """The new body of a feed or sitemap, or None (not modified, or failed: reported)."""
         etag, last_modified = self.validators.get(url, (None, None))
         result = await self.fetcher.fetch(url, self.source.name, kind="feed", etag=etag,
-                                          last_modified=last_modified)
+                                          last_modified=last_modified, policy=self.policy)
         self.result.feed_fetches.append((url, kind, result))
         if result.outcome == "fetched" and result.body is not None:
             return result.body
@@ -217,6 +211,17 @@ class _SourceDiscovery:
         elif url not in self.found or (self.found[url].lastmod is None and lastmod):
             # A later listing with a date beats an undated one.
             self.found[url] = DiscoveredURL(url, self.source.name, via, lastmod)
+
+
+def _unvisited(urls: list[str], visited: set[str]) -> list[str]:
+    """The `urls` not seen before (compared in canonical form), now marked as seen."""
+    fresh = []
+    for url in urls:
+        key = canonical_url(url) or url
+        if key not in visited:
+            visited.add(key)
+            fresh.append(url)
+    return fresh
 
 
 def _gunzip(body: bytes) -> bytes:

@@ -208,6 +208,7 @@ def test_duplicate_names_name_both_indexes(tmp_path):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "[a]", "expected text, got a list"),
     ("enabled", "'yes please'", "expected true or false, got 'yes please'"),
     ("rate_limit", "'fast'", "expected a number, got 'fast'"),
     ("max_pages", "2.5", "expected a whole number, got 2.5"),
@@ -215,15 +216,17 @@ def test_duplicate_names_name_both_indexes(tmp_path):
     ("language", "eng", "invalid language 'eng'"),
     ("allowed_domains", "[https://a.example/]", "invalid domain 'https://a.example/'"),
     ("allowed_domains", "a.example", "expected a list, got 'a.example'"),
+    ("rate_limit", ".inf", "must be a finite number"),
+    ("feeds", "['https://a.example/f']", "expected a mapping, got 'https://a.example/f'"),
+    ("feeds", "[{kind: pages, path: 5}]", "expected a folder path, got 5"),
+    ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages)"),
 ])
 def test_field_type_errors(tmp_path, field, value, message):
-    (error,) = parse(f"""
-        sources:
-          - name: a
-            feeds: [{{kind: rss, url: "https://a.example/f"}}]
-            {field}: {value}
-        """, tmp_path)
-    assert error.startswith(f"sources.yaml: source 'a' (sources[0]), field {field}")
+    settings = {"name": "a", "feeds": '[{kind: rss, url: "https://a.example/f"}]', field: value}
+    (error,) = parse("sources:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in settings.items()),
+                     tmp_path)
+    label = "source sources[0]" if field == "name" else "source 'a' (sources[0])"
+    assert error.startswith(f"sources.yaml: {label}, field {field}")
     assert message in error
 
 
