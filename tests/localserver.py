@@ -26,6 +26,14 @@ class Request:
 Handler = Callable[[Request], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # Clients that close kept-alive connections are normal here, not test failures.
+        pass
+
+
 class LocalServer:
     """Serves programmed routes; static routes answer conditional GETs with 304."""
 
@@ -54,10 +62,10 @@ class LocalServer:
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll interval keeps shutdown fast: tests start many servers.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
 
     def start(self) -> "LocalServer":
         self._thread.start()
