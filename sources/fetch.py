@@ -1,0 +1,407 @@
+"""Fetch pages and feeds politely: per-host rate limit, robots.txt, retries, conditional GET, limits.
+
+`Fetcher.fetch` never raises for anything a server or a URL can do: every failure becomes a
+`FetchResult` with an outcome and a reason, and every request (each try, each redirect hop)
+a `FetchAttempt` in its `attempts`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import mimetypes
+import socket
+import time
+import zlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from schemas.records import FetchAttempt, FetchResult
+from sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
+from sources.robots import RobotsCache
+
+KINDS = ("page", "feed")
+ROBOTS_KIND = "robots"  # internal: any content type, an empty body is fine
+WEB_SCHEMES = ("http", "https")
+MAX_IN_FLIGHT = 16
+GONE_STATUSES = (404, 410)
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+              "text/xml", "application/gzip", "application/x-gzip"}
+SNIFFED_FEED_TYPES = {"", "text/plain", "text/html", "application/octet-stream"}  # body decides
+READABLE_FEED_TYPES = FEED_TYPES | SNIFFED_FEED_TYPES
+FEED_STARTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How politely and how patiently to fetch one source's URLs."""
+
+    user_agent: str
+    rate_limit: float  # requests per second per host
+    timeout_s: float = 20  # connect/read timeout
+    total_timeout_s: float = 60  # whole-request limit per attempt (a trickling body does not hang us)
+    max_bytes: int = 10_000_000  # counted after decompression
+    max_redirects: int = 5
+    retries: int = 3  # extra attempts after the first
+    backoff_s: float = 0.5  # exponential: backoff_s * 2**(attempt-1), jittered, capped by max_backoff_s
+    max_backoff_s: float = 30
+    max_retry_after_s: float = 60  # a longer Retry-After gives up for this run
+
+    def __post_init__(self) -> None:
+        if self.rate_limit <= 0:
+            raise ValueError(f"rate_limit must be positive (requests per second), not {self.rate_limit}")
+
+    @classmethod
+    def for_source(cls, source) -> FetchPolicy:
+        """The policy for a source config: anything with `user_agent` and `rate_limit`."""
+        return cls(user_agent=source.user_agent, rate_limit=source.rate_limit)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One URL to fetch, with the validators from its last fetch for a conditional GET."""
+
+    url: str
+    source: str
+    kind: str = "page"  # "page" (HTML) or "feed" (RSS, Atom, sitemap; maybe gzipped)
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class _BodyTooLarge(Exception):
+    """More than the policy's max_bytes arrived (after decompression)."""
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """What one request brought back, or why nothing usable came."""
+
+    fetched_at: datetime
+    elapsed_ms: float
+    status: int | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes | None = None
+    received: int = 0  # body bytes read, also when reading stopped early
+    error: str | None = None
+    transient: bool = False  # network trouble: worth another try
+    skipped: bool = False  # a good answer we do not want (content type)
+
+    @property
+    def retryable(self) -> bool:
+        return self.transient or self.status == 429 or (self.status or 0) >= 500
+
+    def attempt(self, url: str, number: int) -> FetchAttempt:
+        return FetchAttempt(url, number, self.status, self.error, self.received, self.elapsed_ms, self.fetched_at)
+
+
+class Fetcher:
+    """Fetches URLs for one run; use as `async with Fetcher(policy) as fetcher:`.
+
+    robots.txt answers and per-host pacing live as long as the Fetcher, so one run asks each
+    host for robots.txt once and never exceeds its rate, however the fetches are spread.
+    """
+
+    def __init__(self, policy: FetchPolicy, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.policy = policy
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._pacer = HostRateLimiter()
+        self._robots = RobotsCache(self._download_robots)
+
+    async def __aenter__(self) -> Fetcher:
+        # Timeouts come with each request, from the policy it is fetched under.
+        self._client = httpx.AsyncClient(transport=self._transport, follow_redirects=False)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self._client.aclose()
+
+    async def fetch(self, url: str, source: str, *, kind: str = "page", etag: str | None = None,
+                    last_modified: str | None = None, policy: FetchPolicy | None = None) -> FetchResult:
+        """Fetch one http(s) or file URL and say what came of it (see `FETCH_OUTCOMES`)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+        if self._client is None:
+            raise RuntimeError("use the Fetcher as `async with Fetcher(policy) as fetcher:`")
+        request = FetchRequest(url, source, kind, etag, last_modified)
+        if _scheme(url) == "file":
+            return await _read_file(request, policy or self.policy)
+        return await self._fetch_web(request, policy or self.policy)
+
+    async def fetch_many(self, requests: list[FetchRequest],
+                         policy_for: Callable[[str], FetchPolicy] | None = None) -> list[FetchResult]:
+        """Fetch many URLs concurrently (up to MAX_IN_FLIGHT at once, each host at its own rate);
+        results come back in the order of `requests`. `policy_for(source)` picks each one's policy."""
+        gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+        async def fetch_one(r: FetchRequest) -> FetchResult:
+            async with gate:
+                return await self.fetch(r.url, r.source, kind=r.kind, etag=r.etag, last_modified=r.last_modified,
+                                        policy=policy_for(r.source) if policy_for else None)
+
+        return list(await asyncio.gather(*(fetch_one(r) for r in requests)))
+
+    async def _fetch_web(self, request: FetchRequest, policy: FetchPolicy, *, check_robots: bool = True) -> FetchResult:
+        """Follow redirects ourselves so that every hop is checked (scheme, loops, robots.txt)."""
+        attempts: list[FetchAttempt] = []
+        url, seen = request.url, {request.url}
+        for _ in range(policy.max_redirects + 1):
+            if problem := _web_url_problem(url):
+                return _ending(request, url, attempts, "failed", problem)
+            if check_robots and (refusal := await self._robots_refusal(url, policy)):
+                return _ending(request, url, attempts, *refusal)
+            reply = await self._send_with_retries(url, request, policy, attempts)
+            location = reply.headers.get("location") if reply.status in (301, 302, 303, 307, 308) else None
+            if not location:
+                return _conclusion(request, url, reply, attempts)
+            try:
+                url = urljoin(url, location.strip())
+            except ValueError:
+                return _ending(request, url, attempts, "failed", f"bad redirect location {location!r}")
+            if url in seen:
+                return _ending(request, url, attempts, "failed", f"redirect loop at {url}")
+            seen.add(url)
+        return _ending(request, url, attempts, "failed", f"more than {policy.max_redirects} redirects")
+
+    async def _robots_refusal(self, url: str, policy: FetchPolicy) -> tuple[str, str] | None:
+        """(outcome, reason) when robots.txt keeps us from `url`; also applies its Crawl-delay."""
+        rules = await self._robots.rules_for(url, policy)
+        if rules.unreachable:
+            # RFC 9309: an unreachable robots.txt disallows everything, but only for now, so
+            # "failed" (try again next run) rather than "skipped".
+            return "failed", f"robots.txt unreachable ({rules.unreachable})"
+        if not rules.allows(url, policy.user_agent):
+            return "skipped", "robots.txt disallows"
+        if delay := rules.crawl_delay(policy.user_agent):
+            self._pacer.slow_down(origin_of(url), delay)
+        return None
+
+    async def _download_robots(self, robots_url: str, policy: FetchPolicy) -> FetchResult:
+        """robots.txt through the same paced, retried, size-limited path as pages (its
+        attempts are not returned to the caller: they belong to no page)."""
+        return await self._fetch_web(FetchRequest(robots_url, "robots", ROBOTS_KIND), policy, check_robots=False)
+
+    async def _send_with_retries(self, url: str, request: FetchRequest, policy: FetchPolicy,
+                                 attempts: list[FetchAttempt]) -> _Reply:
+        """Request `url` until an answer is not worth retrying or the retries run out; a reply
+        that gave up carries the reason in `error`."""
+        for tries in range(1, policy.retries + 2):
+            await self._pacer.wait(origin_of(url), policy.rate_limit)
+            reply = await self._send_once(url, request, policy)
+            attempts.append(reply.attempt(url, len(attempts) + 1))
+            if not reply.retryable:
+                return reply
+            retry_after = parse_retry_after(reply.headers.get("retry-after"))
+            if retry_after is not None and retry_after > policy.max_retry_after_s:
+                return replace(reply, error=f"HTTP {reply.status} with Retry-After {retry_after:g} s "
+                                            f"(more than {policy.max_retry_after_s:g} s)")
+            if tries <= policy.retries:
+                if retry_after is None:
+                    retry_after = backoff_delay(tries, policy.backoff_s, policy.max_backoff_s)
+                await asyncio.sleep(retry_after)
+        if reply.error:
+            return replace(reply, error=reply.error if tries == 1 else f"{reply.error} ({tries} attempts)")
+        return replace(reply, error=f"HTTP {reply.status}" + (f" after {tries} attempts" if tries > 1 else ""))
+
+    async def _send_once(self, url: str, request: FetchRequest, policy: FetchPolicy) -> _Reply:
+        """One GET, its body streamed and checked, within the policy's time and size limits."""
+        fetched_at, started = datetime.now(timezone.utc), time.perf_counter()
+        status, headers, received = None, httpx.Headers(), 0
+
+        def reply(**outcome) -> _Reply:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            return _Reply(fetched_at, elapsed_ms, status, headers, received=received, **outcome)
+
+        try:
+            async with asyncio.timeout(policy.total_timeout_s):
+                async with self._client.stream("GET", url, headers=_request_headers(request, policy),
+                                               timeout=policy.timeout_s) as response:
+                    status, headers = response.status_code, response.headers
+                    if not response.is_success:
+                        return reply()
+                    media_type = _media_type(headers.get("content-type"))
+                    if refusal := _type_refusal(request.kind, media_type):
+                        return reply(error=refusal, skipped=True)
+                    chunks = []
+                    async for chunk in response.aiter_bytes():
+                        received += len(chunk)
+                        if received > policy.max_bytes:
+                            raise _BodyTooLarge
+                        chunks.append(chunk)
+            body, error, skipped = _accept_body(request.kind, media_type, b"".join(chunks))
+            return reply(body=body, error=error, skipped=skipped)
+        except _BodyTooLarge:
+            return reply(error=f"body exceeds {policy.max_bytes} bytes")
+        except TimeoutError:
+            return reply(error=f"timeout after {policy.total_timeout_s:g} s", transient=True)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError, UnicodeError) as exc:
+            return reply(error=f"bad request: {exc}")
+        except httpx.DecodingError:
+            return reply(error=f"cannot decode Content-Encoding {headers.get('content-encoding')}")
+        except httpx.TransportError as exc:
+            return reply(error=_describe_network_error(exc, policy), transient=True)
+
+
+def _scheme(url: str) -> str:
+    return url.partition(":")[0].lower() if ":" in url else ""
+
+
+def _web_url_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched over HTTP, or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is no number
+    except ValueError:
+        return f"bad URL {url!r}"
+    if parts.scheme.lower() not in WEB_SCHEMES:
+        return f"unsupported URL scheme {parts.scheme!r}" if parts.scheme else f"not an absolute URL: {url!r}"
+    return None if parts.hostname else f"no host in URL {url!r}"
+
+
+def _request_headers(request: FetchRequest, policy: FetchPolicy) -> dict[str, str]:
+    headers = {"User-Agent": policy.user_agent}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    return headers
+
+
+def _describe_network_error(exc: httpx.TransportError, policy: FetchPolicy) -> str:
+    """A short reason for the fetch log; the exception text is often long or empty."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"connect timeout after {policy.timeout_s:g} s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no data for {policy.timeout_s:g} s"
+    cause = _root_cause(exc)
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, socket.gaierror):
+        return f"cannot resolve host ({cause.strerror})"
+    text = str(cause) or str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception: httpx/anyio wrap the OSError that says what went wrong."""
+    while (inner := exc.__cause__ or exc.__context__) is not None:
+        exc = inner
+    return exc
+
+
+def _ending(request: FetchRequest, final_url: str, attempts: list[FetchAttempt], outcome: str,
+            error: str | None, status: int | None = None) -> FetchResult:
+    """A result without a new body; the caller's validators are kept for the next try."""
+    return FetchResult(request.url, request.source, final_url, outcome, status, None, etag=request.etag,
+                       last_modified=request.last_modified, error=error, attempts=attempts)
+
+
+def _conclusion(request: FetchRequest, url: str, reply: _Reply, attempts: list[FetchAttempt]) -> FetchResult:
+    """The result of the last hop's reply."""
+    status = reply.status
+    if status == 304:
+        return FetchResult(request.url, request.source, url, "not_modified", status, None,
+                           content_type=reply.headers.get("content-type"),
+                           etag=reply.headers.get("etag") or request.etag,
+                           last_modified=reply.headers.get("last-modified") or request.last_modified,
+                           attempts=attempts)
+    if status in GONE_STATUSES:
+        return _ending(request, url, attempts, "gone", f"HTTP {status}", status)
+    if status is None or reply.retryable or not 200 <= status < 300:
+        return _ending(request, url, attempts, "failed", reply.error or f"HTTP {status}", status)
+    if reply.skipped or reply.error:
+        return _ending(request, url, attempts, "skipped" if reply.skipped else "failed", reply.error, status)
+    return FetchResult(request.url, request.source, url, "fetched", status, reply.body,
+                       content_type=reply.headers.get("content-type"), etag=reply.headers.get("etag"),
+                       last_modified=reply.headers.get("last-modified"), attempts=attempts)
+
+
+# What a body must look like ---------------------------------------------------------------
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _type_refusal(kind: str, media_type: str) -> str | None:
+    """Why a response of this media type is not wanted (decided before reading its body)."""
+    if kind == "page" and media_type and media_type not in HTML_TYPES:
+        return f"content type {media_type} is not HTML"
+    if kind == "feed" and media_type not in READABLE_FEED_TYPES:
+        return f"content type {media_type} is not a feed"
+    return None
+
+
+def _accept_body(kind: str, media_type: str, body: bytes) -> tuple[bytes | None, str | None, bool]:
+    """(body, error, skipped) for a body read in full, sniffed where the content type leaves
+    the kind open. A gzipped feed (a .xml.gz sitemap) is passed on packed: discovery unpacks it."""
+    if kind == ROBOTS_KIND:
+        return body, None, False
+    if not body:
+        return None, "empty body", False
+    if kind == "page":
+        if not media_type and b"<html" not in body[:4096].lower():
+            return None, "no content type and the body is not HTML", True
+        return body, None, False
+    looks_like_feed = body.startswith(GZIP_MAGIC) or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(FEED_STARTS)
+    if media_type in SNIFFED_FEED_TYPES and not looks_like_feed:
+        return None, f"content type {media_type or '(none)'} and the body is not a feed", True
+    return body, None, False
+
+
+# Offline ingest of saved pages --------------------------------------------------------------
+
+async def _read_file(request: FetchRequest, policy: FetchPolicy) -> FetchResult:
+    """Read a file:// URL (gunzipping .gz) as if it were fetched: one attempt, same limits and
+    content checks, no robots.txt, no pacing."""
+    fetched_at, started = datetime.now(timezone.utc), time.perf_counter()
+    status, content_type, body, error, skipped = None, None, None, None, False
+    try:
+        path = _file_path(request.url)
+        content_type = mimetypes.guess_type(path)[0]  # "x.html.gz" is text/html, gzip-encoded
+        if error := _type_refusal(request.kind, _media_type(content_type)):
+            skipped = True
+        else:
+            data = await asyncio.to_thread(_read_limited, path, policy.max_bytes)
+            status = 200
+            body, error, skipped = _accept_body(request.kind, _media_type(content_type), data)
+    except _BodyTooLarge:
+        error = f"body exceeds {policy.max_bytes} bytes"
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        error = "bad gzip file"
+    except FileNotFoundError:
+        error = "no such file"
+    except ValueError as exc:
+        error = str(exc)
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    attempt = FetchAttempt(request.url, 1, status, error, len(body or b""), elapsed_ms, fetched_at)
+    if body is None:
+        return _ending(request, request.url, [attempt], "skipped" if skipped else "failed", error, status)
+    return FetchResult(request.url, request.source, request.url, "fetched", status, body,
+                       content_type=content_type, attempts=[attempt])
+
+
+def _file_path(url: str) -> Path:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"file URL on another host: {url}")
+    return Path(url2pathname(parts.path))
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as file:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _BodyTooLarge
+    return data
