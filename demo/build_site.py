@@ -1,0 +1,100 @@
+"""Render the demo corpus: demo/articles/<publisher>/*.md -> demo/site/.
+
+Writes every article page, each publisher's front page and discovery files, robots.txt,
+the private page and ground-truth.json. The output is deterministic (no timestamps, sorted
+keys), so re-running it on unchanged sources changes nothing; commit what it writes.
+
+    python demo/build_site.py [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the `demo` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from demo import discovery, layouts
+from demo.corpus import ARTICLES_DIR, BASE_URL, Story, load_stories
+
+SITE_DIR = Path(__file__).parent / "site"
+GROUND_TRUTH = "ground-truth.json"
+RELATED_COUNT = 3
+
+
+def build(out: Path, articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
+    """Render the site into `out` (replacing a previous build there); returns path -> text."""
+    files = render_site(articles_dir)
+    if out.exists():
+        # Only ever delete a directory this script wrote, never a mistyped --out.
+        if any(out.iterdir()) and not (out / GROUND_TRUTH).exists():
+            raise SystemExit(f"{out} is not empty and holds no {GROUND_TRUTH}:"
+                             " refusing to replace it")
+        shutil.rmtree(out)
+    for path, content in files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="\n")
+    return files
+
+
+def render_site(articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
+    """Every file of the site, by path under the site root."""
+    stories = load_stories(articles_dir)
+    files: dict[str, str] = {}
+    for publisher, own in stories.items():
+        for index, story in enumerate(own):
+            files[story.path] = layouts.render_article(story, related_to(own, index))
+        files[f"{publisher.key}/index.html"] = layouts.render_front_page(publisher, own)
+    herald, courier, observer = stories.values()
+    feeds = {
+        "harbour-herald": {"feed.xml": discovery.rss_feed(herald),
+                           "sitemap.xml": discovery.urlset(herald)},
+        "vale-courier": {"atom.xml": discovery.atom_feed(courier),
+                         "sitemap.xml": discovery.urlset(courier)},
+        "northgate-observer": discovery.observer_sitemaps(observer),
+    }
+    for key, named in feeds.items():
+        files.update((f"{key}/{name}", content) for name, content in named.items())
+    files["robots.txt"] = discovery.robots_txt()
+    files[discovery.PRIVATE_PATH] = layouts.render_private_page(
+        discovery.PRIVATE_TITLE, f"{BASE_URL}/{discovery.PRIVATE_PATH}")
+    files["index.html"] = layouts.render_home(list(stories),
+                                              {key: sorted(named) for key, named in feeds.items()})
+    all_stories = [story for own in stories.values() for story in own]
+    files[GROUND_TRUTH] = json.dumps(ground_truth(all_stories), ensure_ascii=False, indent=2,
+                                     sort_keys=True) + "\n"
+    return files
+
+
+def related_to(stories: list[Story], index: int) -> list[Story]:
+    """The next few stories after `index`, wrapping around: a stable 'Read more' list."""
+    return [stories[(index + step) % len(stories)] for step in range(1, RELATED_COUNT + 1)]
+
+
+def ground_truth(stories: list[Story]) -> dict[str, dict[str, str]]:
+    """What an extractor should find on each page: the metadata and the grain only.
+
+    `body` is the article's paragraphs joined by "\\n"; standfirst, caption, newsletter box,
+    donation appeal, share buttons and related links are not part of it.
+    """
+    return {s.path: {"source": s.publisher.key, "title": s.title, "author": s.author,
+                     "published": s.date.isoformat(), "standfirst": s.standfirst,
+                     "body": s.body}
+            for s in stories}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=SITE_DIR, help="output directory")
+    args = parser.parse_args()
+    files = build(args.out)
+    print(f"wrote {len(files)} files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
