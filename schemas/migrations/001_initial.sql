@@ -26,7 +26,8 @@ create table frontier (
     via              varchar,                -- feed, sitemap or folder that listed it
     discovered_at    timestamptz not null,
     lastmod          timestamptz,            -- from sitemap or feed, when given
-    state            varchar not null,       -- pending, fetched, not_modified, failed, gone, skipped
+    state            varchar not null        -- pending, or the last fetch's outcome (schemas.records.FETCH_OUTCOMES)
+                     check (state in ('pending', 'fetched', 'not_modified', 'failed', 'gone', 'skipped')),
     attempts         integer not null default 0,  -- failed runs in a row
     last_status      integer,
     last_error       varchar,
@@ -36,7 +37,7 @@ create table frontier (
     page_hash        varchar                 -- hash of the last body stored in pages
 );
 
--- Every HTTP attempt (or file read), successful or not.
+-- Every HTTP attempt (or file read), successful or not, for pages and for feeds.
 create table fetch_log (
     run_id      varchar not null,
     source      varchar not null,
@@ -46,13 +47,14 @@ create table fetch_log (
     error       varchar,
     bytes       bigint not null,
     elapsed_ms  double not null,
-    fetched_at  timestamptz not null
+    fetched_at  timestamptz not null,
+    kind        varchar not null             -- page, or the feed's kind (rss, sitemap)
 );
 
 -- Raw pages, gzip-compressed, so transforms can be re-run without the network.
 create table pages (
     url           varchar not null,
-    page_hash     varchar not null,          -- sha256 of the raw body
+    page_hash     varchar not null,          -- sha256 hex of the raw (decompressed) body
     source        varchar not null,
     final_url     varchar not null,
     status        integer,

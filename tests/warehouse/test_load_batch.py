@@ -1,0 +1,81 @@
+import gzip
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from schemas.records import ExtractionFailure
+from transforms.hashing import sha256_hex
+from warehouse import load
+from warehouse.load import BatchCounts
+from warehouse.query import run_query, stored_pages
+
+from tests.warehouse.conftest import T0, article, fetched, table
+
+A, B = "https://news.example/a", "https://news.example/b"
+
+
+def snapshot(db_path):
+    return {name: table(db_path, name, key) for name, key in [
+        ("articles", "article_id"), ("pages", "url, page_hash"), ("frontier", "url"),
+        ("extraction_failures", "url, page_hash")]}
+
+
+def test_new_then_unchanged_then_updated(db_path):
+    results = [fetched(A, b"<html>a</html>"), fetched(B, b"<html>b</html>")]
+    first = [article(A, "First text of a.", body=b"<html>a</html>"), article(B, "Text of b.", body=b"<html>b</html>")]
+    assert load.load_batch(db_path, "run-1", results, first, []) == BatchCounts(2, 0, 0, 2)
+    before = snapshot(db_path)
+
+    assert load.load_batch(db_path, "run-2", results, first, []) == BatchCounts(0, 0, 2, 0)
+    assert snapshot(db_path) == before  # not one value changed, updated_at and run_id included
+    assert run_query(db_path, "select count(*) from fetch_log").rows == [(4,)]  # the attempts did happen
+
+    changed = [article(A, "Second text of a.", body=b"<html>a2</html>"), first[1]]
+    assert load.load_batch(db_path, "run-3", [fetched(A, b"<html>a2</html>")], changed, []) == BatchCounts(0, 1, 1, 1)
+    (old,) = [row for row in before["articles"] if row[2] == A]
+    row = run_query(db_path, "select text, first_seen_at, updated_at, run_id from articles where url = ?", [A]).rows[0]
+    assert row[0] == "Second text of a."
+    assert row[1] == old[-3]  # first_seen_at kept
+    assert row[2] > old[-2] and row[3] == "run-3"
+    b_row = run_query(db_path, "select run_id from articles where url = ?", [B]).rows
+    assert b_row == [("run-1",)]
+
+
+def test_duplicate_article_ids_in_one_batch_keep_the_last(db_path):
+    batch = [article(A, "Early version."), article(A, "Late version.")]
+    assert load.load_batch(db_path, "run-1", [fetched(A)], batch, []) == BatchCounts(1, 0, 0, 1)
+    assert run_query(db_path, "select text, authors from articles").rows == [("Late version.", ["A. Writer"])]
+
+
+def test_pages_are_stored_compressed_once_per_body(db_path):
+    body = b"<html>" + b"<p>the same words again</p>" * 200 + b"</html>"
+    load.load_batch(db_path, "run-1", [fetched(A, body)], [], [])
+    load.load_batch(db_path, "run-2", [fetched(A, body, at=T0 + timedelta(hours=1))], [], [])
+    (row,) = run_query(db_path, "select page_hash, html_gz, size, run_id from pages").rows
+    assert row[0] == sha256_hex(body)
+    assert len(row[1]) < len(body) and gzip.decompress(row[1]) == body
+    assert row[2:] == (len(body), "run-1")
+
+    newer = b"<html>changed</html>"
+    load.load_batch(db_path, "run-3", [fetched(A, newer, at=T0 + timedelta(hours=2)),
+                                       fetched(B, source="other")], [], [])
+    assert [(p.url, p.body) for p in stored_pages(db_path, "news")] == [(A, newer)]
+    assert [p.url for p in stored_pages(db_path)] == [A, B]
+
+
+def test_extraction_failures_are_upserted_on_url_and_page_hash(db_path):
+    failure = ExtractionFailure(A, "news", sha256_hex(b"x"), "no main text")
+    load.load_batch(db_path, "run-1", [], [], [failure, failure])
+    load.load_batch(db_path, "run-2", [], [], [failure])
+    assert run_query(db_path, "select reason, run_id from extraction_failures").rows == [("no main text", "run-1")]
+    load.load_batch(db_path, "run-3", [], [], [ExtractionFailure(A, "news", failure.page_hash, "too short")])
+    assert run_query(db_path, "select reason, run_id from extraction_failures").rows == [("too short", "run-3")]
+
+
+def test_a_failing_batch_writes_nothing(db_path):
+    bad = fetched(A, outcome="exploded")  # the frontier's check constraint refuses it
+    with pytest.raises(duckdb.ConstraintException):
+        load.load_batch(db_path, "run-1", [fetched(B), bad], [article(B)], [])
+    for name in ("fetch_log", "pages", "frontier", "articles"):
+        assert run_query(db_path, f"select count(*) from {name}").rows == [(0,)], name

@@ -1,0 +1,163 @@
+"""Opening the DuckDB file: where it lives, waiting out other processes' locks, write transactions.
+
+DuckDB lets one process open a file read-write and then no other process may open it at all,
+so every connection here is short-lived (one batch, one query) and opening retries while
+another process holds the file. Connections are not thread-safe: callers pass paths, never
+connections, and each call opens its own.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB_PATH = Path("data") / "winnow.duckdb"
+
+FIRST_BACKOFF_S = 0.05
+MAX_BACKOFF_S = 1.0
+
+# What DuckDB 1.5 says when the file is busy. Another process:
+#   IO Error: Could not set lock on file "...": Conflicting lock is held in ... (PID n). See also ...
+# This process, with a connection in the other mode (read-only vs read-write) still open:
+#   Connection Error: Can't open a connection to same database file with a different configuration ...
+_LOCKED_MARKERS = ("Could not set lock on file", "Conflicting lock")
+_OTHER_MODE_MARKER = "different configuration than existing connections"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process (or another mode in this one) held the database longer than we would wait."""
+
+
+class WarehouseMissing(FileNotFoundError):
+    """A read of a database file that does not exist yet."""
+
+
+def default_db_path() -> Path:
+    """`$WINNOW_DB` if set, else ./data/winnow.duckdb."""
+    return Path(os.environ.get("WINNOW_DB") or DEFAULT_DB_PATH)
+
+
+@contextmanager
+def connect(
+    db_path: str | os.PathLike, *, read_only: bool = False, lock_timeout_s: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to `db_path`, closed on exit; waits up to `lock_timeout_s` for a busy file.
+
+    Raises WarehouseMissing for a read-only connect to a missing file and WarehouseBusy when
+    the file stays locked. A read-write connect creates the file and its folder.
+    """
+    path = _resolved(db_path)
+    if read_only and not path.exists():
+        raise WarehouseMissing(f"no database at {path}; run `winnow demo` or `winnow run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _open_when_free(path, read_only, lock_timeout_s)
+    try:
+        # Timestamps come back as UTC datetimes whatever the machine's zone.
+        conn.execute("set TimeZone = 'UTC'")
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection inside one transaction (committed on success, rolled back on error).
+
+    Migrations are ensured first (checked once per process per file). Writers in this process
+    take turns, so concurrent threads never conflict inside DuckDB; hold it for one batch only.
+    """
+    from warehouse.migrate import ensure_migrated  # migrate imports this module
+
+    path = _resolved(db_path)
+    with writer_turn(path, lock_timeout_s), connect(path, lock_timeout_s=lock_timeout_s) as conn:
+        ensure_migrated(conn, path)
+        conn.execute("begin transaction")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
+
+
+@contextmanager
+def read(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the pipeline's own reads: one consistent snapshot, migrations ensured,
+    WarehouseMissing if there is no file.
+
+    It opens read-write, like the pipeline's writers, because DuckDB refuses a read-only
+    connection in a process that has a read-write one open (and vice versa); it does not wait
+    for this process's writers, since connections in one mode share the database.
+    """
+    path = _resolved(db_path)
+    if not path.exists():
+        raise WarehouseMissing(f"no database at {path}; run `winnow demo` or `winnow run` first")
+    from warehouse.migrate import ensure_migrated  # migrate imports this module
+
+    with connect(path, lock_timeout_s=lock_timeout_s) as conn:
+        ensure_migrated(conn, path)
+        conn.execute("begin transaction")
+        try:
+            yield conn
+        finally:
+            conn.execute("rollback")  # nothing to keep: it only read
+
+
+def _open_when_free(path: Path, read_only: bool, lock_timeout_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_timeout_s
+    backoff = FIRST_BACKOFF_S
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            reason = _busy_reason(str(error))
+            if reason is None:
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is busy: {reason}; gave up after {lock_timeout_s:g}s. "
+                    "Is a `winnow run` writing to it? Try again when it finishes."
+                ) from error
+            time.sleep(min(backoff, remaining))
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+
+
+def _busy_reason(message: str) -> str | None:
+    """Why the file is busy, in a few words, or None when the error is not about locking."""
+    if any(marker in message for marker in _LOCKED_MARKERS):
+        held_by = message.partition("Conflicting lock is held in ")[2].partition(". See also")[0]
+        return f"locked by {held_by}" if held_by else "locked by another process"
+    if _OTHER_MODE_MARKER in message:
+        return "this process has it open in the other mode (read-only vs read-write)"
+    return None
+
+
+def _resolved(db_path: str | os.PathLike) -> Path:
+    # One spelling per file, so the per-file locks and caches here (and DuckDB's) agree.
+    return Path(db_path).expanduser().resolve()
+
+
+_writer_locks: dict[Path, threading.RLock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+@contextmanager
+def writer_turn(db_path: str | os.PathLike, timeout_s: float = 30.0) -> Iterator[None]:
+    """This process's writers to one file take turns (re-entrant, so a writer may migrate)."""
+    path = _resolved(db_path)
+    with _writer_locks_guard:
+        lock = _writer_locks.setdefault(path, threading.RLock())
+    if not lock.acquire(timeout=timeout_s):
+        raise WarehouseBusy(f"the warehouse {path} is busy: another thread has been writing for {timeout_s:g}s")
+    try:
+        yield
+    finally:
+        lock.release()

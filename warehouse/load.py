@@ -1,0 +1,226 @@
+"""Writes to the warehouse: bulk loads from Arrow, one transaction per call, and the frontier's reads.
+
+Every write stages its records as an Arrow table (deduplicated on the target's key, which
+`insert ... on conflict do update` needs) and moves them with set-based SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+import duckdb
+import pyarrow as pa
+
+from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchResult, RunSummary
+from warehouse import db, staging
+
+MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
+
+
+class DueURL(NamedTuple):
+    """A URL to fetch this run, with the validators for a conditional GET."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+class BatchCounts(NamedTuple):
+    """What one load_batch did to the articles and pages tables."""
+
+    new: int
+    updated: int
+    unchanged: int
+    pages_stored: int
+
+
+def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL]) -> int:
+    """Queue newly discovered URLs as 'pending'; returns how many were new.
+
+    Known URLs are left alone, except that one whose listed lastmod is later than its last
+    fetch goes back to 'pending': the sitemap says the page changed.
+    """
+    with db.write(db_path) as conn:
+        _stage(conn, "discovered", staging.discovered(urls))
+        # One row per URL (a URL can be listed by a feed and a sitemap): its first listing's
+        # source and via, and its latest lastmod.
+        conn.execute("""
+            create temp table listed as
+            select url, arg_min(source, position) as source, arg_min(via, position) as via, max(lastmod) as lastmod
+            from discovered group by url
+        """)
+        (new,) = conn.execute("""
+            insert into frontier (url, source, via, discovered_at, lastmod, state)
+            select url, source, via, ?, lastmod, 'pending' from listed
+            on conflict (url) do nothing
+        """, [_now()]).fetchone()
+        conn.execute("""
+            update frontier set state = 'pending', lastmod = listed.lastmod
+            from listed
+            where frontier.url = listed.url and frontier.state <> 'pending'
+              and listed.lastmod > frontier.last_fetched_at
+        """)
+    return new
+
+
+def due_urls(db_path: str | os.PathLike, source: str, limit: int) -> list[DueURL]:
+    """Up to `limit` URLs of `source` to fetch: pending ones, and failed ones not yet given up on,
+    oldest discovered first."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("""
+            select url, etag, last_modified from frontier
+            where source = ? and (state = 'pending' or (state = 'failed' and attempts < ?))
+            order by discovered_at, url
+            limit ?
+        """, [source, MAX_ATTEMPTS, limit]).fetchall()
+    return [DueURL(*row) for row in rows]
+
+
+def record_feed_fetches(db_path: str | os.PathLike, run_id: str,
+                        fetches: list[tuple[str, str, str, FetchResult]]) -> None:
+    """Log the attempts of feed and sitemap fetches ((source, feed url, kind, result) tuples) and
+    update each feed's status and conditional-GET validators."""
+    with db.write(db_path) as conn:
+        _stage(conn, "attempts", staging.fetch_log(
+            run_id, ((source, kind, attempt) for source, _, kind, r in fetches for attempt in r.attempts)))
+        conn.execute("insert into fetch_log by name select * from attempts")
+        _stage(conn, "feed_fetches", staging.feed_fetches(fetches, _now()))
+        # A fresh body brings its own validators (or none); a 304 or a failure keeps the old ones
+        # unless it sent new ones.
+        conn.execute("""
+            insert into feeds (url, source, kind, etag, last_modified, last_status, last_error, last_fetched_at)
+            select f.url, f.source, f.kind,
+                   case when f.outcome = 'fetched' then f.etag else coalesce(f.etag, old.etag) end,
+                   case when f.outcome = 'fetched' then f.last_modified
+                        else coalesce(f.last_modified, old.last_modified) end,
+                   f.status, f.error, f.fetched_at
+            from feed_fetches f left join feeds old using (url)
+            on conflict (url) do update set
+                source = excluded.source, kind = excluded.kind, etag = excluded.etag,
+                last_modified = excluded.last_modified, last_status = excluded.last_status,
+                last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at
+        """)
+
+
+def feed_validators(db_path: str | os.PathLike, source: str) -> dict[str, tuple[str | None, str | None]]:
+    """{feed url: (etag, last_modified)} for the source's feeds and sitemaps."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("select url, etag, last_modified from feeds where source = ?", [source]).fetchall()
+    return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
+               failures: list[ExtractionFailure]) -> BatchCounts:
+    """Load one fetched and extracted batch in one transaction; returns what changed.
+
+    Writes the fetch log, the raw pages (compressed, each (url, page_hash) once), each URL's
+    frontier state, the articles (new ones inserted, changed ones updated, unchanged ones not
+    touched at all) and the extraction failures.
+    """
+    now = _now()
+    with db.write(db_path) as conn:
+        _stage(conn, "attempts", staging.fetch_log(
+            run_id, ((r.source, "page", attempt) for r in results for attempt in r.attempts)))
+        conn.execute("insert into fetch_log by name select * from attempts")
+        _stage(conn, "new_pages", staging.pages(run_id, results, now))
+        (pages_stored,) = conn.execute(
+            "insert into pages by name select * from new_pages on conflict do nothing").fetchone()
+        _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
+        _update_frontier(conn, now)
+        _stage(conn, "extracted", staging.articles(articles))
+        new, updated, unchanged = _upsert_articles(conn, run_id, now)
+        _stage(conn, "failures", staging.failures(failures))
+        # Same reason again: leave the row as it is, like an unchanged article.
+        conn.execute("""
+            insert into extraction_failures by name select *, ? as run_id, ? as failed_at from failures
+            on conflict (url, page_hash) do update set
+                source = excluded.source, reason = excluded.reason,
+                run_id = excluded.run_id, failed_at = excluded.failed_at
+            where extraction_failures.reason <> excluded.reason
+        """, [run_id, now])
+    return BatchCounts(new, updated, unchanged, pages_stored)
+
+
+def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> None:
+    """Record a run as started (a retried flow run with the same id starts over)."""
+    with db.write(db_path) as conn:
+        conn.execute("""
+            insert or replace into runs (run_id, flow, started_at, finished_at, status, sources, discovered,
+                fetched, not_modified, failed, skipped, extracted, new, updated, seconds)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, [summary.run_id, flow, summary.started_at, summary.finished_at, summary.status, summary.sources,
+              *_run_counts(summary)])
+
+
+def finish_run(db_path: str | os.PathLike, summary: RunSummary) -> None:
+    """Record a started run's end: status, finish time and counts."""
+    with db.write(db_path) as conn:
+        conn.execute("""
+            update runs set finished_at = ?, status = ?, sources = ?, discovered = ?, fetched = ?,
+                not_modified = ?, failed = ?, skipped = ?, extracted = ?, new = ?, updated = ?, seconds = ?
+            where run_id = ?
+        """, [summary.finished_at, summary.status, summary.sources, *_run_counts(summary), summary.run_id])
+
+
+def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    # Each URL takes its fetch outcome as its state. attempts counts failed runs in a row.
+    # Validators and page_hash change with a fresh body; otherwise the old ones stay unless new
+    # ones came. A URL fetched without being discovered (a file:// ingest) joins the frontier.
+    conn.execute("""
+        insert into frontier (url, source, discovered_at, state, attempts, last_status, last_error,
+                              last_fetched_at, etag, last_modified, page_hash)
+        select o.url, o.source, coalesce(f.discovered_at, ?), o.outcome,
+               case when o.outcome = 'failed' then coalesce(f.attempts, 0) + 1 else 0 end,
+               o.status, o.error, o.fetched_at,
+               case when o.outcome = 'fetched' then o.etag else coalesce(o.etag, f.etag) end,
+               case when o.outcome = 'fetched' then o.last_modified else coalesce(o.last_modified, f.last_modified) end,
+               coalesce(o.page_hash, f.page_hash)
+        from outcomes o left join frontier f using (url)
+        on conflict (url) do update set
+            state = excluded.state, attempts = excluded.attempts, last_status = excluded.last_status,
+            last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,
+            etag = excluded.etag, last_modified = excluded.last_modified, page_hash = excluded.page_hash
+    """, [now])
+
+
+def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> tuple[int, int, int]:
+    """Insert new articles and update changed ones; returns (new, updated, unchanged)."""
+    new, updated, unchanged = conn.execute("""
+        select count(*) filter (where a.article_id is null),
+               count(*) filter (where a.content_hash <> e.content_hash),
+               count(*) filter (where a.content_hash = e.content_hash)
+        from extracted e left join articles a using (article_id)
+    """).fetchone()
+    # Rows whose text is unchanged are filtered out before the upsert, so they keep every value,
+    # updated_at and run_id included: loading the same input twice changes nothing.
+    conn.execute("""
+        insert into articles by name
+        select e.*, ? as first_seen_at, ? as updated_at, ? as run_id
+        from extracted e
+        where not exists (select 1 from articles a where a.article_id = e.article_id
+                                                     and a.content_hash = e.content_hash)
+        on conflict (article_id) do update set
+            source = excluded.source, url = excluded.url, fetched_url = excluded.fetched_url,
+            title = excluded.title, authors = excluded.authors, published_at = excluded.published_at,
+            language = excluded.language, site_name = excluded.site_name, description = excluded.description,
+            image = excluded.image, text = excluded.text, word_count = excluded.word_count,
+            content_hash = excluded.content_hash, page_hash = excluded.page_hash,
+            updated_at = excluded.updated_at, run_id = excluded.run_id
+    """, [now, now, run_id])
+    return new, updated, unchanged
+
+
+def _run_counts(summary: RunSummary) -> list:
+    return [summary.discovered, summary.fetched, summary.not_modified, summary.failed, summary.skipped,
+            summary.extracted, summary.new, summary.updated, summary.seconds]
+
+
+def _stage(conn: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    # Registered tables (and temp tables) go when the connection closes, at the end of the call.
+    conn.register(name, table)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,131 @@
+"""Arrow tables built from the record types, for bulk loads (DuckDB reads them without row-by-row inserts).
+
+Each table has an explicit schema so an empty batch, or a column that is all None, still has its type.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from datetime import datetime
+
+import pyarrow as pa
+
+from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchAttempt, FetchResult
+from transforms.hashing import sha256_hex
+
+UTC_TIME = pa.timestamp("us", tz="UTC")
+
+FETCH_LOG = pa.schema([
+    ("run_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("attempt", pa.int32()),
+    ("status", pa.int32()), ("error", pa.string()), ("bytes", pa.int64()), ("elapsed_ms", pa.float64()),
+    ("fetched_at", UTC_TIME), ("kind", pa.string()),
+])
+PAGES = pa.schema([
+    ("url", pa.string()), ("page_hash", pa.string()), ("source", pa.string()), ("final_url", pa.string()),
+    ("status", pa.int32()), ("content_type", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
+    ("html_gz", pa.binary()), ("size", pa.int64()), ("fetched_at", UTC_TIME), ("run_id", pa.string()),
+])
+URL_OUTCOMES = pa.schema([
+    ("url", pa.string()), ("source", pa.string()), ("outcome", pa.string()), ("status", pa.int32()),
+    ("error", pa.string()), ("fetched_at", UTC_TIME), ("etag", pa.string()), ("last_modified", pa.string()),
+    ("page_hash", pa.string()),
+])
+FEED_FETCHES = pa.schema([
+    ("url", pa.string()), ("source", pa.string()), ("kind", pa.string()), ("outcome", pa.string()),
+    ("status", pa.int32()), ("error", pa.string()), ("fetched_at", UTC_TIME), ("etag", pa.string()),
+    ("last_modified", pa.string()),
+])
+ARTICLES = pa.schema([
+    ("article_id", pa.string()), ("source", pa.string()), ("url", pa.string()), ("fetched_url", pa.string()),
+    ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", UTC_TIME),
+    ("language", pa.string()), ("site_name", pa.string()), ("description", pa.string()), ("image", pa.string()),
+    ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()), ("page_hash", pa.string()),
+])
+FAILURES = pa.schema([
+    ("url", pa.string()), ("page_hash", pa.string()), ("source", pa.string()), ("reason", pa.string()),
+])
+DISCOVERED = pa.schema([
+    ("url", pa.string()), ("source", pa.string()), ("via", pa.string()), ("lastmod", UTC_TIME),
+    ("position", pa.int64()),  # order within the batch, so the first listing of a URL wins
+])
+
+
+def page_hash(body: bytes) -> str:
+    """sha256 hex of a raw body: the same function the extractor uses for Article.page_hash."""
+    return sha256_hex(body)
+
+
+def fetch_log(run_id: str, rows: Iterable[tuple[str, str, FetchAttempt]]) -> pa.Table:
+    """fetch_log rows from (source, kind, attempt) triples."""
+    return _table(FETCH_LOG, [
+        (run_id, source, a.url, a.attempt, a.status, a.error, a.bytes, a.elapsed_ms, a.fetched_at, kind)
+        for source, kind, a in rows
+    ])
+
+
+def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> pa.Table:
+    """Compressed bodies of the fetched results, one row per (url, page_hash)."""
+    rows = {}
+    for r in results:
+        if r.outcome == "fetched" and r.body is not None:
+            digest = page_hash(r.body)
+            # mtime=0: the same body always compresses to the same bytes.
+            rows[(r.url, digest)] = (
+                r.url, digest, r.source, r.final_url, r.status, r.content_type, r.etag, r.last_modified,
+                gzip.compress(r.body, compresslevel=6, mtime=0), len(r.body), _fetched_at(r, fallback_time), run_id,
+            )
+    return _table(PAGES, list(rows.values()))
+
+
+def fetch_outcomes(results: list[FetchResult], fallback_time: datetime) -> pa.Table:
+    """Each URL's outcome for the frontier; a URL fetched twice in one batch keeps the last."""
+    rows = {
+        r.url: (
+            r.url, r.source, r.outcome, r.status, r.error, _fetched_at(r, fallback_time), r.etag, r.last_modified,
+            page_hash(r.body) if r.outcome == "fetched" and r.body is not None else None,
+        )
+        for r in results
+    }
+    return _table(URL_OUTCOMES, list(rows.values()))
+
+
+def feed_fetches(fetches: list[tuple[str, str, str, FetchResult]], fallback_time: datetime) -> pa.Table:
+    """Each feed's latest outcome from (source, feed url, kind, result) tuples; last one wins."""
+    rows = {
+        url: (url, source, kind, r.outcome, r.status, r.error, _fetched_at(r, fallback_time), r.etag, r.last_modified)
+        for source, url, kind, r in fetches
+    }
+    return _table(FEED_FETCHES, list(rows.values()))
+
+
+def articles(records: list[Article]) -> pa.Table:
+    """Articles deduplicated on article_id, the last of a batch winning."""
+    latest = {a.article_id: a for a in records}
+    return _table(ARTICLES, [
+        (a.article_id, a.source, a.url, a.fetched_url, a.title, list(a.authors), a.published_at, a.language,
+         a.site_name, a.description, a.image, a.text, a.word_count, a.content_hash, a.page_hash)
+        for a in latest.values()
+    ])
+
+
+def failures(records: list[ExtractionFailure]) -> pa.Table:
+    """Extraction failures deduplicated on (url, page_hash), the last winning."""
+    latest = {(f.url, f.page_hash): f for f in records}
+    return _table(FAILURES, [(f.url, f.page_hash, f.source, f.reason) for f in latest.values()])
+
+
+def discovered(urls: list[DiscoveredURL]) -> pa.Table:
+    """Discovered URLs in listing order (duplicates kept; the SQL picks per URL)."""
+    return _table(DISCOVERED, [(u.url, u.source, u.via, u.lastmod, i) for i, u in enumerate(urls)])
+
+
+def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:
+    # The last attempt's time is when the body (or the failure) arrived; a result with no attempts
+    # (skipped by robots.txt, say) made no request, so it gets the batch's time.
+    return result.attempts[-1].fetched_at if result.attempts else fallback_time
+
+
+def _table(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
+    columns = list(zip(*rows)) if rows else [[] for _ in schema]
+    return pa.table([pa.array(column, type=field.type) for column, field in zip(columns, schema)], schema=schema)
