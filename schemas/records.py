@@ -101,6 +101,17 @@ class RunSummary:
     failed: int = 0
     skipped: int = 0
     extracted: int = 0
+    not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
     new: int = 0
     updated: int = 0
     seconds: float = 0.0
+    # Time spent in each stage, summed over its batches (they overlap, so these add up to more than `seconds`).
+    discover_seconds: float = 0.0
+    fetch_seconds: float = 0.0
+    extract_seconds: float = 0.0
+    load_seconds: float = 0.0
+
+
+# The counters of a run, in the order of the `runs` table's columns.
+RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "skipped", "extracted", "not_extracted",
+                "new", "updated", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchResult, RunSummary
+from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS, RunSummary
 from warehouse import db, staging
 
 MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
@@ -146,10 +146,10 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
 def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> None:
     """Record a run as started (a retried flow run with the same id starts over)."""
     with db.write(db_path) as conn:
-        conn.execute("""
-            insert or replace into runs (run_id, flow, started_at, finished_at, status, sources, discovered,
-                fetched, not_modified, failed, skipped, extracted, new, updated, seconds)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        conn.execute(f"""
+            insert or replace into runs (run_id, flow, started_at, finished_at, status, sources,
+                {", ".join(RUN_COUNTERS)})
+            values (?, ?, ?, ?, ?, ?, {", ".join("?" for _ in RUN_COUNTERS)})
         """, [summary.run_id, flow, summary.started_at, summary.finished_at, summary.status, summary.sources,
               *_run_counts(summary)])
 
@@ -157,9 +157,8 @@ def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> Non
 def finish_run(db_path: str | os.PathLike, summary: RunSummary) -> None:
     """Record a started run's end: status, finish time and counts."""
     with db.write(db_path) as conn:
-        conn.execute("""
-            update runs set finished_at = ?, status = ?, sources = ?, discovered = ?, fetched = ?,
-                not_modified = ?, failed = ?, skipped = ?, extracted = ?, new = ?, updated = ?, seconds = ?
+        conn.execute(f"""
+            update runs set finished_at = ?, status = ?, sources = ?, {", ".join(f"{c} = ?" for c in RUN_COUNTERS)}
             where run_id = ?
         """, [summary.finished_at, summary.status, summary.sources, *_run_counts(summary), summary.run_id])
 
@@ -213,8 +212,7 @@ def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime
 
 
 def _run_counts(summary: RunSummary) -> list:
-    return [summary.discovered, summary.fetched, summary.not_modified, summary.failed, summary.skipped,
-            summary.extracted, summary.new, summary.updated, summary.seconds]
+    return [getattr(summary, name) for name in RUN_COUNTERS]
 
 
 def _stage(conn: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

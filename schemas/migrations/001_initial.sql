@@ -14,9 +14,14 @@ create table runs (
     failed        integer,
     skipped       integer,
     extracted     integer,
+    not_extracted integer,                  -- fetched pages with no article in them
     new           integer,
     updated       integer,
-    seconds       double
+    seconds       double,
+    discover_seconds double,                -- stage times, summed over batches
+    fetch_seconds    double,
+    extract_seconds  double,
+    load_seconds     double
 );
 
 -- One row per URL winnow knows of: where it came from, its last fetch and its state.

@@ -1,0 +1,139 @@
+"""The `winnow` command line: run the pipeline, run the demo, query the warehouse, check sources."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from flows.environment import configure_prefect
+
+app = typer.Typer(help="winnow: clean, queryable news in DuckDB.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+sources_app = typer.Typer(help="Inspect the sources config.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+PREFECT_HOME = Path("data/prefect")
+DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", show_envvar=True,
+                                                  help="DuckDB file [default: data/winnow.duckdb].")]
+ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg="red")
+    return typer.Exit(1)
+
+
+@sources_app.command("check")
+def sources_check(config: ConfigOption = Path("sources.yaml")) -> None:
+    """Validate the sources config; print the sources, or every error (exit code 1)."""
+    from flows.console import print_sources
+    from sources.config import ConfigError, load_config
+
+    try:
+        loaded = load_config(config)
+    except ConfigError as error:
+        for message in error.messages:
+            typer.secho(message, err=True, fg="red")
+        raise typer.Exit(1)
+    print_sources(loaded.sources)
+
+
+@app.command()
+def run(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+    max_pages: Annotated[Optional[int], typer.Option(help="At most this many pages per source.", min=1)] = None,
+) -> None:
+    """Run the ingest flow over the configured sources."""
+    _run_ingest(config, db, source, max_pages)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port of the local demo server on 127.0.0.1.")] = 8765,
+) -> None:
+    """Serve the bundled demo corpus on 127.0.0.1, ingest it through the real fetch path, query it."""
+    from demo.server import render_sources, serve_site
+
+    with ExitStack() as stack:
+        try:
+            base_url = stack.enter_context(serve_site(port=port))
+        except OSError as error:
+            raise _fail(f"cannot serve the demo on 127.0.0.1:{port} ({error.strerror}); try --port")
+        # A fixed port keeps the demo's URLs, and so its article ids, the same from run to run.
+        config = Path("data/demo/sources.yaml")
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(render_sources(base_url))
+        typer.echo(f"demo corpus served at {base_url}")
+        _run_ingest(config, db, None, None)
+    typer.echo("\nSample query: articles per publisher")
+    _print_query(DEMO_QUERY, db, "table")
+    typer.echo(f'\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
+
+
+DEMO_QUERY = """
+select source, count(*) as articles, round(avg(word_count)) as avg_words,
+       min(published_at)::date as first, max(published_at)::date as last
+from articles group by source order by source
+"""
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="The SQL to run (read-only).")],
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Run SQL against the warehouse on a read-only connection."""
+    _print_query(sql, db, output.value)
+
+
+def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None) -> None:
+    from sources.config import ConfigError, load_config
+
+    try:
+        load_config(config).select(sources)  # a config error is the user's to fix: no flow run, no traceback
+    except ConfigError as error:
+        for message in error.messages:
+            typer.secho(message, err=True, fg="red")
+        raise typer.Exit(1)
+    configure_prefect(PREFECT_HOME)
+    from flows.console import print_summary, showing_progress
+    from flows.ingest import ingest
+
+    with showing_progress():
+        summary = ingest(config_path=str(config), db_path=str(db) if db else None,
+                         source_names=sources, max_pages=max_pages)
+    print_summary(summary)
+
+
+def _print_query(sql: str, db: Path | None, fmt: str) -> None:
+    import duckdb
+
+    from flows.console import print_rows
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from warehouse.query import run_query
+
+    try:
+        result = run_query(db or default_db_path(), sql)
+    except (WarehouseBusy, WarehouseMissing) as error:
+        raise _fail(str(error))
+    except duckdb.Error as error:
+        raise _fail(str(error))
+    print_rows(result.columns, result.rows, fmt)
+
+
+def main() -> None:
+    app(prog_name="winnow")

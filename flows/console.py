@@ -1,0 +1,92 @@
+"""What the CLI prints: run summaries, query results, sources, and progress."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows import progress
+from schemas.records import RUN_COUNTERS, RunSummary
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def showing_progress() -> Iterator[None]:
+    """A progress bar on a terminal; a plain line per update when not a terminal."""
+    if err.is_terminal:
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), console=err, transient=True)
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        with bar:
+            stop = progress.listen(on_progress)
+            try:
+                yield
+            finally:
+                stop()
+    else:
+        stop = progress.listen(lambda stage, done, total: print(f"{stage}: {done}/{total}", file=sys.stderr))
+        try:
+            yield
+        finally:
+            stop()
+
+
+def print_summary(summary: RunSummary) -> None:
+    """The run's counters, one per line (narrow terminals and logs read it whole)."""
+    table = Table("", "", title=f"ingest run {summary.run_id}: {summary.status}", show_header=False)
+    for name in RUN_COUNTERS:
+        value = getattr(summary, name)
+        table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
+    out.print(table)
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> None:
+    """Print a query result as a table, CSV or JSON (one object per row)."""
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        records = [dict(zip(columns, row)) for row in rows]
+        print(json.dumps(records, default=_json_value, ensure_ascii=False, indent=2))
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if value is None else str(value) for value in row))
+        out.print(table)
+        out.print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def print_sources(sources) -> None:
+    table = Table("name", "feeds", "allowed domains", "language", "rate/s", "max pages")
+    for source in sources:
+        feeds = "\n".join(f"{feed.kind}: {getattr(feed, 'url', None) or getattr(feed, 'path', '')}"
+                          for feed in source.feeds)
+        table.add_row(source.name, feeds, ", ".join(source.allowed_domains), source.language,
+                      f"{source.rate_limit:g}", str(source.max_pages))
+    out.print(table)
+    out.print(f"{len(sources)} source{'s' if len(sources) != 1 else ''} OK")

@@ -1,0 +1,197 @@
+"""The `ingest` flow: sources config -> discover -> fetch -> extract -> load, in batches of pages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, NamedTuple
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+
+from schemas.records import RUN_COUNTERS, Article, FetchResult, RunSummary
+from sources.config import SourceConfig, load_config
+from sources.discover import discover_source
+from sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from transforms.extract import ExtractOptions, PageInput, extract_batch
+from warehouse import load
+from warehouse.db import default_db_path
+from warehouse.migrate import migrate
+
+from flows import progress
+
+BATCH_SIZE = 50
+
+
+class Timed(NamedTuple):
+    """A task's value and the seconds it took, for the run's per-stage times."""
+
+    value: Any
+    seconds: float
+
+
+def _timed(started: float, value: Any) -> Timed:
+    return Timed(value, time.perf_counter() - started)
+
+
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def discover(source: SourceConfig, db_path: str, run_id: str) -> Timed:
+    """Fetch the source's feeds and sitemaps, queue the new URLs; returns how many URLs were listed."""
+    started = time.perf_counter()
+    validators = load.feed_validators(db_path, source.name)
+
+    async def run():
+        async with Fetcher(FetchPolicy.for_source(source)) as fetcher:
+            return await discover_source(source, fetcher, validators)
+
+    discovery = asyncio.run(run())
+    logger = get_run_logger()
+    for error in discovery.errors:
+        logger.warning("%s: %s", source.name, error)
+    load.record_feed_fetches(
+        db_path, run_id, [(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches]
+    )
+    load.record_discovered(db_path, discovery.urls)
+    return _timed(started, len(discovery.urls))
+
+
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def fetch_batch(source: SourceConfig, due: list[load.DueURL]) -> Timed:
+    """Fetch one batch of a source's pages, politely, with conditional GET."""
+    started = time.perf_counter()
+    requests = [FetchRequest(d.url, source.name, etag=d.etag, last_modified=d.last_modified) for d in due]
+
+    async def run():
+        async with Fetcher(FetchPolicy.for_source(source)) as fetcher:
+            return await fetcher.fetch_many(requests)
+
+    return _timed(started, asyncio.run(run()))
+
+
+@task(cache_policy=NO_CACHE)
+def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions) -> Timed:
+    """Extract the articles of one fetched batch."""
+    started = time.perf_counter()
+    results: list[FetchResult] = fetched.value
+    pages = [
+        PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language)
+        for r in results
+        if r.outcome == "fetched" and r.body
+    ]
+    return _timed(started, extract_batch(pages, options))
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def load_batch(db_path: str, run_id: str, fetched: Timed, extracted: Timed) -> Timed:
+    """Write one batch (fetch log, raw pages, frontier, articles) in one transaction."""
+    started = time.perf_counter()
+    articles = [r for r in extracted.value if isinstance(r, Article)]
+    failures = [r for r in extracted.value if not isinstance(r, Article)]
+    return _timed(started, load.load_batch(db_path, run_id, fetched.value, articles, failures))
+
+
+@flow(name="ingest")
+def ingest(
+    config_path: str = "sources.yaml",
+    db_path: str | None = None,
+    source_names: list[str] | None = None,
+    max_pages: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> RunSummary:
+    """Ingest the configured sources into DuckDB; returns the run summary."""
+    started = time.perf_counter()
+    config = load_config(Path(config_path))
+    sources = config.select(source_names)
+    db = str(Path(db_path) if db_path else default_db_path())
+    migrate(db)
+    summary = RunSummary(
+        run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
+        started_at=datetime.now(timezone.utc),
+        sources=[s.name for s in sources],
+    )
+    load.start_run(db, summary, "ingest")
+    try:
+        _ingest_sources(sources, db, summary, max_pages, batch_size)
+        summary.status = "completed"
+    except BaseException:
+        summary.status = "failed"
+        raise
+    finally:
+        summary.finished_at = datetime.now(timezone.utc)
+        summary.seconds = time.perf_counter() - started
+        load.finish_run(db, summary)
+    _publish(summary)
+    return summary
+
+
+def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, max_pages: int | None,
+                    batch_size: int) -> None:
+    """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next fetch."""
+    listed = {s.name: discover.submit(s, db, summary.run_id) for s in sources}
+    for future in listed.values():
+        summary.discovered += future.result().value
+        summary.discover_seconds += future.result().seconds
+    plan = []
+    for source in sources:
+        due = load.due_urls(db, source.name, max_pages or source.max_pages)
+        plan += [(source, due[i:i + batch_size]) for i in range(0, len(due), batch_size)]
+    total = sum(len(batch) for _, batch in plan)
+    progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
+    previous_fetch: dict[str, PrefectFuture] = {}
+    loads: list[tuple[PrefectFuture, PrefectFuture, PrefectFuture]] = []
+    last_load = None
+    options = ExtractOptions()
+    for source, batch in plan:
+        fetched = fetch_batch.submit(source, batch, wait_for=_after(previous_fetch.get(source.name)))
+        previous_fetch[source.name] = fetched
+        extracted = extract.submit(source, fetched, options)
+        # DuckDB takes one writer: loads run one after another.
+        last_load = load_batch.submit(db, summary.run_id, fetched, extracted, wait_for=_after(last_load))
+        loads.append((fetched, extracted, last_load))
+    done = 0
+    for fetched, extracted, loaded in loads:
+        _count(summary, fetched.result(), extracted.result(), loaded.result())
+        done += len(fetched.result().value)
+        progress.report("pages", done, total)
+        update_progress_artifact(progress_id, 100.0 * done / total)
+    if not plan:
+        update_progress_artifact(progress_id, 100.0)
+
+
+def _after(future: PrefectFuture | None) -> list[PrefectFuture]:
+    return [future] if future is not None else []
+
+
+def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed) -> None:
+    for result in fetched.value:
+        if result.outcome == "fetched":
+            summary.fetched += 1
+        elif result.outcome == "not_modified":
+            summary.not_modified += 1
+        elif result.outcome == "skipped":
+            summary.skipped += 1
+        else:
+            summary.failed += 1
+    articles = sum(isinstance(r, Article) for r in extracted.value)
+    summary.extracted += articles
+    summary.not_extracted += len(extracted.value) - articles
+    summary.new += loaded.value.new
+    summary.updated += loaded.value.updated
+    summary.fetch_seconds += fetched.seconds
+    summary.extract_seconds += extracted.seconds
+    summary.load_seconds += loaded.seconds
+
+
+def _publish(summary: RunSummary) -> None:
+    get_run_logger().info("ingest %s: %s", summary.status,
+                          ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
+    create_table_artifact(
+        key="ingest-summary",
+        table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
+        description=f"Ingest of {', '.join(summary.sources) or 'no sources'}",
+    )
