@@ -16,8 +16,10 @@ from rich.table import Table
 from flows import progress
 from schemas.records import RUN_COUNTERS, RunSummary
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+if not out.is_terminal:
+    out.width = 200  # rich assumes 80 columns for pipes and files, which truncates tables
 
 
 @contextmanager
@@ -49,7 +51,8 @@ def showing_progress() -> Iterator[None]:
 
 def print_summary(summary: RunSummary) -> None:
     """The run's counters, one per line (narrow terminals and logs read it whole)."""
-    table = Table("", "", title=f"ingest run {summary.run_id}: {summary.status}", show_header=False)
+    out.print(f"ingest run {summary.run_id}: {summary.status}")
+    table = Table("", "", show_header=False)
     for name in RUN_COUNTERS:
         value = getattr(summary, name)
         table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
