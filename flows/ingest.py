@@ -18,12 +18,13 @@ from schemas.records import RUN_COUNTERS, Article, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
-from transforms.extract import ExtractOptions, PageInput, extract_batch
+from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
 from warehouse.db import default_db_path
 from warehouse.migrate import migrate
 
 from flows import progress
+from flows.extraction_pool import default_workers, extract_pages
 
 BATCH_SIZE = 50
 
@@ -74,7 +75,7 @@ def fetch_batch(source: SourceConfig, due: list[load.DueURL]) -> Timed:
 
 
 @task(cache_policy=NO_CACHE)
-def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions) -> Timed:
+def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions, workers: int) -> Timed:
     """Extract the articles of one fetched batch."""
     started = time.perf_counter()
     results: list[FetchResult] = fetched.value
@@ -83,7 +84,7 @@ def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions) -> Ti
         for r in results
         if r.outcome == "fetched" and r.body
     ]
-    return _timed(started, extract_batch(pages, options))
+    return _timed(started, extract_pages(pages, options, workers))
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -102,8 +103,12 @@ def ingest(
     source_names: list[str] | None = None,
     max_pages: int | None = None,
     batch_size: int = BATCH_SIZE,
+    extract_workers: int | None = None,
 ) -> RunSummary:
-    """Ingest the configured sources into DuckDB; returns the run summary."""
+    """Ingest the configured sources into DuckDB; returns the run summary.
+
+    `extract_workers` processes extract pages (default: one per core; 1 extracts in the task itself).
+    """
     started = time.perf_counter()
     config = load_config(Path(config_path))
     sources = config.select(source_names)
@@ -116,7 +121,7 @@ def ingest(
     )
     load.start_run(db, summary, "ingest")
     try:
-        _ingest_sources(sources, db, summary, max_pages, batch_size)
+        _ingest_sources(sources, db, summary, max_pages, batch_size, extract_workers or default_workers())
         summary.status = "completed"
     except BaseException:
         summary.status = "failed"
@@ -130,7 +135,7 @@ def ingest(
 
 
 def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, max_pages: int | None,
-                    batch_size: int) -> None:
+                    batch_size: int, extract_workers: int) -> None:
     """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next fetch."""
     listed = {s.name: discover.submit(s, db, summary.run_id) for s in sources}
     for future in listed.values():
@@ -149,7 +154,7 @@ def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, m
     for source, batch in plan:
         fetched = fetch_batch.submit(source, batch, wait_for=_after(previous_fetch.get(source.name)))
         previous_fetch[source.name] = fetched
-        extracted = extract.submit(source, fetched, options)
+        extracted = extract.submit(source, fetched, options, extract_workers)
         # DuckDB takes one writer: loads run one after another.
         last_load = load_batch.submit(db, summary.run_id, fetched, extracted, wait_for=_after(last_load))
         loads.append((fetched, extracted, last_load))
