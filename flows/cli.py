@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
@@ -110,6 +111,9 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
             typer.secho(message, err=True, fg="red")
         raise typer.Exit(1)
     configure_prefect(PREFECT_HOME)
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("starting Prefect's temporary API server (about 20 s; set PREFECT_API_URL to use a "
+                   "running server instead)", err=True)
     from flows.console import print_summary, showing_progress
     from flows.ingest import ingest
 
