@@ -30,6 +30,9 @@ KINDS = ("page", "feed")
 ROBOTS_KIND = "robots"  # internal: any content type, an empty body is fine
 WEB_SCHEMES = ("http", "https")
 MAX_IN_FLIGHT = 16
+# Connections to one host at once: a polite crawler keeps this small, and beyond it a
+# single host gets no faster (measured on loopback: 4 in flight beat 16).
+MAX_PER_HOST = 2
 GONE_STATUSES = (404, 410)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -139,12 +142,15 @@ class Fetcher:
 
     async def fetch_many(self, requests: list[FetchRequest],
                          policy_for: Callable[[str], FetchPolicy] | None = None) -> list[FetchResult]:
-        """Fetch many URLs concurrently (up to MAX_IN_FLIGHT at once, each host at its own rate);
-        results come back in the order of `requests`. `policy_for(source)` picks each one's policy."""
+        """Fetch many URLs concurrently (up to MAX_IN_FLIGHT at once, MAX_PER_HOST per host, each host
+        at its own rate); results come back in the order of `requests`. `policy_for(source)` picks
+        each one's policy."""
         gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+        host_gates: dict[str, asyncio.Semaphore] = {}
 
         async def fetch_one(r: FetchRequest) -> FetchResult:
-            async with gate:
+            host_gate = host_gates.setdefault(urlsplit(r.url).netloc.lower(), asyncio.Semaphore(MAX_PER_HOST))
+            async with host_gate, gate:
                 return await self.fetch(r.url, r.source, kind=r.kind, etag=r.etag, last_modified=r.last_modified,
                                         policy=policy_for(r.source) if policy_for else None)
 
