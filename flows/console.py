@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from flows import progress
 from schemas.records import RUN_COUNTERS, RunSummary
@@ -69,9 +70,12 @@ def print_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> None:
         records = [dict(zip(columns, row)) for row in rows]
         print(json.dumps(records, default=_json_value, ensure_ascii=False, indent=2))
     else:
-        table = Table(*columns, show_lines=False)
+        # Text, not str: rich would read "[...]" in a value or column name as markup.
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(Text(column))
         for row in rows:
-            table.add_row(*("" if value is None else str(value) for value in row))
+            table.add_row(*(Text("" if value is None else str(value)) for value in row))
         out.print(table)
         out.print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
@@ -89,7 +93,7 @@ def print_sources(sources) -> None:
     for source in sources:
         feeds = "\n".join(f"{feed.kind}: {getattr(feed, 'url', None) or getattr(feed, 'path', '')}"
                           for feed in source.feeds)
-        table.add_row(source.name, feeds, ", ".join(source.allowed_domains), source.language,
+        table.add_row(source.name, Text(feeds), Text(", ".join(source.allowed_domains)), source.language,
                       f"{source.rate_limit:g}", str(source.max_pages))
     out.print(table)
     out.print(f"{len(sources)} source{'s' if len(sources) != 1 else ''} OK")
