@@ -11,3 +11,17 @@ def http_server():
     server = LocalServer().start()
     yield server
     server.stop()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "prefect: runs Prefect flows against the session's test API server")
+
+
+@pytest.fixture
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listened on a moment ago."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

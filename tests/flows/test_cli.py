@@ -1,0 +1,337 @@
+"""The `winnow` command line: `sources check`, `query`, `run`, and one real `winnow demo`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from schemas.records import Article, FetchAttempt, FetchResult
+from transforms.hashing import article_id, sha256_hex
+from warehouse.load import load_batch
+from warehouse.query import run_query
+
+WINNOW = Path(sys.executable).with_name("winnow")
+T0 = datetime(2026, 10, 1, 8, 30, tzinfo=timezone.utc)
+
+
+def winnow(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# sources check -----------------------------------------------------------------------------
+
+def test_sources_check_prints_a_good_config(tmp_path):
+    (tmp_path / "saved").mkdir()
+    config = write(tmp_path / "sources.yaml", """
+sources:
+  - name: herald
+    feeds:
+      - {kind: rss, url: "https://herald.example/feed.xml"}
+  - name: archive
+    feeds:
+      - {kind: pages, path: saved}
+""")
+    result = winnow("sources", "check", "--config", str(config))
+
+    assert result.exit_code == 0, result.output
+    assert "herald" in result.stdout and "https://herald.example/feed.xml" in result.stdout
+    assert "archive" in result.stdout
+    assert "2 sources OK" in result.stdout
+    assert result.stderr == ""
+
+
+def test_sources_check_reports_every_error(tmp_path):
+    config = write(tmp_path / "sources.yaml", """
+sources:
+  - name: alpha
+    colour: red
+    feeds:
+      - {kind: rss, url: "https://alpha.example/feed.xml"}
+  - name: beta
+    feeds:
+      - {kind: rss, url: "not a url"}
+  - name: alpha
+    feeds:
+      - {kind: rss, url: "https://other.example/feed.xml"}
+  - name: delta
+    feeds:
+      - {kind: pages, path: nowhere}
+""")
+    result = winnow("sources", "check", "--config", str(config))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    expected = [
+        ("source 'alpha' (sources[0]), field colour", "unknown key"),
+        ("source 'beta' (sources[1]), field feeds[0].url", "invalid URL 'not a url'"),
+        ("source 'alpha' (sources[2]), field name", "duplicate name"),
+        ("source 'delta' (sources[3]), field feeds[0].path", "folder 'nowhere' does not exist"),
+    ]
+    for where, what in expected:
+        assert any(where in line and what in line and str(config) in line for line in lines), (where, lines)
+    assert len(lines) == len(expected)
+
+
+# query -------------------------------------------------------------------------------------
+
+def _article(url: str, title: str, text: str, published_at: datetime) -> tuple[FetchResult, Article]:
+    body = f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode()
+    result = FetchResult(url=url, source="herald", final_url=url, outcome="fetched", status=200, body=body,
+                         content_type="text/html",
+                         attempts=[FetchAttempt(url, 1, 200, None, len(body), 10.0, T0)])
+    article = Article(article_id=article_id(url), source="herald", url=url, fetched_url=url, title=title,
+                      authors=["A. Writer"], published_at=published_at, language="en", site_name="Herald",
+                      description=None, image=None, text=text, word_count=len(text.split()),
+                      content_hash=sha256_hex(text), page_hash=sha256_hex(body))
+    return result, article
+
+
+@pytest.fixture
+def small_db(tmp_path):
+    """A warehouse with two articles, loaded the way the flow loads a batch."""
+    db = tmp_path / "winnow.duckdb"
+    pairs = [_article("https://herald.example/a", "Harbour wall repaired", "The wall stands again.",
+                      datetime(2026, 10, 2, 9, 0, tzinfo=timezone.utc)),
+             _article("https://herald.example/b", "Ferry, late again", "Passengers wait.",
+                      datetime(2026, 10, 3, 9, 0, tzinfo=timezone.utc))]
+    load_batch(db, "run-1", [r for r, _ in pairs], [a for _, a in pairs], [])
+    return db
+
+
+QUERY = "select url, title, published_at, word_count from articles order by url"
+
+
+def test_query_table(small_db):
+    result = winnow("query", QUERY, "--db", str(small_db))
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any("url" in line and "title" in line and "word_count" in line for line in lines)
+    assert any("https://herald.example/a" in line and "Harbour wall repaired" in line
+               and "2026-10-02 09:00:00+00:00" in line for line in lines)
+    assert any("https://herald.example/b" in line and "Ferry, late again" in line for line in lines)
+    assert lines[-1] == "(2 rows)"
+
+
+def test_query_csv(small_db):
+    result = winnow("query", QUERY, "--db", str(small_db), "--format", "csv")
+
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.stdout))) == [
+        ["url", "title", "published_at", "word_count"],
+        ["https://herald.example/a", "Harbour wall repaired", "2026-10-02 09:00:00+00:00", "4"],
+        ["https://herald.example/b", "Ferry, late again", "2026-10-03 09:00:00+00:00", "2"],
+    ]
+
+
+def test_query_json(small_db):
+    result = winnow("query", "select url, title, published_at, authors from articles order by url",
+                    "--db", str(small_db), "-f", "json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"url": "https://herald.example/a", "title": "Harbour wall repaired",
+         "published_at": "2026-10-02T09:00:00+00:00", "authors": ["A. Writer"]},
+        {"url": "https://herald.example/b", "title": "Ferry, late again",
+         "published_at": "2026-10-03T09:00:00+00:00", "authors": ["A. Writer"]},
+    ]
+
+
+def test_query_table_shows_brackets_as_they_are(small_db):
+    # rich markup in a value or a column name is data: shown as is, never styled or an error
+    result = winnow("query", """select '[/x] closing' as "[b]", '[bold]bold[/bold]' as b, null as c""",
+                    "--db", str(small_db))
+
+    assert result.exit_code == 0, result.output
+    assert "[b]" in result.stdout
+    assert "[/x] closing" in result.stdout
+    assert "[bold]bold[/bold]" in result.stdout
+    assert result.stdout.splitlines()[-1] == "(1 row)"
+
+
+@pytest.mark.parametrize("sql, kind", [("selec 1", "Parser Error"),
+                                       ("select nope from articles", "Binder Error")])
+def test_query_sql_error_is_a_message(small_db, sql, kind):
+    result = winnow("query", sql, "--db", str(small_db))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert isinstance(result.exception, SystemExit)  # typer.Exit, not an error escaping
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1 and kind in error_lines[0]
+    assert result.stderr.startswith("error: ")
+
+
+def test_query_missing_db(tmp_path):
+    missing = tmp_path / "nothing-here.duckdb"
+    result = winnow("query", "select 1", "--db", str(missing))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: no database at {missing}; "
+                                     "run `winnow demo` or `winnow run` first")
+    assert not missing.exists()
+
+
+def test_query_missing_db_from_env(tmp_path):
+    missing = tmp_path / "env.duckdb"
+    result = CliRunner().invoke(app, ["query", "select 1"], env={"WINNOW_DB": str(missing)})
+
+    assert result.exit_code == 1
+    assert f"no database at {missing}" in result.stderr
+
+
+def test_query_cannot_write(small_db):
+    result = winnow("query", "insert into runs (run_id, flow, started_at, status) "
+                             "values ('x', 'query', now(), 'completed')", "--db", str(small_db))
+
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr
+    assert run_query(small_db, "select count(*) from runs").rows == [(0,)]
+    result = winnow("query", "drop table articles", "--db", str(small_db))
+    assert result.exit_code == 1
+    assert run_query(small_db, "select count(*) from articles").rows == [(2,)]
+
+
+# run ---------------------------------------------------------------------------------------
+
+def test_run_with_bad_config_exits_with_the_messages(tmp_path):
+    config = write(tmp_path / "sources.yaml", """
+sources:
+  - name: herald
+    rate_limit: fast
+    feeds:
+      - {kind: atom, url: "https://herald.example/feed.xml"}
+""")
+    db = tmp_path / "winnow.duckdb"
+    result = winnow("run", "--config", str(config), "--db", str(db))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "source 'herald' (sources[0]), field rate_limit: expected a number, got 'fast'" in result.stderr
+    assert "source 'herald' (sources[0]), field feeds[0]: unknown feed kind 'atom'" in result.stderr
+    assert not db.exists()
+
+
+def test_run_with_unknown_source_exits_with_the_message(tmp_path):
+    config = write(tmp_path / "sources.yaml", """
+sources:
+  - name: herald
+    feeds:
+      - {kind: rss, url: "https://herald.example/feed.xml"}
+""")
+    result = winnow("run", "--config", str(config), "--db", str(tmp_path / "w.duckdb"), "--source", "courier")
+
+    assert result.exit_code == 1
+    assert "no source named 'courier' (known: herald)" in result.stderr
+
+
+def test_run_with_missing_config(tmp_path):
+    result = winnow("run", "--config", str(tmp_path / "nope.yaml"))
+
+    assert result.exit_code == 1
+    assert "cannot read the file" in result.stderr
+
+
+def test_demo_on_a_busy_port_says_so(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = winnow("demo", "--port", str(port), "--db", str(tmp_path / "w.duckdb"))
+
+    assert result.exit_code == 1
+    assert f"error: cannot serve the demo on 127.0.0.1:{port}" in result.stderr
+    assert "try --port" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+# winnow demo, end to end ---------------------------------------------------------------------
+
+def _start_winnow(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([str(WINNOW), *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+        pytest.fail(f"winnow timed out:\n{stdout}\n{stderr}")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _run_winnow(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _finish(_start_winnow(args, cwd, env))
+
+
+def _assert_clean(process: subprocess.CompletedProcess) -> None:
+    output = process.stdout + process.stderr
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    assert not [line for line in output.splitlines() if " ERROR " in line or "| ERROR" in line], output
+
+
+@pytest.mark.slow
+def test_winnow_demo_end_to_end(tmp_path, free_port, request):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), NO_COLOR="1", COLUMNS="200")
+    db = tmp_path / "demo.duckdb"
+    args = ["demo", "--db", str(db), "--port", str(free_port)]
+
+    # As a user runs it: the flow starts Prefect's own temporary server. The session's test
+    # server (for the second run) starts meanwhile, if it is not up yet.
+    running = _start_winnow(args, tmp_path, env)
+    try:
+        prefect_api_url = request.getfixturevalue("prefect_harness")
+    except BaseException:
+        running.kill()
+        running.communicate()
+        raise
+    first = _finish(running)
+
+    _assert_clean(first)
+    assert f"demo corpus served at http://127.0.0.1:{free_port}" in first.stdout
+    assert ": completed" in first.stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in first.stdout.splitlines()]
+    assert ["new", "30"] in rows and ["skipped", "1"] in rows and ["failed", "0"] in rows, first.stdout
+    assert "Sample query: articles per publisher" in first.stdout
+    for publisher in ("harbour-herald", "northgate-observer", "vale-courier"):
+        assert [publisher, "10"] in [row[:2] for row in rows], publisher
+    assert "(3 rows)" in first.stdout
+    assert (tmp_path / "data" / "demo" / "sources.yaml").exists()
+
+    # Again, against the session's Prefect server (a second temporary server would add ~20 s).
+    second = _run_winnow(args, tmp_path, {**env, "PREFECT_API_URL": prefect_api_url})
+
+    _assert_clean(second)
+    count = _run_winnow(["query", "select count(*) as n, count(distinct run_id) as runs from articles",
+                         "--db", str(db), "--format", "json"], tmp_path, env)
+    assert count.returncode == 0, count.stderr
+    assert json.loads(count.stdout) == [{"n": 30, "runs": 1}]
+    runs = _run_winnow(["query", "select status, new, updated from runs order by started_at",
+                        "--db", str(db), "--format", "json"], tmp_path, env)
+    assert json.loads(runs.stdout) == [{"status": "completed", "new": 30, "updated": 0},
+                                       {"status": "completed", "new": 0, "updated": 0}]

@@ -1,0 +1,280 @@
+"""The `ingest` flow, run for real: Prefect's test server, HTTP on 127.0.0.1, a DuckDB file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from demo.server import SITE_ROOT, render_sources, serve_site
+from schemas.records import RUN_COUNTERS
+from warehouse.query import run_query
+
+pytestmark = pytest.mark.prefect
+
+GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
+ARTICLE_PATH = "harbour-herald/2026/10/fish-market.html"
+OTHER_PATH = "harbour-herald/2026/10/ferry-timetable.html"
+
+
+def ingest(config: Path, db: Path, **options):
+    from flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
+
+    options.setdefault("extract_workers", 1)  # no process pool for a handful of pages
+    return ingest_flow(config_path=str(config), db_path=str(db), **options)
+
+
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    return run_query(db, sql, params).rows
+
+
+def scalar(db: Path, sql: str, params: list | None = None):
+    (row,) = rows(db, sql, params)
+    return row[0]
+
+
+# The demo corpus --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_ingest(prefect_harness, tmp_path_factory):
+    """One ingest of the demo corpus (the default extraction path, on every core); the server
+    stays up for the module so that later runs see the same URLs."""
+    folder = tmp_path_factory.mktemp("demo-ingest")
+    with serve_site(port=0) as base_url:
+        config = folder / "sources.yaml"
+        config.write_text(render_sources(base_url), encoding="utf-8")
+        db = folder / "winnow.duckdb"
+        summary = ingest(config, db, extract_workers=None)
+        yield SimpleNamespace(base_url=base_url, config=config, db=db, summary=summary)
+
+
+def test_demo_corpus_every_ground_truth_article_is_loaded(demo_ingest):
+    db = demo_ingest.db
+    titles = {title for (title,) in rows(db, "select title from articles")}
+    assert titles == {truth["title"] for truth in GROUND_TRUTH.values()}
+    urls = {url for (url,) in rows(db, "select url from articles")}
+    assert urls == {f"{demo_ingest.base_url}/{path}" for path in GROUND_TRUTH}
+    assert scalar(db, "select count(*) from articles where run_id = ?", [demo_ingest.summary.run_id]) == 30
+
+
+def test_demo_corpus_private_url_is_skipped_by_robots(demo_ingest):
+    skipped = rows(demo_ingest.db, "select url, last_error from frontier where state = 'skipped'")
+    assert len(skipped) == 1
+    url, error = skipped[0]
+    assert "/private/" in url
+    assert "robots" in error
+    assert demo_ingest.summary.skipped == 1
+    # robots.txt refused it before any request was made
+    assert scalar(demo_ingest.db, "select count(*) from fetch_log where url = ?", [url]) == 0
+
+
+def test_demo_corpus_summary_matches_the_tables(demo_ingest):
+    db, summary = demo_ingest.db, demo_ingest.summary
+    assert summary.status == "completed"
+    assert (summary.discovered, summary.fetched, summary.skipped, summary.failed, summary.not_modified) == \
+        (31, 30, 1, 0, 0)
+    assert (summary.extracted, summary.not_extracted, summary.new, summary.updated) == (30, 0, 30, 0)
+
+    assert scalar(db, "select count(*) from frontier") == summary.discovered
+    states = dict(rows(db, "select state, count(*) from frontier group by state"))
+    assert states == {"fetched": summary.fetched, "skipped": summary.skipped}
+    assert scalar(db, "select count(*) from articles") == summary.new
+    assert scalar(db, "select count(*) from extraction_failures") == summary.not_extracted
+
+    (run,) = rows(db, f"select run_id, flow, status, finished_at is not null, sources, {', '.join(RUN_COUNTERS)}"
+                      " from runs")
+    run_id, flow_name, status, finished, sources, *counters = run
+    assert (run_id, flow_name, status, finished) == (summary.run_id, "ingest", "completed", True)
+    assert sources == summary.sources == ["harbour-herald", "vale-courier", "northgate-observer"]
+    assert counters == pytest.approx([getattr(summary, name) for name in RUN_COUNTERS])
+
+
+def test_demo_corpus_pages_hold_gzip_bodies(demo_ingest):
+    db = demo_ingest.db
+    pages = rows(db, "select url, html_gz, size, run_id from pages")
+    assert len({url for url, *_ in pages}) == 30
+    for url, html_gz, size, run_id in pages:
+        body = gzip.decompress(html_gz)
+        assert len(body) == size
+        assert b"<html" in body[:200].lower()
+        assert run_id == demo_ingest.summary.run_id
+    # each stored page is the one its article was extracted from
+    assert scalar(db, "select count(*) from articles a join pages p using (url, page_hash)") == 30
+
+
+def test_demo_corpus_fetch_log_has_the_runs_attempts(demo_ingest):
+    db, run_id = demo_ingest.db, demo_ingest.summary.run_id
+    kinds = dict(rows(db, "select kind, count(*) from fetch_log where run_id = ? group by kind", [run_id]))
+    assert kinds["page"] == 30  # one attempt per fetched page
+    assert set(kinds) == {"page", "rss", "sitemap"}
+    assert scalar(db, "select count(*) from fetch_log where run_id <> ?", [run_id]) == 0
+    assert scalar(db, "select count(*) from fetch_log where kind = 'page' and status <> 200") == 0
+
+
+def test_demo_corpus_summary_artifact(demo_ingest):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["ingest-summary"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id])))
+    assert len(artifacts) == 1
+    artifact = artifacts[0]
+    assert artifact.type == "table"
+    data = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
+    assert data == [{"run_id": demo_ingest.summary.run_id, "status": "completed",
+                     **{name: pytest.approx(getattr(demo_ingest.summary, name)) for name in RUN_COUNTERS}}]
+
+
+def test_second_run_changes_nothing(demo_ingest, tmp_path):
+    db = tmp_path / "winnow.duckdb"
+    shutil.copy(demo_ingest.db, db)  # the module's run stays as it was for the other tests
+    wal = demo_ingest.db.with_name(demo_ingest.db.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, db.with_name(db.name + ".wal"))
+    before = rows(db, "select * from articles order by article_id")
+
+    summary = ingest(demo_ingest.config, db)
+
+    assert summary.status == "completed"
+    assert (summary.new, summary.updated, summary.extracted, summary.fetched) == (0, 0, 0, 0)
+    assert rows(db, "select * from articles order by article_id") == before
+    assert scalar(db, "select count(*) from articles where run_id = ?", [summary.run_id]) == 0
+    assert rows(db, "select status from runs where run_id = ?", [summary.run_id]) == [("completed",)]
+    # the feeds were asked again, conditionally, and answered 304
+    feed_statuses = {status for (status,) in rows(
+        db, "select status from fetch_log where run_id = ? and kind <> 'page'", [summary.run_id])}
+    assert feed_statuses == {304}
+
+
+# A small site on the programmable server ---------------------------------------------------
+
+def demo_page(server, path: str) -> str:
+    """A demo article's HTML with its absolute URLs on `server` (served at the same path)."""
+    return (SITE_ROOT / path).read_text(encoding="utf-8").replace("{{base_url}}", server.base_url)
+
+
+def rss(server, paths: list[str]) -> str:
+    items = "".join(f"<item><title>{path}</title><link>{server.url('/' + path)}</link></item>" for path in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+def sitemap(server, lastmods: dict[str, datetime]) -> str:
+    urls = "".join(f"<url><loc>{server.url('/' + path)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>"
+                   for path, lastmod in lastmods.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+
+
+def write_config(folder: Path, server, feeds: list[tuple[str, str]], name: str = "local") -> Path:
+    feed_lines = "".join(f"      - kind: {kind}\n        url: \"{server.url(path)}\"\n" for kind, path in feeds)
+    config = folder / "sources.yaml"
+    config.write_text(
+        "defaults:\n  user_agent: winnow-test/0.1\n  rate_limit: 100\n  language: en\n"
+        f"sources:\n  - name: {name}\n    feeds:\n{feed_lines}    allowed_domains: [\"127.0.0.1\"]\n",
+        encoding="utf-8")
+    return config
+
+
+def test_changed_page_updates_its_article(http_server, tmp_path):
+    long_ago = datetime(2026, 10, 13, tzinfo=timezone.utc)
+    http_server.add("/feed.xml", rss(http_server, [ARTICLE_PATH, OTHER_PATH]), "application/rss+xml")
+    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: long_ago, OTHER_PATH: long_ago}),
+                    "application/xml")
+    original = demo_page(http_server, ARTICLE_PATH)
+    http_server.add("/" + ARTICLE_PATH, original)
+    http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
+    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml"), ("sitemap", "/sitemap.xml")]), \
+        tmp_path / "winnow.duckdb"
+
+    first = ingest(config, db)
+    assert (first.new, first.updated, first.fetched) == (2, 0, 2)
+    url = http_server.url("/" + ARTICLE_PATH)
+    before = dict(zip(("text", "first_seen_at", "updated_at", "run_id", "content_hash"), *rows(
+        db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url])))
+    other_before = rows(db, "select * from articles where url <> ?", [url])
+
+    # The page changes (so does its ETag); the sitemap says so with a newer lastmod.
+    assert "From November 9 the hall" in original
+    http_server.add("/" + ARTICLE_PATH, original.replace("From November 9 the hall", "From November 16 the hall"))
+    changed = datetime.now(timezone.utc) + timedelta(seconds=1)
+    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: changed, OTHER_PATH: long_ago}),
+                    "application/xml")
+    page_hits = len(http_server.hits("/" + ARTICLE_PATH))
+
+    second = ingest(config, db)
+
+    assert (second.new, second.updated, second.fetched, second.extracted) == (0, 1, 1, 1)
+    assert len(http_server.hits("/" + ARTICLE_PATH)) == page_hits + 1
+    assert http_server.hits("/" + ARTICLE_PATH)[-1].headers.get("if-none-match")  # a conditional GET
+    (text, first_seen_at, updated_at, run_id, content_hash), = rows(
+        db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url])
+    assert "From November 16 the hall" in text and "From November 9 the hall" in before["text"]
+    assert first_seen_at == before["first_seen_at"]
+    assert updated_at > before["updated_at"]
+    assert (run_id, before["run_id"]) == (second.run_id, first.run_id)
+    assert content_hash != before["content_hash"]
+    assert rows(db, "select * from articles where url <> ?", [url]) == other_before
+    assert scalar(db, "select count(*) from pages where url = ?", [url]) == 2  # both versions kept
+
+
+def test_http_errors_never_fail_the_run(http_server, tmp_path):
+    good, missing, broken, data = ("/" + ARTICLE_PATH, "/news/missing.html", "/news/broken.html",
+                                   "/news/data.json")
+    http_server.add("/feed.xml", rss(http_server, [p.lstrip("/") for p in (good, missing, broken, data)]),
+                    "application/rss+xml")
+    http_server.add(good, demo_page(http_server, ARTICLE_PATH))
+    # missing: no route, so 404. broken: 500 every time (Retry-After: 0 keeps the retries quick).
+    http_server.add(broken, "<html>oops</html>", status=500, headers={"Retry-After": "0"})
+    http_server.add(data, '{"not": "html"}', "application/json")
+    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
+
+    summary = ingest(config, db)
+
+    assert summary.status == "completed"
+    states = dict(rows(db, "select url, state from frontier"))
+    assert states == {http_server.url(good): "fetched", http_server.url(missing): "gone",
+                      http_server.url(broken): "failed", http_server.url(data): "skipped"}
+    assert rows(db, "select url from articles") == [(http_server.url(good),)]
+    (attempts, last_status, last_error), = rows(
+        db, "select attempts, last_status, last_error from frontier where url = ?", [http_server.url(broken)])
+    assert (attempts, last_status) == (1, 500)  # one failed run
+    assert "500" in last_error
+    broken_log = rows(db, "select attempt, status from fetch_log where url = ? and run_id = ? order by attempt",
+                      [http_server.url(broken), summary.run_id])
+    assert broken_log == [(1, 500), (2, 500), (3, 500), (4, 500)]  # the first try and 3 retries
+    assert len(http_server.hits(broken)) == 4
+    assert "not HTML" in scalar(db, "select last_error from frontier where url = ?", [http_server.url(data)])
+
+    # The summary agrees with the tables (it has no `gone` counter: a 404 counts as failed).
+    assert (summary.discovered, summary.fetched, summary.skipped, summary.not_modified) == (4, 1, 1, 0)
+    assert summary.failed == 2
+    assert (summary.extracted, summary.not_extracted, summary.new, summary.updated) == (1, 0, 1, 0)
+    assert rows(db, "select status, discovered, fetched, failed, skipped, new from runs") == \
+        [("completed", 4, 1, 2, 1, 1)]
+
+
+def test_bad_config_fails_the_flow_naming_source_and_field(prefect_harness, tmp_path):
+    from sources.config import ConfigError
+
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n  - name: herald\n    rate_limit: -1\n"
+                      "    feeds:\n      - kind: rss\n        url: https://herald.example/feed.xml\n")
+    db = tmp_path / "winnow.duckdb"
+
+    state = ingest(config, db, return_state=True)
+
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, ConfigError)
+    message = str(error)
+    assert "source 'herald'" in message
+    assert "field rate_limit" in message
+    assert "must be greater than 0" in message
+    assert not db.exists()  # nothing was started
