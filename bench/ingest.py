@@ -21,7 +21,6 @@ Progress goes to stderr; the result (and --out FILE) is one JSON object.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import platform
@@ -34,7 +33,9 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
@@ -61,8 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="server: start `prefect server start` first and time its startup apart;"
                              " ephemeral: Prefect's temporary server, started inside the first flow call")
     parser.add_argument("--extract-workers", type=int, default=None,
-                        help="processes extracting pages, passed to the flow if it takes extract_workers"
-                             " (default: the flow's own default)")
+                        help="processes extracting pages (default: one per core)")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args(argv)
     if args.pages < 1:
@@ -74,6 +74,20 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def demo_server_process(copies: int) -> Iterator[str]:
+    """The demo site in its own process, as a remote site would be: its threads do not compete
+    with the ingest for this process's GIL."""
+    process = subprocess.Popen([sys.executable, "-m", "demo.server", "--port", str(free_port()),
+                                "--copies", str(copies)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        line = process.stdout.readline()  # "Serving the demo site at http://127.0.0.1:N/ (...)"
+        yield line.split(" at ", 1)[1].split("/ ", 1)[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 class PrefectServer:
@@ -324,8 +338,6 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
     import duckdb
     import trafilatura
 
-    from demo.server import serve_site
-
     started_import = time.perf_counter()
     import prefect
     from flows.ingest import BATCH_SIZE, ingest
@@ -333,17 +345,14 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
     import_s = time.perf_counter() - started_import
     batch_size = args.batch_size or BATCH_SIZE
     extra = {}
-    if "extract_workers" in inspect.signature(ingest.fn).parameters:
-        from flows.extraction_pool import default_workers
+    from flows.extraction_pool import default_workers
 
-        extra["extract_workers"] = args.extract_workers or default_workers()
-    elif args.extract_workers:
-        raise SystemExit("this version of the ingest flow has no extract_workers parameter")
+    extra["extract_workers"] = args.extract_workers or default_workers()
     duckdb_first_use_s = warm_duckdb()
 
     config = tmp / "sources.yaml"
     db_path = tmp / "bench.duckdb"
-    with serve_site(copies=args.pages) as base_url:
+    with demo_server_process(args.pages) as base_url:
         write_config(config, base_url, args.pages)
         log(f"demo site at {base_url}; downloading the {args.pages} pages for the baseline ...")
         pages = download_pages(base_url)

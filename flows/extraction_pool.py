@@ -22,6 +22,18 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def warm_up(workers: int) -> None:
+    """Start the workers now, without waiting, so their imports overlap discovery and fetching."""
+    if workers > 1:
+        pool = _shared_pool(workers)
+        for _ in range(workers):
+            pool.submit(_ready)
+
+
+def _ready() -> None:
+    """Runs in a worker: importing this module (and trafilatura) is the work."""
+
+
 def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int) -> list[Article | ExtractionFailure]:
     """Extract pages on `workers` processes (in this process when 1), keeping their order."""
     if workers <= 1 or len(pages) < 2:

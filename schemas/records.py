@@ -98,7 +98,8 @@ class RunSummary:
     discovered: int = 0
     fetched: int = 0
     not_modified: int = 0
-    failed: int = 0
+    failed: int = 0  # retried next run
+    gone: int = 0  # 404 or 410: not retried
     skipped: int = 0
     extracted: int = 0
     not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
@@ -113,5 +114,5 @@ class RunSummary:
 
 
 # The counters of a run, in the order of the `runs` table's columns.
-RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "skipped", "extracted", "not_extracted",
+RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
                 "new", "updated", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds")

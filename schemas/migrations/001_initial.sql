@@ -11,7 +11,8 @@ create table runs (
     discovered    integer,
     fetched       integer,
     not_modified  integer,
-    failed        integer,
+    failed        integer,                  -- retried next run
+    gone          integer,                  -- 404 or 410: not retried
     skipped       integer,
     extracted     integer,
     not_extracted integer,                  -- fetched pages with no article in them

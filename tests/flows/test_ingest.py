@@ -252,12 +252,12 @@ def test_http_errors_never_fail_the_run(http_server, tmp_path):
     assert len(http_server.hits(broken)) == 4
     assert "not HTML" in scalar(db, "select last_error from frontier where url = ?", [http_server.url(data)])
 
-    # The summary agrees with the tables (it has no `gone` counter: a 404 counts as failed).
+    # The summary agrees with the tables: the 500 is failed (retried next run), the 404 gone (never).
     assert (summary.discovered, summary.fetched, summary.skipped, summary.not_modified) == (4, 1, 1, 0)
-    assert summary.failed == 2
+    assert (summary.failed, summary.gone) == (1, 1)
     assert (summary.extracted, summary.not_extracted, summary.new, summary.updated) == (1, 0, 1, 0)
-    assert rows(db, "select status, discovered, fetched, failed, skipped, new from runs") == \
-        [("completed", 4, 1, 2, 1, 1)]
+    assert rows(db, "select status, discovered, fetched, failed, gone, skipped, new from runs") == \
+        [("completed", 4, 1, 1, 1, 1, 1)]
 
 
 def test_bad_config_fails_the_flow_naming_source_and_field(prefect_harness, tmp_path):
