@@ -176,17 +176,8 @@ def _after(future: PrefectFuture | None) -> list[PrefectFuture]:
 
 
 def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed) -> None:
-    for result in fetched.value:
-        if result.outcome == "fetched":
-            summary.fetched += 1
-        elif result.outcome == "not_modified":
-            summary.not_modified += 1
-        elif result.outcome == "skipped":
-            summary.skipped += 1
-        elif result.outcome == "gone":
-            summary.gone += 1
-        else:
-            summary.failed += 1
+    for result in fetched.value:  # each fetch outcome has a counter of the same name
+        setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
     articles = sum(isinstance(r, Article) for r in extracted.value)
     summary.extracted += articles
     summary.not_extracted += len(extracted.value) - articles
