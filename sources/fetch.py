@@ -8,40 +8,28 @@ a `FetchAttempt` in its `attempts`.
 from __future__ import annotations
 
 import asyncio
-import gzip
-import mimetypes
 import socket
 import time
-import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
 
 import httpx
 
 from schemas.records import FetchAttempt, FetchResult
+from sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
+                             type_refusal)
 from sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
 from sources.robots import RobotsCache
 
 KINDS = ("page", "feed")
-ROBOTS_KIND = "robots"  # internal: any content type, an empty body is fine
 WEB_SCHEMES = ("http", "https")
 MAX_IN_FLIGHT = 16
 # Connections to one host at once: a polite crawler keeps this small, and beyond it a
 # single host gets no faster (measured on loopback: 4 in flight beat 16).
 MAX_PER_HOST = 2
 GONE_STATUSES = (404, 410)
-
-HTML_TYPES = {"text/html", "application/xhtml+xml"}
-FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/gzip", "application/x-gzip"}
-SNIFFED_FEED_TYPES = {"", "text/plain", "text/html", "application/octet-stream"}  # body decides
-READABLE_FEED_TYPES = FEED_TYPES | SNIFFED_FEED_TYPES
-FEED_STARTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex")
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -78,10 +66,6 @@ class FetchRequest:
     kind: str = "page"  # "page" (HTML) or "feed" (RSS, Atom, sitemap; maybe gzipped)
     etag: str | None = None
     last_modified: str | None = None
-
-
-class _BodyTooLarge(Exception):
-    """More than the policy's max_bytes arrived (after decompression)."""
 
 
 @dataclass(frozen=True)
@@ -234,18 +218,18 @@ class Fetcher:
                     status, headers = response.status_code, response.headers
                     if not response.is_success:
                         return reply()
-                    media_type = _media_type(headers.get("content-type"))
-                    if refusal := _type_refusal(request.kind, media_type):
+                    media_type = media_type_of(headers.get("content-type"))
+                    if refusal := type_refusal(request.kind, media_type):
                         return reply(error=refusal, skipped=True)
                     chunks = []
                     async for chunk in response.aiter_bytes():
                         received += len(chunk)
                         if received > policy.max_bytes:
-                            raise _BodyTooLarge
+                            raise BodyTooLarge
                         chunks.append(chunk)
-            body, error, skipped = _accept_body(request.kind, media_type, b"".join(chunks))
+            body, error, skipped = accept_body(request.kind, media_type, b"".join(chunks))
             return reply(body=body, error=error, skipped=skipped)
-        except _BodyTooLarge:
+        except BodyTooLarge:
             return reply(error=f"body exceeds {policy.max_bytes} bytes")
         except TimeoutError:
             return reply(error=f"timeout after {policy.total_timeout_s:g} s", transient=True)
@@ -331,83 +315,12 @@ def _conclusion(request: FetchRequest, url: str, reply: _Reply, attempts: list[F
                        last_modified=reply.headers.get("last-modified"), attempts=attempts)
 
 
-# What a body must look like ---------------------------------------------------------------
-
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
-def _type_refusal(kind: str, media_type: str) -> str | None:
-    """Why a response of this media type is not wanted (decided before reading its body)."""
-    if kind == "page" and media_type and media_type not in HTML_TYPES:
-        return f"content type {media_type} is not HTML"
-    if kind == "feed" and media_type not in READABLE_FEED_TYPES:
-        return f"content type {media_type} is not a feed"
-    return None
-
-
-def _accept_body(kind: str, media_type: str, body: bytes) -> tuple[bytes | None, str | None, bool]:
-    """(body, error, skipped) for a body read in full, sniffed where the content type leaves
-    the kind open. A gzipped feed (a .xml.gz sitemap) is passed on packed: discovery unpacks it."""
-    if kind == ROBOTS_KIND:
-        return body, None, False
-    if not body:
-        return None, "empty body", False
-    if kind == "page":
-        if not media_type and b"<html" not in body[:4096].lower():
-            return None, "no content type and the body is not HTML", True
-        return body, None, False
-    looks_like_feed = body.startswith(GZIP_MAGIC) or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(FEED_STARTS)
-    if media_type in SNIFFED_FEED_TYPES and not looks_like_feed:
-        return None, f"content type {media_type or '(none)'} and the body is not a feed", True
-    return body, None, False
-
-
-# Offline ingest of saved pages --------------------------------------------------------------
-
 async def _read_file(request: FetchRequest, policy: FetchPolicy) -> FetchResult:
-    """Read a file:// URL (gunzipping .gz) as if it were fetched: one attempt, same limits and
-    content checks, no robots.txt, no pacing."""
-    fetched_at, started = datetime.now(timezone.utc), time.perf_counter()
-    status, content_type, body, error, skipped = None, None, None, None, False
-    try:
-        path = _file_path(request.url)
-        content_type = mimetypes.guess_type(path)[0]  # "x.html.gz" is text/html, gzip-encoded
-        if error := _type_refusal(request.kind, _media_type(content_type)):
-            skipped = True
-        else:
-            data = await asyncio.to_thread(_read_limited, path, policy.max_bytes)
-            status = 200
-            body, error, skipped = _accept_body(request.kind, _media_type(content_type), data)
-    except _BodyTooLarge:
-        error = f"body exceeds {policy.max_bytes} bytes"
-    except (gzip.BadGzipFile, EOFError, zlib.error):
-        error = "bad gzip file"
-    except FileNotFoundError:
-        error = "no such file"
-    except ValueError as exc:
-        error = str(exc)
-    except OSError as exc:
-        error = exc.strerror or str(exc)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    attempt = FetchAttempt(request.url, 1, status, error, len(body or b""), elapsed_ms, fetched_at)
-    if body is None:
-        return _ending(request, request.url, [attempt], "skipped" if skipped else "failed", error, status)
-    return FetchResult(request.url, request.source, request.url, "fetched", status, body,
-                       content_type=content_type, attempts=[attempt])
-
-
-def _file_path(url: str) -> Path:
-    parts = urlsplit(url)
-    if parts.netloc not in ("", "localhost"):
-        raise ValueError(f"file URL on another host: {url}")
-    return Path(url2pathname(parts.path))
-
-
-def _read_limited(path: Path, max_bytes: int) -> bytes:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as file:
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _BodyTooLarge
-    return data
+    """A file:// URL read as if it were fetched: no robots.txt, no pacing."""
+    page = await read_saved_page(request.url, request.kind, policy.max_bytes)
+    attempt = page.attempt
+    if page.body is None:
+        return _ending(request, request.url, [attempt], "skipped" if page.skipped else "failed",
+                       attempt.error, attempt.status)
+    return FetchResult(request.url, request.source, request.url, "fetched", attempt.status, page.body,
+                       content_type=page.content_type, attempts=[attempt])
