@@ -19,6 +19,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 
+from sources.config_errors import field_path, validation_messages
 from sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
@@ -243,10 +244,7 @@ def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str,
         return model.model_validate(expanded, context={"base_dir": base_dir})
     except ValidationError as exc:
         env_locs = {loc for loc, _ in env_errors}  # already reported, more precisely
-        for error in exc.errors():
-            if tuple(error["loc"]) not in env_locs:
-                path = field_path(error["loc"])
-                errors.append(f"{where}{', field ' + path if path else ''}: {describe_error(error)}")
+        errors.extend(validation_messages(exc, where, skip=env_locs))
         return None
 
 
@@ -264,56 +262,3 @@ def _expand_env(value: Any, loc: tuple) -> tuple[Any, list[tuple[tuple, str]]]:
     problems = [problem for _, item_problems in results for problem in item_problems]
     items = [item for item, _ in results]
     return (dict(zip(keys, items)) if isinstance(value, dict) else items), problems
-
-
-FEED_KINDS = ("rss", "sitemap", "pages")
-# Plain words for pydantic's error types; {names} come from the error's context.
-MESSAGES = {
-    "extra_forbidden": "unknown key",
-    "missing": "missing required key",
-    "union_tag_invalid": "unknown feed kind {tag!r}: expected one of " + ", ".join(FEED_KINDS),
-    "union_tag_not_found": "missing key 'kind' (one of " + ", ".join(FEED_KINDS) + ")",
-    "greater_than": "must be greater than {gt:g}",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
-    "too_short": "must list at least {min_length} item(s)",
-    "string_too_short": "must not be empty",
-    "finite_number": "must be a finite number",
-}
-EXPECTED = {"int_type": "a whole number", "int_from_float": "a whole number",
-            "float_type": "a number", "string_type": "text", "bool_type": "true or false",
-            "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-            "model_attributes_type": "a mapping"}
-
-
-def field_path(loc: tuple) -> str:
-    """A validation location as the user wrote it: ('feeds', 1, 'rss', 'url') -> feeds[1].url."""
-    path = ""
-    for position, part in enumerate(loc):
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part in FEED_KINDS and position >= 2 and loc[position - 2] == "feeds":
-            continue  # the union's tag, which the user never wrote
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def describe_error(error: dict) -> str:
-    """A pydantic error in plain words."""
-    kind, ctx = error["type"], error.get("ctx", {})
-    if kind == "value_error":  # our own validators' messages
-        return str(ctx["error"])
-    if kind in MESSAGES:
-        return MESSAGES[kind].format(**ctx)
-    if kind in EXPECTED:
-        return f"expected {EXPECTED[kind]}, got {_shown(error['input'])}"
-    return error["msg"]
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "nothing" if value is None else repr(value)
