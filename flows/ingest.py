@@ -18,6 +18,7 @@ from schemas.records import RUN_COUNTERS, Article, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
 from warehouse.db import default_db_path
@@ -80,7 +81,8 @@ def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions, worke
     started = time.perf_counter()
     results: list[FetchResult] = fetched.value
     pages = [
-        PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language)
+        PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language,
+                  rules=source.chaff.rules())
         for r in results
         if r.outcome == "fetched" and r.body
     ]
@@ -88,12 +90,23 @@ def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions, worke
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_batch(db_path: str, run_id: str, fetched: Timed, extracted: Timed) -> Timed:
-    """Write one batch (fetch log, raw pages, frontier, articles) in one transaction."""
+def load_batch(source: SourceConfig, db_path: str, run_id: str, fetched: Timed, extracted: Timed) -> Timed:
+    """Strip the blocks the source repeats, then write one batch (fetch log, raw pages, frontier,
+    articles, chaff) in one transaction."""
     started = time.perf_counter()
-    articles = [r for r in extracted.value if isinstance(r, Article)]
+    articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
     failures = [r for r in extracted.value if not isinstance(r, Article)]
     return _timed(started, load.load_batch(db_path, run_id, fetched.value, articles, failures))
+
+
+def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[Article]) -> list[Article]:
+    """The articles without the blocks found in many of the source's articles, stored or in this batch."""
+    min_articles = source.chaff.repetition_min_articles
+    if not articles or min_articles <= 0:
+        return articles
+    stored = load.block_counts(db_path, source.name, batch_block_keys(articles),
+                               [article.article_id for article in articles])
+    return strip_repeated_batch(articles, stored, min_articles)
 
 
 @flow(name="ingest")
@@ -159,7 +172,7 @@ def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, m
         previous_fetch[source.name] = fetched
         extracted = extract.submit(source, fetched, options, extract_workers)
         # DuckDB takes one writer: loads run one after another.
-        last_load = load_batch.submit(db, summary.run_id, fetched, extracted, wait_for=_after(last_load))
+        last_load = load_batch.submit(source, db, summary.run_id, fetched, extracted, wait_for=_after(last_load))
         loads.append((fetched, extracted, last_load))
     done = 0
     for fetched, extracted, loaded in loads:

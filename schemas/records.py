@@ -74,6 +74,47 @@ class Article:
     word_count: int
     content_hash: str  # hash of the extracted text
     page_hash: str  # hash of the raw HTML it came from
+    # The main-content blocks (paragraphs, list items, headings) before chaff removal, and what
+    # was removed from them; `text` is the blocks not removed, one per line.
+    blocks: tuple[str, ...] = ()
+    chaff: tuple[ChaffBlock, ...] = ()
+
+
+# What a removed block was; "other" covers promotions, adverts and boxes of unknown purpose.
+CHAFF_KINDS = ("newsletter", "donation", "paywall", "related", "share", "cookie", "app", "other")
+# How it was found: a per-source rule from the config, a generic detector, or learned from
+# the block recurring across many of the source's articles.
+CHAFF_EVIDENCE = ("rule", "detector", "repetition")
+
+
+@dataclass(frozen=True, slots=True)
+class ChaffBlock:
+    """One block removed from an article's text; an `article_chaff` row."""
+
+    position: int  # index in Article.blocks; negative for elements dropped by a selector before extraction
+    text: str
+    kind: str  # one of CHAFF_KINDS
+    evidence: str  # one of CHAFF_EVIDENCE
+    rule: str  # which rule, detector or statistic fired, for auditing and tuning
+
+
+@dataclass(frozen=True, slots=True)
+class ChaffPattern:
+    """A per-source regular expression that marks a block as chaff of a kind."""
+
+    pattern: str
+    kind: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class ChaffRules:
+    """How to strip one source's chaff: its own rules, and which generic evidence to use."""
+
+    drop_selectors: tuple[str, ...] = ()  # CSS selectors removed from the page before extraction
+    patterns: tuple[ChaffPattern, ...] = ()  # a block matching one is chaff
+    cut_markers: tuple[ChaffPattern, ...] = ()  # the first block matching one, and all after it, are chaff
+    detectors: bool = True  # the generic detectors (lexicon, markup, position)
+    repetition_min_articles: int = 5  # a block in this many of the source's articles is chaff; 0: off
 
 
 @dataclass(frozen=True, slots=True)

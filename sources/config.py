@@ -19,6 +19,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 
+from sources.chaff_config import ChaffConfig
 from sources.config_errors import field_path, validation_messages
 from sources.urls import WEB_SCHEMES, host_of
 
@@ -119,6 +120,7 @@ class Defaults(_Strict):
     rate_limit: float = Field(1.0, gt=0, allow_inf_nan=False)  # requests per second per host
     max_pages: int = Field(200, gt=0)  # pages fetched per source per run
     language: Language | None = None
+    chaff: ChaffConfig = Field(default_factory=ChaffConfig)  # merged key by key with the defaults'
 
 
 class SourceConfig(Defaults):
@@ -216,7 +218,10 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
                           f" sources[{first_index[name]}]")
         elif isinstance(name, str):
             first_index[name] = index
-        source = _check(SourceConfig, {**defaults, **raw}, base_dir, f"{origin}: {label}", errors)
+        merged = {**defaults, **raw}
+        if isinstance(defaults.get("chaff"), dict) and isinstance(raw.get("chaff"), dict):
+            merged["chaff"] = {**defaults["chaff"], **raw["chaff"]}
+        source = _check(SourceConfig, merged, base_dir, f"{origin}: {label}", errors)
         if source is not None:
             sources.append(source)
     if errors:

@@ -24,6 +24,7 @@ MESSAGES = {
     "too_short": "must list at least {min_length} item(s)",
     "string_too_short": "must not be empty",
     "finite_number": "must be a finite number",
+    "literal_error": "must be one of {expected}",
 }
 EXPECTED = {"int_type": "a whole number", "int_from_float": "a whole number",
             "float_type": "a number", "string_type": "text", "bool_type": "true or false",

@@ -10,7 +10,10 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from schemas.records import Article, ExtractionFailure
+from schemas.records import Article, ChaffRules, ExtractionFailure
+from transforms.chaff import clean_text, strip_blocks
+from transforms.chaff.dom import PageIndex, drop_selected
+from transforms.chaff.lexicon import lexicon_for
 from transforms.hashing import article_id, sha256_hex
 
 # htmldate returns day precision unless told to keep the time and offset.
@@ -37,6 +40,7 @@ class PageInput:
     source: str
     body: bytes
     language: str | None = None  # the source's configured language, the fallback
+    rules: ChaffRules = ChaffRules()  # how to strip the source's chaff
 
 
 def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions()) -> Article | ExtractionFailure:
@@ -50,6 +54,9 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
     if tree is None:
         return failure("not parseable as HTML")
     language = _page_language(tree) or page.language
+    lexicon = lexicon_for(language)
+    dropped = drop_selected(tree, page.rules.drop_selectors)
+    index = PageIndex(tree, lexicon.class_tokens) if page.rules.detectors else None
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -61,9 +68,12 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
         )
     except Exception as exc:  # a library fault on one page must not stop the batch
         return failure(f"trafilatura failed: {type(exc).__name__}: {exc}")
-    text = _without_headline((doc.text or "").strip(), doc.title) if doc is not None else ""
+    blocks = _without_headline([line.strip() for line in (doc.text or "").splitlines() if line.strip()],
+                               doc.title) if doc is not None else []
+    chaff = strip_blocks(blocks, index.hints(blocks) if index else None, page.rules, lexicon)
+    text = clean_text(blocks, chaff)
     if not text:
-        return failure("no main text found")
+        return failure("no main text found" if not blocks else "nothing left after removing chaff")
     word_count = len(_WORD.findall(text))
     if word_count < options.min_words:
         return failure(f"too short for an article: {word_count} words (min_words {options.min_words})")
@@ -84,15 +94,16 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
         word_count=word_count,
         content_hash=sha256_hex(text),
         page_hash=page_hash,
+        blocks=tuple(blocks),
+        chaff=tuple(dropped + chaff),
     )
 
 
-def _without_headline(text: str, title: str | None) -> str:
-    """Drop the headline where the body repeats it as its first line: it is kept in `title`."""
-    first, _, rest = text.partition("\n")
-    if title and _WORD.findall(first) == _WORD.findall(title):
-        return rest.strip()
-    return text
+def _without_headline(blocks: list[str], title: str | None) -> list[str]:
+    """Drop the headline where the body repeats it as its first block: it is kept in `title`."""
+    if blocks and title and _WORD.findall(blocks[0]) == _WORD.findall(title):
+        return blocks[1:]
+    return blocks
 
 
 def _canonical(declared: str | None, page: PageInput) -> str:

@@ -130,6 +130,7 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
         _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
         _update_frontier(conn, now)
         _stage(conn, "extracted", staging.articles(articles))
+        _replace_chaff(conn, articles, run_id, now)
         new, updated, unchanged = _upsert_articles(conn, run_id, now)
         _stage(conn, "failures", staging.failures(failures))
         # Same reason again: leave the row as it is, like an unchanged article.
@@ -182,6 +183,48 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
             last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,
             etag = excluded.etag, last_modified = excluded.last_modified, page_hash = excluded.page_hash
     """, [now])
+
+
+def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run_id: str, now: datetime) -> None:
+    """For the new and changed articles of the batch: their removed blocks and block sightings
+    replace the old ones. Unchanged articles keep theirs, so a re-run writes nothing."""
+    conn.execute("""
+        create temp table changed as
+        select e.article_id from extracted e left join articles a using (article_id)
+        where a.article_id is null or a.content_hash <> e.content_hash
+    """)
+    _stage(conn, "chaff", staging.article_chaff(articles))
+    _stage(conn, "blocks", staging.blocks(articles))
+    conn.execute("delete from article_chaff where article_id in (select article_id from changed)")
+    conn.execute("""
+        insert into article_chaff by name
+        select c.*, ? as run_id from chaff c semi join changed using (article_id)
+    """, [run_id])
+    conn.execute("delete from block_sightings where article_id in (select article_id from changed)")
+    conn.execute("""
+        insert into block_sightings by name
+        select b.source, b.block_key, b.article_id, ? as seen_at from blocks b semi join changed using (article_id)
+    """, [now])
+    conn.execute("""
+        insert into block_texts by name
+        select source, block_key, any_value(text) as text from blocks group by source, block_key
+        on conflict do nothing
+    """)
+
+
+def block_counts(db_path: str | os.PathLike, source: str, keys: list[str],
+                 exclude_articles: list[str]) -> dict[str, int]:
+    """How many of the source's stored articles, other than `exclude_articles`, hold each block key."""
+    if not keys:
+        return {}
+    with db.read(db_path) as conn:
+        rows = conn.execute("""
+            select block_key, count(*) from block_sightings
+            where source = ? and block_key in (select unnest(?::varchar[]))
+              and article_id not in (select unnest(?::varchar[]))
+            group by block_key
+        """, [source, keys, exclude_articles]).fetchall()
+    return dict(rows)
 
 
 def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> tuple[int, int, int]:

@@ -12,6 +12,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchAttempt, FetchResult
+from transforms.chaff.repetition import article_block_keys
 from transforms.hashing import sha256_hex
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
@@ -41,6 +42,13 @@ ARTICLES = pa.schema([
     ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", UTC_TIME),
     ("language", pa.string()), ("site_name", pa.string()), ("description", pa.string()), ("image", pa.string()),
     ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()), ("page_hash", pa.string()),
+])
+ARTICLE_CHAFF = pa.schema([
+    ("article_id", pa.string()), ("position", pa.int32()), ("text", pa.string()), ("kind", pa.string()),
+    ("evidence", pa.string()), ("rule", pa.string()),
+])
+BLOCKS = pa.schema([
+    ("source", pa.string()), ("block_key", pa.string()), ("article_id", pa.string()), ("text", pa.string()),
 ])
 FAILURES = pa.schema([
     ("url", pa.string()), ("page_hash", pa.string()), ("source", pa.string()), ("reason", pa.string()),
@@ -107,6 +115,20 @@ def articles(records: list[Article]) -> pa.Table:
          a.site_name, a.description, a.image, a.text, a.word_count, a.content_hash, a.page_hash)
         for a in latest.values()
     ])
+
+
+def article_chaff(records: list[Article]) -> pa.Table:
+    """The removed blocks of each article (the last of a batch winning, as in `articles`)."""
+    latest = {a.article_id: a for a in records}
+    return _table(ARTICLE_CHAFF, [(a.article_id, c.position, c.text, c.kind, c.evidence, c.rule)
+                                  for a in latest.values() for c in a.chaff])
+
+
+def blocks(records: list[Article]) -> pa.Table:
+    """Each article's distinct block keys, with a text for each, for the repetition counts."""
+    latest = {a.article_id: a for a in records}
+    return _table(BLOCKS, [(a.source, key, a.article_id, text)
+                           for a in latest.values() for key, text in article_block_keys(a).items()])
 
 
 def failures(records: list[ExtractionFailure]) -> pa.Table:

@@ -4,19 +4,20 @@ from warehouse.query import run_query
 
 
 def test_migrations_are_applied_once_and_recorded(db_path):
-    assert migrate(db_path) == ["001_initial"]
+    assert migrate(db_path) == ["001_initial", "002_chaff"]
     assert migrate(db_path) == []
-    rows = run_query(db_path, "select version, name, applied_at is not null from schema_migrations").rows
-    assert rows == [(1, "001_initial", True)]
+    rows = run_query(db_path, "select version, name, applied_at is not null from schema_migrations order by 1").rows
+    assert rows == [(1, "001_initial", True), (2, "002_chaff", True)]
     tables = run_query(db_path, "select table_name from information_schema.tables order by 1").rows
     assert [name for (name,) in tables] == [
-        "articles", "extraction_failures", "feeds", "fetch_log", "frontier", "pages", "runs", "schema_migrations"]
+        "article_chaff", "articles", "block_sightings", "block_texts", "extraction_failures", "feeds", "fetch_log",
+        "frontier", "pages", "repeated_blocks", "runs", "schema_migrations"]
 
 
 def test_a_write_to_a_new_file_migrates_it_first(db_path):
     with db.write(db_path) as conn:
         assert conn.execute("select count(*) from frontier").fetchone() == (0,)
-    assert run_query(db_path, "select count(*) from schema_migrations").rows == [(1,)]
+    assert run_query(db_path, "select count(*) from schema_migrations").rows == [(len(migrations()),)]
 
 
 def test_migration_files_are_found_in_the_package_in_order():

@@ -1,0 +1,158 @@
+"""What the page's markup says about each extracted block: the boxes it sits in, forms, links.
+
+trafilatura's output keeps no attributes, so each output line is found again in the page
+(by its whitespace-normalised text) and judged by the elements around it there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from lxml.etree import _Element
+
+from schemas.records import ChaffBlock
+
+# Elements whose text can be one output line of trafilatura.
+_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "dd", "dt",
+                         "td", "th", "label", "button", "a", "span", "strong", "b", "em", "small", "div",
+                         "section", "aside", "form", "header", "footer", "pre", "caption", "summary", "font"})
+# Above these the classes describe the page or the article itself, not a box inside it.
+_STOP_TAGS = frozenset({"body", "html", "article", "main"})
+_MAX_BOX_DEPTH = 6  # how far up from a block to look for a marked box
+_FORM_BOX_DEPTH = 3  # how far up from a block an e-mail field still belongs to its box
+_MAX_INDEXED_DESCENDANTS = 40  # larger elements are containers, never one line
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class BoxMark:
+    """A box around a block that looks like chaff: its class or id names a kind, or it is a
+    form, or it holds an e-mail field."""
+
+    box: _Element  # held, so that lxml keeps one proxy per element and identity holds
+    kind: str
+    reason: str  # for the audit trail: "class or id 'newsletter'", "a form", ...
+
+
+@dataclass(frozen=True, slots=True)
+class DomHints:
+    """The markup evidence about one extracted block."""
+
+    tag: str
+    marks: tuple[BoxMark, ...]  # innermost first
+    link_share: float  # share of the block's text inside links
+    in_aside: bool
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def attribute_tokens(value: str) -> set[str]:
+    """Words of a class or id attribute, and each neighbouring pair joined ("read-more" -> "readmore")."""
+    words = _NON_ALNUM.split(_CAMEL.sub(" ", value).lower())
+    words = [word for word in words if word]
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+def drop_selected(tree: _Element, selectors: tuple[str, ...]) -> list[ChaffBlock]:
+    """Remove the elements matching the source's drop selectors; each removed text is a chaff record."""
+    if not selectors:
+        return []
+    from lxml.cssselect import CSSSelector  # only sources with selectors need cssselect
+
+    dropped: list[ChaffBlock] = []
+    for selector in selectors:
+        for element in CSSSelector(selector)(tree):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            text = normalise(element.text_content())
+            if text:
+                dropped.append(ChaffBlock(-(len(dropped) + 1), text, "other", "rule", f"drop selector {selector!r}"))
+            _remove_keeping_tail(element)
+    return dropped
+
+
+def _remove_keeping_tail(element: _Element) -> None:
+    # The tail is the text after the element, which belongs to the parent.
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+class PageIndex:
+    """The page's elements by their normalised text, to find an extracted line's element."""
+
+    def __init__(self, tree: _Element, class_tokens: dict[str, str]) -> None:
+        self._class_tokens = class_tokens
+        self._by_text: dict[str, _Element] = {}
+        for element in tree.iter():
+            if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS:
+                continue
+            if next(islice(element.iterdescendants(), _MAX_INDEXED_DESCENDANTS, None), None) is not None:
+                continue
+            text = normalise(element.text_content())
+            if not text:
+                continue
+            known = self._by_text.get(text)
+            # The innermost element with the text describes it best; an unrelated later copy does not.
+            if known is None or any(ancestor is known for ancestor in element.iterancestors()):
+                self._by_text[text] = element
+
+    def hints(self, lines: list[str]) -> list[DomHints | None]:
+        """Markup evidence for each line (None where the line is not found in the page).
+
+        A marked box that holds most of the lines' words is the article's own container, and
+        its marks are ignored.
+        """
+        elements = [self._by_text.get(normalise(line)) for line in lines]
+        marks = [self._marks(element) if element is not None else () for element in elements]
+        words = [len(line.split()) for line in lines]
+        total = sum(words) or 1
+        held: dict[_Element, int] = {}
+        for mark_list, count in zip(marks, words):
+            for box in {mark.box for mark in mark_list}:
+                held[box] = held.get(box, 0) + count
+        containers = {box for box, count in held.items() if count > total / 2}
+        return [
+            self._hints(element, tuple(m for m in mark_list if m.box not in containers)) if element is not None
+            else None
+            for element, mark_list in zip(elements, marks)
+        ]
+
+    def _marks(self, element: _Element) -> tuple[BoxMark, ...]:
+        found = []
+        for depth, box in enumerate((element, *element.iterancestors())):
+            if depth > _MAX_BOX_DEPTH or box.tag in _STOP_TAGS:
+                break
+            for token in sorted(attribute_tokens(f"{box.get('class', '')} {box.get('id', '')}")):
+                kind = self._class_tokens.get(token)
+                if kind is not None:
+                    found.append(BoxMark(box, kind, f"class or id {token!r}"))
+            if depth <= _FORM_BOX_DEPTH and box.find(".//input[@type='email']") is not None:
+                found.append(BoxMark(box, "newsletter", "a box with an e-mail field"))
+            elif box.tag == "form":
+                found.append(BoxMark(box, "other", "a form"))
+        return tuple(found)
+
+    @staticmethod
+    def _hints(element: _Element, marks: tuple[BoxMark, ...]) -> DomHints:
+        ancestors = list(islice(element.iterancestors(), _MAX_BOX_DEPTH))
+        in_link = element.tag == "a" or any(a.tag == "a" for a in ancestors[:3])
+        text_length = len(normalise(element.text_content())) or 1
+        linked = sum(len(normalise(a.text_content())) for a in element.iterdescendants("a"))
+        return DomHints(
+            tag=str(element.tag),
+            marks=marks,
+            link_share=1.0 if in_link else min(1.0, linked / text_length),
+            in_aside=any(a.tag == "aside" for a in ancestors),
+        )

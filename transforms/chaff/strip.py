@@ -1,0 +1,157 @@
+"""Remove the chaff inside an article: per-source rules first, then the generic detectors.
+
+Works on blocks (one paragraph, list item or heading per line of the extracted text), with
+markup hints when the blocks came from HTML and without them for plain text. Every removed
+block becomes a `ChaffBlock` naming its kind, its evidence and the rule that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from schemas.records import ChaffBlock, ChaffRules
+from transforms.chaff.dom import DomHints
+from transforms.chaff.lexicon import Lexicon
+
+_WORD = re.compile(r"\w+")
+# Text in double quotation marks: reported speech, where an appeal is news, not chaff.
+_QUOTED = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”|«[^»]{0,600}»|„[^“”]{0,600}[“”]")
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]?$")
+LONG_BLOCK_WORDS = 80  # a paragraph this long needs more than one phrase to be an appeal
+SUBSTANTIVE_WORDS = 20  # a block this long is article prose unless shown otherwise
+SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
+TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the page
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    kind: str
+    evidence: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    text: str
+    words: int
+    address: int  # the publisher speaking to the reader, outside quotation marks
+    weak: bool  # a weak phrase of the lexicon, outside quotation marks
+    linked: float  # share of text inside links (0 for plain text)
+    hints: DomHints | None
+
+
+def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: ChaffRules,
+                 lexicon: Lexicon) -> list[ChaffBlock]:
+    """The chaff among `blocks` (positions index into them), found by the source's rules and,
+    unless the rules turn them off, the generic detectors."""
+    hints = hints or [None] * len(blocks)
+    parsed = [_parse(text, hint, lexicon) for text, hint in zip(blocks, hints)]
+    verdicts: dict[int, Verdict] = _rule_verdicts(blocks, rules)
+    if rules.detectors:
+        for position, block in enumerate(parsed):
+            if position not in verdicts:
+                verdict = _detect(block, lexicon)
+                if verdict is not None:
+                    verdicts[position] = verdict
+        _extend_runs(parsed, verdicts)
+        _cut_tail(parsed, verdicts)
+    return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
+            for position, v in sorted(verdicts.items())]
+
+
+def clean_text(blocks: tuple[str, ...] | list[str], chaff: tuple[ChaffBlock, ...] | list[ChaffBlock]) -> str:
+    """The blocks that are not chaff, one per line."""
+    removed = {c.position for c in chaff}
+    return "\n".join(block for position, block in enumerate(blocks) if position not in removed)
+
+
+def _rule_verdicts(blocks: list[str], rules: ChaffRules) -> dict[int, Verdict]:
+    verdicts: dict[int, Verdict] = {}
+    for marker in rules.cut_markers:
+        regex = _compiled(marker.pattern)
+        start = next((i for i, block in enumerate(blocks) if regex.search(block)), None)
+        if start is not None:
+            for position in range(start, len(blocks)):
+                verdicts.setdefault(position, Verdict(marker.kind, "rule", f"cut marker {marker.pattern!r}"))
+    for pattern in rules.patterns:
+        regex = _compiled(pattern.pattern)
+        for position, block in enumerate(blocks):
+            if position not in verdicts and regex.search(block):
+                verdicts[position] = Verdict(pattern.kind, "rule", f"pattern {pattern.pattern!r}")
+    return verdicts
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _parse(text: str, hints: DomHints | None, lexicon: Lexicon) -> _Block:
+    unquoted = _QUOTED.sub(" ", text)
+    words = _WORD.findall(unquoted.lower().replace("’", "'"))
+    address = sum(word in lexicon.address for word in words)
+    weak = any(phrase.regex.search(unquoted) for phrase in lexicon.weak)
+    return _Block(text, len(_WORD.findall(text)), address, weak, hints.link_share if hints else 0.0, hints)
+
+
+def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
+    """A block's own evidence: its markup, then its wording."""
+    hints = block.hints
+    if hints is not None:
+        if hints.marks:
+            mark = hints.marks[0]  # the innermost box
+            return Verdict(mark.kind, "detector", f"markup: {mark.reason}")
+    unquoted = _QUOTED.sub(" ", block.text)
+    hits = [(phrase, match) for phrase in lexicon.strong if (match := phrase.regex.search(unquoted))]
+    if not hits:
+        return None
+    # A long paragraph that mentions a newsletter or a donation once is more likely news.
+    if block.words > LONG_BLOCK_WORDS and len(hits) < 2 and block.address < 3:
+        return None
+    phrase, match = hits[0]
+    return Verdict(phrase.kind, "detector", f"phrase {phrase.name}: {match.group(0)!r}")
+
+
+def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """Spread a verdict over what belongs to the same box: the short lines right after a
+    detected block (buttons, labels), and a run of linked lines after a related-links heading."""
+    for position in sorted(verdicts):
+        verdict = verdicts[position]
+        if verdict.evidence != "detector":
+            continue
+        for following in range(position + 1, len(blocks)):
+            if following in verdicts:
+                break
+            block = blocks[following]
+            short = block.words <= SHORT_LINE_WORDS and not _SENTENCE_END.search(block.text)
+            linked_item = verdict.kind == "related" and block.linked >= 0.8 and block.words <= SUBSTANTIVE_WORDS
+            if not (short or linked_item):
+                break
+            verdicts[following] = Verdict(verdict.kind, "detector", f"in the {verdict.kind} box above")
+
+
+def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """Remove everything from a detected box near the end when all that follows it reads like
+    the rest of an appeal: other detected boxes, short lines, or the publisher addressing the
+    reader. Articles do not end with a sign-up box followed by more reporting."""
+    substantive = 0
+    for position, block in enumerate(blocks):
+        verdict = verdicts.get(position)
+        if verdict is not None and verdict.evidence == "detector" and verdict.kind != "other" and substantive >= 2:
+            rest = range(position + 1, len(blocks))
+            if all(i in verdicts or _appeal_like(blocks[i]) for i in rest):
+                kind = verdict.kind
+                for i in rest:
+                    if i in verdicts:
+                        kind = verdicts[i].kind
+                    else:
+                        verdicts[i] = Verdict(kind, "detector", f"after the {kind} box above, to the end")
+                return
+        if verdict is None and block.words >= SUBSTANTIVE_WORDS:
+            substantive += 1
+
+
+def _appeal_like(block: _Block) -> bool:
+    return block.words <= TAIL_LINE_WORDS or block.address >= 2 or block.weak or block.linked >= 0.8
