@@ -101,19 +101,67 @@ def query(
     _print_query(sql, db, output.value)
 
 
-def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None) -> None:
+@app.command()
+def reprocess(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+) -> None:
+    """Extract the stored pages again (no network): after changing chaff rules, or as repetition counts grow."""
+    _check_config(config, source)
+    _start_prefect()
+    from flows.console import print_summary, showing_progress
+    from flows.reprocess import reprocess as reprocess_flow
+
+    with showing_progress():
+        summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source)
+    print_summary(summary)
+
+
+@app.command()
+def strip(
+    target: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="An HTML, .html.gz or text file, or a URL.")],
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Use this source's chaff rules"
+                                                  " (and, with a warehouse, the blocks it repeats).")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Also list each removed block, its kind and evidence.")] = False,
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+) -> None:
+    """Print the clean text of one page or text file, its chaff removed."""
+    from flows.console import print_stripped
+    from flows.strip import StripError, strip_document
+    from warehouse.db import WarehouseBusy, default_db_path
+
+    source_config = _check_config(config, [source])[0] if source else None
+    try:
+        article = strip_document(target, source_config, str(db or default_db_path()) if source else None)
+    except (StripError, WarehouseBusy) as error:
+        raise _fail(str(error))
+    print_stripped(article, explain)
+
+
+def _check_config(config: Path, sources: list[str] | None) -> list:
+    """The selected sources; a config error is the user's to fix: no flow run, no traceback."""
     from sources.config import ConfigError, load_config
 
     try:
-        load_config(config).select(sources)  # a config error is the user's to fix: no flow run, no traceback
+        return load_config(config).select(sources)
     except ConfigError as error:
         for message in error.messages:
             typer.secho(message, err=True, fg="red")
         raise typer.Exit(1)
+
+
+def _start_prefect() -> None:
     configure_prefect(PREFECT_HOME)
     if not os.environ.get("PREFECT_API_URL"):
         typer.echo("starting Prefect's temporary API server (about 20 s; set PREFECT_API_URL to use a "
                    "running server instead)", err=True)
+
+
+def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None) -> None:
+    _check_config(config, sources)
+    _start_prefect()
     from flows.console import print_summary, showing_progress
     from flows.ingest import ingest
 

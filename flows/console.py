@@ -97,3 +97,15 @@ def print_sources(sources) -> None:
                       f"{source.rate_limit:g}", str(source.max_pages))
     out.print(table)
     out.print(f"{len(sources)} source{'s' if len(sources) != 1 else ''} OK")
+
+
+def print_stripped(article, explain: bool) -> None:
+    """The clean text; with `explain`, then each removed block with its kind, evidence and rule."""
+    if article.title:
+        print(article.title)
+    print(article.text)
+    if not explain:
+        return
+    print(f"\n--- removed {len(article.chaff)} block(s): position, kind, evidence, rule ---")
+    for chaff in article.chaff:
+        print(f"[{chaff.position}] {chaff.kind} | {chaff.evidence} | {chaff.rule}\n    {chaff.text}")

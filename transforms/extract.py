@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from schemas.records import Article, ChaffRules, ExtractionFailure
-from transforms.chaff import clean_text, strip_blocks
+from transforms.chaff import clean_text, strip_blocks, text_blocks
 from transforms.chaff.dom import PageIndex, drop_selected
 from transforms.chaff.lexicon import lexicon_for
 from transforms.hashing import article_id, sha256_hex
@@ -97,6 +97,23 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
         blocks=tuple(blocks),
         chaff=tuple(dropped + chaff),
     )
+
+
+def extract_text(text: str, url: str, source: str, language: str | None = None,
+                 rules: ChaffRules = ChaffRules()) -> Article | ExtractionFailure:
+    """An article from plain text (one block per line, as saved from a page): its chaff removed,
+    no metadata."""
+    blocks = text_blocks(text)
+    page_hash = sha256_hex(text.encode())
+    chaff = strip_blocks(blocks, None, rules, lexicon_for(language))
+    clean = clean_text(blocks, chaff)
+    if not clean:
+        return ExtractionFailure(url=url, source=source, page_hash=page_hash,
+                                 reason="no text" if not blocks else "nothing left after removing chaff")
+    return Article(article_id=article_id(url), source=source, url=url, fetched_url=url, title=None, authors=[],
+                   published_at=None, language=language, site_name=None, description=None, image=None,
+                   text=clean, word_count=len(_WORD.findall(clean)), content_hash=sha256_hex(clean),
+                   page_hash=page_hash, blocks=tuple(blocks), chaff=tuple(chaff))
 
 
 def _without_headline(blocks: list[str], title: str | None) -> list[str]:

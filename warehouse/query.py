@@ -43,6 +43,13 @@ def run_query(db_path: str | os.PathLike, sql: str, params: list | dict | None =
         return QueryResult([column[0] for column in cursor.description], cursor.fetchall())
 
 
+def stored_page_count(db_path: str | os.PathLike, source: str | None = None) -> int:
+    """How many URLs have a stored page (of one source, if given): what `stored_pages` yields."""
+    with db.read(db_path) as conn:
+        return conn.execute("select count(distinct url) from pages where source = coalesce(?::varchar, source)",
+                            [source]).fetchone()[0]
+
+
 def stored_pages(db_path: str | os.PathLike, source: str | None = None) -> Iterator[StoredPage]:
     """The latest stored page of every URL (of one source, if given), ordered by URL.
 

@@ -261,3 +261,49 @@ def test_load_config_unreadable_file(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "missing.yaml")
     assert caught.value.messages[0].startswith(f"{tmp_path / 'missing.yaml'}: cannot read the file")
+
+
+CHAFF = """
+defaults:
+  chaff: {repetition_min_articles: 8}
+sources:
+  - name: a
+    feeds: [{kind: rss, url: "https://a.example/feed"}]
+    chaff:
+      drop_selectors: ["aside.promo", "#donate"]
+      patterns: ["^Support us", {pattern: "^Advertisement$", kind: other}]
+      cut_markers: [{pattern: "^Sign up for", kind: newsletter}]
+  - name: b
+    feeds: [{kind: rss, url: "https://b.example/feed"}]
+    chaff: {detectors: false}
+  - name: c
+    feeds: [{kind: rss, url: "https://c.example/feed"}]
+"""
+
+
+def test_chaff_rules_merge_with_the_defaults_key_by_key(tmp_path):
+    from schemas.records import ChaffPattern
+
+    a, b, c = (source.chaff.rules() for source in parse_config(CHAFF, tmp_path, "s.yaml").sources)
+    assert a.drop_selectors == ("aside.promo", "#donate")
+    assert a.patterns == (ChaffPattern("^Support us", "other"), ChaffPattern("^Advertisement$", "other"))
+    assert a.cut_markers == (ChaffPattern("^Sign up for", "newsletter"),)
+    assert (a.detectors, a.repetition_min_articles) == (True, 8)
+    assert (b.detectors, b.repetition_min_articles) == (False, 8)
+    assert (c.detectors, c.repetition_min_articles, c.patterns) == (True, 8, ())
+
+
+def test_bad_chaff_rules_name_the_source_and_field(tmp_path):
+    text = CHAFF.replace('"^Support us"', '"(unclosed"').replace('"#donate"', '"div..x"').replace(
+        "kind: newsletter", "kind: banner").replace("{detectors: false}", "{detectors: false, repetition_min_articles: -1}")
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, tmp_path, "s.yaml")
+    assert error.value.messages == [
+        "s.yaml: source 'a' (sources[0]), field chaff.drop_selectors[1]: invalid CSS selector 'div..x':"
+        " Expected ident, got <DELIM '.' at 4>",
+        "s.yaml: source 'a' (sources[0]), field chaff.patterns[0].pattern: invalid regular expression '(unclosed':"
+        " missing ), unterminated subpattern at position 0",
+        "s.yaml: source 'a' (sources[0]), field chaff.cut_markers[0].kind: must be one of 'newsletter', 'donation',"
+        " 'paywall', 'related', 'share', 'cookie', 'app' or 'other'",
+        "s.yaml: source 'b' (sources[1]), field chaff.repetition_min_articles: must be at least 0",
+    ]

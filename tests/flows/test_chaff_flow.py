@@ -1,0 +1,76 @@
+"""Chaff removal in the flows: learned from repetition during ingest, and reprocessing of stored pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from demo.server import SITE_ROOT, render_sources, serve_site
+from warehouse.query import run_query
+
+pytestmark = pytest.mark.prefect
+
+GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
+VALE_BODIES = {truth["title"]: truth["body"] for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
+
+
+def vale_config(folder: Path, base_url: str, chaff: dict | None) -> Path:
+    """The demo config with only vale-courier, whose recurring boxes trafilatura keeps, and `chaff` rules."""
+    data = yaml.safe_load(render_sources(base_url))
+    data["sources"] = [s for s in data["sources"] if s["name"] == "vale-courier"]
+    if chaff is not None:
+        data["sources"][0]["chaff"] = chaff
+    path = folder / f"sources-{len(list(folder.glob('sources-*')))}.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def texts(db: Path) -> dict[str, str]:
+    return dict(run_query(db, "select title, text from articles").rows)
+
+
+def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, tmp_path):
+    from flows.ingest import ingest
+
+    with serve_site(port=0) as base_url:
+        config = vale_config(tmp_path, base_url, {"detectors": False})
+        summary = ingest(config_path=str(config), db_path=str(tmp_path / "w.duckdb"), extract_workers=1)
+    db = tmp_path / "w.duckdb"
+    assert summary.new == 10
+    assert texts(db) == VALE_BODIES
+    evidence = run_query(db, "select distinct evidence, rule from article_chaff").rows
+    assert evidence == [("repetition", "in 10 articles of vale-courier")]
+    assert run_query(db, "select count(*) from article_chaff").rows == [(60,)]  # six blocks of the boxes each
+    learned = run_query(db, "select count(*) from repeated_blocks where source = 'vale-courier' and articles = 10")
+    assert learned.rows == [(6,)]
+
+
+def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(prefect_harness, tmp_path):
+    from flows.ingest import ingest
+    from flows.reprocess import reprocess
+
+    db = tmp_path / "w.duckdb"
+    with serve_site(port=0) as base_url:
+        bare = vale_config(tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0})
+        ingest(config_path=str(bare), db_path=str(db), extract_workers=1)
+        default = vale_config(tmp_path, base_url, None)
+    # The server is gone: reprocessing reads the stored pages only.
+    assert all("Not ready to support today?" in text for text in texts(db).values())
+    assert run_query(db, "select count(*) from article_chaff").rows == [(0,)]
+
+    summary = reprocess(config_path=str(default), db_path=str(db), extract_workers=1)
+
+    assert (summary.status, summary.extracted, summary.updated, summary.new) == ("completed", 10, 10, 0)
+    assert texts(db) == VALE_BODIES
+    kinds = dict(run_query(db, "select kind, count(*) from article_chaff group by kind").rows)
+    assert kinds == {"newsletter": 20, "donation": 40}
+    assert run_query(db, "select flow, status from runs where run_id = ?", [summary.run_id]).rows == [
+        ("reprocess", "completed")]
+
+    before = run_query(db, "select * from articles order by article_id").rows
+    again = reprocess(config_path=str(default), db_path=str(db), extract_workers=1)
+    assert (again.updated, again.new) == (0, 0)
+    assert run_query(db, "select * from articles order by article_id").rows == before
