@@ -19,6 +19,7 @@ if __package__ in (None, ""):  # run as a script: make the `demo` package import
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demo import discovery, layouts
+from demo.chaff import Box, in_body_chaff
 from demo.corpus import ARTICLES_DIR, BASE_URL, Story, load_stories
 
 SITE_DIR = Path(__file__).parent / "site"
@@ -46,9 +47,12 @@ def render_site(articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
     """Every file of the site, by path under the site root."""
     stories = load_stories(articles_dir)
     files: dict[str, str] = {}
+    boxes: dict[str, tuple[Box, ...]] = {}
     for publisher, own in stories.items():
         for index, story in enumerate(own):
-            files[story.path] = layouts.render_article(story, related_to(own, index))
+            boxes[story.path] = in_body_chaff(story, own)
+            files[story.path] = layouts.render_article(story, related_to(own, index),
+                                                       boxes[story.path])
         files[f"{publisher.key}/index.html"] = layouts.render_front_page(publisher, own)
     herald, courier, observer = stories.values()
     feeds = {

@@ -6,6 +6,9 @@
   elements at the end of div.story-body (the hard case); the date is only in JSON-LD.
 - The Northgate Observer: a <main> made of <section>s; article:published_time and
   <meta name="author">, no JSON-LD.
+
+The chaff among the paragraphs (chaff.in_body_chaff) is rendered here, per site and kind:
+each `_<site>_box` function turns a chaff.Box's lines into that site's markup.
 """
 
 from __future__ import annotations
@@ -13,15 +16,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from demo.chaff import (COOKIE_TEXT, NEWSLETTER_HEADING, NEWSLETTER_PITCH,
-                        NEWSLETTER_SMALL_PRINT, attr, donation_lines, head_meta, newsletter_form,
-                        share_links, slugify, text, with_box)
+from demo.chaff import (COOKIE_TEXT, Box, attr, donation_lines, head_meta, place_boxes,
+                        share_links, slugify, text)
 from demo.corpus import BASE_URL, Publisher, Story
 
 
-def render_article(story: Story, related: Sequence[Story]) -> str:
-    """The full HTML page of `story`, linking to `related` stories of the same site."""
-    return TEMPLATES[story.publisher.key](story, related)
+def render_article(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
+    """The full HTML page of `story`, linking to `related` stories of the same site, with the
+    chaff `boxes` (chaff.in_body_chaff) among its paragraphs."""
+    return TEMPLATES[story.publisher.key](story, related, boxes)
 
 
 def json_ld(story: Story) -> str:
@@ -44,7 +47,42 @@ def json_ld(story: Story) -> str:
     return f'<script type="application/ld+json">\n{payload}\n</script>'
 
 
-def _harbour_herald(story: Story, related: Sequence[Story]) -> str:
+def _herald_box(box: Box) -> str:
+    """A chaff block in the Herald's body markup."""
+    lines = box.lines
+    if box.kind == "newsletter":
+        return f"""    <aside class="hh-newsletter">
+      <h2>{lines[0]}</h2>
+      <p>{lines[1]}</p>
+      {lines[2]}
+      <p class="hh-small">{lines[3]}</p>
+    </aside>"""
+    if box.kind == "related":  # an inline "Read more:" line
+        return f'    <p class="hh-readmore">{lines[0]}</p>'
+    if box.kind == "app":  # a bare <p>: nothing marks it
+        return f"    <p>{lines[0]}</p>"
+    if box.kind == "share":
+        return f"""    <div class="hh-follow">
+      <p>{lines[0]}</p>
+    </div>"""
+    if box.kind == "paywall":
+        return f"""    <div class="hh-promo hh-promo--members">
+      <h3>{lines[0]}</h3>
+      <p>{lines[1]}</p>
+      <p class="hh-promo__cta">{lines[2]}</p>
+      <p class="hh-promo__login">{lines[3]}</p>
+    </div>"""
+    if box.kind == "cookie":  # what stands in for an Instagram post until cookies are accepted
+        return f"""    <div class="hh-thirdparty" data-provider="instagram">
+      <p>{lines[0]}</p>
+      <p>{lines[1]}</p>
+    </div>"""
+    if box.kind == "other":
+        return f'    <p class="hh-tipoff"><em>{lines[0]}</em></p>'
+    raise ValueError(f"the Herald has no markup for {box.kind!r} chaff")
+
+
+def _harbour_herald(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
     home = story.publisher.home
     d = story.date
     sections = ["Port", "Coast", "Politics", "Business", "Community", "Opinion"]
@@ -55,13 +93,8 @@ def _harbour_herald(story: Story, related: Sequence[Story]) -> str:
     <img src="{attr(story.image)}" alt="{attr(story.caption)}" width="1200" height="675">
     <figcaption>{text(story.caption)} <span class="hh-credit">Photograph: Herald staff</span></figcaption>
   </figure>"""
-    newsletter = f"""    <aside class="hh-newsletter">
-      <h2>{NEWSLETTER_HEADING}</h2>
-      <p>{NEWSLETTER_PITCH}</p>
-      {newsletter_form("Sign up")}
-      <p class="hh-small">{NEWSLETTER_SMALL_PRINT}</p>
-    </aside>"""
-    body = with_box([f"    <p>{text(p)}</p>" for p in story.paragraphs], newsletter)
+    body = place_boxes([f"    <p>{text(p)}</p>" for p in story.paragraphs],
+                       [(box.after, _herald_box(box)) for box in boxes])
     appeal = "\n".join(f"    <p>{line}</p>" for line in donation_lines(story.publisher))
     share = "\n".join(f"    <li>{link}</li>" for link in share_links(story))
     more = "\n".join(f'      <li><a href="{attr(r.url)}">{text(r.title)}</a></li>' for r in related)
@@ -130,7 +163,23 @@ def _harbour_herald(story: Story, related: Sequence[Story]) -> str:
 """
 
 
-def _vale_courier(story: Story, related: Sequence[Story]) -> str:
+def _courier_box(box: Box) -> str:
+    """A chaff block in the Courier's body markup."""
+    lines = box.lines
+    if box.kind == "newsletter":
+        return f"""          <div class="vc-signup">
+            <div class="vc-signup__title">{lines[0]}</div>
+            <p>{lines[1]}</p>
+            {lines[2]}
+            <p>{lines[3]}</p>
+          </div>"""
+    if box.kind == "donation":
+        # The appeal sits in the same container as the story, as bare <p>s: nothing marks it.
+        return "\n".join(f"          <p>{line}</p>" for line in lines)
+    raise ValueError(f"the Courier has no markup for {box.kind!r} chaff")
+
+
+def _vale_courier(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
     home = story.publisher.home
     d = story.date
     menu = " ".join(f'<a href="/vale-courier/{slugify(s)}/">{s}</a>'
@@ -140,15 +189,8 @@ def _vale_courier(story: Story, related: Sequence[Story]) -> str:
           <img src="{attr(story.image)}" alt="" loading="lazy">
           <span class="story-image__caption">{text(story.caption)}</span>
         </div>"""
-    signup = f"""          <div class="vc-signup">
-            <div class="vc-signup__title">{NEWSLETTER_HEADING}</div>
-            <p>{NEWSLETTER_PITCH}</p>
-            {newsletter_form("Subscribe")}
-            <p>{NEWSLETTER_SMALL_PRINT}</p>
-          </div>"""
-    paragraphs = [f"          <p>{text(p)}</p>" for p in story.paragraphs]
-    # The appeal sits in the same container as the story, as bare <p>s: nothing marks it.
-    appeal = "\n".join(f"          <p>{line}</p>" for line in donation_lines(story.publisher))
+    body = place_boxes([f"          <p>{text(p)}</p>" for p in story.paragraphs],
+                       [(box.after, _courier_box(box)) for box in boxes])
     share = " ".join(f'<span class="vc-share__item">{link}</span>' for link in share_links(story))
     more = "\n".join(f'            <li><a href="{attr(r.url)}">{text(r.title)}</a></li>'
                      for r in related)
@@ -184,8 +226,7 @@ def _vale_courier(story: Story, related: Sequence[Story]) -> str:
       <div class="vc-share">{share}</div>{image}
       <div class="story-body">
         <div class="story-body__inner">
-{with_box(paragraphs, signup)}
-{appeal}
+{body}
         </div>
       </div>
       <div class="vc-tags">Topics: <a href="/vale-courier/{slugify(story.section)}/">{text(story.section)}</a></div>
@@ -212,7 +253,47 @@ def _vale_courier(story: Story, related: Sequence[Story]) -> str:
 """
 
 
-def _northgate_observer(story: Story, related: Sequence[Story]) -> str:
+def _observer_box(box: Box) -> str:
+    """A chaff block in the Observer's body markup."""
+    lines = box.lines
+    if box.kind == "newsletter":
+        return f"""    <section class="inline-newsletter" aria-label="Newsletter">
+      <h3>{lines[0]}</h3>
+      <p>{lines[1]}</p>
+      {lines[2]}
+      <p class="fine-print">{lines[3]}</p>
+    </section>"""
+    if box.kind == "related":  # "Related: <headline>" lines
+        items = "\n".join(f"      <p>{line}</p>" for line in lines)
+        return f"""    <div class="inline-module also-read">
+{items}
+    </div>"""
+    if box.kind == "share":  # the same <p class="paragraph"> as the story's own paragraphs
+        return f'    <p class="paragraph">{lines[0]}</p>'
+    if box.kind == "paywall":
+        return f"""    <div class="regwall-inline" id="reg-prompt">
+      <h4>{lines[0]}</h4>
+      <p>{lines[1]}</p>
+      <p class="regwall-inline__cta">{lines[2]}</p>
+      <p class="regwall-inline__signin">{lines[3]}</p>
+    </div>"""
+    if box.kind == "app":
+        return f"""    <div class="app-promo">
+      <p>{lines[0]}</p>
+    </div>"""
+    if box.kind == "cookie":  # what stands in for a YouTube video until cookies are allowed
+        return f"""    <div class="media-placeholder" data-src="youtube">
+      <p>{lines[0]}</p>
+      <p>{lines[1]}</p>
+    </div>"""
+    if box.kind == "other":
+        return f"""    <div class="mid-article-slot">
+      <p class="slot-label">{lines[0]}</p>
+    </div>"""
+    raise ValueError(f"the Observer has no markup for {box.kind!r} chaff")
+
+
+def _northgate_observer(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
     home = story.publisher.home
     d = story.date
     nav = "\n".join(f'    <a href="/northgate-observer/{s}/">{s.title()}</a>'
@@ -226,14 +307,8 @@ def _northgate_observer(story: Story, related: Sequence[Story]) -> str:
       <figcaption><span class="caption-text">{text(story.caption)}</span> <span class="credit">Observer photo</span></figcaption>
     </figure>
   </section>"""
-    newsletter = f"""    <section class="inline-newsletter" aria-label="Newsletter">
-      <h3>{NEWSLETTER_HEADING}</h3>
-      <p>{NEWSLETTER_PITCH}</p>
-      {newsletter_form("Sign me up")}
-      <p class="fine-print">{NEWSLETTER_SMALL_PRINT}</p>
-    </section>"""
-    body = with_box([f'    <p class="paragraph">{text(p)}</p>' for p in story.paragraphs],
-                    newsletter)
+    body = place_boxes([f'    <p class="paragraph">{text(p)}</p>' for p in story.paragraphs],
+                       [(box.after, _observer_box(box)) for box in boxes])
     appeal = "\n".join(f"      <p>{line}</p>" for line in donation_lines(story.publisher))
     share = "\n".join(f"    {link}" for link in share_links(story))
     more = "\n".join(f'      <li><a href="{attr(r.url)}">{text(r.title)}</a></li>' for r in related)
@@ -296,7 +371,7 @@ def _northgate_observer(story: Story, related: Sequence[Story]) -> str:
 """
 
 
-TEMPLATES: dict[str, Callable[[Story, Sequence[Story]], str]] = {
+TEMPLATES: dict[str, Callable[[Story, Sequence[Story], Sequence[Box]], str]] = {
     "harbour-herald": _harbour_herald,
     "vale-courier": _vale_courier,
     "northgate-observer": _northgate_observer,
