@@ -70,8 +70,8 @@ def render_site(articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
     files["index.html"] = layouts.render_home(list(stories),
                                               {key: sorted(named) for key, named in feeds.items()})
     all_stories = [story for own in stories.values() for story in own]
-    files[GROUND_TRUTH] = json.dumps(ground_truth(all_stories), ensure_ascii=False, indent=2,
-                                     sort_keys=True) + "\n"
+    files[GROUND_TRUTH] = json.dumps(ground_truth(all_stories, boxes), ensure_ascii=False,
+                                     indent=2, sort_keys=True) + "\n"
     return files
 
 
@@ -80,15 +80,27 @@ def related_to(stories: list[Story], index: int) -> list[Story]:
     return [stories[(index + step) % len(stories)] for step in range(1, RELATED_COUNT + 1)]
 
 
-def ground_truth(stories: list[Story]) -> dict[str, dict[str, str]]:
-    """What an extractor should find on each page: the metadata and the grain only.
+def ground_truth(stories: list[Story],
+                 boxes: dict[str, tuple[Box, ...]]) -> dict[str, dict[str, object]]:
+    """What an extractor should find on each page (the metadata and the grain), and the chaff
+    it should drop from among the paragraphs.
 
     `body` is the article's paragraphs joined by "\\n"; standfirst, caption, newsletter box,
     donation appeal, share buttons and related links are not part of it.
+
+    `chaff` lists, in page order, every chaff block inside the article's body container
+    (`boxes[path]`, from chaff.in_body_chaff): one {"kind", "text"} entry per paragraph,
+    heading, list item or form of each block, `text` being its visible text with spaces
+    collapsed (e.g. "Read more: <headline>", "Email address Sign up"), `kind` one of
+    chaff.KINDS (newsletter, donation, paywall, related, share, cookie, app, other). Chaff
+    outside that container (cookie banner, navigation, share bar, a donation box after the
+    body, related-stories section, footer) is not listed.
     """
     return {s.path: {"source": s.publisher.key, "title": s.title, "author": s.author,
                      "published": s.date.isoformat(), "standfirst": s.standfirst,
-                     "body": s.body}
+                     "body": s.body,
+                     "chaff": [{"kind": box.kind, "text": line}
+                               for box in boxes[s.path] for line in box.texts]}
             for s in stories}
 
 
