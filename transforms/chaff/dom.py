@@ -22,7 +22,10 @@ _BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcapt
 _STOP_TAGS = frozenset({"body", "html", "article", "main"})
 _MAX_BOX_DEPTH = 6  # how far up from a block to look for a marked box
 _FORM_BOX_DEPTH = 3  # how far up from a block an e-mail field still belongs to its box
-_MAX_INDEXED_DESCENDANTS = 40  # larger elements are containers, never one line
+_MAX_INDEXED_DESCENDANTS = 40
+_PROSE_WORDS = 30  # a line this long in a box is a paragraph of prose
+_FORM_BOX_LINES = 5
+_FORM_BOX_WORDS = 80  # larger elements are containers, never one line
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -35,6 +38,7 @@ class BoxMark:
     box: _Element  # held, so that lxml keeps one proxy per element and identity holds
     kind: str
     reason: str  # for the audit trail: "class or id 'newsletter'", "a form", ...
+    form: bool = False  # found by its form or e-mail field, not its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,11 @@ class DomHints:
 
 def normalise(text: str) -> str:
     return " ".join(text.split())
+
+
+def _without_bullet(line: str) -> str:
+    # trafilatura writes list items as "- item".
+    return line[2:] if line.startswith("- ") else line
 
 
 def attribute_tokens(value: str) -> set[str]:
@@ -111,18 +120,28 @@ class PageIndex:
     def hints(self, lines: list[str]) -> list[DomHints | None]:
         """Markup evidence for each line (None where the line is not found in the page).
 
-        A marked box that holds most of the lines' words is the article's own container, and
-        its marks are ignored.
+        A marked box that holds most of the lines' words, or two paragraphs of prose, is the
+        article's own container (or a part of it), and its marks are ignored: sign-up boxes,
+        appeals and link lists are short.
         """
-        elements = [self._by_text.get(normalise(line)) for line in lines]
+        elements = [self._by_text.get(normalise(_without_bullet(line))) for line in lines]
         marks = [self._marks(element) if element is not None else () for element in elements]
         words = [len(line.split()) for line in lines]
         total = sum(words) or 1
         held: dict[_Element, int] = {}
+        prose: dict[_Element, int] = {}
+        lines_held: dict[_Element, int] = {}
+        form_boxes = {mark.box for mark_list in marks for mark in mark_list if mark.form}
         for mark_list, count in zip(marks, words):
             for box in {mark.box for mark in mark_list}:
                 held[box] = held.get(box, 0) + count
-        containers = {box for box, count in held.items() if count > total / 2}
+                prose[box] = prose.get(box, 0) + (count >= _PROSE_WORDS)
+                lines_held[box] = lines_held.get(box, 0) + 1
+        # A sign-up form is a heading, a pitch and small print: a form box holding more is a
+        # section of the page that happens to contain a form.
+        containers = {box for box, count in held.items()
+                      if count > total / 2 or prose[box] >= 2
+                      or (box in form_boxes and (lines_held[box] > _FORM_BOX_LINES or count > _FORM_BOX_WORDS))}
         return [
             self._hints(element, tuple(m for m in mark_list if m.box not in containers)) if element is not None
             else None
@@ -139,9 +158,9 @@ class PageIndex:
                 if kind is not None:
                     found.append(BoxMark(box, kind, f"class or id {token!r}"))
             if depth <= _FORM_BOX_DEPTH and box.find(".//input[@type='email']") is not None:
-                found.append(BoxMark(box, "newsletter", "a box with an e-mail field"))
+                found.append(BoxMark(box, "newsletter", "a box with an e-mail field", form=True))
             elif box.tag == "form":
-                found.append(BoxMark(box, "other", "a form"))
+                found.append(BoxMark(box, "other", "a form", form=True))
         return tuple(found)
 
     @staticmethod

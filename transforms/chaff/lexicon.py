@@ -30,7 +30,8 @@ class Lexicon:
     class_tokens: dict[str, str]  # token -> kind
     strong: tuple[Phrase, ...]
     weak: tuple[Phrase, ...]
-    address: frozenset[str]
+    publisher: frozenset[str]  # "we", "our": the publisher speaking
+    reader: frozenset[str]  # "you", "your": to the reader
 
     def chaff_markers(self) -> list[str]:
         """The strong phrases as regular expressions: what must not be left in a clean text."""
@@ -64,4 +65,5 @@ def parse_lexicon(data: dict, language: str) -> Lexicon:
         for level, target in (("strong", strong), ("weak", weak)):
             for index, pattern in enumerate(levels.get(level, [])):
                 target.append(Phrase(kind, f"{language}:{kind}:{level}:{index}", re.compile(pattern, re.IGNORECASE)))
-    return Lexicon(language, tokens, tuple(strong), tuple(weak), frozenset(data.get("address", [])))
+    return Lexicon(language, tokens, tuple(strong), tuple(weak), frozenset(data.get("publisher", [])),
+                   frozenset(data.get("reader", [])))

@@ -22,7 +22,8 @@ _SENTENCE_END = re.compile(r"[.!?]['\"”’)]?$")
 LONG_BLOCK_WORDS = 80  # a paragraph this long needs more than one phrase to be an appeal
 SUBSTANTIVE_WORDS = 20  # a block this long is article prose unless shown otherwise
 SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
-TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the page
+TAIL_LINE_WORDS = 8
+LINKED_SHARE = 0.9  # a line this much inside links is a link, not prose  # lines this short may belong to an appeal that ends the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,8 @@ class Verdict:
 class _Block:
     text: str
     words: int
-    address: int  # the publisher speaking to the reader, outside quotation marks
+    publisher: int  # "we", "our" outside quotation marks
+    reader: int  # "you", "your" outside quotation marks
     weak: bool  # a weak phrase of the lexicon, outside quotation marks
     linked: float  # share of text inside links (0 for plain text)
     hints: DomHints | None
@@ -55,6 +57,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
                 verdict = _detect(block, lexicon)
                 if verdict is not None:
                     verdicts[position] = verdict
+        _link_lists(parsed, verdicts)
         _extend_runs(parsed, verdicts)
         _cut_tail(parsed, verdicts)
     return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
@@ -89,11 +92,13 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _parse(text: str, hints: DomHints | None, lexicon: Lexicon) -> _Block:
-    unquoted = _QUOTED.sub(" ", text)
+    unquoted = _QUOTED.sub(" ", text.removeprefix("- "))
     words = _WORD.findall(unquoted.lower().replace("’", "'"))
-    address = sum(word in lexicon.address for word in words)
+    publisher = sum(word in lexicon.publisher for word in words)
+    reader = sum(word in lexicon.reader for word in words)
     weak = any(phrase.regex.search(unquoted) for phrase in lexicon.weak)
-    return _Block(text, len(_WORD.findall(text)), address, weak, hints.link_share if hints else 0.0, hints)
+    return _Block(text, len(_WORD.findall(text)), publisher, reader, weak, hints.link_share if hints else 0.0,
+                  hints)
 
 
 def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
@@ -103,15 +108,24 @@ def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
         if hints.marks:
             mark = hints.marks[0]  # the innermost box
             return Verdict(mark.kind, "detector", f"markup: {mark.reason}")
-    unquoted = _QUOTED.sub(" ", block.text)
+    unquoted = _QUOTED.sub(" ", block.text.removeprefix("- "))  # "- " marks a list item
     hits = [(phrase, match) for phrase in lexicon.strong if (match := phrase.regex.search(unquoted))]
     if not hits:
         return None
     # A long paragraph that mentions a newsletter or a donation once is more likely news.
-    if block.words > LONG_BLOCK_WORDS and len(hits) < 2 and block.address < 3:
+    if block.words > LONG_BLOCK_WORDS and len(hits) < 2 and block.publisher + block.reader < 3:
         return None
     phrase, match = hits[0]
     return Verdict(phrase.kind, "detector", f"phrase {phrase.name}: {match.group(0)!r}")
+
+
+def _link_lists(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """Two or more short lines in a row that are all link text: a list of other articles."""
+    linked = [block.linked >= LINKED_SHARE and block.words <= SUBSTANTIVE_WORDS for block in blocks]
+    for position, is_linked in enumerate(linked):
+        in_run = (position > 0 and linked[position - 1]) or (position + 1 < len(blocks) and linked[position + 1])
+        if is_linked and in_run and position not in verdicts:
+            verdicts[position] = Verdict("related", "detector", "markup: a list of links")
 
 
 def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
@@ -154,4 +168,6 @@ def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
 
 
 def _appeal_like(block: _Block) -> bool:
-    return block.words <= TAIL_LINE_WORDS or block.address >= 2 or block.weak or block.linked >= 0.8
+    publisher_speaking = block.publisher >= 1 and block.publisher + block.reader >= 2
+    return (block.words <= TAIL_LINE_WORDS or publisher_speaking or (block.weak and block.words <= SUBSTANTIVE_WORDS)
+            or block.linked >= 0.8)
