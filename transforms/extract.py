@@ -19,6 +19,7 @@ from transforms.hashing import article_id, sha256_hex
 # htmldate returns day precision unless told to keep the time and offset.
 _DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}
 _WORD = re.compile(r"\w+")
+HEADLINE_SEARCH_BLOCKS = 3  # the headline may follow a kicker, a date or a URL line
 _LANG = re.compile(r"^[a-zA-Z]{2,3}")
 
 
@@ -117,9 +118,13 @@ def extract_text(text: str, url: str, source: str, language: str | None = None,
 
 
 def _without_headline(blocks: list[str], title: str | None) -> list[str]:
-    """Drop the headline where the body repeats it as its first block: it is kept in `title`."""
-    if blocks and title and _WORD.findall(blocks[0]) == _WORD.findall(title):
-        return blocks[1:]
+    """Drop the headline where the body repeats it near the top (the title may carry the site's
+    name after it): it is kept in `title`."""
+    title_words = _WORD.findall(title or "")
+    for position, block in enumerate(blocks[:HEADLINE_SEARCH_BLOCKS]):
+        words = _WORD.findall(block)
+        if words and (words == title_words or (len(words) >= 4 and title_words[:len(words)] == words)):
+            return blocks[:position] + blocks[position + 1:]
     return blocks
 
 

@@ -22,8 +22,8 @@ _SENTENCE_END = re.compile(r"[.!?]['\"”’)]?$")
 LONG_BLOCK_WORDS = 80  # a paragraph this long needs more than one phrase to be an appeal
 SUBSTANTIVE_WORDS = 20  # a block this long is article prose unless shown otherwise
 SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
-TAIL_LINE_WORDS = 8
-LINKED_SHARE = 0.9  # a line this much inside links is a link, not prose  # lines this short may belong to an appeal that ends the page
+TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the page
+LINKED_SHARE = 0.9  # a line this much inside links is a link, not prose
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
                 verdict = _detect(block, lexicon)
                 if verdict is not None:
                     verdicts[position] = verdict
+        _name_boxes(parsed, verdicts)
         _link_lists(parsed, verdicts)
         _extend_runs(parsed, verdicts)
         _cut_tail(parsed, verdicts)
@@ -102,12 +103,21 @@ def _parse(text: str, hints: DomHints | None, lexicon: Lexicon) -> _Block:
 
 
 def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
-    """A block's own evidence: its markup, then its wording."""
-    hints = block.hints
-    if hints is not None:
-        if hints.marks:
-            mark = hints.marks[0]  # the innermost box
-            return Verdict(mark.kind, "detector", f"markup: {mark.reason}")
+    """A block's own evidence: a box named for a kind of chaff, its wording, then a box that
+    is chaff of no particular kind (a promo, a form)."""
+    marks = block.hints.marks if block.hints is not None else ()
+    named = next((mark for mark in marks if mark.kind != "other"), None)
+    if named is not None:
+        return Verdict(named.kind, "detector", f"markup: {named.reason}")
+    phrased = _phrase_verdict(block, lexicon)
+    if phrased is not None:
+        return phrased
+    if marks:
+        return Verdict(marks[0].kind, "detector", f"markup: {marks[0].reason}")
+    return None
+
+
+def _phrase_verdict(block: _Block, lexicon: Lexicon) -> Verdict | None:
     unquoted = _QUOTED.sub(" ", block.text.removeprefix("- "))  # "- " marks a list item
     hits = [(phrase, match) for phrase in lexicon.strong if (match := phrase.regex.search(unquoted))]
     if not hits:
@@ -119,12 +129,29 @@ def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
     return Verdict(phrase.kind, "detector", f"phrase {phrase.name}: {match.group(0)!r}")
 
 
+def _name_boxes(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """Blocks of one box are one kind: a promo box whose small print says "Already a member?"
+    is a paywall prompt, every line of it."""
+    kinds: dict[object, str] = {}  # the outermost marked box of a block -> its kind
+    for position, verdict in verdicts.items():
+        hints = blocks[position].hints
+        if hints is not None and hints.marks and verdict.kind != "other":
+            kinds.setdefault(hints.marks[-1].box, verdict.kind)
+    for position, verdict in verdicts.items():
+        hints = blocks[position].hints
+        if verdict.kind == "other" and hints is not None and hints.marks and hints.marks[-1].box in kinds:
+            verdicts[position] = Verdict(kinds[hints.marks[-1].box], verdict.evidence, verdict.rule)
+
+
 def _link_lists(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
-    """Two or more short lines in a row that are all link text: a list of other articles."""
+    """Two or more short lines in a row that are all link text: a list of other articles.
+    (A single linked line is left alone: in reviews and guides it is often the article's own
+    item, a product or a source.)"""
     linked = [block.linked >= LINKED_SHARE and block.words <= SUBSTANTIVE_WORDS for block in blocks]
     for position, is_linked in enumerate(linked):
-        in_run = (position > 0 and linked[position - 1]) or (position + 1 < len(blocks) and linked[position + 1])
-        if is_linked and in_run and position not in verdicts:
+        if not is_linked or position in verdicts:
+            continue
+        if (position > 0 and linked[position - 1]) or (position + 1 < len(blocks) and linked[position + 1]):
             verdicts[position] = Verdict("related", "detector", "markup: a list of links")
 
 
@@ -140,8 +167,11 @@ def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
                 break
             block = blocks[following]
             short = block.words <= SHORT_LINE_WORDS and not _SENTENCE_END.search(block.text)
-            linked_item = verdict.kind == "related" and block.linked >= 0.8 and block.words <= SUBSTANTIVE_WORDS
-            if not (short or linked_item):
+            # Under a "Related" or "Don't miss" label: linked lines, or headlines (no full stop).
+            listed = verdict.kind == "related" and block.words <= SUBSTANTIVE_WORDS and (
+                block.linked >= 0.8 or (blocks[position].words <= SHORT_LINE_WORDS
+                                        and not _SENTENCE_END.search(block.text)))
+            if not (short or listed):
                 break
             verdicts[following] = Verdict(verdict.kind, "detector", f"in the {verdict.kind} box above")
 
@@ -169,5 +199,6 @@ def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
 
 def _appeal_like(block: _Block) -> bool:
     publisher_speaking = block.publisher >= 1 and block.publisher + block.reader >= 2
+    teaser = block.text.startswith("- ") and block.linked >= 0.25  # a list item led by a link
     return (block.words <= TAIL_LINE_WORDS or publisher_speaking or (block.weak and block.words <= SUBSTANTIVE_WORDS)
-            or block.linked >= 0.8)
+            or block.linked >= 0.8 or teaser)

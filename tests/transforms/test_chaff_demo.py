@@ -1,0 +1,41 @@
+"""The demo corpus: every piece of chaff injected into its article bodies is removed, with the
+kind the ground truth gives it, and no article paragraph is lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from demo.server import SITE_ROOT
+from schemas.records import Article
+from transforms.extract import PageInput, extract_article
+
+GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
+
+
+def extracted(path: str) -> Article:
+    url = f"http://demo.example/{path}"
+    truth = GROUND_TRUTH[path]
+    result = extract_article(PageInput(url=url, final_url=url, source=truth["source"],
+                                       body=(SITE_ROOT / path).read_bytes(), language="en"))
+    assert isinstance(result, Article), result
+    return result
+
+
+@pytest.mark.parametrize("path", sorted(GROUND_TRUTH))
+def test_demo_article_text_is_its_paragraphs_and_nothing_else(path):
+    article = extracted(path)
+    assert article.text == GROUND_TRUTH[path]["body"]
+
+
+@pytest.mark.parametrize("path", sorted(GROUND_TRUTH))
+def test_demo_chaff_that_trafilatura_keeps_is_removed_with_its_kind(path):
+    article = extracted(path)
+    injected = {entry["text"]: entry["kind"] for entry in GROUND_TRUTH[path]["chaff"]}
+    removed = {chaff.text: chaff.kind for chaff in article.chaff}
+    kept_by_trafilatura = [block for block in article.blocks if block in injected]
+    assert kept_by_trafilatura, "the page shows no in-body chaff that trafilatura keeps"
+    assert {text: removed.get(text) for text in kept_by_trafilatura} == {
+        text: injected[text] for text in kept_by_trafilatura}
+    assert set(removed) <= set(injected)  # nothing but injected chaff is removed
