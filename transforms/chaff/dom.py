@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from lxml.etree import _Element
 
 from schemas.records import ChaffBlock
 
-# Elements whose text can be one output line of trafilatura.
-_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "dd", "dt",
-                         "td", "th", "label", "button", "a", "span", "strong", "b", "em", "small", "div",
-                         "section", "aside", "form", "header", "footer", "pre", "caption", "summary", "font"})
 # Above these the classes describe the page or the article itself, not a box inside it.
 _STOP_TAGS = frozenset({"body", "html", "article", "main"})
 _MAX_BOX_DEPTH = 6  # how far up from a block to look for a marked box
 _FORM_BOX_DEPTH = 3  # how far up from a block an e-mail field still belongs to its box
-_MAX_INDEXED_DESCENDANTS = 40
+_TEXT_NODES = "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+_KEY_CHARS = 24  # how much of a text node's start indexes it
+_MAX_TEXT_DEPTH = 6  # how far up from a text node its line's element may be
 _PROSE_WORDS = 30  # a line this long in a box is a paragraph of prose
 _FORM_BOX_LINES = 5
 _FORM_BOX_WORDS = 80  # larger elements are containers, never one line
@@ -99,23 +97,36 @@ def _remove_keeping_tail(element: _Element) -> None:
 
 
 class PageIndex:
-    """The page's elements by their normalised text, to find an extracted line's element."""
+    """Finds the element of an extracted line: the innermost element whose normalised text is
+    the line. Text nodes are indexed by how they start, so that only a few elements near each
+    candidate are ever measured (lxml makes a Python object for every element it hands out)."""
 
     def __init__(self, tree: _Element, class_tokens: dict[str, str]) -> None:
         self._class_tokens = class_tokens
-        self._by_text: dict[str, _Element] = {}
-        for element in tree.iter():
-            if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS:
-                continue
-            if next(islice(element.iterdescendants(), _MAX_INDEXED_DESCENDANTS, None), None) is not None:
-                continue
-            text = normalise(element.text_content())
-            if not text:
-                continue
-            known = self._by_text.get(text)
-            # The innermost element with the text describes it best; an unrelated later copy does not.
-            if known is None or any(ancestor is known for ancestor in element.iterancestors()):
-                self._by_text[text] = element
+        self._box_cache: dict[tuple[_Element, bool], tuple[BoxMark, ...]] = {}
+        self._starts: dict[str, list] = {}  # a text node's normalised start -> the text nodes
+        for text in tree.xpath(_TEXT_NODES):
+            self._starts.setdefault(normalise(text[:_KEY_CHARS * 4])[:_KEY_CHARS], []).append(text)
+        self._key_lengths = sorted({len(key) for key in self._starts}, reverse=True)
+
+    def element_for(self, line: str) -> _Element | None:
+        """The innermost element whose text is `line`, whitespace aside; None if there is none."""
+        target = normalise(_without_bullet(line))
+        for length in self._key_lengths:
+            for text in self._starts.get(target[:length], ()):
+                element = text.getparent()
+                if text.is_tail:  # the text after an element belongs to that element's parent
+                    element = element.getparent()
+                for _ in range(_MAX_TEXT_DEPTH):
+                    if element is None or element.tag in _STOP_TAGS:
+                        break
+                    found = normalise(element.text_content())
+                    if found == target:
+                        return element
+                    if len(found) > len(target):
+                        break
+                    element = element.getparent()
+        return None
 
     def hints(self, lines: list[str]) -> list[DomHints | None]:
         """Markup evidence for each line (None where the line is not found in the page).
@@ -124,7 +135,7 @@ class PageIndex:
         article's own container (or a part of it), and its marks are ignored: sign-up boxes,
         appeals and link lists are short.
         """
-        elements = [self._by_text.get(normalise(_without_bullet(line))) for line in lines]
+        elements = [self.element_for(line) for line in lines]
         marks = [self._marks(element) if element is not None else () for element in elements]
         words = [len(line.split()) for line in lines]
         total = sum(words) or 1
@@ -149,19 +160,28 @@ class PageIndex:
         ]
 
     def _marks(self, element: _Element) -> tuple[BoxMark, ...]:
-        found = []
-        for depth, box in enumerate((element, *element.iterancestors())):
-            if depth > _MAX_BOX_DEPTH or box.tag in _STOP_TAGS:
+        found: list[BoxMark] = []
+        boxes = chain((element,), element.iterancestors())
+        for depth, box in enumerate(islice(boxes, _MAX_BOX_DEPTH + 1)):
+            if box.tag in _STOP_TAGS:
                 break
-            for token in sorted(attribute_tokens(f"{box.get('class', '')} {box.get('id', '')}")):
-                kind = self._class_tokens.get(token)
-                if kind is not None:
-                    found.append(BoxMark(box, kind, f"class or id {token!r}"))
-            if depth <= _FORM_BOX_DEPTH and box.find(".//input[@type='email']") is not None:
-                found.append(BoxMark(box, "newsletter", "a box with an e-mail field", form=True))
-            elif box.tag == "form":
-                found.append(BoxMark(box, "other", "a form", form=True))
+            found += self._box_marks(box, near=depth <= _FORM_BOX_DEPTH)
         return tuple(found)
+
+    def _box_marks(self, box: _Element, near: bool) -> tuple[BoxMark, ...]:
+        """What one element says about itself; boxes are shared by many lines, so it is kept."""
+        key = (box, near)
+        marks = self._box_cache.get(key)
+        if marks is None:
+            marks = tuple(BoxMark(box, kind, f"class or id {token!r}")
+                          for token in sorted(attribute_tokens(f"{box.get('class', '')} {box.get('id', '')}"))
+                          if (kind := self._class_tokens.get(token)) is not None)
+            if near and box.find(".//input[@type='email']") is not None:
+                marks += (BoxMark(box, "newsletter", "a box with an e-mail field", form=True),)
+            elif box.tag == "form":
+                marks += (BoxMark(box, "other", "a form", form=True),)
+            self._box_cache[key] = marks
+        return marks
 
     @staticmethod
     def _hints(element: _Element, marks: tuple[BoxMark, ...]) -> DomHints:

@@ -36,10 +36,11 @@ class Verdict:
 @dataclass(frozen=True, slots=True)
 class _Block:
     text: str
+    unquoted: str  # without quoted speech and without the "- " of a list item
+    lowered: str  # unquoted, lower-cased
     words: int
     publisher: int  # "we", "our" outside quotation marks
     reader: int  # "you", "your" outside quotation marks
-    weak: bool  # a weak phrase of the lexicon, outside quotation marks
     linked: float  # share of text inside links (0 for plain text)
     hints: DomHints | None
 
@@ -60,7 +61,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
         _name_boxes(parsed, verdicts)
         _link_lists(parsed, verdicts)
         _extend_runs(parsed, verdicts)
-        _cut_tail(parsed, verdicts)
+        _cut_tail(parsed, verdicts, lexicon)
     return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
             for position, v in sorted(verdicts.items())]
 
@@ -94,12 +95,12 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def _parse(text: str, hints: DomHints | None, lexicon: Lexicon) -> _Block:
     unquoted = _QUOTED.sub(" ", text.removeprefix("- "))
-    words = _WORD.findall(unquoted.lower().replace("’", "'"))
+    lowered = unquoted.lower()
+    words = _WORD.findall(lowered.replace("’", "'"))
     publisher = sum(word in lexicon.publisher for word in words)
     reader = sum(word in lexicon.reader for word in words)
-    weak = any(phrase.regex.search(unquoted) for phrase in lexicon.weak)
-    return _Block(text, len(_WORD.findall(text)), publisher, reader, weak, hints.link_share if hints else 0.0,
-                  hints)
+    return _Block(text, unquoted, lowered, len(_WORD.findall(text)), publisher, reader,
+                  hints.link_share if hints else 0.0, hints)
 
 
 def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
@@ -118,15 +119,15 @@ def _detect(block: _Block, lexicon: Lexicon) -> Verdict | None:
 
 
 def _phrase_verdict(block: _Block, lexicon: Lexicon) -> Verdict | None:
-    unquoted = _QUOTED.sub(" ", block.text.removeprefix("- "))  # "- " marks a list item
-    hits = [(phrase, match) for phrase in lexicon.strong if (match := phrase.regex.search(unquoted))]
-    if not hits:
+    # A long paragraph that mentions a newsletter or a donation is news unless the publisher
+    # is speaking to the reader in it.
+    if block.words > LONG_BLOCK_WORDS and block.publisher + block.reader < 3:
         return None
-    # A long paragraph that mentions a newsletter or a donation once is more likely news.
-    if block.words > LONG_BLOCK_WORDS and len(hits) < 2 and block.publisher + block.reader < 3:
-        return None
-    phrase, match = hits[0]
-    return Verdict(phrase.kind, "detector", f"phrase {phrase.name}: {match.group(0)!r}")
+    for phrase in lexicon.strong:
+        match = phrase.search(block.unquoted, block.lowered)
+        if match is not None:
+            return Verdict(phrase.kind, "detector", f"phrase {phrase.name}: {match.group(0)!r}")
+    return None
 
 
 def _name_boxes(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
@@ -176,7 +177,7 @@ def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
             verdicts[following] = Verdict(verdict.kind, "detector", f"in the {verdict.kind} box above")
 
 
-def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict], lexicon: Lexicon) -> None:
     """Remove everything from a detected box near the end when all that follows it reads like
     the rest of an appeal: other detected boxes, short lines, or the publisher addressing the
     reader. Articles do not end with a sign-up box followed by more reporting."""
@@ -185,7 +186,7 @@ def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
         verdict = verdicts.get(position)
         if verdict is not None and verdict.evidence == "detector" and verdict.kind != "other" and substantive >= 2:
             rest = range(position + 1, len(blocks))
-            if all(i in verdicts or _appeal_like(blocks[i]) for i in rest):
+            if all(i in verdicts or _appeal_like(blocks[i], lexicon) for i in rest):
                 kind = verdict.kind
                 for i in rest:
                     if i in verdicts:
@@ -197,8 +198,10 @@ def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
             substantive += 1
 
 
-def _appeal_like(block: _Block) -> bool:
+def _appeal_like(block: _Block, lexicon: Lexicon) -> bool:
     publisher_speaking = block.publisher >= 1 and block.publisher + block.reader >= 2
     teaser = block.text.startswith("- ") and block.linked >= 0.25  # a list item led by a link
-    return (block.words <= TAIL_LINE_WORDS or publisher_speaking or (block.weak and block.words <= SUBSTANTIVE_WORDS)
-            or block.linked >= 0.8 or teaser)
+    if block.words <= TAIL_LINE_WORDS or publisher_speaking or block.linked >= 0.8 or teaser:
+        return True
+    return block.words <= SUBSTANTIVE_WORDS and any(
+        phrase.search(block.unquoted, block.lowered) for phrase in lexicon.weak)
