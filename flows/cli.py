@@ -81,7 +81,7 @@ def demo(
         _run_ingest(config, db, None, None)
     typer.echo("\nSample query: articles per publisher")
     _print_query(DEMO_QUERY, db, "table")
-    typer.echo(f'\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
+    typer.echo('\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
 
 
 DEMO_QUERY = """

@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any, NamedTuple
-from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
-from prefect.runtime import flow_run
 
-from schemas.records import RUN_COUNTERS, Article, FetchResult, RunSummary
+from schemas.records import Article, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
@@ -26,6 +24,7 @@ from warehouse.migrate import migrate
 
 from flows import progress
 from flows.extraction_pool import default_workers, extract_pages, warm_up
+from flows.runs import publish, recorded_run
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
 
@@ -124,28 +123,13 @@ def ingest(
     Like any multiprocessing code, a script that calls this flow with more than one worker must
     do so under `if __name__ == "__main__":`.
     """
-    started = time.perf_counter()
     config = load_config(Path(config_path))
     sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
-    summary = RunSummary(
-        run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
-        started_at=datetime.now(timezone.utc),
-        sources=[s.name for s in sources],
-    )
-    load.start_run(db, summary, "ingest")
-    try:
+    with recorded_run(db, "ingest", [s.name for s in sources]) as summary:
         _ingest_sources(sources, db, summary, max_pages, batch_size, extract_workers or default_workers())
-        summary.status = "completed"
-    except BaseException:
-        summary.status = "failed"
-        raise
-    finally:
-        summary.finished_at = datetime.now(timezone.utc)
-        summary.seconds = time.perf_counter() - started
-        load.finish_run(db, summary)
-    _publish(summary)
+    publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}")
     return summary
 
 
@@ -199,13 +183,3 @@ def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed)
     summary.fetch_seconds += fetched.seconds
     summary.extract_seconds += extracted.seconds
     summary.load_seconds += loaded.seconds
-
-
-def _publish(summary: RunSummary) -> None:
-    get_run_logger().info("ingest %s: %s", summary.status,
-                          ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
-    create_table_artifact(
-        key="ingest-summary",
-        table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
-        description=f"Ingest of {', '.join(summary.sources) or 'no sources'}",
-    )

@@ -7,17 +7,13 @@ the others are left exactly as they are.
 
 from __future__ import annotations
 
-import time
 from itertools import islice
-from datetime import datetime, timezone
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
-from schemas.records import RUN_COUNTERS, Article, RunSummary
+from schemas.records import Article, RunSummary
 from sources.config import SourceConfig, load_config
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
@@ -28,6 +24,7 @@ from warehouse.query import StoredPage, stored_page_count, stored_pages
 from flows import progress
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.ingest import BATCH_SIZE, without_repeated_blocks
+from flows.runs import publish, recorded_run
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -53,18 +50,11 @@ def reprocess(
     extract_workers: int | None = None,
 ) -> RunSummary:
     """Re-extract every stored page of the sources (the latest body of each URL); returns the run summary."""
-    started = time.perf_counter()
     sources = load_config(Path(config_path)).select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
     workers = extract_workers or default_workers()
-    summary = RunSummary(
-        run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
-        started_at=datetime.now(timezone.utc),
-        sources=[s.name for s in sources],
-    )
-    load.start_run(db, summary, "reprocess")
-    try:
+    with recorded_run(db, "reprocess", [s.name for s in sources]) as summary:
         warm_up(workers)
         for source in sources:
             # Batches go one after another: each one's repetition counts include the ones before.
@@ -78,18 +68,5 @@ def reprocess(
                 summary.updated += updated
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
-        summary.status = "completed"
-    except BaseException:
-        summary.status = "failed"
-        raise
-    finally:
-        summary.finished_at = datetime.now(timezone.utc)
-        summary.seconds = time.perf_counter() - started
-        load.finish_run(db, summary)
-    get_run_logger().info("reprocess %s: extracted %d, updated %d", summary.status, summary.extracted, summary.updated)
-    create_table_artifact(
-        key="reprocess-summary",
-        table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
-        description=f"Reprocessing of {', '.join(summary.sources) or 'no sources'}",
-    )
+    publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}")
     return summary

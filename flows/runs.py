@@ -1,0 +1,49 @@
+"""A flow run as the `runs` table and Prefect see it: started, counted, finished, summarised."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from prefect import get_run_logger
+from prefect.artifacts import create_table_artifact
+from prefect.runtime import flow_run
+
+from schemas.records import RUN_COUNTERS, RunSummary
+from warehouse import load
+
+
+@contextmanager
+def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[RunSummary]:
+    """A `runs` row for the block's work: started now, finished on exit with its counts and
+    status ("failed" if the block raises, and the exception goes on)."""
+    started = time.perf_counter()
+    summary = RunSummary(
+        run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
+        started_at=datetime.now(timezone.utc),
+        sources=sources,
+    )
+    load.start_run(db_path, summary, flow_name)
+    try:
+        yield summary
+        summary.status = "completed"
+    except BaseException:
+        summary.status = "failed"
+        raise
+    finally:
+        summary.finished_at = datetime.now(timezone.utc)
+        summary.seconds = time.perf_counter() - started
+        load.finish_run(db_path, summary)
+
+
+def publish(summary: RunSummary, flow_name: str, description: str) -> None:
+    """Log the run's counts and keep them as the `<flow>-summary` table artifact."""
+    get_run_logger().info("%s %s: %s", flow_name, summary.status,
+                          ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
+    create_table_artifact(
+        key=f"{flow_name}-summary",
+        table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
+        description=description,
+    )
