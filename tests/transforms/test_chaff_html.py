@@ -146,3 +146,16 @@ def test_blocks_and_text_agree():
     removed = {c.position for c in article.chaff}
     assert [b for i, b in enumerate(article.blocks) if i not in removed] == kept(article)
     assert article.word_count == len(re.findall(r"\w+", "\n".join(GRAIN)))
+
+
+def test_a_list_of_linked_teasers_that_ends_the_page_is_removed():
+    teasers = "<ul>" + "".join(
+        f'<li><a href="/{n}">{headline}</a> {teaser}</li>' for n, (headline, teaser) in enumerate([
+            ("Bus station to close", "Repairs will take most of the spring, the council says"),
+            ("Library hours cut", "The main branch will close on Mondays from March"),
+            ("New cycle lanes approved", "Work on the ring road starts in the summer"),
+        ])) + "</ul>"
+    own_list = "<ul>" + "".join(f"<li>{item}</li>" for item in ("Phase one: February", "Phase two: June")) + "</ul>"
+    article = extracted(page(paragraphs(GRAIN[:3]) + own_list + paragraphs(GRAIN[3:]) + teasers))
+    assert kept(article) == GRAIN[:3] + ["- Phase one: February", "- Phase two: June"] + GRAIN[3:]
+    assert [c.rule for c in article.chaff] == ["markup: a list of linked teasers ending the page"] * 3

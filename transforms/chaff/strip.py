@@ -24,6 +24,8 @@ SUBSTANTIVE_WORDS = 20  # a block this long is article prose unless shown otherw
 SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
 TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the page
 LINKED_SHARE = 0.9  # a line this much inside links is a link, not prose
+TEASER_LINKED_SHARE = 0.25  # a list item this much inside links: a linked headline and its teaser
+TEASER_LIST_ITEMS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
                     verdicts[position] = verdict
         _name_boxes(parsed, verdicts)
         _link_lists(parsed, verdicts)
+        _trailing_teasers(parsed, verdicts)
         _extend_runs(parsed, verdicts)
         _cut_tail(parsed, verdicts, lexicon)
     return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
@@ -144,6 +147,16 @@ def _name_boxes(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
             verdicts[position] = Verdict(kinds[hints.marks[-1].box], verdict.evidence, verdict.rule)
 
 
+def _trailing_teasers(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """A list that ends the page, each item led by a link: headlines and teasers of other articles."""
+    start = len(blocks)
+    while start > 0 and blocks[start - 1].text.startswith("- ") and blocks[start - 1].linked >= TEASER_LINKED_SHARE:
+        start -= 1
+    if len(blocks) - start >= TEASER_LIST_ITEMS:
+        for position in range(start, len(blocks)):
+            verdicts.setdefault(position, Verdict("related", "detector", "markup: a list of linked teasers ending the page"))
+
+
 def _link_lists(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
     """Two or more short lines in a row that are all link text: a list of other articles.
     (A single linked line is left alone: in reviews and guides it is often the article's own
@@ -200,7 +213,7 @@ def _cut_tail(blocks: list[_Block], verdicts: dict[int, Verdict], lexicon: Lexic
 
 def _appeal_like(block: _Block, lexicon: Lexicon) -> bool:
     publisher_speaking = block.publisher >= 1 and block.publisher + block.reader >= 2
-    teaser = block.text.startswith("- ") and block.linked >= 0.25  # a list item led by a link
+    teaser = block.text.startswith("- ") and block.linked >= TEASER_LINKED_SHARE  # a list item led by a link
     if block.words <= TAIL_LINE_WORDS or publisher_speaking or block.linked >= 0.8 or teaser:
         return True
     return block.words <= SUBSTANTIVE_WORDS and any(
