@@ -77,3 +77,16 @@ def test_lexicons_name_known_kinds_and_fall_back_to_english():
     assert lexicon_for("xx").language == "en" and lexicon_for(None).language == "en"
     with pytest.raises(ValueError, match="unknown chaff kinds \\['adverts'\\]"):
         parse_lexicon({"phrases": {"adverts": {"strong": ["buy now"]}}}, "xx")
+
+
+def test_each_language_has_its_own_phrases_and_shares_the_english_class_words():
+    german = lexicon_for("de")
+    assert german.language == "de" and german.class_tokens["newsletter"] == "newsletter"
+    assert german.class_tokens["lesenauch"] == "related"
+    text = "\n".join(["Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen, der deutlich mehr Geld für"
+                      " Schulen und Straßen vorsieht als im vergangenen Jahr.",
+                      "Lesen Sie auch: Neue Radwege für die Innenstadt",
+                      "Die Opposition kritisierte den Beschluss als zu teuer und kündigte Widerstand an."])
+    result = extract_text(text, "https://zeitung.example/a", "zeitung", "de")
+    assert [(c.text, c.kind) for c in result.chaff] == [("Lesen Sie auch: Neue Radwege für die Innenstadt", "related")]
+    assert extract_text(text, "https://zeitung.example/a", "zeitung", "en").chaff == ()

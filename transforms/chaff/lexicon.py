@@ -65,8 +65,14 @@ def _available() -> frozenset[str]:
 
 @cache
 def _load(code: str) -> Lexicon:
-    path = LEXICON_DIR / f"{code}.yaml"
-    return parse_lexicon(yaml.safe_load(path.read_text(encoding="utf-8")), code)
+    data = yaml.safe_load((LEXICON_DIR / f"{code}.yaml").read_text(encoding="utf-8"))
+    if code != FALLBACK_LANGUAGE:
+        # Class and id names are mostly English whatever the page's language.
+        english = _load(FALLBACK_LANGUAGE).class_tokens
+        own = data.get("class_tokens", {})
+        data["class_tokens"] = {kind: sorted({t for t, k in english.items() if k == kind} | set(own.get(kind, [])))
+                                for kind in {*own, *english.values()}}
+    return parse_lexicon(data, code)
 
 
 def parse_lexicon(data: dict, language: str) -> Lexicon:

@@ -182,9 +182,9 @@ def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
             block = blocks[following]
             short = block.words <= SHORT_LINE_WORDS and not _SENTENCE_END.search(block.text)
             # Under a "Related" or "Don't miss" label: linked lines, or headlines (no full stop).
-            listed = verdict.kind == "related" and block.words <= SUBSTANTIVE_WORDS and (
-                block.linked >= 0.8 or (blocks[position].words <= SHORT_LINE_WORDS
-                                        and not _SENTENCE_END.search(block.text)))
+            listed = (verdict.kind == "related" and blocks[position].words <= SHORT_LINE_WORDS
+                      and block.words <= SUBSTANTIVE_WORDS
+                      and (block.linked >= 0.8 or not _SENTENCE_END.search(block.text)))
             if not (short or listed):
                 break
             verdicts[following] = Verdict(verdict.kind, "detector", f"in the {verdict.kind} box above")
