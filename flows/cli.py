@@ -81,8 +81,15 @@ def demo(
         _run_ingest(config, db, None, None)
     typer.echo("\nSample query: articles per publisher")
     _print_query(DEMO_QUERY, db, "table")
+    typer.echo("\nChaff removed from inside the articles, by kind and evidence (see article_chaff)")
+    _print_query(DEMO_CHAFF_QUERY, db, "table")
     typer.echo('\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
 
+
+DEMO_CHAFF_QUERY = """
+select a.source, c.kind, c.evidence, count(*) as blocks
+from article_chaff c join articles a using (article_id) group by all order by 1, 2, 3
+"""
 
 DEMO_QUERY = """
 select source, count(*) as articles, round(avg(word_count)) as avg_words,

@@ -321,6 +321,8 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     for publisher in ("harbour-herald", "northgate-observer", "vale-courier"):
         assert [publisher, "10"] in [row[:2] for row in rows], publisher
     assert "(3 rows)" in first.stdout
+    assert "Chaff removed from inside the articles" in first.stdout
+    assert ["vale-courier", "donation", "detector", "40"] in rows, first.stdout
     assert (tmp_path / "data" / "demo" / "sources.yaml").exists()
 
     # Again, against the session's Prefect server (a second temporary server would add ~20 s).
