@@ -118,12 +118,13 @@ def extract_text(text: str, url: str, source: str, language: str | None = None,
 
 
 def _without_headline(blocks: list[str], title: str | None) -> list[str]:
-    """Drop the headline where the body repeats it near the top (the title may carry the site's
-    name after it): it is kept in `title`."""
+    """Drop the headline where the body repeats it near the top: it is kept in `title`."""
     title_words = _WORD.findall(title or "")
     for position, block in enumerate(blocks[:HEADLINE_SEARCH_BLOCKS]):
         words = _WORD.findall(block)
-        if words and (words == title_words or (len(words) >= 4 and title_words[:len(words)] == words)):
+        # The title may add the site's name after the headline, or a section before it.
+        part_of_title = len(words) >= 4 and words in (title_words[:len(words)], title_words[-len(words):])
+        if words and (words == title_words or part_of_title):
             return blocks[:position] + blocks[position + 1:]
     return blocks
 

@@ -159,3 +159,16 @@ def test_a_list_of_linked_teasers_that_ends_the_page_is_removed():
     article = extracted(page(paragraphs(GRAIN[:3]) + own_list + paragraphs(GRAIN[3:]) + teasers))
     assert kept(article) == GRAIN[:3] + ["- Phase one: February", "- Phase two: June"] + GRAIN[3:]
     assert [c.rule for c in article.chaff] == ["markup: a list of linked teasers ending the page"] * 3
+
+
+def test_the_headline_is_dropped_below_a_web_address_and_despite_a_section_in_the_title():
+    body = ("<p>https://paper.example/news/water-mains-2026</p><h2>Town centre water mains to be replaced</h2>"
+            + paragraphs(GRAIN) + '<p>https://cdn.paper.example/img/mains.jpg?w=800</p>')
+    html = page(body).replace(b"<title>Town centre water mains to be replaced</title>",
+                              b"<title>News | Town centre water mains to be replaced</title>")
+    article = extracted(html)
+    assert kept(article) == GRAIN
+    address, image = article.chaff
+    assert (address.text, address.rule) == ("https://paper.example/news/water-mains-2026",
+                                            "a web address above the article")
+    assert image.text == "https://cdn.paper.example/img/mains.jpg?w=800" and image.rule.startswith("phrase en:other:")

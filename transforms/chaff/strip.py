@@ -18,6 +18,7 @@ from transforms.chaff.lexicon import Lexicon
 _WORD = re.compile(r"\w+")
 # Text in double quotation marks: reported speech, where an appeal is news, not chaff.
 _QUOTED = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”|«[^»]{0,600}»|„[^“”]{0,600}[“”]")
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)\S+")
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]?$")
 LONG_BLOCK_WORDS = 80  # a paragraph this long needs more than one phrase to be an appeal
 SUBSTANTIVE_WORDS = 20  # a block this long is article prose unless shown otherwise
@@ -63,6 +64,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
         _name_boxes(parsed, verdicts)
         _link_lists(parsed, verdicts)
         _trailing_teasers(parsed, verdicts)
+        _leading_addresses(parsed, verdicts)
         _extend_runs(parsed, verdicts)
         _cut_tail(parsed, verdicts, lexicon)
     return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
@@ -155,6 +157,15 @@ def _trailing_teasers(blocks: list[_Block], verdicts: dict[int, Verdict]) -> Non
     if len(blocks) - start >= TEASER_LIST_ITEMS:
         for position in range(start, len(blocks)):
             verdicts.setdefault(position, Verdict("related", "detector", "markup: a list of linked teasers ending the page"))
+
+
+def _leading_addresses(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """A bare web address above the article's first paragraph: a share or print widget's text."""
+    for position, block in enumerate(blocks):
+        if block.words >= SUBSTANTIVE_WORDS:
+            return
+        if _WEB_ADDRESS.fullmatch(block.text):
+            verdicts.setdefault(position, Verdict("other", "detector", "a web address above the article"))
 
 
 def _link_lists(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
