@@ -47,6 +47,20 @@ def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, t
     learned = run_query(db, "select count(*) from repeated_blocks where source = 'vale-courier' and articles = 10")
     assert learned.rows == [(6,)]
 
+    # `winnow strip --source` applies what the warehouse has learned to a page it has not seen.
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    page = tmp_path / "new-story.html"
+    page.write_text((SITE_ROOT / "vale-courier/news/bus-routes.html").read_text(encoding="utf-8")
+                    .replace("bus", "tram"), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["strip", str(page), "--source", "vale-courier", "--config", str(config),
+                                     "--db", str(db), "--explain"])
+    assert shown.exit_code == 0, shown.output
+    assert "| repetition | in 11 articles of vale-courier" in shown.stdout
+    assert "Not ready to support today?" not in shown.stdout.split("\n--- removed")[0]
+
 
 def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(prefect_harness, tmp_path):
     from flows.ingest import ingest
