@@ -207,8 +207,9 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
     """, [now])
     conn.execute("""
         insert into block_texts by name
-        select source, block_key, any_value(text) as text from blocks group by source, block_key
-        on conflict do nothing
+        select source, block_key, any_value(text) as text from blocks b
+        where not exists (select 1 from block_texts t where t.source = b.source and t.block_key = b.block_key)
+        group by source, block_key
     """)
 
 

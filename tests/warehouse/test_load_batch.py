@@ -1,10 +1,12 @@
 import gzip
+from dataclasses import replace
 from datetime import timedelta
 
 import duckdb
 import pytest
 
-from schemas.records import ExtractionFailure
+from schemas.records import Article, ChaffBlock, ExtractionFailure
+from transforms.chaff.repetition import block_key
 from transforms.hashing import sha256_hex
 from warehouse import load
 from warehouse.load import BatchCounts
@@ -79,3 +81,30 @@ def test_a_failing_batch_writes_nothing(db_path):
         load.load_batch(db_path, "run-1", [fetched(B), bad], [article(B)], [])
     for name in ("fetch_log", "pages", "frontier", "articles"):
         assert run_query(db_path, f"select count(*) from {name}").rows == [(0,)], name
+
+
+def _with_blocks(url: str, kept: list[str], box: list[str]) -> Article:
+    blocks = tuple(kept + box)
+    chaff = tuple(ChaffBlock(len(kept) + i, text, "newsletter", "detector", "test rule") for i, text in enumerate(box))
+    text = "\n".join(kept)
+    return replace(article(url, text), text=text, content_hash=sha256_hex(text), blocks=blocks, chaff=chaff)
+
+
+def test_chaff_and_block_sightings_are_replaced_with_their_article_and_never_doubled(db_path):
+    box = ["Sign up for our newsletter.", "No spam."]
+    first = [_with_blocks(A, ["Story a."], box), _with_blocks(B, ["Story b."], box)]
+    load.load_batch(db_path, "run-1", [], first, [])
+    load.load_batch(db_path, "run-2", [], first, [])  # unchanged: nothing written twice
+    assert run_query(db_path, "select count(*) from article_chaff").rows == [(4,)]
+    assert run_query(db_path, "select count(*) from block_sightings").rows == [(6,)]
+    assert run_query(db_path, "select articles, text from repeated_blocks where articles = 2 order by text").rows == [
+        (2, "No spam."), (2, "Sign up for our newsletter.")]
+    box_keys = [block_key(text) for text in box]
+    assert load.block_counts(db_path, "news", box_keys, []) == {key: 2 for key in box_keys}
+    assert load.block_counts(db_path, "news", box_keys, [first[0].article_id]) == {key: 1 for key in box_keys}
+
+    load.load_batch(db_path, "run-3", [], [_with_blocks(A, ["Story a, corrected."], [])], [])
+    assert run_query(db_path, "select count(*), min(run_id) from article_chaff where article_id = ?",
+                     [first[0].article_id]).rows == [(0, None)]
+    assert run_query(db_path, "select articles from repeated_blocks where text = 'No spam.'").rows == [(1,)]
+    assert run_query(db_path, "select count(*) from block_texts").rows == [(5,)]  # texts stay, one per key
