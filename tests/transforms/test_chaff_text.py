@@ -154,3 +154,13 @@ def test_source_rules_patterns_and_cut_markers():
 def test_detectors_can_be_switched_off_per_source():
     _, chaff = _kept(LOOKALIKE, ChaffRules(detectors=False))
     assert chaff == []
+
+
+def test_a_copy_of_the_article_is_removed_but_a_repeated_quote_stays():
+    paragraphs = text_blocks(ABOUT_DONATIONS)
+    quote = paragraphs[2]  # a paragraph a page may repeat as a pull quote
+    text = "\n".join(paragraphs + [quote, "Share this story"] + paragraphs[1:4])
+    kept, chaff = _kept(text)
+    assert kept == paragraphs + [quote]
+    assert (chaff[0].text, chaff[0].kind) == ("Share this story", "share")
+    assert [c.rule for c in chaff[1:]] == ["a copy of the article's paragraphs"] * 3

@@ -27,6 +27,7 @@ TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the pa
 LINKED_SHARE = 0.9  # a line this much inside links is a link, not prose
 TEASER_LINKED_SHARE = 0.25  # a list item this much inside links: a linked headline and its teaser
 TEASER_LIST_ITEMS = 3
+REPEATED_RUN_PARAGRAPHS = 3  # paragraphs repeated in a row: a copy, not a quote repeated
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
         _name_boxes(parsed, verdicts)
         _link_lists(parsed, verdicts)
         _trailing_teasers(parsed, verdicts)
+        _repeated_copy(parsed, verdicts)
         _leading_addresses(parsed, verdicts)
         _extend_runs(parsed, verdicts)
         _cut_tail(parsed, verdicts, lexicon)
@@ -147,6 +149,27 @@ def _name_boxes(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
         hints = blocks[position].hints
         if verdict.kind == "other" and hints is not None and hints.marks and hints.marks[-1].box in kinds:
             verdicts[position] = Verdict(kinds[hints.marks[-1].box], verdict.evidence, verdict.rule)
+
+
+def _repeated_copy(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
+    """The article's paragraphs again, several in a row with nothing between them (a copy from
+    hidden markup or a print version): the copies go, the first occurrence stays. A paragraph
+    repeated alone stays: pages repeat a quote, and recipes and schedules repeat items."""
+    seen: set[str] = set()
+    repeats: list[int] = []  # each block's position if it repeats a paragraph, else -1 (a break)
+    for position, block in enumerate(blocks):
+        key = " ".join(block.lowered.split())
+        repeats.append(position if block.words >= SUBSTANTIVE_WORDS and key in seen else -1)
+        seen.add(key)
+    run: list[int] = []
+    for position in [*repeats, -1]:
+        if position >= 0:
+            run.append(position)
+            continue
+        if len(run) >= REPEATED_RUN_PARAGRAPHS:
+            for repeated in run:
+                verdicts.setdefault(repeated, Verdict("other", "detector", "a copy of the article's paragraphs"))
+        run = []
 
 
 def _trailing_teasers(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
