@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import re._constants as sre_constants  # the parser's opcodes: to find the text a pattern requires
 import re._parser as sre_parser
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -66,13 +66,14 @@ def _available() -> frozenset[str]:
 @cache
 def _load(code: str) -> Lexicon:
     data = yaml.safe_load((LEXICON_DIR / f"{code}.yaml").read_text(encoding="utf-8"))
-    if code != FALLBACK_LANGUAGE:
-        # Class and id names are mostly English whatever the page's language.
-        english = _load(FALLBACK_LANGUAGE).class_tokens
-        own = data.get("class_tokens", {})
-        data["class_tokens"] = {kind: sorted({t for t, k in english.items() if k == kind} | set(own.get(kind, [])))
-                                for kind in {*own, *english.values()}}
-    return parse_lexicon(data, code)
+    lexicon = parse_lexicon(data, code)
+    if code == FALLBACK_LANGUAGE:
+        return lexicon
+    # Class and id names are mostly English whatever the page's language, and pages in every
+    # language carry English furniture too (timestamps, "Share", "Newsletter", image addresses).
+    english = _load(FALLBACK_LANGUAGE)
+    return replace(lexicon, class_tokens={**english.class_tokens, **lexicon.class_tokens},
+                   strong=lexicon.strong + english.strong)
 
 
 def parse_lexicon(data: dict, language: str) -> Lexicon:
