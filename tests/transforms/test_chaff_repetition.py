@@ -73,8 +73,10 @@ def test_a_block_already_removed_is_not_counted_twice():
     assert len(cleaned.chaff) == 2 and strip_repeated(cleaned, counts, 5) == cleaned
 
 
-def test_lexicons_name_known_kinds_and_fall_back_to_english():
-    assert lexicon_for("xx").language == "en" and lexicon_for(None).language == "en"
+def test_lexicons_name_known_kinds_and_fall_back_to_english_or_to_all():
+    assert lexicon_for("xx").language == "en"
+    unknown = lexicon_for(None)  # a page and a source that name no language: every lexicon at once
+    assert unknown.language == "any" and {p.name.split(":")[0] for p in unknown.strong} == {"de", "en", "es", "fr", "it", "pt"}
     with pytest.raises(ValueError, match="unknown chaff kinds \\['adverts'\\]"):
         parse_lexicon({"phrases": {"adverts": {"strong": ["buy now"]}}}, "xx")
 

@@ -53,9 +53,23 @@ def languages() -> list[str]:
 
 
 def lexicon_for(language: str | None) -> Lexicon:
-    """The lexicon of `language`, or the English one when there is none for it."""
-    code = (language or FALLBACK_LANGUAGE).lower()[:2]
+    """The lexicon of `language`; every lexicon at once when the language is not known (a page
+    that declares none, from a source that sets none); English for a language with no file."""
+    if not language:
+        return _every_language()
+    code = language.lower()[:2]
     return _load(code if code in _available() else FALLBACK_LANGUAGE)
+
+
+@cache
+def _every_language() -> Lexicon:
+    lexicons = [_load(code) for code in languages()]
+    strong = {phrase.regex.pattern: phrase for lexicon in lexicons for phrase in lexicon.strong}
+    weak = {phrase.regex.pattern: phrase for lexicon in lexicons for phrase in lexicon.weak}
+    return Lexicon("any", {token: kind for lexicon in lexicons for token, kind in lexicon.class_tokens.items()},
+                   tuple(strong.values()), tuple(weak.values()),
+                   frozenset().union(*(lexicon.publisher for lexicon in lexicons)),
+                   frozenset().union(*(lexicon.reader for lexicon in lexicons)))
 
 
 @cache
