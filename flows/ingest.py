@@ -36,6 +36,13 @@ class Timed(NamedTuple):
     seconds: float
 
 
+class Loaded(NamedTuple):
+    """What loading one batch did, and how many chaff blocks its articles lost."""
+
+    counts: load.BatchCounts
+    chaff_removed: int
+
+
 def _timed(started: float, value: Any) -> Timed:
     return Timed(value, time.perf_counter() - started)
 
@@ -95,7 +102,8 @@ def load_batch(source: SourceConfig, db_path: str, run_id: str, fetched: Timed, 
     started = time.perf_counter()
     articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
     failures = [r for r in extracted.value if not isinstance(r, Article)]
-    return _timed(started, load.load_batch(db_path, run_id, fetched.value, articles, failures))
+    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures)
+    return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles)))
 
 
 def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[Article]) -> list[Article]:
@@ -178,8 +186,9 @@ def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed)
     articles = sum(isinstance(r, Article) for r in extracted.value)
     summary.extracted += articles
     summary.not_extracted += len(extracted.value) - articles
-    summary.new += loaded.value.new
-    summary.updated += loaded.value.updated
+    summary.chaff_removed += loaded.value.chaff_removed
+    summary.new += loaded.value.counts.new
+    summary.updated += loaded.value.counts.updated
     summary.fetch_seconds += fetched.seconds
     summary.extract_seconds += extracted.seconds
     summary.load_seconds += loaded.seconds

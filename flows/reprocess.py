@@ -29,16 +29,16 @@ from flows.runs import publish, recorded_run
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def reprocess_batch(source: SourceConfig, db_path: str, run_id: str, pages: list[StoredPage],
-                    workers: int) -> tuple[int, int, int, int]:
+                    workers: int) -> tuple[int, int, int, int, int]:
     """Extract one batch of stored pages and load what changed; returns (extracted, not
-    extracted, new, updated)."""
+    extracted, chaff removed, new, updated)."""
     inputs = [PageInput(url=p.url, final_url=p.final_url, source=p.source, body=p.body,
                         language=source.language, rules=source.chaff.rules()) for p in pages]
     records = extract_pages(inputs, ExtractOptions(), workers)
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
     counts = load.load_batch(db_path, run_id, [], articles, failures)
-    return len(articles), len(failures), counts.new, counts.updated
+    return len(articles), len(failures), sum(len(a.chaff) for a in articles), counts.new, counts.updated
 
 
 @flow(name="reprocess")
@@ -61,9 +61,10 @@ def reprocess(
             total, done = stored_page_count(db, source.name), 0
             pages = stored_pages(db, source.name)
             while batch := list(islice(pages, batch_size)):
-                extracted, failed, new, updated = reprocess_batch(source, db, summary.run_id, batch, workers)
+                extracted, failed, chaff, new, updated = reprocess_batch(source, db, summary.run_id, batch, workers)
                 summary.extracted += extracted
                 summary.not_extracted += failed
+                summary.chaff_removed += chaff
                 summary.new += new
                 summary.updated += updated
                 done += len(batch)

@@ -144,6 +144,7 @@ class RunSummary:
     skipped: int = 0
     extracted: int = 0
     not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
+    chaff_removed: int = 0  # blocks removed from the extracted articles' text (see article_chaff)
     new: int = 0
     updated: int = 0
     seconds: float = 0.0
@@ -156,4 +157,5 @@ class RunSummary:
 
 # The counters of a run, in the order of the `runs` table's columns.
 RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
+                "chaff_removed",
                 "new", "updated", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds")

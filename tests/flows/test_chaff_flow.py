@@ -78,6 +78,7 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
     summary = reprocess(config_path=str(default), db_path=str(db), extract_workers=1)
 
     assert (summary.status, summary.extracted, summary.updated, summary.new) == ("completed", 10, 10, 0)
+    assert summary.chaff_removed == 60
     assert texts(db) == VALE_BODIES
     kinds = dict(run_query(db, "select kind, count(*) from article_chaff group by kind").rows)
     assert kinds == {"newsletter": 20, "donation": 40}

@@ -85,6 +85,7 @@ def test_demo_corpus_summary_matches_the_tables(demo_ingest):
     assert states == {"fetched": summary.fetched, "skipped": summary.skipped}
     assert scalar(db, "select count(*) from articles") == summary.new
     assert scalar(db, "select count(*) from extraction_failures") == summary.not_extracted
+    assert summary.chaff_removed == scalar(db, "select count(*) from article_chaff") > 0
 
     (run,) = rows(db, f"select run_id, flow, status, finished_at is not null, sources, {', '.join(RUN_COUNTERS)}"
                       " from runs")
