@@ -87,6 +87,9 @@ def test_a_marked_box_in_the_middle_is_removed_by_its_markup(box, kind, rule):
     (["Download our free news app for breaking news alerts."], "app"),
     (["Read more: Council approves new cycle lanes"], "related"),
     (['<strong>More:</strong> <a href="/b">Bus station to close for repairs</a>'], "related"),
+    (["If you enjoyed this article, we have a proposition for you: become a member and read everything."],
+     "donation"),
+    (["(Reporting by Ann Lee and Bo Park, editing by Cy Diaz.)"], "other"),
 ])
 def test_an_unmarked_paragraph_is_removed_by_its_wording(lines, kind):
     article = extracted(page(paragraphs(GRAIN[:3] + lines + GRAIN[3:])))
