@@ -175,3 +175,11 @@ def test_the_headline_is_dropped_below_a_web_address_and_despite_a_section_in_th
     assert (address.text, address.rule) == ("https://paper.example/news/water-mains-2026",
                                             "a web address above the article")
     assert image.text == "https://cdn.paper.example/img/mains.jpg?w=800" and image.rule.startswith("phrase en:other:")
+
+
+def test_a_linked_headline_in_capitals_between_paragraphs_is_related_but_a_linked_product_stays():
+    teaser = '<p><a href="/c">COUNCIL APPROVES NEW CYCLE LANES FOR THE RING ROAD</a></p>'
+    product = '<p><a href="/shop/pump">Acme Pro Stainless Hand Pump 2000</a></p>'
+    article = extracted(page(paragraphs(GRAIN[:2]) + teaser + paragraphs(GRAIN[2:4]) + product + paragraphs(GRAIN[4:])))
+    assert kept(article) == GRAIN[:4] + ["Acme Pro Stainless Hand Pump 2000"] + GRAIN[4:]
+    assert [(c.kind, c.rule) for c in article.chaff] == [("related", "markup: a linked headline between paragraphs")]

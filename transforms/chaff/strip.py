@@ -192,15 +192,20 @@ def _leading_addresses(blocks: list[_Block], verdicts: dict[int, Verdict]) -> No
 
 
 def _link_lists(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
-    """Two or more short lines in a row that are all link text: a list of other articles.
-    (A single linked line is left alone: in reviews and guides it is often the article's own
-    item, a product or a source.)"""
+    """Links to other articles: two or more short lines in a row that are all link text, or a
+    linked headline in capitals on its own between two paragraphs. (Other single linked lines
+    are left alone: in reviews and guides they are often the article's own items, products or
+    sources.)"""
     linked = [block.linked >= LINKED_SHARE and block.words <= SUBSTANTIVE_WORDS for block in blocks]
     for position, is_linked in enumerate(linked):
         if not is_linked or position in verdicts:
             continue
+        block = blocks[position]
         if (position > 0 and linked[position - 1]) or (position + 1 < len(blocks) and linked[position + 1]):
             verdicts[position] = Verdict("related", "detector", "markup: a list of links")
+        elif (block.words >= SHORT_LINE_WORDS + 1 and block.text.isupper() and 0 < position < len(blocks) - 1
+              and min(blocks[position - 1].words, blocks[position + 1].words) >= SUBSTANTIVE_WORDS):
+            verdicts[position] = Verdict("related", "detector", "markup: a linked headline between paragraphs")
 
 
 def _extend_runs(blocks: list[_Block], verdicts: dict[int, Verdict]) -> None:
