@@ -164,3 +164,14 @@ def test_a_copy_of_the_article_is_removed_but_a_repeated_quote_stays():
     assert kept == paragraphs + [quote]
     assert (chaff[0].text, chaff[0].kind) == ("Share this story", "share")
     assert [c.rule for c in chaff[1:]] == ["a copy of the article's paragraphs"] * 3
+
+
+def test_a_portuguese_byline_goes_and_a_sentence_about_publishing_stays():
+    from transforms.extract import extract_text
+
+    text = ("O estudo foi publicado em março na revista Nature, segundo os autores da universidade, que"
+            " analisaram dados de dez anos.\n05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde\n"
+            "segunda-feira, 22 de janeiro de 2018 às 0:13")
+    article = extract_text(text, "https://jornal.example/a", "jornal", "pt")
+    assert article.text == text.split("\n")[0]
+    assert {c.kind for c in article.chaff} == {"other"} and len(article.chaff) == 2
