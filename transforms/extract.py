@@ -15,6 +15,7 @@ from transforms.chaff import clean_text, strip_blocks, text_blocks
 from transforms.chaff.dom import PageIndex, drop_selected
 from transforms.chaff.lexicon import lexicon_for
 from transforms.hashing import article_id, sha256_hex
+from transforms.metadata import page_metadata
 
 # htmldate returns day precision unless told to keep the time and offset.
 _DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}
@@ -30,6 +31,7 @@ class ExtractOptions:
     min_words: int = 25  # below this a page is a teaser, an index or an error page
     favor_precision: bool = False
     include_comments: bool = False  # reader comments are not the article
+    fast: bool = True  # skip trafilatura's readability/jusText second opinion (bench/README.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +60,20 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
     lexicon = lexicon_for(language)
     dropped = drop_selected(tree, page.rules.drop_selectors)
     index = PageIndex(tree, lexicon.class_tokens) if page.rules.detectors else None
+    page_url = page.final_url if page.final_url.startswith("http") else None
     try:
+        meta = page_metadata(tree, page_url, _DATE_PARAMS)
         doc = trafilatura.bare_extraction(
             tree,
-            url=page.final_url if page.final_url.startswith("http") else None,
-            with_metadata=True,
+            url=page_url,
             include_comments=options.include_comments,
             favor_precision=options.favor_precision,
-            date_extraction_params=_DATE_PARAMS,
+            fast=options.fast,
         )
     except Exception as exc:  # a library fault on one page must not stop the batch
         return failure(f"trafilatura failed: {type(exc).__name__}: {exc}")
     blocks = _without_headline([line.strip() for line in (doc.text or "").splitlines() if line.strip()],
-                               doc.title) if doc is not None else []
+                               meta.title) if doc is not None else []
     chaff = strip_blocks(blocks, index.hints(blocks) if index else None, page.rules, lexicon)
     text = clean_text(blocks, chaff)
     if not text:
@@ -78,19 +81,19 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
     word_count = len(_WORD.findall(text))
     if word_count < options.min_words:
         return failure(f"too short for an article: {word_count} words (min_words {options.min_words})")
-    url = _canonical(doc.url, page)
+    url = _canonical(meta.url, page)
     return Article(
         article_id=article_id(url),
         source=page.source,
         url=url,
         fetched_url=page.final_url,
-        title=doc.title,
-        authors=_authors(doc.author),
-        published_at=_utc(doc.date),
+        title=meta.title,
+        authors=_authors(meta.author),
+        published_at=_utc(meta.date),
         language=language,
-        site_name=doc.sitename,
-        description=doc.description,
-        image=doc.image,
+        site_name=meta.sitename,
+        description=meta.description,
+        image=meta.image,
         text=text,
         word_count=word_count,
         content_hash=sha256_hex(text),

@@ -120,11 +120,13 @@ class PageIndex:
                 for _ in range(_MAX_TEXT_DEPTH):
                     if element is None or element.tag in _STOP_TAGS:
                         break
-                    found = normalise(element.text_content())
-                    if found == target:
-                        return element
-                    if len(found) > len(target):
-                        break
+                    raw = element.text_content()
+                    if len(raw) >= len(target):  # normalising only shortens: a shorter text cannot match
+                        found = normalise(raw)
+                        if found == target:
+                            return element
+                        if len(found) > len(target):
+                            break
                     element = element.getparent()
         return None
 

@@ -42,10 +42,6 @@ class Lexicon:
     publisher: frozenset[str]  # "we", "our": the publisher speaking
     reader: frozenset[str]  # "you", "your": to the reader
 
-    def chaff_markers(self) -> list[str]:
-        """The strong phrases as regular expressions: what must not be left in a clean text."""
-        return [phrase.regex.pattern for phrase in self.strong]
-
 
 def languages() -> list[str]:
     """The languages that have a lexicon."""
