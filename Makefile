@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench lock
+.PHONY: setup demo test bench bench-extraction lock
 
 setup: $(INSTALLED)
 
@@ -24,6 +24,10 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/ingest.py
+
+# Needs the Scrapinghub benchmark data beside the repository (bench/README.md).
+bench-extraction: $(INSTALLED)
+	$(BIN)/python bench/extraction.py
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:
