@@ -187,7 +187,9 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
 
 def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run_id: str, now: datetime) -> None:
     """For the new and changed articles of the batch: their removed blocks and block sightings
-    replace the old ones. Unchanged articles keep theirs, so a re-run writes nothing."""
+    replace the old ones. An article whose text is the same but whose chaff was found otherwise
+    (new rules, a detector instead of repetition) gets its new chaff rows. Unchanged articles
+    keep everything, so a re-run writes nothing."""
     conn.execute("""
         create temp table changed as
         select e.article_id from extracted e left join articles a using (article_id)
@@ -195,10 +197,25 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
     """)
     _stage(conn, "chaff", staging.article_chaff(articles))
     _stage(conn, "blocks", staging.blocks(articles))
-    conn.execute("delete from article_chaff where article_id in (select article_id from changed)")
+    conn.execute("""
+        create temp table chaff_changed as
+        select article_id from changed
+        union
+        select article_id from (
+            (select article_id, position, text, kind, evidence, rule from chaff
+             except all
+             select c.article_id, c.position, c.text, c.kind, c.evidence, c.rule
+             from article_chaff c semi join extracted e using (article_id))
+            union all
+            (select c.article_id, c.position, c.text, c.kind, c.evidence, c.rule
+             from article_chaff c semi join extracted e using (article_id)
+             except all
+             select article_id, position, text, kind, evidence, rule from chaff))
+    """)
+    conn.execute("delete from article_chaff where article_id in (select article_id from chaff_changed)")
     conn.execute("""
         insert into article_chaff by name
-        select c.*, ? as run_id from chaff c semi join changed using (article_id)
+        select c.*, ? as run_id from chaff c semi join chaff_changed using (article_id)
     """, [run_id])
     conn.execute("delete from block_sightings where article_id in (select article_id from changed)")
     conn.execute("""

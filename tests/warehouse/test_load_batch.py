@@ -108,3 +108,17 @@ def test_chaff_and_block_sightings_are_replaced_with_their_article_and_never_dou
                      [first[0].article_id]).rows == [(0, None)]
     assert run_query(db_path, "select articles from repeated_blocks where text = 'No spam.'").rows == [(1,)]
     assert run_query(db_path, "select count(*) from block_texts").rows == [(5,)]  # texts stay, one per key
+
+
+def test_chaff_found_otherwise_replaces_its_rows_though_the_text_is_the_same(db_path):
+    learned = _with_blocks(A, ["Story a."], ["Sign up for our newsletter."])
+    learned = replace(learned, chaff=tuple(replace(c, evidence="repetition", rule="in 5 articles of news")
+                                           for c in learned.chaff))
+    detected = _with_blocks(A, ["Story a."], ["Sign up for our newsletter."])
+    load.load_batch(db_path, "run-1", [], [learned], [])
+    assert load.load_batch(db_path, "run-2", [], [detected], []) == BatchCounts(0, 0, 1, 0)
+    after = run_query(db_path, "select evidence, rule, run_id from article_chaff").rows
+    assert after == [("detector", "test rule", "run-2")]
+    assert run_query(db_path, "select run_id from articles").rows == [("run-1",)]  # the article itself is unchanged
+    load.load_batch(db_path, "run-3", [], [detected], [])
+    assert run_query(db_path, "select evidence, rule, run_id from article_chaff").rows == after
