@@ -43,10 +43,8 @@ class BoxMark:
 class DomHints:
     """The markup evidence about one extracted block."""
 
-    tag: str
     marks: tuple[BoxMark, ...]  # innermost first
     link_share: float  # share of the block's text inside links
-    in_aside: bool
 
 
 def normalise(text: str) -> str:
@@ -109,9 +107,8 @@ class PageIndex:
             self._starts.setdefault(normalise(text[:_KEY_CHARS * 4])[:_KEY_CHARS], []).append(text)
         self._key_lengths = sorted({len(key) for key in self._starts}, reverse=True)
 
-    def element_for(self, line: str) -> _Element | None:
-        """The innermost element whose text is `line`, whitespace aside; None if there is none."""
-        target = normalise(_without_bullet(line))
+    def element_for(self, target: str) -> _Element | None:
+        """The innermost element whose normalised text is `target`; None if there is none."""
         for length in self._key_lengths:
             for text in self._starts.get(target[:length], ()):
                 element = text.getparent()
@@ -137,7 +134,8 @@ class PageIndex:
         article's own container (or a part of it), and its marks are ignored: sign-up boxes,
         appeals and link lists are short.
         """
-        elements = [self.element_for(line) for line in lines]
+        targets = [normalise(_without_bullet(line)) for line in lines]
+        elements = [self.element_for(target) for target in targets]
         marks = [self._marks(element) if element is not None else () for element in elements]
         words = [len(line.split()) for line in lines]
         total = sum(words) or 1
@@ -156,9 +154,9 @@ class PageIndex:
                       if count > total / 2 or prose[box] >= 2
                       or (box in form_boxes and (lines_held[box] > _FORM_BOX_LINES or count > _FORM_BOX_WORDS))}
         return [
-            self._hints(element, tuple(m for m in mark_list if m.box not in containers)) if element is not None
-            else None
-            for element, mark_list in zip(elements, marks)
+            self._hints(element, tuple(m for m in mark_list if m.box not in containers), len(target))
+            if element is not None else None
+            for element, mark_list, target in zip(elements, marks, targets)
         ]
 
     def _marks(self, element: _Element) -> tuple[BoxMark, ...]:
@@ -186,14 +184,8 @@ class PageIndex:
         return marks
 
     @staticmethod
-    def _hints(element: _Element, marks: tuple[BoxMark, ...]) -> DomHints:
-        ancestors = list(islice(element.iterancestors(), _MAX_BOX_DEPTH))
-        in_link = element.tag == "a" or any(a.tag == "a" for a in ancestors[:3])
-        text_length = len(normalise(element.text_content())) or 1
+    def _hints(element: _Element, marks: tuple[BoxMark, ...], text_length: int) -> DomHints:
+        """`text_length`: of the element's normalised text, which is its line."""
+        in_link = element.tag == "a" or any(a.tag == "a" for a in islice(element.iterancestors(), 3))
         linked = sum(len(normalise(a.text_content())) for a in element.iterdescendants("a"))
-        return DomHints(
-            tag=str(element.tag),
-            marks=marks,
-            link_share=1.0 if in_link else min(1.0, linked / text_length),
-            in_aside=any(a.tag == "aside" for a in ancestors),
-        )
+        return DomHints(marks=marks, link_share=1.0 if in_link else min(1.0, linked / (text_length or 1)))
