@@ -72,8 +72,7 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
         )
     except Exception as exc:  # a library fault on one page must not stop the batch
         return failure(f"trafilatura failed: {type(exc).__name__}: {exc}")
-    blocks = _without_headline([line.strip() for line in (doc.text or "").splitlines() if line.strip()],
-                               meta.title) if doc is not None else []
+    blocks = _without_headline(text_blocks(doc.text or ""), meta.title) if doc is not None else []
     chaff = strip_blocks(blocks, index.hints(blocks) if index else None, page.rules, lexicon)
     text = clean_text(blocks, chaff)
     if not text:
