@@ -16,7 +16,6 @@ from schemas.records import Article, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
-from transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
 from warehouse.db import default_db_path
@@ -24,6 +23,7 @@ from warehouse.migrate import migrate
 
 from flows import progress
 from flows.extraction_pool import default_workers, extract_pages, warm_up
+from flows.repetition import without_repeated_blocks
 from flows.runs import publish, recorded_run
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
@@ -104,16 +104,6 @@ def load_batch(source: SourceConfig, db_path: str, run_id: str, fetched: Timed, 
     failures = [r for r in extracted.value if not isinstance(r, Article)]
     counts = load.load_batch(db_path, run_id, fetched.value, articles, failures)
     return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles)))
-
-
-def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[Article]) -> list[Article]:
-    """The articles without the blocks found in many of the source's articles, stored or in this batch."""
-    min_articles = source.chaff.repetition_min_articles
-    if not articles or min_articles <= 0:
-        return articles
-    stored = load.block_counts(db_path, source.name, batch_block_keys(articles),
-                               [article.article_id for article in articles])
-    return strip_repeated_batch(articles, stored, min_articles)
 
 
 @flow(name="ingest")

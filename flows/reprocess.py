@@ -23,7 +23,8 @@ from warehouse.query import StoredPage, stored_page_count, stored_pages
 
 from flows import progress
 from flows.extraction_pool import default_workers, extract_pages, warm_up
-from flows.ingest import BATCH_SIZE, without_repeated_blocks
+from flows.ingest import BATCH_SIZE
+from flows.repetition import without_repeated_blocks
 from flows.runs import publish, recorded_run
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from schemas.records import Article, ChaffRules, ExtractionFailure
 from sources.config import DEFAULT_USER_AGENT, SourceConfig
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
-from transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
 from transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
-from warehouse import load
 from warehouse.db import WarehouseMissing
+
+from flows.repetition import without_repeated_blocks
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 
@@ -47,16 +47,11 @@ def strip_document(target: str, source: SourceConfig | None, db_path: str | None
     if isinstance(result, ExtractionFailure):
         raise StripError(f"{target}: {result.reason}")
     if source is not None and db_path is not None:
-        result = _without_known_repeats(result, source, db_path)
+        try:
+            (result,) = without_repeated_blocks(source, db_path, [result])
+        except WarehouseMissing:  # nothing learned yet
+            pass
     return result
-
-
-def _without_known_repeats(article: Article, source: SourceConfig, db_path: str) -> Article:
-    try:
-        stored = load.block_counts(db_path, source.name, batch_block_keys([article]), [article.article_id])
-    except WarehouseMissing:
-        return article
-    return strip_repeated_batch([article], stored, source.chaff.repetition_min_articles)[0]
 
 
 def _fetch(url: str, source: SourceConfig | None) -> bytes:
