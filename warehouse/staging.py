@@ -109,26 +109,28 @@ def feed_fetches(fetches: list[tuple[str, str, str, FetchResult]], fallback_time
 
 def articles(records: list[Article]) -> pa.Table:
     """Articles deduplicated on article_id, the last of a batch winning."""
-    latest = {a.article_id: a for a in records}
     return _table(ARTICLES, [
         (a.article_id, a.source, a.url, a.fetched_url, a.title, list(a.authors), a.published_at, a.language,
          a.site_name, a.description, a.image, a.text, a.word_count, a.content_hash, a.page_hash)
-        for a in latest.values()
+        for a in _last_per_article(records)
     ])
 
 
 def article_chaff(records: list[Article]) -> pa.Table:
     """The removed blocks of each article (the last of a batch winning, as in `articles`)."""
-    latest = {a.article_id: a for a in records}
     return _table(ARTICLE_CHAFF, [(a.article_id, c.position, c.text, c.kind, c.evidence, c.rule)
-                                  for a in latest.values() for c in a.chaff])
+                                  for a in _last_per_article(records) for c in a.chaff])
 
 
 def blocks(records: list[Article]) -> pa.Table:
     """Each article's distinct block keys, with a text for each, for the repetition counts."""
-    latest = {a.article_id: a for a in records}
     return _table(BLOCKS, [(a.source, key, a.article_id, text)
-                           for a in latest.values() for key, text in article_block_keys(a).items()])
+                           for a in _last_per_article(records) for key, text in article_block_keys(a).items()])
+
+
+def _last_per_article(records: list[Article]) -> list[Article]:
+    # A batch may hold one article twice (two URLs with one canonical URL): the last one wins.
+    return list({a.article_id: a for a in records}.values())
 
 
 def failures(records: list[ExtractionFailure]) -> pa.Table:
