@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from schemas.records import Article, ChaffRules, ExtractionFailure
-from transforms.chaff import clean_text, strip_blocks, text_blocks
+from transforms.chaff import clean_text, strip_blocks, strip_text, text_blocks
 from transforms.chaff.dom import PageIndex, drop_selected
 from transforms.chaff.lexicon import lexicon_for
 from transforms.hashing import article_id, sha256_hex
@@ -106,9 +106,8 @@ def extract_text(text: str, url: str, source: str, language: str | None = None,
                  rules: ChaffRules = ChaffRules()) -> Article | ExtractionFailure:
     """An article from plain text (one block per line, as saved from a page): its chaff removed,
     no metadata."""
-    blocks = text_blocks(text)
+    blocks, chaff = strip_text(text, rules, language)
     page_hash = sha256_hex(text.encode())
-    chaff = strip_blocks(blocks, None, rules, lexicon_for(language))
     clean = clean_text(blocks, chaff)
     if not clean:
         return ExtractionFailure(url=url, source=source, page_hash=page_hash,
