@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import gzip
 
-from typer.testing import CliRunner
-
 from demo.server import SITE_ROOT
-from flows.cli import app
+from tests.flows.test_cli import winnow
 from tests.transforms.test_chaff_text import LOOKALIKE
 
 VALE_PAGE = SITE_ROOT / "vale-courier" / "news" / "bus-routes.html"
-
-
-def winnow(*args: str):
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_strip_a_text_file_prints_the_clean_text(tmp_path):
