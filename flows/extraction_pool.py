@@ -1,6 +1,7 @@
-"""Extraction on every core: a process pool shared by the extract tasks of one process.
+"""Extraction and enrichment on every core: a process pool shared by the tasks of one process.
 
-trafilatura is pure-Python work under the GIL, so threads do not add cores; processes do.
+trafilatura and spaCy's Python parts run under the GIL, so threads do not add cores; processes
+do. The workers live as long as the process, so each loads the spaCy model once.
 On a Dask cluster each worker is its own process, so set `extract_workers` to 1 there.
 """
 
@@ -11,8 +12,14 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from schemas.records import Article, ExtractionFailure
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from schemas.records import Article, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
 from transforms.extract import ExtractOptions, PageInput, extract_batch
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -36,12 +43,24 @@ def _ready() -> None:
 
 def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int) -> list[Article | ExtractionFailure]:
     """Extract pages on `workers` processes (in this process when 1), keeping their order."""
-    if workers <= 1 or len(pages) < 2:
-        return extract_batch(pages, options)
+    return _in_parts(extract_batch, pages, options, workers)
+
+
+def enrich_articles(articles: list[EnrichInput], options: EnrichOptions, workers: int) -> list[Enrichment]:
+    """Enrich articles on `workers` processes (in this process when 1), keeping their order."""
+    from transforms.enrich import enrich_batch  # spaCy is imported only where enrichment runs
+    return _in_parts(enrich_batch, articles, options, workers)
+
+
+def _in_parts(work: Callable[[list[Item], Any], list[Result]], items: list[Item], options: Any,
+              workers: int) -> list[Result]:
+    """`work(part, options)` over one part of `items` per worker, results in the items' order."""
+    if workers <= 1 or len(items) < 2:
+        return work(items, options)
     pool = _shared_pool(workers)
-    chunk = -(-len(pages) // workers)
-    parts = [pages[i:i + chunk] for i in range(0, len(pages), chunk)]
-    return [record for part in pool.map(extract_batch, parts, [options] * len(parts)) for record in part]
+    chunk = -(-len(items) // workers)
+    parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    return [result for part in pool.map(work, parts, [options] * len(parts)) for result in part]
 
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:

@@ -1,4 +1,5 @@
-"""The `ingest` flow: sources config -> discover -> fetch -> extract -> load, in batches of pages."""
+"""The `ingest` flow: sources config -> discover -> fetch -> extract -> load, in batches of pages,
+then enrich the new and changed articles."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from warehouse.db import default_db_path
 from warehouse.migrate import migrate
 
 from flows import progress
+from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.repetition import without_repeated_blocks
 from flows.runs import publish, recorded_run
@@ -125,8 +127,10 @@ def ingest(
     sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
+    workers = extract_workers or default_workers()
     with recorded_run(db, "ingest", [s.name for s in sources]) as summary:
-        _ingest_sources(sources, db, summary, max_pages, batch_size, extract_workers or default_workers())
+        _ingest_sources(sources, db, summary, max_pages, batch_size, workers)
+        enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
     publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}")
     return summary
 

@@ -1,8 +1,9 @@
-"""The `reprocess` flow: extraction and chaff removal again over the stored pages, no network.
+"""The `reprocess` flow: extraction, chaff removal and enrichment again over the stored pages, no network.
 
-Run it after changing a source's chaff rules, upgrading the extractor, or once the repetition
-counts have grown: articles whose clean text changes are updated (with their chaff rows),
-the others are left exactly as they are.
+Run it after changing a source's chaff rules, the enrich settings or aliases, upgrading the
+extractor or the model, or once the repetition counts have grown: articles whose clean text
+changes are updated (with their chaff rows) and enriched again; so are all articles when the
+enrichment changed. The others are left exactly as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from warehouse.migrate import migrate
 from warehouse.query import StoredPage, stored_page_count, stored_pages
 
 from flows import progress
+from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.ingest import BATCH_SIZE
 from flows.repetition import without_repeated_blocks
@@ -51,7 +53,8 @@ def reprocess(
     extract_workers: int | None = None,
 ) -> RunSummary:
     """Re-extract every stored page of the sources (the latest body of each URL); returns the run summary."""
-    sources = load_config(Path(config_path)).select(source_names)
+    config = load_config(Path(config_path))
+    sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
     workers = extract_workers or default_workers()
@@ -70,5 +73,6 @@ def reprocess(
                 summary.updated += updated
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
+        enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
     publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}")
     return summary

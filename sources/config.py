@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationEr
 
 from sources.chaff_config import ChaffConfig
 from sources.config_errors import field_path, validation_messages
+from sources.enrich_config import EnrichConfig
 from sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
@@ -160,6 +161,7 @@ class SourcesConfig:
 
     sources: list[SourceConfig]
     origin: str  # the file it came from, for messages
+    enrich: EnrichConfig = field(default_factory=EnrichConfig)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:
         """The named sources (even if disabled), or every enabled one when no names are given."""
@@ -197,7 +199,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
 
     errors = [f"{origin}: field {key}: unknown key" for key in data
-              if key not in ("defaults", "sources")]
+              if key not in ("defaults", "sources", "enrich")]
     defaults = _check_defaults(data.get("defaults"), origin, errors)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -224,9 +226,10 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         source = _check(SourceConfig, merged, base_dir, f"{origin}: {label}", errors)
         if source is not None:
             sources.append(source)
+    enrich = _check_enrich(data.get("enrich"), origin, errors)
     if errors:
         raise ConfigError(errors)
-    return SourcesConfig(sources, origin)
+    return SourcesConfig(sources, origin, enrich)
 
 
 def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
@@ -238,6 +241,16 @@ def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
         return {}
     checked = _check(Defaults, raw, Path("."), f"{origin}: defaults", errors)
     return checked.model_dump(exclude_unset=True) if checked else {}
+
+
+def _check_enrich(raw: Any, origin: str, errors: list[str]) -> EnrichConfig:
+    """The `enrich:` block, checked; the defaults when it is absent or unusable (and reported)."""
+    if raw is None:
+        return EnrichConfig()
+    if not isinstance(raw, dict):
+        errors.append(f"{origin}: field enrich: expected a mapping of settings")
+        return EnrichConfig()
+    return _check(EnrichConfig, raw, Path("."), f"{origin}: enrich", errors) or EnrichConfig()
 
 
 def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str,

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchAttempt, FetchResult
+from schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
 from transforms.chaff.repetition import article_block_keys
 from transforms.hashing import sha256_hex
 
@@ -57,6 +57,19 @@ DISCOVERED = pa.schema([
     ("url", pa.string()), ("source", pa.string()), ("via", pa.string()), ("lastmod", UTC_TIME),
     ("position", pa.int64()),  # order within the batch, so the first listing of a URL wins
 ])
+
+ENTITIES = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
+                      ("country_code", pa.string()), ("aliases", pa.list_(pa.string()))])
+MENTIONS = pa.schema([("article_id", pa.string()), ("entity_id", pa.string()),
+                      ("surface_forms", pa.list_(pa.string())), ("count", pa.int32()),
+                      ("first_offset", pa.int32()), ("salience", pa.float64())])
+EVENTS = pa.schema([("event_id", pa.string()), ("article_id", pa.string()), ("event_type", pa.string()),
+                    ("cameo_code", pa.string()), ("trigger", pa.string()), ("actor1", pa.string()),
+                    ("actor2", pa.string()), ("location", pa.string()), ("event_date", pa.date32()),
+                    ("date_precision", pa.string()), ("sentence", pa.string()), ("sentence_offset", pa.int32()),
+                    ("confidence", pa.float64())])
+ENRICHED = pa.schema([("article_id", pa.string()), ("content_hash", pa.string()), ("entities", pa.int32()),
+                      ("events", pa.int32())])
 
 
 def page_hash(body: bytes) -> str:
@@ -142,6 +155,32 @@ def failures(records: list[ExtractionFailure]) -> pa.Table:
 def discovered(urls: list[DiscoveredURL]) -> pa.Table:
     """Discovered URLs in listing order (duplicates kept; the SQL picks per URL)."""
     return _table(DISCOVERED, [(u.url, u.source, u.via, u.lastmod, i) for i, u in enumerate(urls)])
+
+
+def entities(enrichments: list[Enrichment]) -> pa.Table:
+    """The entities of a batch, once each, with every surface form the batch saw."""
+    rows: dict[str, tuple] = {}
+    for enrichment in enrichments:
+        for entity in enrichment.entities:
+            known = rows[entity.entity_id][4] if entity.entity_id in rows else []
+            aliases = list(dict.fromkeys(known + list(entity.aliases)))
+            rows[entity.entity_id] = (entity.entity_id, entity.name, entity.type, entity.country, aliases)
+    return _table(ENTITIES, list(rows.values()))
+
+
+def mentions(enrichments: list[Enrichment]) -> pa.Table:
+    return _table(MENTIONS, [(m.article_id, m.entity_id, list(m.surface_forms), m.count, m.first_offset, m.salience)
+                             for e in enrichments for m in e.mentions])
+
+
+def events(enrichments: list[Enrichment]) -> pa.Table:
+    return _table(EVENTS, [(v.event_id, v.article_id, v.event_type, v.cameo_code, v.trigger, v.actor1, v.actor2,
+                            v.location, v.event_date, v.date_precision, v.sentence, v.sentence_offset, v.confidence)
+                           for e in enrichments for v in e.events])
+
+
+def enriched(enrichments: list[Enrichment]) -> pa.Table:
+    return _table(ENRICHED, [(e.article_id, e.content_hash, len(e.mentions), len(e.events)) for e in enrichments])
 
 
 def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:

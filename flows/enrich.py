@@ -1,0 +1,48 @@
+"""The enrich step of the `ingest` and `reprocess` flows: entities and events for every article
+not yet enriched as it now is, in batches, on every core."""
+
+from __future__ import annotations
+
+import time
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from schemas.records import RunSummary
+from sources.enrich_config import EnrichConfig
+from warehouse.enrichment import EnrichCounts, articles_to_enrich, load_enrichments
+
+from flows import progress
+from flows.extraction_pool import enrich_articles
+
+BATCH_SIZE = 200  # articles per enrich-then-load round
+
+
+def enrich_stored(config: EnrichConfig, db_path: str, run_id: str, sources: list[str], workers: int,
+                  summary: RunSummary) -> None:
+    """Enrich the sources' new and changed articles (all of them after the model, rules or
+    aliases change) and load what was found; counts go into `summary`."""
+    if not config.enabled:
+        return
+    started = time.perf_counter()
+    counts = enrich_task(config, db_path, run_id, sources, workers)
+    summary.enriched += counts.articles
+    summary.entities_found += counts.mentions
+    summary.events_found += counts.events
+    summary.enrich_seconds += time.perf_counter() - started
+
+
+@task(cache_policy=NO_CACHE)
+def enrich_task(config: EnrichConfig, db_path: str, run_id: str, sources: list[str], workers: int) -> EnrichCounts:
+    """The enrich step as one Prefect task, reporting progress per batch."""
+    from transforms.enrich import enrich_version  # imports spaCy: only when enriching
+    options = config.options()
+    version = enrich_version(options)
+    batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
+    total = sum(len(batch) for batch in batches)
+    counts = EnrichCounts(0, 0, 0)
+    for batch in batches:
+        loaded = load_enrichments(db_path, run_id, version, enrich_articles(batch, options, workers))
+        counts = EnrichCounts(*(a + b for a, b in zip(counts, loaded)))
+        progress.report("articles enriched", counts.articles, total)
+    return counts

@@ -1,0 +1,151 @@
+"""Resolve the date expressions that spaCy tags DATE ("Sept. 17", "last Tuesday", "two weeks ago")
+against the article's publication date, to a calendar date and how precise it is.
+
+Expressions without a year take one from the publication date:
+- a month and day ("Sept. 17") takes whichever of the years before, of and after publication puts
+  it closest to the publication date ("Dec. 30" published 2026-01-03 is 2025-12-30); on a tie,
+  183 days either way across a February 29, the tense decides (past: the earlier date);
+- a bare month ("in November") takes the tense: past means the most recent such month on or before
+  the publication month, future the next such month on or after it;
+- a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
+  before the publication day and "next Tuesday" strictly after, whatever the tense; "this Tuesday"
+  follows the tense.
+Relative expressions ("yesterday", "last week", "a year ago") count from the publication date. A
+week resolves to its Monday, a month to its first day, a year to January 1; the precision says which.
+Durations ("three weeks", "a year"), decades, recurrences and anything else come back unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+PRECISIONS = ("day", "week", "month", "year", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDate:
+    value: date | None
+    precision: str  # one of PRECISIONS; "unknown" iff value is None
+
+
+UNKNOWN = ResolvedDate(None, "unknown")
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_DAYS_FROM_PUBLICATION = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
+                          "this evening": 0, "yesterday": -1, "last night": -1, "tomorrow": 1,
+                          "day before yesterday": -2, "day after tomorrow": 2}
+
+_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>[12]\d{3})"
+_ON_WEEKDAY = rf"(?:(?:{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the date alone decides
+_NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_WHICH = r"(?P<which>last|this|next)"
+_LEADING_WORDS = re.compile(r"^(?:(?:on|in|by|since|from|until|the) )+")
+
+
+def _month(match: re.Match[str]) -> int:
+    return _MONTHS.index(match["month"][:3]) + 1
+
+
+def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    month, day = _month(match), int(match["day"])
+    if match["year"]:
+        return ResolvedDate(date(int(match["year"]), month, day), "day")
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        with suppress(ValueError):  # February 29 exists in leap years only
+            candidates.append(date(year, month, day))
+    # min() of no candidates raises ValueError too, which makes the expression unknown
+    return ResolvedDate(min(candidates, key=lambda candidate: (
+        abs(candidate - published), candidate < published if future else candidate > published)), "day")
+
+
+def _month_of_year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    month = _month(match)
+    if match["year"]:
+        year = int(match["year"])
+    elif future:
+        year = published.year + (month < published.month)
+    else:
+        year = published.year - (month > published.month)
+    return ResolvedDate(date(year, month, 1), "month")
+
+
+def _shifted(published: date, unit: str, shift: int) -> ResolvedDate:
+    """The day, week, month or year `shift` units from the publication date's."""
+    if unit == "day":
+        return ResolvedDate(published + timedelta(days=shift), "day")
+    if unit == "week":
+        return ResolvedDate(published - timedelta(days=published.weekday()) + timedelta(weeks=shift), "week")
+    if unit == "month":
+        index = published.year * 12 + published.month - 1 + shift
+        return ResolvedDate(date(index // 12, index % 12 + 1, 1), "month")
+    return ResolvedDate(date(published.year + shift, 1, 1), "year")
+
+
+def _counted(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    number = match["number"]
+    count = int(number) if number.isdigit() else _NUMBERS[number]
+    return _shifted(published, match["unit"], -count if match["direction"] in ("ago", "earlier") else count)
+
+
+def _weekday(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    which, weekday = match["which"], _WEEKDAYS.index(match["weekday"])
+    forward = which == "next" or (which != "last" and future)
+    gap = (weekday - published.weekday()) % 7 if forward else (published.weekday() - weekday) % 7
+    if gap == 0 and which in ("last", "next"):
+        gap = 7
+    return ResolvedDate(published + timedelta(days=gap if forward else -gap), "day")
+
+
+def _iso(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    return ResolvedDate(date(int(match["year"]), int(match["month"]), int(match["day"])), "day")
+
+
+def _year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    return ResolvedDate(date(int(match["year"]), 1, 1), "year")
+
+
+def _last_this_next(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    return _shifted(published, match["unit"], ("last", "this", "next").index(match["which"]) - 1)
+
+
+_Resolver = Callable[[re.Match[str], date, bool], ResolvedDate]
+_PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; the first full match decides
+    (re.compile(r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"), _iso),
+    (re.compile(rf"{_ON_WEEKDAY}{_MONTH} {_DAY}(?:,? {_YEAR})?"), _day),
+    (re.compile(rf"{_ON_WEEKDAY}{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?"), _day),
+    (re.compile(rf"{_MONTH}(?:,? {_YEAR})?"), _month_of_year),
+    (re.compile(_YEAR), _year),
+    (re.compile(rf"{_NUMBER} {_UNIT} (?P<direction>ago|earlier|later|from now)"), _counted),
+    (re.compile(rf"{_WHICH} (?P<unit>week|month|year)"), _last_this_next),
+    (re.compile(rf"(?:{_WHICH} )?(?P<weekday>{'|'.join(_WEEKDAYS)})"), _weekday),
+)
+
+
+def resolve_date(expression: str, published: date, tense: str = "past") -> ResolvedDate:
+    """Resolve a date expression found in an article (as spaCy's DATE entity text gives it) against
+    the article's publication date; `tense` ("past" or "future", from the sentence's verb) decides
+    weekday names and bare month names. See the module docstring for the rules."""
+    if tense not in ("past", "future"):
+        raise ValueError(f"tense must be 'past' or 'future', not {tense!r}")
+    text = _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
+    if text in _DAYS_FROM_PUBLICATION:
+        return ResolvedDate(published + timedelta(days=_DAYS_FROM_PUBLICATION[text]), "day")
+    for pattern, resolver in _PATTERNS:
+        if match := pattern.fullmatch(text):
+            try:
+                return resolver(match, published, tense == "future")
+            except ValueError:  # no such day: "Feb. 30", "2016-13-01"
+                return UNKNOWN
+    return UNKNOWN

@@ -1,0 +1,260 @@
+"""From NER spans to canonical entities and their mentions in one article.
+
+Each span is cleaned ("The Defense Ministry's" -> "Defense Ministry"), then resolved, strongest
+evidence first: the alias table; a country by name, code or demonym ("U.S.", "Russian"), or
+a pair of them ("U.S.-Russia"); a capital used for its government ("Washington blamed");
+a place the gazetteer knows or the context shows ("in al-Mashhad neighborhood"), whatever the
+tagger said; an acronym the article defines; then the tagger's own label. Within the article,
+a surname alone joins the full name ("Kerry" -> "John Kerry"), and a name tagged two ways takes
+its most frequent type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from schemas.records import Entity, EntityAlias, Mention
+from transforms.enrich.geo import Gazetteer, LARGE_CITY_POPULATION, name_key
+from transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
+from transforms.hashing import entity_id
+
+LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+LOCATIVE_WORDS = {"in", "at", "near", "outside", "inside", "around", "across", "from", "into", "to", "toward",
+                  "towards"}
+PLACE_NOUNS = {"neighborhood", "neighbourhood", "district", "province", "city", "town", "village", "region",
+               "area", "suburb", "county", "quarter", "street", "road", "square", "camp", "valley", "river"}
+GROUP_NOUNS = {"group", "groups", "coalition", "movement", "militia", "militias", "faction", "factions",
+               "party", "parties", "organisation", "organization", "front", "brigade", "brigades", "company",
+               "union", "council", "committee", "agency", "association"}
+HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|secretary|senator|sen"
+                        r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain)\.?\s+", re.I)
+NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
+ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
+ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
+                                r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)")
+TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
+ACRONYM = "acronym"  # the type of a defined acronym until `merge` resolves it
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What one span (or part of one) stands for."""
+
+    name: str
+    type: str
+    country: str | None = None
+    fixed: bool = False  # from the alias table or a gazetteer: not open to the type vote
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One mention of an entity: where, written how."""
+
+    resolved: Resolved
+    surface: str
+    start: int  # character offsets in the text, or in the title when in_title
+    end: int
+    in_title: bool
+
+
+def resolved_id(resolved: Resolved) -> str:
+    """The entity id of a resolved name."""
+    return entity_id(resolved.type, name_key(resolved.name))
+
+
+class AliasTable:
+    """The alias table as look-ups: exact for short forms ("WHO"), by name key for the rest."""
+
+    def __init__(self, aliases: tuple[EntityAlias, ...]) -> None:
+        self.cased: dict[str, Resolved] = {}
+        self.keyed: dict[str, Resolved] = {}
+        for alias in aliases:
+            resolved = Resolved(alias.name, alias.type, alias.country, fixed=True)
+            for form in (alias.name, *alias.aliases):
+                if len(form) <= CASED_ALIAS_MAX_LENGTH:
+                    self.cased[form] = resolved
+                else:
+                    self.keyed[name_key(form)] = resolved
+
+    def get(self, surface: str) -> Resolved | None:
+        return self.cased.get(surface) or self.keyed.get(name_key(surface))
+
+
+def clean_surface(text: str) -> str:
+    """The name in a span: no leading article or honorific, no possessive, no stray punctuation."""
+    text = re.sub(r"\s+", " ", text).strip(" \t\"'“”‘,;:()[]—–-")  # a final dot may be "U.S."
+    text = re.sub(r"(?:['’]s|['’])$", "", text)
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    text = HONORIFICS.sub("", text)
+    return text.strip(" \"'“”‘,;:")
+
+
+def acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms the text defines: "Cessation of Hostilities (CoH)" -> {"CoH": "Cessation of Hostilities"}."""
+    found = {}
+    for match in ACRONYM_DEFINITION.finditer(text):
+        words = match[1].split()
+        acronym = match[2]
+        capitals = [c for c in acronym if c.isupper()]
+        for start in range(len(words)):  # the shortest tail of the phrase whose initials match
+            initials = [w[0] for w in words[start:] if w[0].isupper()]
+            if initials == capitals and words[start][0].isupper():
+                found[acronym] = " ".join(words[start:])
+    return found
+
+
+class EntityResolver:
+    """Resolves the NER spans of one article's title and text into entities and mentions."""
+
+    def __init__(self, gazetteer: Gazetteer, aliases: AliasTable) -> None:
+        self.gazetteer = gazetteer
+        self.aliases = aliases
+
+    def occurrences(self, doc: Doc, in_title: bool, acronyms: dict[str, str]) -> list[Occurrence]:
+        """Every name in `doc` (the title or the text), resolved; call `merge` on the article's."""
+        found = []
+        for span in doc.ents:
+            if span.label_ == "DATE":
+                continue
+            surface = clean_surface(span.text)
+            if not surface:
+                continue
+            for resolved in self.resolve(span, surface, acronyms):
+                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title))
+        return found
+
+    def resolve(self, span: Span, surface: str, acronyms: dict[str, str]) -> list[Resolved]:
+        """What a span stands for: none, one or (a pair of countries) several entities."""
+        alias = self.aliases.get(surface) or (self.aliases.get(span.ent_id_) if span.ent_id_ else None)
+        if alias:
+            return [alias]
+        country = self.gazetteer.country(surface)
+        if country:
+            return [Resolved(country.name, "place", country.code, fixed=True)]
+        parts = [self.gazetteer.country(ROLE_SUFFIX.sub("", p)) for p in surface.split("-")]
+        if len(parts) > 1 and all(parts):
+            return [Resolved(c.name, "place", c.code, fixed=True) for c in parts]
+        label = span.label_
+        if label == "NORP":
+            country = self.gazetteer.country_of_demonym(surface)
+            if country:
+                return [Resolved(country.name, "place", country.code, fixed=True)]
+        locative = _after_locative_word(span)
+        if label == "GPE" and not locative:
+            capital_of = self.gazetteer.country_of_capital(surface)
+            if capital_of:
+                return [Resolved(capital_of.name, "place", capital_of.code, fixed=True)]
+        city = self.gazetteer.city(surface)
+        if city and (LABEL_TYPES.get(label) == "place" or city.population >= LARGE_CITY_POPULATION):
+            return [Resolved(surface, "place", city.country_code, fixed=True)]
+        if surface in acronyms:  # stands for its long form, if that is an entity (see `merge`)
+            return [self.aliases.get(acronyms[surface]) or Resolved(acronyms[surface], ACRONYM)]
+        if label == "PERSON":
+            if locative or _before_place_noun(span):
+                return [Resolved(surface, "place")]
+            if _in_group_apposition(span):
+                return [Resolved(surface, "organisation")]
+            if _looks_like_acronym(surface):
+                return []
+        entity_type = LABEL_TYPES.get(label)
+        if entity_type == "place":
+            return [Resolved(surface, "place", city.country_code if city else None)]
+        return [Resolved(surface, entity_type)] if entity_type else []
+
+
+def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
+    """Within one article: a name tagged two ways takes its most frequent type, a surname alone
+    joins the one full name ending with it, and a defined acronym joins its long form if the
+    article names that as an entity (else it is dropped: "CoH" is an agreement, not a person)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for o in occurrences:
+        if not o.resolved.fixed and o.resolved.type != ACRONYM:
+            votes[name_key(o.resolved.name)][o.resolved.type] += 1
+    for o in occurrences:
+        r = o.resolved
+        if r.type != ACRONYM and not r.fixed and votes[name_key(r.name)].most_common(1)[0][0] != r.type:
+            o.resolved = Resolved(r.name, votes[name_key(r.name)].most_common(1)[0][0], r.country)
+    by_key = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.type != ACRONYM}
+    full_names: dict[str, set[str]] = defaultdict(set)
+    for r in by_key.values():
+        if r.type == "person" and len(r.name.split()) > 1:
+            surname = r.name.split()[-1]
+            for form in {surname, NAME_PARTICLE.sub("", surname)}:  # "al-Assad" is also "Assad"
+                full_names[name_key(form)].add(name_key(r.name))
+    merged = []
+    for o in occurrences:
+        key = name_key(o.resolved.name)
+        if o.resolved.type == ACRONYM:
+            if key not in by_key:
+                continue
+            o.resolved = by_key[key]
+        elif o.resolved.type == "person" and len(full_names.get(key, ())) == 1:
+            o.resolved = by_key[next(iter(full_names[key]))]
+        merged.append(o)
+    return merged
+
+
+def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_end: int
+                          ) -> tuple[list[Entity], list[Mention], dict[tuple[int, int], list[str]]]:
+    """The article's entities, its mentions of them, and which entity ids each text span stands for."""
+    groups: dict[str, list[Occurrence]] = defaultdict(list)
+    for o in occurrences:
+        groups[resolved_id(o.resolved)].append(o)
+    weights = {eid: sum(TITLE_WEIGHT if o.in_title else LEAD_WEIGHT if o.start < lead_end else 1.0 for o in group)
+               for eid, group in groups.items()}
+    total = sum(weights.values()) or 1.0
+    entities, mentions = [], []
+    spans: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for eid, group in groups.items():
+        resolved = group[0].resolved
+        surfaces = tuple(dict.fromkeys(o.surface for o in group))
+        entities.append(Entity(eid, resolved.name, resolved.type, resolved.country, surfaces))
+        offsets = [o.start for o in group if not o.in_title]
+        mentions.append(Mention(article_id, eid, surfaces, len(group), min(offsets) if offsets else None,
+                                round(weights[eid] / total, 4)))
+        for o in group:
+            if not o.in_title and eid not in spans[(o.start, o.end)]:
+                spans[(o.start, o.end)].append(eid)
+    return entities, mentions, spans
+
+
+def _after_locative_word(span: Span) -> bool:
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ == "the" and span.start > 1:
+        before = doc[span.start - 2]
+    return before is not None and before.lower_ in LOCATIVE_WORDS
+
+
+def _before_place_noun(span: Span) -> bool:
+    return span.end < len(span.doc) and span.doc[span.end].lower_ in PLACE_NOUNS
+
+
+def _in_group_apposition(span: Span) -> bool:
+    """"rebel groups — Ahrar al-Sham and Jaish al-Islam", "Fatah al-Haleb, a ... coalition": a name
+    set beside a word for a group of people (or joined to one that is) is the group's name."""
+    doc = span.doc
+    if span.start > 1 and doc[span.start - 1].lower_ in ("and", "or", ","):
+        partner = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
+        if partner is not None and _in_group_apposition(partner):
+            return True
+    before = [t for t in doc[max(span.sent.start, span.start - 6):span.start] if not t.is_punct]
+    if any(t.lower_ in GROUP_NOUNS for t in before[-4:]) and any(t.text in "—–-:,(" for t in
+                                                                   doc[max(0, span.start - 2):span.start]):
+        return True
+    after = doc[span.end:min(span.sent.end, span.end + 12)]
+    if len(after) > 1 and after[0].text == "," and after[1].lower_ in ("a", "an", "the"):
+        for token in after[2:]:
+            if token.is_punct:
+                break
+            if token.lower_ in GROUP_NOUNS:
+                return True
+    return False
+
+
+def _looks_like_acronym(surface: str) -> bool:
+    return " " not in surface and sum(c.isupper() for c in surface) >= 2 and len(surface) <= 6
