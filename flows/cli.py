@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -147,12 +148,52 @@ def strip(
     print_stripped(article, explain)
 
 
-def _check_config(config: Path, sources: list[str] | None) -> list:
-    """The selected sources; a config error is the user's to fix: no flow run, no traceback."""
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(metavar="FILE", help="An HTML, .html.gz or text file (or a URL).")],
+    published: Annotated[Optional[datetime], typer.Option(
+        "--published", formats=["%Y-%m-%d"],
+        help="Publication date, for relative dates [default: the page's own, if it gives one].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", "-c", help="Sources config whose enrich: settings and aliases to use.")] = None,
+) -> None:
+    """Print the entities and events found in one page or text file, its chaff removed first."""
+    from flows.console import print_enrichment
+    from flows.strip import StripError, strip_document
+    from schemas.records import EnrichInput, EnrichOptions
+    from transforms.enrich import enricher
+
+    options = _load_config(config).enrich.options() if config else EnrichOptions()
+    try:
+        article = strip_document(target, None, None)
+    except StripError as error:
+        raise _fail(str(error))
+    when = published.date() if published else article.published_at.date() if article.published_at else None
+    try:
+        found = enricher(options).enrich([EnrichInput(article.article_id, article.title, article.text, when)])[0]
+    except OSError as error:  # spaCy cannot find the model
+        raise _fail(f"cannot load the spaCy model {options.model!r}: {error}")
+    print_enrichment(found, when, as_json)
+
+
+def _load_config(config: Path):
     from sources.config import ConfigError, load_config
 
     try:
-        return load_config(config).select(sources)
+        return load_config(config)
+    except ConfigError as error:
+        for message in error.messages:
+            typer.secho(message, err=True, fg="red")
+        raise typer.Exit(1)
+
+
+def _check_config(config: Path, sources: list[str] | None) -> list:
+    """The selected sources; a config error is the user's to fix: no flow run, no traceback."""
+    from sources.config import ConfigError
+
+    try:
+        return _load_config(config).select(sources)
     except ConfigError as error:
         for message in error.messages:
             typer.secho(message, err=True, fg="red")

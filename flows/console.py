@@ -109,3 +109,26 @@ def print_stripped(article, explain: bool) -> None:
     print(f"\n--- removed {len(article.chaff)} block(s): position, kind, evidence, rule ---")
     for chaff in article.chaff:
         print(f"[{chaff.position}] {chaff.kind} | {chaff.evidence} | {chaff.rule}\n    {chaff.text}")
+
+
+def print_enrichment(found, published: date | None, as_json: bool) -> None:
+    """An article's entities (most salient first) and events, as tables or JSON."""
+    names = {e.entity_id: e.name for e in found.entities}
+    mentions = {m.entity_id: m for m in found.mentions}
+    entities = [{"name": e.name, "type": e.type, "country_code": e.country, "count": mentions[e.entity_id].count,
+                 "salience": mentions[e.entity_id].salience, "aliases": list(e.aliases)}
+                for e in sorted(found.entities, key=lambda e: -mentions[e.entity_id].salience)]
+    events = [{"event_type": v.event_type, "cameo_code": v.cameo_code, "trigger": v.trigger,
+               "actor1": names.get(v.actor1), "actor2": names.get(v.actor2), "location": names.get(v.location),
+               "event_date": v.event_date.isoformat() if v.event_date else None, "date_precision": v.date_precision,
+               "confidence": v.confidence, "sentence": v.sentence} for v in found.events]
+    if as_json:
+        print(json.dumps({"published": published.isoformat() if published else None,
+                          "entities": entities, "events": events}, indent=2, ensure_ascii=False))
+        return
+    if published is None:
+        out.print("no publication date (give --published): relative dates stay unresolved")
+    columns = ("name", "type", "country_code", "count", "salience")
+    print_rows(columns, [tuple(e[c] for c in columns) for e in entities], "table")
+    columns = ("event_type", "trigger", "actor1", "actor2", "location", "event_date", "date_precision", "confidence")
+    print_rows(columns, [tuple(v[c] for c in columns) for v in events], "table")

@@ -117,6 +117,18 @@ def test_demo_corpus_fetch_log_has_the_runs_attempts(demo_ingest):
     assert scalar(db, "select count(*) from fetch_log where kind = 'page' and status <> 200") == 0
 
 
+def test_demo_corpus_every_article_is_enriched(demo_ingest):
+    db = demo_ingest.db
+    assert demo_ingest.summary.enriched == scalar(db, "select count(*) from articles") == 30
+    assert demo_ingest.summary.events_found == scalar(db, "select count(*) from events") > 0
+    assert scalar(db, "select count(*) from articles where article_id not in (select article_id from mentions)") == 0
+    # every actor and location is an entity
+    assert scalar(db, """select count(*) from events e, unnest([e.actor1, e.actor2, e.location]) as t(id)
+                         where id is not null and id not in (select entity_id from entities)""") == 0
+    overview = rows(db, "select title, len(entities), len(events) from article_overview where title like 'Helena%'")
+    assert overview and overview[0][1] > 0 and overview[0][2] > 0
+
+
 def test_demo_corpus_summary_artifact(demo_ingest):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
@@ -140,6 +152,7 @@ def test_second_run_changes_nothing(demo_ingest, tmp_path):
     if wal.exists():
         shutil.copy(wal, db.with_name(db.name + ".wal"))
     before = rows(db, "select * from articles order by article_id")
+    enriched_before = [rows(db, f"select * from {table} order by all") for table in ("entities", "mentions", "events")]
 
     summary = ingest(demo_ingest.config, db)
 
@@ -147,6 +160,9 @@ def test_second_run_changes_nothing(demo_ingest, tmp_path):
     assert (summary.new, summary.updated, summary.extracted, summary.fetched) == (0, 0, 0, 0)
     assert rows(db, "select * from articles order by article_id") == before
     assert scalar(db, "select count(*) from articles where run_id = ?", [summary.run_id]) == 0
+    assert summary.enriched == 0
+    assert [rows(db, f"select * from {table} order by all") for table in ("entities", "mentions", "events")
+            ] == enriched_before
     assert rows(db, "select status from runs where run_id = ?", [summary.run_id]) == [("completed",)]
     # the feeds were asked again, conditionally, and answered 304
     feed_statuses = {status for (status,) in rows(

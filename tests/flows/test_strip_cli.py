@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+from pathlib import Path
 
 from demo.server import SITE_ROOT
 from tests.flows.test_cli import winnow
@@ -77,3 +79,20 @@ def test_strip_a_url_fetches_it(http_server):
     result = winnow("strip", http_server.url("/story.html"))
     assert result.exit_code == 0, result.output
     assert "Bus" in result.stdout and "Remind me later" not in result.stdout
+
+
+def test_extract_prints_the_entities_and_events_of_a_page_as_json():
+    page = Path(__file__).resolve().parents[2] / "demo/site/northgate-observer/politics/mayor-elected.html"
+    result = winnow("extract", str(page), "--published", "2026-11-04", "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["published"] == "2026-11-04"
+    assert {"name": "Helena Ruiz-Farrow", "type": "person"}.items() <= next(
+        e for e in found["entities"] if e["name"] == "Helena Ruiz-Farrow").items()
+    elected = [e for e in found["events"] if e["event_type"] == "election" and e["trigger"] == "elected"]
+    assert elected and elected[0]["event_date"] == "2026-11-03"  # "on Tuesday", published Wednesday
+
+
+def test_extract_of_a_missing_file_is_a_clear_error():
+    result = winnow("extract", "no-such-file.txt")
+    assert result.exit_code == 1 and "cannot read no-such-file.txt" in result.output

@@ -27,15 +27,21 @@ LOCATIVE_WORDS = {"in", "at", "near", "outside", "inside", "around", "across", "
                   "towards"}
 PLACE_NOUNS = {"neighborhood", "neighbourhood", "district", "province", "city", "town", "village", "region",
                "area", "suburb", "county", "quarter", "street", "road", "square", "camp", "valley", "river"}
+# Words for armed or political groups; not "company" or "council", which describe people's roles.
 GROUP_NOUNS = {"group", "groups", "coalition", "movement", "militia", "militias", "faction", "factions",
-               "party", "parties", "organisation", "organization", "front", "brigade", "brigades", "company",
-               "union", "council", "committee", "agency", "association"}
+               "organisation", "organization", "front", "brigade", "brigades"}
 HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|secretary|senator|sen"
                         r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain)\.?\s+", re.I)
 NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
 ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
 ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
                                 r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)")
+# Words that make a name an organisation's or a place's, never a person's.
+INSTITUTION_WORDS = {"council", "ministry", "union", "trust", "company", "holdings", "group", "party", "hall",
+                     "university", "college", "school", "hospital", "bank", "club", "committee", "court", "department",
+                     "office", "agency", "association", "authority", "board", "service", "services", "centre",
+                     "center", "inc", "ltd", "corp", "line", "lines", "army", "force", "state", "times", "news",
+                     "port", "terminal", "bridge", "street", "road", "station", "theater", "theatre", "cafe"}
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 ACRONYM = "acronym"  # the type of a defined acronym until `merge` resolves it
 
@@ -178,6 +184,7 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
         r = o.resolved
         if r.type != ACRONYM and not r.fixed and votes[name_key(r.name)].most_common(1)[0][0] != r.type:
             o.resolved = Resolved(r.name, votes[name_key(r.name)].most_common(1)[0][0], r.country)
+    _people_by_surname(occurrences)
     by_key = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.type != ACRONYM}
     full_names: dict[str, set[str]] = defaultdict(set)
     for r in by_key.values():
@@ -196,6 +203,23 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
             o.resolved = by_key[next(iter(full_names[key]))]
         merged.append(o)
     return merged
+
+
+def _people_by_surname(occurrences: list[Occurrence]) -> None:
+    """A two- or three-word name the article also uses by its last word alone ("Helena Ruiz-Farrow",
+    then "Ruiz-Farrow said") is a person's, whatever the tagger said, unless a word in it names an
+    institution ("Northgate City Council")."""
+    alone = {name_key(o.resolved.name) for o in occurrences if len(o.resolved.name.split()) == 1}
+    people = set()
+    for o in occurrences:
+        words = o.resolved.name.split()
+        if (not o.resolved.fixed and o.resolved.type == "organisation" and 2 <= len(words) <= 3
+                and name_key(words[-1]) in alone and all(w[0].isupper() for w in words)
+                and not any(w.lower() in INSTITUTION_WORDS for w in words)):
+            people |= {name_key(o.resolved.name), name_key(words[-1])}
+    for o in occurrences:
+        if name_key(o.resolved.name) in people and not o.resolved.fixed:
+            o.resolved = Resolved(o.resolved.name, "person", None)
 
 
 def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_end: int
@@ -251,7 +275,7 @@ def _in_group_apposition(span: Span) -> bool:
         for token in after[2:]:
             if token.is_punct:
                 break
-            if token.lower_ in GROUP_NOUNS:
+            if token.lower_ in GROUP_NOUNS and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s")):
                 return True
     return False
 

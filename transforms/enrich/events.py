@@ -15,6 +15,7 @@ The confidence adds up what was found; events below the configured minimum are l
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from schemas.records import Event
-from transforms.enrich.dates import UNKNOWN, resolve_date
+from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
 from transforms.enrich.entities import ROLE_SUFFIX, Occurrence, Resolved, resolved_id
 from transforms.enrich.geo import Gazetteer
 from transforms.hashing import event_id
@@ -36,6 +37,7 @@ from transforms.hashing import event_id
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across"}
 TARGET_PREPOSITIONS = {"on", "against", "with", "to", "at", "between", "toward", "towards"}
 MODALS = {"would", "could", "may", "might", "should", "must", "can", "will", "shall", "'ll", "wo", "ca"}
+TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$", re.I)
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "attr", "oprd"}
 # How much each part found adds to an event's confidence.
 BASE_CONFIDENCE = {"verb": 0.55, "noun": 0.4}
@@ -259,8 +261,9 @@ class _Arguments:
         self.extra.append(Occurrence(resolved, words.text, start, start + len(words.text), False))
         return resolved_id(resolved)
 
-    def date(self, head: Token, trigger: Span, pos: str):
-        dates = [e for e in self.parsed.ents if e.label_ == "DATE"]
+    def date(self, head: Token, trigger: Span, pos: str) -> ResolvedDate:
+        # "Wednesday night" is tagged TIME: its day counts.
+        dates = [e for e in self.parsed.ents if e.label_ == "DATE" or e.label_ == "TIME" and TIME_OF_DAY.search(e.text)]
         if not dates or self.context.published is None:
             return UNKNOWN
         subtree = {t.i for t in head.subtree}
@@ -270,13 +273,16 @@ class _Arguments:
             governor = governor.head  # a noun's date is its own, or its governing verb's ("onset ... on Sept. 12")
             near = [d for d in dates if d.root.head == governor
                     or d.root.head.dep_ == "prep" and d.root.head.head == governor]
+        if not near and pos == "verb":  # the main clause's date ("elected on Tuesday, defeating ...")
+            root = head.sent.root
+            near = [d for d in dates if d.root.head == root or d.root.head.dep_ == "prep" and d.root.head.head == root]
         if not near:  # a date set beside a noun, as in captions ("... eastern Aleppo, Sept. 21, 2016")
             near = [d for d in dates if not d.root.head.tag_.startswith("VB") and d.root.head.dep_ != "prep"]
         if not near:
             return UNKNOWN
         nearest = min(near, key=lambda d: abs(d.start - trigger.start))
         future = pos == "verb" and head.tag_ in ("VB", "VBP", "VBZ") and head.dep_ != "ROOT"
-        return resolve_date(nearest.text, self.context.published, "future" if future else "past")
+        return resolve_date(TIME_OF_DAY.sub("", nearest.text), self.context.published, "future" if future else "past")
 
 
 def _add(ids: list[str], item: str) -> None:

@@ -1,0 +1,79 @@
+"""Entities and events against a hand-checked gold file of 18 demo articles (tests/fixtures/enrich-gold.json).
+
+The floors sit a little under what the enrich stage measures today, so a change that loses
+quality fails here, and the figures are printed for the reader (pytest -s). Entities are
+matched on canonical name (or an accepted alternative) and type; events on type and evidence
+sentence, one to one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from schemas.records import EnrichInput, EnrichOptions
+from transforms.enrich import enricher
+from transforms.enrich.geo import name_key
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = json.loads((ROOT / "tests" / "fixtures" / "enrich-gold.json").read_text("utf-8"))["articles"]
+# Measured 2026-11-29 with the small English model: entities P 0.66 R 0.69, events P 0.33 R 0.54,
+# dates right for 0.58 of the matched events with a gold date. The floors sit about 0.05 under,
+# to catch regressions without failing on a model's ties; the model's NER (people tagged ORG,
+# venues missed) is most of what is left, and a larger model is a setting.
+FLOORS = {"entity_precision": 0.60, "entity_recall": 0.62, "event_precision": 0.28, "event_recall": 0.48,
+          "date_accuracy": 0.50}
+
+
+def article_text(path: str) -> tuple[str, date]:
+    """The demo article as the pipeline's text: standfirst, caption, then the body's paragraphs."""
+    _, front, body = (ROOT / path).read_text("utf-8").split("---", 2)
+    meta = yaml.safe_load(front)
+    blocks = [meta.get("standfirst"), meta.get("caption")] + [p.strip() for p in body.split("\n\n")]
+    return "\n".join(b for b in blocks if b), date.fromisoformat(str(meta["date"])[:10])
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, float]:
+    inputs = [EnrichInput(str(i), None, *article_text(a["path"])) for i, a in enumerate(GOLD)]
+    results = enricher(EnrichOptions()).enrich(inputs)
+    counts = dict.fromkeys(("entities", "entities_gold", "entities_right", "entities_found",
+                            "events", "events_gold", "events_right", "dated", "dated_right"), 0)
+    for gold, result in zip(GOLD, results):
+        found = {(name_key(e.name), e.type) for e in result.entities}
+        accepted = [{(name_key(n), g["type"]) for n in [g["name"], *g.get("also", [])]} for g in gold["entities"]]
+        counts["entities"] += len(found)
+        counts["entities_right"] += sum(1 for f in found if any(f in names for names in accepted))
+        counts["entities_gold"] += len(accepted)
+        counts["entities_found"] += sum(1 for names in accepted if names & found)
+        unmatched = list(result.events)
+        counts["events"] += len(unmatched)
+        counts["events_gold"] += len(gold["events"])
+        for g in gold["events"]:
+            match = next((e for e in unmatched if e.event_type == g["event_type"]
+                          and (g["sentence"] in e.sentence or e.sentence in g["sentence"])), None)
+            if match is None:
+                continue
+            unmatched.remove(match)
+            counts["events_right"] += 1
+            if g["event_date"]:
+                counts["dated"] += 1
+                counts["dated_right"] += str(match.event_date) == g["event_date"]
+    measured = {
+        "entity_precision": counts["entities_right"] / counts["entities"],
+        "entity_recall": counts["entities_found"] / counts["entities_gold"],
+        "event_precision": counts["events_right"] / counts["events"],
+        "event_recall": counts["events_right"] / counts["events_gold"],
+        "date_accuracy": counts["dated_right"] / max(counts["dated"], 1),
+    }
+    print("\nenrich gold:", ", ".join(f"{k} {v:.2f}" for k, v in measured.items()), counts)
+    return measured
+
+
+@pytest.mark.parametrize("measure", sorted(FLOORS))
+def test_enrich_quality_is_above_its_floor(scores, measure):
+    assert scores[measure] >= FLOORS[measure], f"{measure} {scores[measure]:.2f} < floor {FLOORS[measure]}"
