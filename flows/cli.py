@@ -84,12 +84,28 @@ def demo(
     _print_query(DEMO_QUERY, db, "table")
     typer.echo("\nChaff removed from inside the articles, by kind and evidence (see article_chaff)")
     _print_query(DEMO_CHAFF_QUERY, db, "table")
+    typer.echo("\nThe most mentioned entities (see entities and mentions)")
+    _print_query(DEMO_ENTITIES_QUERY, db, "table")
+    typer.echo("\nEvents by type, with an example (see events and daily_event_counts)")
+    _print_query(DEMO_EVENTS_QUERY, db, "table")
     typer.echo('\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
 
 
 DEMO_CHAFF_QUERY = """
 select a.source, c.kind, c.evidence, count(*) as blocks
 from article_chaff c join articles a using (article_id) group by all order by 1, 2, 3
+"""
+
+DEMO_ENTITIES_QUERY = """
+select e.name, e.type, count(*) as articles, round(sum(m.salience), 2) as salience
+from mentions m join entities e using (entity_id) group by all order by articles desc, salience desc limit 10
+"""
+
+DEMO_EVENTS_QUERY = """
+select e.event_type, count(*) as events, count(event_date) as dated,
+       arg_max(coalesce(a1.name || ' ', '') || e.trigger || coalesce(' ' || a2.name, ''), e.confidence) as example
+from events e left join entities a1 on a1.entity_id = e.actor1 left join entities a2 on a2.entity_id = e.actor2
+group by all order by events desc
 """
 
 DEMO_QUERY = """
@@ -162,7 +178,7 @@ def extract(
     from flows.console import print_enrichment
     from flows.strip import StripError, strip_document
     from schemas.records import EnrichInput, EnrichOptions
-    from transforms.enrich import enricher
+    from transforms.enrich.enricher import enricher
 
     options = _load_config(config).enrich.options() if config else EnrichOptions()
     try:

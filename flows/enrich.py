@@ -10,7 +10,9 @@ from prefect.cache_policies import NO_CACHE
 
 from schemas.records import RunSummary
 from sources.enrich_config import EnrichConfig
-from warehouse.enrichment import EnrichCounts, articles_to_enrich, load_enrichments
+from transforms.enrich.consolidate import consolidate
+from transforms.enrich.geo import name_key
+from warehouse.enrichment import EnrichCounts, articles_to_enrich, load_enrichments, strong_entities
 
 from flows import progress
 from flows.extraction_pool import enrich_articles
@@ -35,14 +37,17 @@ def enrich_stored(config: EnrichConfig, db_path: str, run_id: str, sources: list
 @task(cache_policy=NO_CACHE)
 def enrich_task(config: EnrichConfig, db_path: str, run_id: str, sources: list[str], workers: int) -> EnrichCounts:
     """The enrich step as one Prefect task, reporting progress per batch."""
-    from transforms.enrich import enrich_version  # imports spaCy: only when enriching
+    from transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
     options = config.options()
     version = enrich_version(options)
     batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
     total = sum(len(batch) for batch in batches)
     counts = EnrichCounts(0, 0, 0)
     for batch in batches:
-        loaded = load_enrichments(db_path, run_id, version, enrich_articles(batch, options, workers))
+        found = enrich_articles(batch, options, workers)
+        names = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities})
+        found = consolidate(found, strong_entities(db_path, names))
+        loaded = load_enrichments(db_path, run_id, version, found)
         counts = EnrichCounts(*(a + b for a, b in zip(counts, loaded)))
         progress.report("articles enriched", counts.articles, total)
     return counts

@@ -48,7 +48,7 @@ def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int)
 
 def enrich_articles(articles: list[EnrichInput], options: EnrichOptions, workers: int) -> list[Enrichment]:
     """Enrich articles on `workers` processes (in this process when 1), keeping their order."""
-    from transforms.enrich import enrich_batch  # spaCy is imported only where enrichment runs
+    from transforms.enrich.enricher import enrich_batch  # spaCy is imported only where enrichment runs
     return _in_parts(enrich_batch, articles, options, workers)
 
 

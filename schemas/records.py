@@ -177,6 +177,9 @@ class Entity:
     type: str  # one of ENTITY_TYPES
     country: str | None  # ISO 3166-1 alpha-2 for places, when known
     aliases: tuple[str, ...]  # the surface forms seen
+    # Typed on strong evidence (alias table, gazetteer, context such as "in Brackenford"), not
+    # only the tagger's label: other articles' mentions of the name take this type.
+    strong: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from schemas.records import EnrichInput, Enrichment
+from schemas.records import EnrichInput, Enrichment, Entity
 from warehouse import db, staging
 
 
@@ -39,6 +39,17 @@ def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[s
         yield [EnrichInput(*row) for row in rows[start:start + batch_size]]
 
 
+def strong_entities(db_path: str | os.PathLike, name_keys: list[str]) -> dict[str, Entity]:
+    """The entities the warehouse types on strong evidence, by name key, of these names."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("""
+            select name_key, entity_id, name, type, country_code, aliases from entities
+            where strong and name_key in (select unnest(?::varchar[]))
+        """, [name_keys]).fetchall()
+    return {key: Entity(eid, name, kind, country, tuple(aliases), True)
+            for key, eid, name, kind, country, aliases in rows}
+
+
 def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
                      enrichments: list[Enrichment]) -> EnrichCounts:
     """Upsert the entities, and replace the mentions and events of the enriched articles."""
@@ -53,14 +64,25 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
             insert into entities by name
             select *, ? as first_seen_at, ? as updated_at from new_entities
             on conflict (entity_id) do update set
-                name = excluded.name, type = excluded.type,
+                name = excluded.name, type = excluded.type, name_key = excluded.name_key,
                 country_code = coalesce(excluded.country_code, entities.country_code),
                 aliases = list_distinct(list_concat(entities.aliases, excluded.aliases)),
+                strong = entities.strong or excluded.strong,
                 updated_at = excluded.updated_at
             where entities.name <> excluded.name
+               or entities.name_key is distinct from excluded.name_key
                or entities.country_code is distinct from coalesce(excluded.country_code, entities.country_code)
+               or (excluded.strong and not entities.strong)
                or len(list_filter(excluded.aliases, x -> not list_contains(entities.aliases, x))) > 0
         """, [now, now])
+        # Articles that gave a name a weaker type than the one it now has on strong evidence are
+        # enriched again next run, and take that type (transforms/enrich/consolidate.py).
+        conn.execute("""
+            delete from article_enrichment where article_id in (
+                select m.article_id from mentions m join entities e using (entity_id)
+                join new_entities s on s.name_key = e.name_key and s.strong and s.type <> e.type
+                where not e.strong)
+        """)
         conn.execute("delete from mentions where article_id in (select article_id from enriched)")
         conn.execute("insert into mentions by name select *, ? as run_id from new_mentions", [run_id])
         conn.execute("delete from events where article_id in (select article_id from enriched)")

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
 from transforms.chaff.repetition import article_block_keys
+from transforms.enrich.geo import name_key
 from transforms.hashing import sha256_hex
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
@@ -59,7 +60,8 @@ DISCOVERED = pa.schema([
 ])
 
 ENTITIES = pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
-                      ("country_code", pa.string()), ("aliases", pa.list_(pa.string()))])
+                      ("country_code", pa.string()), ("aliases", pa.list_(pa.string())), ("name_key", pa.string()),
+                      ("strong", pa.bool_())])
 MENTIONS = pa.schema([("article_id", pa.string()), ("entity_id", pa.string()),
                       ("surface_forms", pa.list_(pa.string())), ("count", pa.int32()),
                       ("first_offset", pa.int32()), ("salience", pa.float64())])
@@ -162,9 +164,11 @@ def entities(enrichments: list[Enrichment]) -> pa.Table:
     rows: dict[str, tuple] = {}
     for enrichment in enrichments:
         for entity in enrichment.entities:
-            known = rows[entity.entity_id][4] if entity.entity_id in rows else []
-            aliases = list(dict.fromkeys(known + list(entity.aliases)))
-            rows[entity.entity_id] = (entity.entity_id, entity.name, entity.type, entity.country, aliases)
+            known = rows.get(entity.entity_id)
+            aliases = list(dict.fromkeys((known[4] if known else []) + list(entity.aliases)))
+            strong = entity.strong or bool(known and known[6])
+            rows[entity.entity_id] = (entity.entity_id, entity.name, entity.type, entity.country, aliases,
+                                      name_key(entity.name), strong)
     return _table(ENTITIES, list(rows.values()))
 
 

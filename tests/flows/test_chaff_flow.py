@@ -17,12 +17,15 @@ GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="
 VALE_BODIES = {truth["title"]: truth["body"] for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
 
 
-def vale_config(folder: Path, base_url: str, chaff: dict | None) -> Path:
-    """The demo config with only vale-courier, whose recurring boxes trafilatura keeps, and `chaff` rules."""
+def vale_config(folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None) -> Path:
+    """The demo config with only vale-courier, whose recurring boxes trafilatura keeps, `chaff`
+    rules and `enrich` settings."""
     data = yaml.safe_load(render_sources(base_url))
     data["sources"] = [s for s in data["sources"] if s["name"] == "vale-courier"]
     if chaff is not None:
         data["sources"][0]["chaff"] = chaff
+    if enrich is not None:
+        data["enrich"] = enrich
     path = folder / f"sources-{len(list(folder.glob('sources-*')))}.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
@@ -79,6 +82,7 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
 
     assert (summary.status, summary.extracted, summary.updated, summary.new) == ("completed", 10, 10, 0)
     assert summary.chaff_removed == 60
+    assert summary.enriched == 10  # their text changed: entities and events found again
     assert texts(db) == VALE_BODIES
     kinds = dict(run_query(db, "select kind, count(*) from article_chaff group by kind").rows)
     assert kinds == {"newsletter": 20, "donation": 40}
@@ -87,5 +91,16 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
 
     before = run_query(db, "select * from articles order by article_id").rows
     again = reprocess(config_path=str(default), db_path=str(db), extract_workers=1)
-    assert (again.updated, again.new) == (0, 0)
+    assert (again.updated, again.new, again.enriched) == (0, 0, 0)
     assert run_query(db, "select * from articles order by article_id").rows == before
+
+    # A new alias changes the enrichment: every article is enriched again, and only then.
+    renamed = vale_config(tmp_path, "http://unused.invalid", None, {"aliases": [
+        {"name": "Mayor Edgar Holm", "type": "person", "aliases": ["Edgar Holm", "Holm"]}]})
+    mentions_before = run_query(db, "select count(*) from mentions").rows
+    aliased = reprocess(config_path=str(renamed), db_path=str(db), extract_workers=1)
+    assert (aliased.updated, aliased.enriched) == (0, 10)
+    names = {name for (name,) in run_query(db, "select name from entities e semi join mentions m using (entity_id)").rows}
+    assert "Mayor Edgar Holm" in names and "Edgar Holm" not in names
+    assert run_query(db, "select count(*) from mentions").rows == mentions_before
+    assert reprocess(config_path=str(renamed), db_path=str(db), extract_workers=1).enriched == 0

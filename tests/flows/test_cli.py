@@ -323,6 +323,9 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     assert "(3 rows)" in first.stdout
     assert "Chaff removed from inside the articles" in first.stdout
     assert ["vale-courier", "donation", "detector", "40"] in rows, first.stdout
+    assert "The most mentioned entities" in first.stdout and "Events by type" in first.stdout
+    assert ["Helena Ruiz-Farrow", "person"] in [row[:2] for row in rows], first.stdout
+    assert ["enriched", "30"] in rows, first.stdout
     assert (tmp_path / "data" / "demo" / "sources.yaml").exists()
 
     # Again, against the session's Prefect server (a second temporary server would add ~20 s).
@@ -333,7 +336,7 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
                          "--db", str(db), "--format", "json"], tmp_path, env)
     assert count.returncode == 0, count.stderr
     assert json.loads(count.stdout) == [{"n": 30, "runs": 1}]
-    runs = _run_winnow(["query", "select status, new, updated from runs order by started_at",
+    runs = _run_winnow(["query", "select status, new, updated, enriched from runs order by started_at",
                         "--db", str(db), "--format", "json"], tmp_path, env)
-    assert json.loads(runs.stdout) == [{"status": "completed", "new": 30, "updated": 0},
-                                       {"status": "completed", "new": 0, "updated": 0}]
+    assert json.loads(runs.stdout) == [{"status": "completed", "new": 30, "updated": 0, "enriched": 30},
+                                       {"status": "completed", "new": 0, "updated": 0, "enriched": 0}]

@@ -9,7 +9,7 @@ import pytest
 
 from schemas.records import EnrichInput, EnrichOptions, EntityAlias
 from transforms.chaff import clean_text, strip_text
-from transforms.enrich import enricher
+from transforms.enrich.enricher import enricher
 
 from tests.transforms.test_chaff_text import SEED
 

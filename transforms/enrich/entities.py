@@ -18,20 +18,30 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from schemas.records import Entity, EntityAlias, Mention
-from transforms.enrich.geo import Gazetteer, LARGE_CITY_POPULATION, name_key
+from transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer, name_key
 from transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
 from transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 LOCATIVE_WORDS = {"in", "at", "near", "outside", "inside", "around", "across", "from", "into", "to", "toward",
                   "towards"}
+# After these a name is a place even if the tagger made it an organisation ("in Brackenford").
+PLACE_ONLY_WORDS = {"in", "near", "outside", "inside", "around", "across"}
+# A name ending in one of these is a place's ("Brackenford Bridge", "Union Hall", "Gull Point").
+PLACE_NAME_ENDINGS = {"bridge", "street", "road", "avenue", "lane", "row", "quay", "point", "square", "park", "hall",
+                      "theater", "theatre", "centre", "center", "terminal", "station", "airport", "harbour", "harbor",
+                      "island", "bay", "beach", "estate", "market", "district", "quarter", "valley", "hill", "mill",
+                      "province", "county", "region"}
 PLACE_NOUNS = {"neighborhood", "neighbourhood", "district", "province", "city", "town", "village", "region",
                "area", "suburb", "county", "quarter", "street", "road", "square", "camp", "valley", "river"}
 # Words for armed or political groups; not "company" or "council", which describe people's roles.
 GROUP_NOUNS = {"group", "groups", "coalition", "movement", "militia", "militias", "faction", "factions",
                "organisation", "organization", "front", "brigade", "brigades"}
-HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|secretary|senator|sen"
-                        r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain)\.?\s+", re.I)
+HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady|president|prime minister|secretary|senator|sen"
+                        r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain|councillor"
+                        r"|councilmember|councilwoman|councilman|alderman|rep|representative|minister|chancellor"
+                        r"|commissioner|chief|inspector|superintendent|detective|sergeant|sgt|rev|reverend|bishop"
+                        r"|ambassador|speaker)\.?\s+", re.I)
 NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
 ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
 ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
@@ -65,6 +75,7 @@ class Occurrence:
     start: int  # character offsets in the text, or in the title when in_title
     end: int
     in_title: bool
+    sentence_start: bool = False  # capitalised there whatever it is ("Turnout was 46 percent")
 
 
 def resolved_id(resolved: Resolved) -> str:
@@ -129,8 +140,9 @@ class EntityResolver:
             surface = clean_surface(span.text)
             if not surface:
                 continue
+            first = span.start == span.sent.start
             for resolved in self.resolve(span, surface, acronyms):
-                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title))
+                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title, first))
         return found
 
     def resolve(self, span: Span, surface: str, acronyms: dict[str, str]) -> list[Resolved]:
@@ -144,6 +156,9 @@ class EntityResolver:
         parts = [self.gazetteer.country(ROLE_SUFFIX.sub("", p)) for p in surface.split("-")]
         if len(parts) > 1 and all(parts):
             return [Resolved(c.name, "place", c.code, fixed=True) for c in parts]
+        inner, _, outer = surface.partition(" in ")
+        if outer and inner[:1].isupper() and outer[:1].isupper():  # "Union Hall in Eastgate": two places
+            return [Resolved(inner, "place", fixed=True), Resolved(outer, "place", fixed=True)]
         label = span.label_
         if label == "NORP":
             country = self.gazetteer.country_of_demonym(surface)
@@ -155,10 +170,18 @@ class EntityResolver:
             if capital_of:
                 return [Resolved(capital_of.name, "place", capital_of.code, fixed=True)]
         city = self.gazetteer.city(surface)
-        if city and (LABEL_TYPES.get(label) == "place" or city.population >= LARGE_CITY_POPULATION):
+        # The bigger the city, the stronger the evidence against the tagger; a NORP tag needs the most.
+        needed = 0 if LABEL_TYPES.get(label) == "place" else NORP_CITY_POPULATION if label == "NORP" \
+            else LARGE_CITY_POPULATION
+        if city and city.population >= needed:
             return [Resolved(surface, "place", city.country_code, fixed=True)]
+        if not any(c.isupper() for c in surface):
+            return []  # "district council": a description, not a name
         if surface in acronyms:  # stands for its long form, if that is an entity (see `merge`)
             return [self.aliases.get(acronyms[surface]) or Resolved(acronyms[surface], ACRONYM)]
+        if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and (
+                _after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS):
+            return [Resolved(surface, "place", city.country_code if city else None, fixed=True)]
         if label == "PERSON":
             if locative or _before_place_noun(span):
                 return [Resolved(surface, "place")]
@@ -173,17 +196,24 @@ class EntityResolver:
 
 
 def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
-    """Within one article: a name tagged two ways takes its most frequent type, a surname alone
-    joins the one full name ending with it, and a defined acronym joins its long form if the
-    article names that as an entity (else it is dropped: "CoH" is an agreement, not a person)."""
+    """Within one article: a name resolved on strong evidence (alias, gazetteer, "in Brackenford")
+    gives its type to its other mentions; otherwise a name tagged two ways takes its most frequent
+    type. A surname alone joins the one full name ending with it, a defined acronym joins its long
+    form if the article names that as an entity (else it is dropped: "CoH" is an agreement, not a
+    person), and a single word seen only at the start of sentences ("Turnout was ...") is dropped."""
+    strong = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.fixed}
     votes: dict[str, Counter] = defaultdict(Counter)
     for o in occurrences:
         if not o.resolved.fixed and o.resolved.type != ACRONYM:
             votes[name_key(o.resolved.name)][o.resolved.type] += 1
     for o in occurrences:
-        r = o.resolved
-        if r.type != ACRONYM and not r.fixed and votes[name_key(r.name)].most_common(1)[0][0] != r.type:
-            o.resolved = Resolved(r.name, votes[name_key(r.name)].most_common(1)[0][0], r.country)
+        r, key = o.resolved, name_key(o.resolved.name)
+        if r.type == ACRONYM or r.fixed:
+            continue
+        if key in strong:
+            o.resolved = strong[key]
+        elif votes[key].most_common(1)[0][0] != r.type:
+            o.resolved = Resolved(r.name, votes[key].most_common(1)[0][0], r.country)
     _people_by_surname(occurrences)
     by_key = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.type != ACRONYM}
     full_names: dict[str, set[str]] = defaultdict(set)
@@ -202,7 +232,8 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
         elif o.resolved.type == "person" and len(full_names.get(key, ())) == 1:
             o.resolved = by_key[next(iter(full_names[key]))]
         merged.append(o)
-    return merged
+    mid_sentence = {name_key(o.resolved.name) for o in merged if not o.sentence_start or o.in_title}
+    return [o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence]
 
 
 def _people_by_surname(occurrences: list[Occurrence]) -> None:
@@ -223,8 +254,8 @@ def _people_by_surname(occurrences: list[Occurrence]) -> None:
 
 
 def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_end: int
-                          ) -> tuple[list[Entity], list[Mention], dict[tuple[int, int], list[str]]]:
-    """The article's entities, its mentions of them, and which entity ids each text span stands for."""
+                          ) -> tuple[list[Entity], list[Mention]]:
+    """The article's entities and its mentions of them."""
     groups: dict[str, list[Occurrence]] = defaultdict(list)
     for o in occurrences:
         groups[resolved_id(o.resolved)].append(o)
@@ -232,26 +263,28 @@ def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_e
                for eid, group in groups.items()}
     total = sum(weights.values()) or 1.0
     entities, mentions = [], []
-    spans: dict[tuple[int, int], list[str]] = defaultdict(list)
     for eid, group in groups.items():
         resolved = group[0].resolved
         surfaces = tuple(dict.fromkeys(o.surface for o in group))
-        entities.append(Entity(eid, resolved.name, resolved.type, resolved.country, surfaces))
+        strong = any(o.resolved.fixed for o in group)
+        entities.append(Entity(eid, resolved.name, resolved.type, resolved.country, surfaces, strong))
         offsets = [o.start for o in group if not o.in_title]
         mentions.append(Mention(article_id, eid, surfaces, len(group), min(offsets) if offsets else None,
                                 round(weights[eid] / total, 4)))
-        for o in group:
-            if not o.in_title and eid not in spans[(o.start, o.end)]:
-                spans[(o.start, o.end)].append(eid)
-    return entities, mentions, spans
+    return entities, mentions
 
 
 def _after_locative_word(span: Span) -> bool:
+    return _after_word(span, LOCATIVE_WORDS)
+
+
+def _after_word(span: Span, words: set[str]) -> bool:
+    """Whether the span follows one of `words` (a "the" between them allowed)."""
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ == "the" and span.start > 1:
         before = doc[span.start - 2]
-    return before is not None and before.lower_ in LOCATIVE_WORDS
+    return before is not None and before.lower_ in words
 
 
 def _before_place_noun(span: Span) -> bool:

@@ -36,6 +36,8 @@ from transforms.hashing import event_id
 
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across"}
 TARGET_PREPOSITIONS = {"on", "against", "with", "to", "at", "between", "toward", "towards"}
+FUTURE = {"will", "shall", "'ll", "wo"}
+CONDITIONS = {"if", "unless", "whether"}
 MODALS = {"would", "could", "may", "might", "should", "must", "can", "will", "shall", "'ll", "wo", "ca"}
 TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$", re.I)
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "attr", "oprd"}
@@ -142,14 +144,16 @@ class EventExtractor:
             head = span.root if pos == "noun" else span[0]
             if event_type == "statement" and others:
                 continue  # a sentence reporting something else: the statement is how it is reported
-            if pos == "verb" and not _reported(head) or pos == "noun" and head.dep_ in ("compound", "amod"):
-                continue  # not done ("could bomb"), or naming something else ("rescue workers")
+            if pos == "verb" and not _reported(head) or pos == "noun" and not _reported_noun(head):
+                continue  # not done ("could bomb", "a ballot will open"), or naming something else ("rescue workers")
             arguments = _Arguments(context, parsed, offset, extra)
             actor1, actor2 = arguments.actors(head, pos)
             if event_type == "statement" and actor1 is None:
                 continue
             location = arguments.location(head, {actor1, actor2})
             when = arguments.date(head, span, pos)
+            if when.value and context.published and (when.value - context.published).days > 1:
+                continue  # a plan or a schedule, not something reported as done
             confidence = (BASE_CONFIDENCE[pos] + ACTOR1_BONUS * (actor1 is not None)
                           + ACTOR2_BONUS * (actor2 is not None) + LOCATION_BONUS * (location is not None)
                           + DATE_BONUS * (when.value is not None))
@@ -173,12 +177,44 @@ class EventExtractor:
 
 
 def _reported(verb: Token) -> bool:
-    """Whether a verb reports something done: not negated, not modal, not an intention."""
-    if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in MODALS) for c in verb.children):
+    """Whether a verb reports something done: not negated, not modal, not an intention, not a condition."""
+    if any(c.dep_ == "neg" or (c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS)
+           or (c.dep_ == "mark" and c.lower_ in CONDITIONS) for c in verb.children):
         return False
     if verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return False
     return not (verb.dep_ == "conj" and not _reported(verb.head))
+
+
+def _reported_noun(noun: Token) -> bool:
+    """Whether a noun names something reported: it is not a modifier ("rescue workers"), and if it
+    is an argument of a verb, that verb is reported ("they could call a strike" is not). Of the
+    subject only the future counts ("a meeting will be held"; in "the strike could be the death
+    knell" the strike happened), and a noun behind a preposition is something referred to."""
+    if noun.dep_ in ("compound", "amod"):
+        return False
+    verb = noun.head
+    if not verb.tag_.startswith("VB") or noun.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr", "oprd"):
+        return True
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return not any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in verb.children)
+    return _reported(verb)
+
+
+def _tense(head: Token) -> str:
+    """"future" if the clause of the trigger speaks of what is to come ("will open", "opens on
+    Monday", "is due to end"), else "past"; it decides which Monday "on Monday" is."""
+    verb = head if head.tag_.startswith("VB") else head.head
+    while verb.dep_ in ("xcomp", "conj") and verb.head != verb:  # "is due to end": the clause's verb decides
+        if any(c.lower_ == "due" for c in verb.head.children):
+            return "future"
+        verb = verb.head
+    auxiliaries = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if auxiliaries & FUTURE:
+        return "future"
+    if auxiliaries & {"has", "have", "had", "was", "were", "did"} or verb.tag_ in ("VBD", "VBN"):
+        return "past"
+    return "future" if verb.tag_ in ("VBZ", "VBP") and verb.lower_ not in ("is", "are", "says", "say") else "past"
 
 
 class _Arguments:
@@ -273,7 +309,7 @@ class _Arguments:
             governor = governor.head  # a noun's date is its own, or its governing verb's ("onset ... on Sept. 12")
             near = [d for d in dates if d.root.head == governor
                     or d.root.head.dep_ == "prep" and d.root.head.head == governor]
-        if not near and pos == "verb":  # the main clause's date ("elected on Tuesday, defeating ...")
+        if not near:  # the main clause's date ("elected on Tuesday, defeating ...")
             root = head.sent.root
             near = [d for d in dates if d.root.head == root or d.root.head.dep_ == "prep" and d.root.head.head == root]
         if not near:  # a date set beside a noun, as in captions ("... eastern Aleppo, Sept. 21, 2016")
@@ -281,8 +317,7 @@ class _Arguments:
         if not near:
             return UNKNOWN
         nearest = min(near, key=lambda d: abs(d.start - trigger.start))
-        future = pos == "verb" and head.tag_ in ("VB", "VBP", "VBZ") and head.dep_ != "ROOT"
-        return resolve_date(TIME_OF_DAY.sub("", nearest.text), self.context.published, "future" if future else "past")
+        return resolve_date(TIME_OF_DAY.sub("", nearest.text), self.context.published, _tense(head))
 
 
 def _add(ids: list[str], item: str) -> None:

@@ -18,6 +18,7 @@ import pycountry
 
 # A city this populous is a place even where the tagger said otherwise ("Aleppo" as LANGUAGE).
 LARGE_CITY_POPULATION = 100_000
+NORP_CITY_POPULATION = 1_000_000  # for a name tagged as a nationality or group
 
 
 @dataclass(frozen=True, slots=True)

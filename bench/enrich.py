@@ -1,0 +1,117 @@
+"""Enrichment speed: winnow's enrich stage against plain spaCy NER with the same model, same texts.
+
+    .venv/bin/python bench/enrich.py [--bench-dir DIR] [--limit N] [--repeat N] [--workers 2]
+
+The texts are the article bodies of the Scrapinghub benchmark's ground truth (real news, no
+titles or dates), or the demo corpus's bodies when that data is absent. Each system is warmed up
+first (model loaded, on every worker), then timed once over all the texts:
+
+1. plain: `spacy.load(model)` with all its default components, `list(nlp.pipe(texts, batch_size=16))`
+   in this process;
+2. winnow, 1 process: `enricher(EnrichOptions()).enrich(inputs)` in this process;
+3. winnow, N processes: `enrich_articles(inputs, EnrichOptions(), N)`, the pipeline's process pool.
+
+Words are `len(text.split())` summed over the texts, the same count for every line. The target
+(from the issue) is winnow's words/s >= 0.9 of plain's; it is reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from bench.extraction import DEFAULT_DATA  # noqa: E402
+from demo.corpus import load_stories  # noqa: E402
+from flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
+from schemas.records import EnrichInput, EnrichOptions  # noqa: E402
+from transforms.enrich.enricher import enricher  # noqa: E402
+
+TARGET = 0.9  # winnow's words/s over plain nlp.pipe's
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/enrich.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench-dir", type=Path, default=DEFAULT_DATA,
+                        help=f"Scrapinghub benchmark folder holding ground-truth.json (default {DEFAULT_DATA})")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--repeat", type=int, default=1, help="repeat the corpus N times (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the pooled winnow line (default 2)")
+    args = parser.parse_args(argv)
+    if (args.limit is not None and args.limit < 1) or args.repeat < 1 or args.workers < 2:
+        parser.error("--limit and --repeat must be at least 1, --workers at least 2")
+    return args
+
+
+def load_corpus(bench_dir: Path) -> tuple[str, list[EnrichInput]]:
+    """The benchmark's ground-truth bodies if present, else the demo corpus's bodies; and which."""
+    truth = bench_dir / "ground-truth.json"
+    if truth.is_file():
+        pages = json.loads(truth.read_text(encoding="utf-8"))
+        return (f"Scrapinghub ground truth ({truth})",
+                [EnrichInput(id, None, pages[id]["articleBody"], None) for id in sorted(pages)])
+    stories = [story for publisher in load_stories().values() for story in publisher]
+    return (f"demo corpus (no {truth})",
+            [EnrichInput(story.slug, None, story.body, story.date.date()) for story in stories])
+
+
+def timed(run) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    source, articles = load_corpus(args.bench_dir)
+    articles = articles[:args.limit]
+    inputs = [EnrichInput(f"{a.article_id}#{n}", a.title, a.text, a.published)
+              for n in range(args.repeat) for a in articles]
+    texts = [a.text for a in inputs]
+    words = sum(len(text.split()) for text in texts)
+    options = EnrichOptions()
+    print(f"texts: {source}; {len(articles)} articles x {args.repeat} = {len(texts)} texts, {words} words")
+    print(f"model {options.model}, spaCy {spacy.__version__}, {os.cpu_count()} cores,"
+          f" load average {os.getloadavg()[0]:.2f} at the start")
+
+    warm_up(args.workers)  # start the pool while this process loads its models
+    nlp = spacy.load(options.model)
+    list(nlp.pipe(texts[:16], batch_size=16))
+    enrich = enricher(options)
+    enrich.enrich(inputs[:4])
+    enrich_articles(inputs[:2 * args.workers], options, args.workers)  # each worker loads its model
+
+    plain_s, docs = timed(lambda: list(nlp.pipe(texts, batch_size=16)))
+    one_s, found = timed(lambda: enrich.enrich(inputs))
+    pooled_s, pooled = timed(lambda: enrich_articles(inputs, options, args.workers))
+
+    print(f"plain components: {', '.join(nlp.pipe_names)}; winnow's: {', '.join(enrich.nlp.pipe_names)}")
+    rows = [("plain nlp.pipe, all components, 1 process", plain_s),
+            ("winnow enrich, 1 process", one_s),
+            (f"winnow enrich, {args.workers} processes", pooled_s)]
+    print(f"{'':<44}{'words':>9}{'seconds':>9}{'words/s':>9}{'/ plain':>9}")
+    for name, seconds in rows:
+        print(f"{name:<44}{words:>9}{seconds:>9.2f}{words / seconds:>9.0f}{plain_s / seconds:>9.2f}")
+    per_kw = 1000 / words
+    print(f"per 1000 words: winnow {sum(len(e.entities) for e in found) * per_kw:.1f} entities"
+          f" (distinct per article), {sum(m.count for e in found for m in e.mentions) * per_kw:.1f} mentions,"
+          f" {sum(len(e.events) for e in found) * per_kw:.2f} events;"
+          f" plain {sum(len(doc.ents) for doc in docs) * per_kw:.1f} entity spans (all labels)")
+    print(f"winnow results, 1 process and {args.workers}: {'identical' if found == pooled else 'DIFFERENT'}")
+    for name, seconds in rows[1:]:
+        ratio = plain_s / seconds
+        print(f"target {name} >= {TARGET} of plain: {ratio:.2f}, {'met' if ratio >= TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Canonical entities: the rules of transforms/enrich/entities.py and consolidate.py, one case each,
+through the real model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.records import EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event, Mention
+from transforms.enrich.consolidate import consolidate
+from transforms.enrich.enricher import enricher
+from transforms.enrich.entities import acronym_definitions, clean_surface
+from transforms.enrich.geo import name_key
+from transforms.hashing import entity_id
+
+
+def entities(text: str, title: str | None = None, options: EnrichOptions = EnrichOptions()) -> dict[str, tuple]:
+    found = enricher(options).enrich([EnrichInput("a", title, text, date(2024, 3, 8))])[0]
+    return {e.name: (e.type, e.country, set(e.aliases)) for e in found.entities}
+
+
+@pytest.mark.parametrize("surface, clean", [
+    ("The Defense Ministry's", "Defense Ministry"), ("Assad’s", "Assad"), ("U.S.", "U.S."),
+    ("Councillor Sunita Varga", "Sunita Varga"), ("the United Nations,", "United Nations")])
+def test_surface_forms_are_cleaned(surface, clean):
+    assert clean_surface(surface) == clean
+
+
+def test_abbreviations_and_names_of_a_country_are_one_entity_with_its_iso_code():
+    found = entities("The U.S. and the United States are the same country. Officials in the US agreed.")
+    assert found["United States"][:2] == ("place", "US")
+    assert {"U.S.", "United States", "US"} <= found["United States"][2]
+
+
+def test_a_demonym_is_its_country_and_a_capital_used_for_its_government_too():
+    found = entities("Russian troops moved north. Washington blamed Moscow for the attack on Tuesday.")
+    assert found["Russia"][:2] == ("place", "RU") and {"Russian", "Moscow"} <= found["Russia"][2]
+    assert "Washington" in found["United States"][2]
+
+
+def test_a_capital_after_in_stays_a_city():
+    found = entities("The talks were held in Washington on Monday with officials from Kenya.")
+    assert found["Washington"][:2] == ("place", "US")
+
+
+def test_a_surname_alone_joins_the_full_name_and_possessives_are_dropped():
+    found = entities("John Kerry arrived in Geneva. Kerry's plan was welcomed, and Kerry spoke at length.")
+    assert found["John Kerry"][0] == "person" and {"Kerry", "John Kerry"} <= found["John Kerry"][2]
+    assert "Kerry" not in found
+
+
+def test_a_defined_acronym_joins_its_long_form_or_is_dropped():
+    assert acronym_definitions("the Wend Estuary Dockers Union (WEDU) said") == {"WEDU": "Wend Estuary Dockers Union"}
+    found = entities("The Cessation of Hostilities (CoH) began on Monday. The CoH was violated by the rebels.")
+    assert "CoH" not in found
+
+
+def test_the_alias_table_renames_and_merges():
+    options = EnrichOptions(aliases=(EntityAlias("Bashar al-Assad", "person", ("Assad",)),))
+    found = entities("Assad addressed parliament. The UN and the U.N. Security Council responded.", options=options)
+    assert found["Bashar al-Assad"][0] == "person"
+    assert found["United Nations"][0] == "organisation"  # from the shipped aliases.yaml
+
+
+def test_context_and_gazetteers_correct_the_taggers_label():
+    found = entities("Rescue workers searched the rubble in al-Mashhad neighborhood, east of Aleppo.")
+    assert found["Aleppo"][:2] == ("place", "SY")
+    assert found["al-Mashhad"][0] == "place"
+
+
+def test_a_word_only_seen_starting_sentences_is_not_an_entity():
+    found = entities("Turnout was 46 percent. Voters in Northgate chose a new mayor.")
+    assert "Turnout" not in found
+
+
+def article(article_id: str, *entities: Entity, actor: str | None = None) -> Enrichment:
+    mentions = tuple(Mention(article_id, e.entity_id, e.aliases, 1, 0, round(1 / len(entities), 4)) for e in entities)
+    events = (Event("ev-" + article_id, article_id, "aid", "07", "approved", actor, None, None, None, "unknown",
+                    "It approved a grant.", 0, 0.7),) if actor else ()
+    return Enrichment(article_id, "h", entities, mentions, events)
+
+
+def entity(name: str, kind: str, strong: bool = False, country: str | None = None) -> Entity:
+    return Entity(entity_id(kind, name_key(name)), name, kind, country, (name,), strong)
+
+
+def test_consolidation_gives_a_name_its_strong_type_across_articles():
+    town, town_as_org = entity("Brackenford", "place", strong=True), entity("Brackenford", "organisation")
+    council = entity("Brackenford Council", "organisation")
+    a, b = consolidate([article("a", town), article("b", town_as_org, council, actor=town_as_org.entity_id)], {})
+    assert a.entities == (town,)
+    assert {e.entity_id: e.type for e in b.entities} == {town.entity_id: "place", council.entity_id: "organisation"}
+    assert {m.entity_id for m in b.mentions} == {town.entity_id, council.entity_id}
+    assert b.events[0].actor1 == town.entity_id
+
+
+def test_consolidation_prefers_the_warehouses_strong_type_then_the_batchs_majority():
+    person, org = entity("Lionel Askew", "person"), entity("Lionel Askew", "organisation")
+    batch = [article("a", org), article("b", org), article("c", person)]
+    assert {e.type for r in consolidate(batch, {}) for e in r.entities} == {"organisation"}
+    known = {name_key("Lionel Askew"): entity("Lionel Askew", "person", strong=True)}
+    assert {e.type for r in consolidate(batch, known) for e in r.entities} == {"person"}
