@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-extraction lock
+.PHONY: setup demo test bench bench-extraction bench-enrich lock
 
 setup: $(INSTALLED)
 
@@ -28,6 +28,10 @@ bench: $(INSTALLED)
 # Needs the Scrapinghub benchmark data beside the repository (bench/README.md).
 bench-extraction: $(INSTALLED)
 	$(BIN)/python bench/extraction.py
+
+# Uses the Scrapinghub bodies when present (bench/README.md), else the demo corpus.
+bench-enrich: $(INSTALLED)
+	$(BIN)/python bench/enrich.py
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

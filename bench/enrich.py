@@ -8,8 +8,10 @@ first (model loaded, on every worker), then timed once over all the texts:
 
 1. plain: `spacy.load(model)` with all its default components, `list(nlp.pipe(texts, batch_size=16))`
    in this process;
-2. winnow, 1 process: `enricher(EnrichOptions()).enrich(inputs)` in this process;
-3. winnow, N processes: `enrich_articles(inputs, EnrichOptions(), N)`, the pipeline's process pool.
+2. winnow, 1 process: `enricher(EnrichOptions()).enrich(inputs)` in this process, then
+   `consolidate` (one type per name across the batch), as the flow does;
+3. winnow, N processes: `enrich_articles(inputs, EnrichOptions(), N)`, the pipeline's process pool,
+   then `consolidate`.
 
 Words are `len(text.split())` summed over the texts, the same count for every line. The target
 (from the issue) is winnow's words/s >= 0.9 of plain's; it is reported, not asserted.
@@ -34,6 +36,7 @@ from bench.extraction import DEFAULT_DATA  # noqa: E402
 from demo.corpus import load_stories  # noqa: E402
 from flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
 from schemas.records import EnrichInput, EnrichOptions  # noqa: E402
+from transforms.enrich.consolidate import consolidate  # noqa: E402
 from transforms.enrich.enricher import enricher  # noqa: E402
 
 TARGET = 0.9  # winnow's words/s over plain nlp.pipe's
@@ -91,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     enrich_articles(inputs[:2 * args.workers], options, args.workers)  # each worker loads its model
 
     plain_s, docs = timed(lambda: list(nlp.pipe(texts, batch_size=16)))
-    one_s, found = timed(lambda: enrich.enrich(inputs))
-    pooled_s, pooled = timed(lambda: enrich_articles(inputs, options, args.workers))
+    one_s, found = timed(lambda: consolidate(enrich.enrich(inputs), {}))
+    pooled_s, pooled = timed(lambda: consolidate(enrich_articles(inputs, options, args.workers), {}))
 
     print(f"plain components: {', '.join(nlp.pipe_names)}; winnow's: {', '.join(enrich.nlp.pipe_names)}")
     rows = [("plain nlp.pipe, all components, 1 process", plain_s),

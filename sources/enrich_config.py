@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import importlib.util
+from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from schemas.records import DEFAULT_NLP_MODEL, ENTITY_TYPES, EnrichOptions, EntityAlias
 
 
 DEFAULTS = EnrichOptions()
+
+
+def _installed_model(name: str) -> str:
+    """A spaCy pipeline is an installed package or a folder; say so now, not mid-run."""
+    if not Path(name).is_dir() and importlib.util.find_spec(name) is None:
+        raise ValueError(f"spaCy pipeline {name!r} is not installed: install its package"
+                         " (as pyproject.toml does for the default) or give the path of a pipeline folder")
+    return name
+
+
+def _country_code(code: str) -> str:
+    if not (len(code) == 2 and code.isascii() and code.isupper()):
+        raise ValueError(f"invalid country {code!r}: give an ISO 3166-1 alpha-2 code such as 'GB'")
+    return code
 
 
 class _Strict(BaseModel):
@@ -22,14 +38,15 @@ class AliasConfig(_Strict):
     name: str = Field(min_length=1)
     type: Literal[ENTITY_TYPES]  # type: ignore[valid-type]
     aliases: list[str] = Field(default_factory=list)
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2, for places
+    country: Annotated[str, AfterValidator(_country_code)] | None = None  # for places
 
 
 class EnrichConfig(_Strict):
     """How articles are enriched; every field is optional."""
 
     enabled: bool = True
-    model: str = Field(DEFAULT_NLP_MODEL, min_length=1)  # any installed spaCy pipeline with NER and a parser
+    # any installed spaCy pipeline with NER and a parser
+    model: Annotated[str, AfterValidator(_installed_model)] = Field(DEFAULT_NLP_MODEL, min_length=1)
     min_event_confidence: float = Field(DEFAULTS.min_event_confidence, ge=0, le=1)
     batch_size: int = Field(DEFAULTS.batch_size, gt=0)
     aliases: list[AliasConfig] = Field(default_factory=list)
