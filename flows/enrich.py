@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import time
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from schemas.records import RunSummary
 from sources.enrich_config import EnrichConfig
 from transforms.enrich.consolidate import consolidate
 from transforms.enrich.geo import name_key
-from warehouse.enrichment import EnrichCounts, articles_to_enrich, load_enrichments, strong_entities
+from warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichments, people_by_surname,
+                                  strong_entities)
 
 from flows import progress
 from flows.extraction_pool import enrich_articles
@@ -31,6 +32,7 @@ def enrich_stored(config: EnrichConfig, db_path: str, run_id: str, sources: list
     summary.enriched += counts.articles
     summary.entities_found += counts.mentions
     summary.events_found += counts.events
+    summary.enrich_failed += counts.failed
     summary.enrich_seconds += time.perf_counter() - started
 
 
@@ -42,11 +44,16 @@ def enrich_task(config: EnrichConfig, db_path: str, run_id: str, sources: list[s
     version = enrich_version(options)
     batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
     total = sum(len(batch) for batch in batches)
-    counts = EnrichCounts(0, 0, 0)
+    counts = EnrichCounts(0, 0, 0, 0)
+    logger = get_run_logger()
     for batch in batches:
         found = enrich_articles(batch, options, workers)
+        for failure in (e for e in found if e.error):
+            logger.warning("enrichment of article %s failed: %s", failure.article_id, failure.error)
         names = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities})
-        found = consolidate(found, strong_entities(db_path, names))
+        surnames = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities
+                           if e.type == "person" and " " not in e.name})
+        found = consolidate(found, strong_entities(db_path, names), people_by_surname(db_path, surnames))
         loaded = load_enrichments(db_path, run_id, version, found)
         counts = EnrichCounts(*(a + b for a, b in zip(counts, loaded)))
         progress.report("articles enriched", counts.articles, total)

@@ -222,6 +222,7 @@ class Enrichment:
     entities: tuple[Entity, ...]
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
+    error: str | None = None  # why enrichment failed (then nothing was found); logged, kept in article_enrichment
 
 
 @dataclass(slots=True)
@@ -247,6 +248,7 @@ class RunSummary:
     enriched: int = 0  # articles whose entities and events were (re)found
     entities_found: int = 0  # mentions loaded
     events_found: int = 0
+    enrich_failed: int = 0  # articles whose enrichment failed (see article_enrichment.error)
     seconds: float = 0.0
     # Time spent in each stage, summed over its batches (they overlap, so these add up to more than `seconds`).
     discover_seconds: float = 0.0
@@ -258,5 +260,5 @@ class RunSummary:
 
 # The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
-                "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found",
+                "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found", "enrich_failed",
                 "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds")

@@ -20,6 +20,7 @@ class EnrichCounts(NamedTuple):
     articles: int
     mentions: int
     events: int
+    failed: int
 
 
 def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[str] | None = None,
@@ -48,6 +49,18 @@ def strong_entities(db_path: str | os.PathLike, name_keys: list[str]) -> dict[st
         """, [name_keys]).fetchall()
     return {key: Entity(eid, name, kind, country, tuple(aliases), True)
             for key, eid, name, kind, country, aliases in rows}
+
+
+def people_by_surname(db_path: str | os.PathLike, surname_keys: list[str]) -> tuple[Entity, ...]:
+    """The people the warehouse knows by a full name ending in one of these surnames."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("""
+            select distinct e.entity_id, e.name, e.type, e.country_code, e.aliases, e.strong
+            from entities e join (select unnest(?::varchar[]) as surname) k on suffix(e.name_key, ' ' || k.surname)
+            where e.type = 'person' and contains(e.name, ' ')
+        """, [surname_keys]).fetchall()
+    return tuple(Entity(eid, name, kind, country, tuple(aliases), bool(strong))
+                 for eid, name, kind, country, aliases, strong in rows)
 
 
 def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
@@ -91,5 +104,6 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
             insert or replace into article_enrichment by name
             select *, ? as enrich_version, ? as enriched_at, ? as run_id from enriched
         """, [version, now, run_id])
-    return EnrichCounts(len(latest), sum(len(e.mentions) for e in latest), sum(len(e.events) for e in latest))
+    return EnrichCounts(len(latest), sum(len(e.mentions) for e in latest), sum(len(e.events) for e in latest),
+                        sum(e.error is not None for e in latest))
 

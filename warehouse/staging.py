@@ -71,7 +71,7 @@ EVENTS = pa.schema([("event_id", pa.string()), ("article_id", pa.string()), ("ev
                     ("date_precision", pa.string()), ("sentence", pa.string()), ("sentence_offset", pa.int32()),
                     ("confidence", pa.float64())])
 ENRICHED = pa.schema([("article_id", pa.string()), ("content_hash", pa.string()), ("entities", pa.int32()),
-                      ("events", pa.int32())])
+                      ("events", pa.int32()), ("error", pa.string())])
 
 
 def page_hash(body: bytes) -> str:
@@ -184,7 +184,8 @@ def events(enrichments: list[Enrichment]) -> pa.Table:
 
 
 def enriched(enrichments: list[Enrichment]) -> pa.Table:
-    return _table(ENRICHED, [(e.article_id, e.content_hash, len(e.mentions), len(e.events)) for e in enrichments])
+    return _table(ENRICHED, [(e.article_id, e.content_hash, len(e.mentions), len(e.events), e.error)
+                             for e in enrichments])
 
 
 def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:

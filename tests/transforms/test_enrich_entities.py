@@ -101,3 +101,32 @@ def test_consolidation_prefers_the_warehouses_strong_type_then_the_batchs_majori
     assert {e.type for r in consolidate(batch, {}) for e in r.entities} == {"organisation"}
     known = {name_key("Lionel Askew"): entity("Lionel Askew", "person", strong=True)}
     assert {e.type for r in consolidate(batch, known) for e in r.entities} == {"person"}
+
+
+def test_a_surname_alone_is_the_one_person_known_by_that_surname():
+    full, alone = entity("Lionel Askew", "person"), entity("Askew", "person")
+    other = entity("Askew", "person")
+    first, second = consolidate([article("a", full), article("b", alone, actor=alone.entity_id)], {})
+    assert [e.name for e in second.entities] == ["Lionel Askew"] and second.events[0].actor1 == full.entity_id
+    # From the warehouse, and not when two people share the surname.
+    (only,) = consolidate([article("c", other)], {}, (full,))
+    assert [e.name for e in only.entities] == ["Lionel Askew"]
+    (ambiguous,) = consolidate([article("c", other)], {}, (full, entity("Mary Askew", "person")))
+    assert [e.name for e in ambiguous.entities] == ["Askew"]
+
+
+def test_an_article_whose_enrichment_fails_comes_back_empty_with_the_reason_and_the_batch_goes_on(monkeypatch):
+    from transforms.enrich import entities as entity_rules
+
+    def broken(occurrences):
+        if any(o.surface == "Brackenford" for o in occurrences):
+            raise ValueError("a rule broke")
+        return original(occurrences)
+
+    original = entity_rules.merge
+    monkeypatch.setattr("transforms.enrich.enricher.merge", broken)
+    bad, good = enricher(EnrichOptions()).enrich([
+        EnrichInput("bad", None, "Floods hit homes in Brackenford on Friday.", date(2024, 3, 8)),
+        EnrichInput("good", None, "John Kerry arrived in Geneva on Monday.", date(2024, 3, 8))])
+    assert (bad.error, bad.entities, bad.events) == ("ValueError: a rule broke", (), ())
+    assert good.error is None and {e.name for e in good.entities} >= {"John Kerry", "Geneva"}

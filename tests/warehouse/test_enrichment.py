@@ -30,7 +30,7 @@ def test_a_rerun_adds_nothing_and_a_changed_article_replaces_its_rows(db_path):
     migrate(db_path)
     first = [enrichment("a1", "h1", [("Aleppo", "place", ("Aleppo",)), ("Syria", "place", ("Syria",))], 2),
              enrichment("a2", "h2", [("Syria", "place", ("Syrian",))], 1)]
-    assert tuple(load_enrichments(db_path, "run-1", "v1", first)) == (2, 3, 3)
+    assert tuple(load_enrichments(db_path, "run-1", "v1", first)) == (2, 3, 3, 0)
     assert counts(db_path) == (2, 3, 3, 2)
     load_enrichments(db_path, "run-2", "v1", first)
     assert counts(db_path) == (2, 3, 3, 2)
@@ -51,3 +51,20 @@ def test_the_views_answer_from_the_loaded_rows(db_path):
         (date(2016, 9, 17), "fight", "SY", 2)]
     assert run_query(db_path, "select name_a, name_b, articles from entity_comentions").rows == [
         ("Aleppo", "Syria", 1)]
+
+
+def test_strong_entities_and_people_by_surname_are_found_for_the_next_batch(db_path):
+    from transforms.enrich.geo import name_key
+    from transforms.hashing import entity_id
+    from warehouse.enrichment import people_by_surname, strong_entities
+
+    migrate(db_path)
+    town = Entity(entity_id("place", "brackenford"), "Brackenford", "place", None, ("Brackenford",), True)
+    person = Entity(entity_id("person", "helena ruiz farrow"), "Helena Ruiz-Farrow", "person", None,
+                    ("Helena Ruiz-Farrow",), False)
+    load_enrichments(db_path, "run-1", "v1", [Enrichment("a1", "h", (town, person), (), ())])
+    assert strong_entities(db_path, [name_key("Brackenford"), name_key("Helena Ruiz-Farrow")]) == {
+        "brackenford": town}
+    assert people_by_surname(db_path, [name_key("Ruiz-Farrow")]) == (person,)
+    assert people_by_surname(db_path, ["farrow"]) == (person,)  # a wider net; consolidate checks the surname
+    assert people_by_surname(db_path, ["askew"]) == ()

@@ -1,10 +1,12 @@
-"""One type per name across articles: the step after each article is enriched on its own.
+"""One entity per name across articles: the step after each article is enriched on its own.
 
 An article may only show the tagger's guess ("Brackenford" tagged ORG), where another showed
 strong evidence ("in Brackenford"), or the warehouse already knows the name as a place. Each
 name takes, in order: the type it has on strong evidence in the warehouse or in the batch, else
-the type most of the batch's mentions give it. Mentions and event roles follow the entity to
-its new id, and two entities of one article that become one are merged.
+the type most of the batch's mentions give it. A person named by surname alone ("Askew") is the
+one person of that surname the batch or the warehouse knows by full name, if there is exactly
+one. Mentions and event roles follow the entity to its new id, and two entities of one article
+that become one are merged.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from transforms.enrich.geo import name_key
 from transforms.hashing import entity_id
 
 
-def consolidate(enrichments: list[Enrichment], known: dict[str, Entity]) -> list[Enrichment]:
+def consolidate(enrichments: list[Enrichment], known: dict[str, Entity],
+                known_people: tuple[Entity, ...] = ()) -> list[Enrichment]:
     """`enrichments` with every entity retyped as its name is typed across the batch; `known` maps
-    name keys to entities the warehouse holds on strong evidence."""
+    name keys to entities the warehouse holds on strong evidence, `known_people` are people the
+    warehouse knows by full name whose surnames the batch uses alone."""
     chosen = dict(known)
     votes: dict[str, Counter] = defaultdict(Counter)
     first_seen: dict[tuple[str, str], Entity] = {}
@@ -34,7 +38,21 @@ def consolidate(enrichments: list[Enrichment], known: dict[str, Entity]) -> list
     for key, counts in votes.items():
         if key not in chosen:
             chosen[key] = first_seen[(key, counts.most_common(1)[0][0])]
+    full_names: dict[str, set[str]] = defaultdict(set)
+    people = [e for e in chosen.values() if e.type == "person"] + list(known_people)
+    for person in people:
+        if " " in person.name:
+            full_names[surname_key(person.name)].add(name_key(person.name))
+    by_key = {name_key(p.name): p for p in people}
+    for key, entity in list(chosen.items()):
+        if entity.type == "person" and " " not in entity.name and len(full_names.get(key, ())) == 1:
+            chosen[key] = by_key[next(iter(full_names[key]))]
     return [_retyped(enrichment, chosen) for enrichment in enrichments]
+
+
+def surname_key(name: str) -> str:
+    """The key of a full name's last word ("Lionel Askew" -> "askew")."""
+    return name_key(name.split()[-1])
 
 
 def _retyped(enrichment: Enrichment, chosen: dict[str, Entity]) -> Enrichment:

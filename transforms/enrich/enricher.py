@@ -7,8 +7,11 @@ trigger. Pure: text in, records out; the model is loaded once per process.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from spacy.tokens import Doc, Span
 
 from schemas.records import EnrichInput, EnrichOptions, Enrichment, Event
 from transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, acronym_definitions,
@@ -33,34 +36,73 @@ class Enricher:
         self.extractor = EventExtractor(TriggerFinder(self.nlp))
 
     def enrich(self, articles: list[EnrichInput]) -> list[Enrichment]:
-        """The entities, mentions and events of each article, in order."""
+        """The entities, mentions and events of each article, in order. An article whose
+        enrichment fails comes back empty, with the error, and the others go on."""
         texts = [a.title or "" for a in articles] + [a.text for a in articles]
         docs = list(self.nlp.pipe(texts, disable=ner_disabled(self.nlp), batch_size=self.options.batch_size))
-        titles, bodies = docs[:len(articles)], docs[len(articles):]
-        work = []  # (article, its occurrences, its trigger sentences)
-        for article, title, body in zip(articles, titles, bodies):
+        work = [self._names(article, title, body)
+                for article, title, body in zip(articles, docs[:len(articles)], docs[len(articles):])]
+        sentence_docs = [sentence.as_doc() for item in work for sentence in item.sentences]
+        parsed = list(self.nlp.pipe(sentence_docs, disable=parse_disabled(self.nlp),
+                                    batch_size=self.options.batch_size * 4))
+        results, position = [], 0
+        for item in work:
+            parses = parsed[position:position + len(item.sentences)]
+            position += len(item.sentences)
+            results.append(self._guarded(item.article, lambda: self._found(item, parses)) if item.error is None
+                           else _failed(item.article, item.error))
+        return results
+
+    def _names(self, article: EnrichInput, title: Doc, body: Doc) -> _Work:
+        """The article's resolved names and the sentences holding a trigger (to be parsed)."""
+        try:
             acronyms = acronym_definitions(article.text)
             occurrences = merge(self.resolver.occurrences(title, True, acronyms)
                                 + self.resolver.occurrences(body, False, acronyms))
+            acronym_kinds = self.extractor.finder.acronym_kinds(acronyms)
             sentences = [span.sent for span in self.extractor.finder.find(body)]
-            sentences += [token.sent for token in body if token.text in acronyms
-                          and token.text in self.extractor.finder.acronym_kinds(acronyms)]
-            work.append((article, occurrences, list(dict.fromkeys(sentences)), acronyms))
-        sentence_docs = [sentence.as_doc() for _, _, sentences, _ in work for sentence in sentences]
-        parsed = iter(self.nlp.pipe(sentence_docs, disable=parse_disabled(self.nlp),
-                                    batch_size=self.options.batch_size * 4))
-        results = []
-        for article, occurrences, sentences, acronyms in work:
-            context = ArticleContext(article.article_id, article.published, occurrences, gazetteer(),
-                                     self.options.min_event_confidence, self.extractor.finder.acronym_kinds(acronyms))
-            extra: list[Occurrence] = []
-            events = [event for sentence in sentences
-                      for event in self.extractor.events(context, sentence, next(parsed), extra)]
-            lead_end = article.text.find("\n") % (len(article.text) + 1)
-            entities, mentions = entities_and_mentions(article.article_id, occurrences + extra, lead_end)
-            results.append(Enrichment(article.article_id, article.content_hash, tuple(entities), tuple(mentions),
-                                      tuple(_distinct(events))))
-        return results
+            sentences += [token.sent for token in body if token.text in acronym_kinds]
+            return _Work(article, occurrences, list(dict.fromkeys(sentences)), acronym_kinds)
+        except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
+            return _Work(article, [], [], {}, _reason(error))
+
+    def _found(self, item: _Work, parses: list[Doc]) -> Enrichment:
+        article = item.article
+        context = ArticleContext(article.article_id, article.published, item.occurrences, gazetteer(),
+                                 self.options.min_event_confidence, item.acronym_kinds)
+        extra: list[Occurrence] = []
+        events = [event for sentence, parse in zip(item.sentences, parses)
+                  for event in self.extractor.events(context, sentence, parse, extra)]
+        lead_end = article.text.find("\n") % (len(article.text) + 1)
+        entities, mentions = entities_and_mentions(article.article_id, item.occurrences + extra, lead_end)
+        return Enrichment(article.article_id, article.content_hash, tuple(entities), tuple(mentions),
+                          tuple(_distinct(events)))
+
+    @staticmethod
+    def _guarded(article: EnrichInput, work) -> Enrichment:
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
+            return _failed(article, _reason(error))
+
+
+@dataclass(slots=True)
+class _Work:
+    """One article between the NER pass and the parse pass."""
+
+    article: EnrichInput
+    occurrences: list[Occurrence]
+    sentences: list[Span]
+    acronym_kinds: dict[str, list[tuple[str, str]]]
+    error: str | None = None
+
+
+def _failed(article: EnrichInput, reason: str) -> Enrichment:
+    return Enrichment(article.article_id, article.content_hash, (), (), (), error=reason)
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 @cache
