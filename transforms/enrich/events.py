@@ -2,14 +2,17 @@
 
 A trigger from the taxonomy (events.yaml) marks a sentence; only those sentences are parsed.
 The trigger must be the part of speech it is listed as ("strike" the noun is a protest, "struck"
-the verb a fight), and a verb must report something done: not negated, not under a modal
-("could bomb"), not an intention ("decided to bomb"). Then, from the parse:
+the verb a fight), and must report something done: a verb not negated, not under a modal ("could
+bomb"), not an intention ("decided to bomb"), not a condition ("if members reject it"); a noun not
+a modifier ("rescue workers") nor the subject of a future ("a meeting will be held"); and nothing
+dated after publication. Then, from the parse:
 - actor1, who did it: the subject (the agent of a passive), or for a noun its possessor,
   compound ("U.S.-Russia agreement") or "by" phrase;
 - actor2, to or with whom: the object (the subject of a passive), or "on", "against", "with" phrases;
 - the location: a place in an "in", "at", "near" phrase; a proper noun there is a place
   even if NER missed it ("at Deir-iz-Zor");
-- the date: the date expression nearest the trigger in its sentence, resolved (dates.py).
+- the date: a date expression in the trigger's phrase, or its governing verb's, or the main
+  clause's, or one set beside a noun as in captions; resolved (dates.py) in the clause's tense.
 The confidence adds up what was found; events below the configured minimum are left out.
 """
 
@@ -151,7 +154,7 @@ class EventExtractor:
             if event_type == "statement" and actor1 is None:
                 continue
             location = arguments.location(head, {actor1, actor2})
-            when = arguments.date(head, span, pos)
+            when = arguments.date(head, span)
             if when.value and context.published and (when.value - context.published).days > 1:
                 continue  # a plan or a schedule, not something reported as done
             confidence = (BASE_CONFIDENCE[pos] + ACTOR1_BONUS * (actor1 is not None)
@@ -282,7 +285,7 @@ class _Arguments:
                 places = [p for p in self.entities_in(list(pobj.subtree), ("place",)) if p not in actors]
                 if places:
                     return places[0]
-                if pobj.tag_ == "NNP" and prep.lower_ != "on" and not pobj.ent_type_:
+                if pobj.tag_ == "NNP" and not pobj.ent_type_:
                     return self._new_place(pobj)
         return None
 
@@ -297,7 +300,7 @@ class _Arguments:
         self.extra.append(Occurrence(resolved, words.text, start, start + len(words.text), False))
         return resolved_id(resolved)
 
-    def date(self, head: Token, trigger: Span, pos: str) -> ResolvedDate:
+    def date(self, head: Token, trigger: Span) -> ResolvedDate:
         # "Wednesday night" is tagged TIME: its day counts.
         dates = [e for e in self.parsed.ents if e.label_ == "DATE" or e.label_ == "TIME" and TIME_OF_DAY.search(e.text)]
         if not dates or self.context.published is None:
