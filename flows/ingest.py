@@ -15,6 +15,7 @@ from prefect.futures import PrefectFuture
 
 from schemas.records import Article, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.validation_config import ValidationConfig
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from transforms.extract import ExtractOptions, PageInput
@@ -26,6 +27,7 @@ from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.repetition import without_repeated_blocks
+from flows.validation import gate_for, warm_up_validation
 from flows.runs import publish, recorded_run
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
@@ -39,10 +41,16 @@ class Timed(NamedTuple):
 
 
 class Loaded(NamedTuple):
-    """What loading one batch did, and how many chaff blocks its articles lost."""
+    """What loading one batch did, how many chaff blocks its articles lost, and the seconds
+    validation took."""
 
     counts: load.BatchCounts
     chaff_removed: int
+    validate_seconds: float = 0.0
+
+
+class BatchesHeld(Exception):
+    """Validation held back at least one batch whole; the message names each source and check."""
 
 
 def _timed(started: float, value: Any) -> Timed:
@@ -98,14 +106,17 @@ def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions, worke
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_batch(source: SourceConfig, db_path: str, run_id: str, fetched: Timed, extracted: Timed) -> Timed:
-    """Strip the blocks the source repeats, then write one batch (fetch log, raw pages, frontier,
-    articles, chaff) in one transaction."""
+def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str, fetched: Timed,
+               extracted: Timed) -> Timed:
+    """Strip the blocks the source repeats, then validate and write one batch (fetch log, raw
+    pages, frontier, articles, chaff, quarantine) in one transaction."""
     started = time.perf_counter()
     articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
     failures = [r for r in extracted.value if not isinstance(r, Article)]
-    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures)
-    return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles)))
+    gate = gate_for(source, validation)
+    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate)
+    return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
+                                  gate.seconds if gate else 0.0))
 
 
 @flow(name="ingest")
@@ -129,16 +140,23 @@ def ingest(
     migrate(db)
     workers = extract_workers or default_workers()
     with recorded_run(db, "ingest", [s.name for s in sources]) as summary:
-        _ingest_sources(sources, db, summary, max_pages, batch_size, workers)
+        held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, workers)
         enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
+        if held:
+            summary.status = "failed"
     publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}")
+    if held:  # the other batches are loaded; this run still fails, so someone looks
+        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
     return summary
 
 
-def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, max_pages: int | None,
-                    batch_size: int, extract_workers: int) -> None:
-    """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next fetch."""
+def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
+                    max_pages: int | None, batch_size: int, extract_workers: int) -> list[str]:
+    """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next
+    fetch. Returns why batches were held back, if any were."""
     warm_up(extract_workers)
+    if validation.enabled:
+        warm_up_validation()
     listed = {s.name: discover.submit(s, db, summary.run_id) for s in sources}
     for future in listed.values():
         summary.discovered += future.result().value
@@ -158,16 +176,19 @@ def _ingest_sources(sources: list[SourceConfig], db: str, summary: RunSummary, m
         previous_fetch[source.name] = fetched
         extracted = extract.submit(source, fetched, options, extract_workers)
         # DuckDB takes one writer: loads run one after another.
-        last_load = load_batch.submit(source, db, summary.run_id, fetched, extracted, wait_for=_after(last_load))
+        last_load = load_batch.submit(source, validation, db, summary.run_id, fetched, extracted,
+                                      wait_for=_after(last_load))
         loads.append((fetched, extracted, last_load))
-    done = 0
+    done, held = 0, []
     for fetched, extracted, loaded in loads:
         _count(summary, fetched.result(), extracted.result(), loaded.result())
+        held += loaded.result().value.counts.held
         done += len(fetched.result().value)
         progress.report("pages", done, total)
         update_progress_artifact(progress_id, 100.0 * done / total)
     if not plan:
         update_progress_artifact(progress_id, 100.0)
+    return held
 
 
 def _after(future: PrefectFuture | None) -> list[PrefectFuture]:
@@ -181,6 +202,9 @@ def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed)
     summary.extracted += articles
     summary.not_extracted += len(extracted.value) - articles
     summary.chaff_removed += loaded.value.chaff_removed
+    summary.quarantined += loaded.value.counts.quarantined
+    summary.batches_held += bool(loaded.value.counts.held)
+    summary.validate_seconds += loaded.value.validate_seconds
     summary.new += loaded.value.counts.new
     summary.updated += loaded.value.counts.updated
     summary.fetch_seconds += fetched.seconds

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from schemas.records import Article, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.validation_config import ValidationConfig
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
 from warehouse.db import default_db_path
@@ -25,23 +27,33 @@ from warehouse.query import StoredPage, stored_page_count, stored_pages
 from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
-from flows.ingest import BATCH_SIZE
+from flows.ingest import BATCH_SIZE, BatchesHeld
 from flows.repetition import without_repeated_blocks
+from flows.validation import gate_for
 from flows.runs import publish, recorded_run
 
 
+class Reprocessed(NamedTuple):
+    extracted: int
+    not_extracted: int
+    chaff_removed: int
+    counts: load.BatchCounts
+    validate_seconds: float
+
+
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def reprocess_batch(source: SourceConfig, db_path: str, run_id: str, pages: list[StoredPage],
-                    workers: int) -> tuple[int, int, int, int, int]:
-    """Extract one batch of stored pages and load what changed; returns (extracted, not
-    extracted, chaff removed, new, updated)."""
+def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
+                    pages: list[StoredPage], workers: int) -> Reprocessed:
+    """Extract one batch of stored pages, validate it and load what changed."""
     inputs = [PageInput(url=p.url, final_url=p.final_url, source=p.source, body=p.body,
                         language=source.language, rules=source.chaff.rules()) for p in pages]
     records = extract_pages(inputs, ExtractOptions(), workers)
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
-    counts = load.load_batch(db_path, run_id, [], articles, failures)
-    return len(articles), len(failures), sum(len(a.chaff) for a in articles), counts.new, counts.updated
+    gate = gate_for(source, validation)
+    counts = load.load_batch(db_path, run_id, [], articles, failures, gate)
+    return Reprocessed(len(articles), len(failures), sum(len(a.chaff) for a in articles), counts,
+                       gate.seconds if gate else 0.0)
 
 
 @flow(name="reprocess")
@@ -58,6 +70,7 @@ def reprocess(
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
     workers = extract_workers or default_workers()
+    held: list[str] = []
     with recorded_run(db, "reprocess", [s.name for s in sources]) as summary:
         warm_up(workers)
         for source in sources:
@@ -65,14 +78,22 @@ def reprocess(
             total, done = stored_page_count(db, source.name), 0
             pages = stored_pages(db, source.name)
             while batch := list(islice(pages, batch_size)):
-                extracted, failed, chaff, new, updated = reprocess_batch(source, db, summary.run_id, batch, workers)
-                summary.extracted += extracted
-                summary.not_extracted += failed
-                summary.chaff_removed += chaff
-                summary.new += new
-                summary.updated += updated
+                done_batch = reprocess_batch(source, config.validation, db, summary.run_id, batch, workers)
+                summary.extracted += done_batch.extracted
+                summary.not_extracted += done_batch.not_extracted
+                summary.chaff_removed += done_batch.chaff_removed
+                summary.new += done_batch.counts.new
+                summary.updated += done_batch.counts.updated
+                summary.quarantined += done_batch.counts.quarantined
+                summary.batches_held += bool(done_batch.counts.held)
+                summary.validate_seconds += done_batch.validate_seconds
+                held += done_batch.counts.held
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
         enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
+        if held:
+            summary.status = "failed"
     publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}")
+    if held:
+        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
     return summary

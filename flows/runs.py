@@ -18,7 +18,7 @@ from warehouse import load
 @contextmanager
 def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[RunSummary]:
     """A `runs` row for the block's work: started now, finished on exit with its counts and
-    status ("failed" if the block raises, and the exception goes on)."""
+    status ("failed" if the block raises, and the exception goes on, or if the block set it)."""
     started = time.perf_counter()
     summary = RunSummary(
         run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
@@ -28,7 +28,8 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[R
     load.start_run(db_path, summary, flow_name)
     try:
         yield summary
-        summary.status = "completed"
+        if summary.status == "running":
+            summary.status = "completed"
     except BaseException:
         summary.status = "failed"
         raise

@@ -225,6 +225,19 @@ class Enrichment:
     error: str | None = None  # why enrichment failed (then nothing was found); logged, kept in article_enrichment
 
 
+@dataclass(frozen=True, slots=True)
+class ValidationSettings:
+    """The thresholds of the expectation suites (the config's `validation:` block)."""
+
+    min_words: int = 25
+    max_words: int = 20_000
+    title_mostly: float = 0.9
+    published_floor: date = date(1990, 1, 1)
+    chaff_mostly: float = 0.95
+    max_duplicate_share: float = 0.2
+    max_failed_share: float = 0.5
+
+
 @dataclass(slots=True)
 class RunSummary:
     """What one ingest run did; a row of `runs` and a Prefect table artifact."""
@@ -249,6 +262,8 @@ class RunSummary:
     entities_found: int = 0  # mentions loaded
     events_found: int = 0
     enrich_failed: int = 0  # articles whose enrichment failed (see article_enrichment.error)
+    quarantined: int = 0  # rows held back by a validation check (see quarantine)
+    batches_held: int = 0  # batches held back whole by a batch check
     seconds: float = 0.0
     # Time spent in each stage, summed over its batches (they overlap, so these add up to more than `seconds`).
     discover_seconds: float = 0.0
@@ -256,9 +271,11 @@ class RunSummary:
     extract_seconds: float = 0.0
     load_seconds: float = 0.0
     enrich_seconds: float = 0.0
+    validate_seconds: float = 0.0
 
 
 # The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
                 "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found", "enrich_failed",
-                "seconds", "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds")
+                "quarantined", "batches_held", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds",
+                "load_seconds", "enrich_seconds", "validate_seconds")

@@ -22,6 +22,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationEr
 from sources.chaff_config import ChaffConfig
 from sources.config_errors import field_path, validation_messages
 from sources.enrich_config import EnrichConfig
+from sources.validation_config import ValidationConfig
 from sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
@@ -121,6 +122,8 @@ class Defaults(_Strict):
     rate_limit: float = Field(1.0, gt=0, allow_inf_nan=False)  # requests per second per host
     max_pages: int = Field(200, gt=0)  # pages fetched per source per run
     language: Language | None = None
+    # Languages a page of this source may be in; empty: `language` alone, or any when that is unset.
+    languages: list[Language] = Field(default_factory=list)
     chaff: ChaffConfig = Field(default_factory=ChaffConfig)  # merged key by key with the defaults'
 
 
@@ -139,6 +142,10 @@ class SourceConfig(Defaults):
             hosts = (host_of(feed.url) for feed in self.feeds if not isinstance(feed, PagesFeed))
             self.allowed_domains = sorted({h.removeprefix("www.") for h in hosts if h})
         return self
+
+    def accepted_languages(self) -> list[str]:
+        """The languages this source's pages may be in; empty: any."""
+        return self.languages or ([self.language] if self.language else [])
 
     def allows(self, url: str) -> bool:
         """Whether `url` belongs to this source: on an allowed domain or one of its
@@ -162,6 +169,7 @@ class SourcesConfig:
     sources: list[SourceConfig]
     origin: str  # the file it came from, for messages
     enrich: EnrichConfig = field(default_factory=EnrichConfig)
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:
         """The named sources (even if disabled), or every enabled one when no names are given."""
@@ -199,7 +207,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
 
     errors = [f"{origin}: field {key}: unknown key" for key in data
-              if key not in ("defaults", "sources", "enrich")]
+              if key not in ("defaults", "sources", "enrich", "validation")]
     defaults = _check_defaults(data.get("defaults"), origin, errors)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -226,10 +234,11 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         source = _check(SourceConfig, merged, base_dir, f"{origin}: {label}", errors)
         if source is not None:
             sources.append(source)
-    enrich = _check_enrich(data.get("enrich"), origin, errors)
+    enrich = _check_block(EnrichConfig, "enrich", data.get("enrich"), origin, errors)
+    validation = _check_block(ValidationConfig, "validation", data.get("validation"), origin, errors)
     if errors:
         raise ConfigError(errors)
-    return SourcesConfig(sources, origin, enrich)
+    return SourcesConfig(sources, origin, enrich, validation)
 
 
 def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
@@ -243,14 +252,14 @@ def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
     return checked.model_dump(exclude_unset=True) if checked else {}
 
 
-def _check_enrich(raw: Any, origin: str, errors: list[str]) -> EnrichConfig:
-    """The `enrich:` block, checked; the defaults when it is absent or unusable (and reported)."""
+def _check_block(model: type[BaseModel], key: str, raw: Any, origin: str, errors: list[str]) -> Any:
+    """A top-level settings block, checked; the defaults when it is absent or unusable (and reported)."""
     if raw is None:
-        return EnrichConfig()
+        return model()
     if not isinstance(raw, dict):
-        errors.append(f"{origin}: field enrich: expected a mapping of settings")
-        return EnrichConfig()
-    return _check(EnrichConfig, raw, Path("."), f"{origin}: enrich", errors) or EnrichConfig()
+        errors.append(f"{origin}: field {key}: expected a mapping of settings")
+        return model()
+    return _check(model, raw, Path("."), f"{origin}: {key}", errors) or model()
 
 
 def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str,

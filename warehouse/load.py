@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 
 from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS, RunSummary
-from warehouse import db, staging
+from warehouse import db, staging, validation
+from warehouse.validation import Gate
 
 MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
 
@@ -28,12 +29,14 @@ class DueURL(NamedTuple):
 
 
 class BatchCounts(NamedTuple):
-    """What one load_batch did to the articles and pages tables."""
+    """What one load_batch did to the articles and pages tables, and what validation held back."""
 
     new: int
     updated: int
     unchanged: int
     pages_stored: int
+    quarantined: int = 0  # rows moved to quarantine
+    held: tuple[str, ...] = ()  # why the batch's articles were held back whole, one line per failed batch check
 
 
 def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL]) -> int:
@@ -112,27 +115,45 @@ def feed_validators(db_path: str | os.PathLike, source: str) -> dict[str, tuple[
 
 
 def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
-               failures: list[ExtractionFailure]) -> BatchCounts:
+               failures: list[ExtractionFailure], gate: Gate | None = None) -> BatchCounts:
     """Load one fetched and extracted batch in one transaction; returns what changed.
 
     Writes the fetch log, the raw pages (compressed, each (url, page_hash) once), each URL's
     frontier state, the articles (new ones inserted, changed ones updated, unchanged ones not
-    touched at all) and the extraction failures.
+    touched at all) and the extraction failures. With a `gate`, the fetch log and the articles
+    are validated first: failing rows go to quarantine, and a failed batch check (such as most
+    of the source's pages giving no article) holds all the batch's articles back. Pages, frontier
+    and failures are always kept: they are what a fix is reprocessed from.
     """
     now = _now()
+    batch_id = validation.new_batch_id()
+    source = results[0].source if results else articles[0].source if articles else None
+    quarantined, held = 0, ()
     with db.write(db_path) as conn:
-        _stage(conn, "attempts", staging.fetch_log(
+        _stage(conn, "attempts_batch", staging.fetch_log(
             run_id, ((r.source, "page", attempt) for r in results for attempt in r.attempts)))
-        conn.execute("insert into fetch_log by name select * from attempts")
+        validation.stage(conn, "attempts", "attempts_batch", "url, attempt")
+        if gate is not None:
+            quarantined += validation.check_staged(conn, gate, "fetch_log", "attempts", ("url", "attempt"),
+                                                   run_id, batch_id, source).quarantined
+        conn.execute(f"insert into fetch_log by name select * exclude ({validation.POSITION}) from attempts")
         _stage(conn, "new_pages", staging.pages(run_id, results, now))
         (pages_stored,) = conn.execute(
             "insert into pages by name select * from new_pages on conflict do nothing").fetchone()
         _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
         _update_frontier(conn, now)
-        _stage(conn, "extracted", staging.articles(articles))
+        _stage(conn, "extracted_batch", staging.articles(articles))
+        validation.stage(conn, "extracted", "extracted_batch", "article_id")
+        _stage(conn, "failures", staging.failures(failures))
+        if gate is not None:
+            verdict = validation.check_staged(conn, gate, "articles", "extracted", ("article_id",), run_id, batch_id,
+                                              source)
+            pages = validation.check_pages(conn, gate, run_id, batch_id, source)
+            quarantined += verdict.quarantined + pages.quarantined
+            held = tuple(f"source {source!r}: {r.check.name} failed ({r.check.meaning}; observed {r.observed})"
+                         for r in verdict.batch_failures() + pages.batch_failures())
         _replace_chaff(conn, articles, run_id, now)
         new, updated, unchanged = _upsert_articles(conn, run_id, now)
-        _stage(conn, "failures", staging.failures(failures))
         # Same reason again: leave the row as it is, like an unchanged article.
         conn.execute("""
             insert into extraction_failures by name select *, ? as run_id, ? as failed_at from failures
@@ -141,7 +162,7 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
                 run_id = excluded.run_id, failed_at = excluded.failed_at
             where extraction_failures.reason <> excluded.reason
         """, [run_id, now])
-    return BatchCounts(new, updated, unchanged, pages_stored)
+    return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held)
 
 
 def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> None:
@@ -195,8 +216,11 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
         select e.article_id from extracted e left join articles a using (article_id)
         where a.article_id is null or a.content_hash <> e.content_hash
     """)
-    _stage(conn, "chaff", staging.article_chaff(articles))
-    _stage(conn, "blocks", staging.blocks(articles))
+    # Only the articles left to merge: those quarantined keep their old rows.
+    _stage(conn, "chaff_batch", staging.article_chaff(articles))
+    _stage(conn, "blocks_batch", staging.blocks(articles))
+    conn.execute("create temp view chaff as select * from chaff_batch semi join extracted using (article_id)")
+    conn.execute("create temp view blocks as select * from blocks_batch semi join extracted using (article_id)")
     conn.execute("""
         create temp table chaff_changed as
         select article_id from changed
@@ -255,9 +279,9 @@ def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime
     """).fetchone()
     # Rows whose text is unchanged are filtered out before the upsert, so they keep every value,
     # updated_at and run_id included: loading the same input twice changes nothing.
-    conn.execute("""
+    conn.execute(f"""
         insert into articles by name
-        select e.*, ? as first_seen_at, ? as updated_at, ? as run_id
+        select e.* exclude ({validation.POSITION}), ? as first_seen_at, ? as updated_at, ? as run_id
         from extracted e
         where not exists (select 1 from articles a where a.article_id = e.article_id
                                                      and a.content_hash = e.content_hash)

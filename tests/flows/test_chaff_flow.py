@@ -17,15 +17,18 @@ GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="
 VALE_BODIES = {truth["title"]: truth["body"] for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
 
 
-def vale_config(folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None) -> Path:
+def vale_config(folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None,
+                validation: dict | None = None) -> Path:
     """The demo config with only vale-courier, whose recurring boxes trafilatura keeps, `chaff`
-    rules and `enrich` settings."""
+    rules and `enrich` and `validation` settings."""
     data = yaml.safe_load(render_sources(base_url))
     data["sources"] = [s for s in data["sources"] if s["name"] == "vale-courier"]
     if chaff is not None:
         data["sources"][0]["chaff"] = chaff
     if enrich is not None:
         data["enrich"] = enrich
+    if validation is not None:
+        data["validation"] = validation
     path = folder / f"sources-{len(list(folder.glob('sources-*')))}.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
@@ -71,7 +74,9 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
 
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:
-        bare = vale_config(tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0})
+        # Chaff left in every article: validation would hold the batch back (tests/flows/test_validation.py).
+        bare = vale_config(tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0},
+                           validation={"enabled": False})
         ingest(config_path=str(bare), db_path=str(db), extract_workers=1)
         default = vale_config(tmp_path, base_url, None)
     # The server is gone: reprocessing reads the stored pages only.

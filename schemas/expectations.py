@@ -1,0 +1,150 @@
+"""The expectation suites: what every batch of each table must satisfy before it is merged.
+
+A suite is data (GX Core expectation class names and their arguments), so it reads like the
+DDL beside it and is built without importing Great Expectations; schemas/validate.py runs it.
+Each check is either
+- "row": the rows that fail it go to `quarantine`, and the rest of the batch is merged, or
+- "batch": a failure holds the whole batch back (a changed page layout, a flood of duplicates).
+The frames they run on are read from DuckDB by warehouse/validation.py, one per table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+
+from schemas.records import DATE_PRECISIONS, ENTITY_TYPES, EVENT_TYPES, ValidationSettings
+
+ROW, BATCH = "row", "batch"
+URL_REGEX = r"^(?:https?://[^\s/?#]+|file://)[^\s]*$"  # http(s) with a host, or a saved page's file URL
+FETCH_KINDS = ("page", "rss", "sitemap", "robots")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One expectation of a suite."""
+
+    name: str  # stable, for reports and the quarantine: "url_well_formed"
+    level: str  # ROW or BATCH
+    expectation: str  # the GX Core expectation class
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    meaning: str = ""  # in plain words
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """The checks of one table's batches; `key` names the columns that identify a row."""
+
+    name: str
+    table: str
+    key: tuple[str, ...]
+    checks: tuple[Check, ...]
+
+
+def _not_null(column: str) -> Check:
+    return Check(f"{column}_not_null", ROW, "ExpectColumnValuesToNotBeNull", {"column": column},
+                 f"every row has a {column}")
+
+
+def _unique(column: str) -> Check:
+    return Check(f"{column}_unique", ROW, "ExpectColumnValuesToBeUnique", {"column": column},
+                 f"no two rows share a {column}")
+
+
+def _in_set(column: str, values: tuple | list, meaning: str) -> Check:
+    return Check(f"{column}_known", ROW, "ExpectColumnValuesToBeInSet",
+                 {"column": column, "value_set": list(values)}, meaning)
+
+
+def _url(column: str) -> Check:
+    return Check(f"{column}_well_formed", ROW, "ExpectColumnValuesToMatchRegex",
+                 {"column": column, "regex": URL_REGEX}, f"{column} is an absolute http(s) or file URL")
+
+
+def articles_suite(settings: ValidationSettings, languages: list[str], chaff_markers: list[str],
+                   now: datetime) -> Suite:
+    """Articles of one source's batch. `languages`: the source's accepted set (empty: any);
+    `chaff_markers`: the chaff detector's strong phrases, as regular expressions."""
+    floor = datetime.combine(settings.published_floor, time(), timezone.utc)
+    checks = [
+        _not_null("article_id"), _unique("article_id"), _url("url"),
+        Check("text_length", ROW, "ExpectColumnValuesToBeBetween",
+              {"column": "word_count", "min_value": settings.min_words, "max_value": settings.max_words},
+              f"the text has {settings.min_words} to {settings.max_words} words"),
+        Check("published_at_believable", ROW, "ExpectColumnValuesToBeBetween",
+              {"column": "published_at", "min_value": floor, "max_value": now + timedelta(days=1)},
+              f"published between {settings.published_floor} and tomorrow"),
+        Check("title_present", BATCH, "ExpectColumnValuesToNotBeNull",
+              {"column": "title", "mostly": settings.title_mostly},
+              f"at least {settings.title_mostly:.0%} of the articles have a title"),
+        Check("duplicate_texts_bounded", BATCH, "ExpectColumnProportionOfUniqueValuesToBeBetween",
+              {"column": "content_hash", "min_value": 1 - settings.max_duplicate_share},
+              f"at most {settings.max_duplicate_share:.0%} of the articles repeat another's text"),
+    ]
+    if languages:
+        checks.append(_in_set("language", languages, f"the language is one of {', '.join(languages)}"))
+    if chaff_markers:
+        checks.append(Check("no_chaff_left", BATCH, "ExpectColumnValuesToNotMatchRegexList",
+                            {"column": "text", "regex_list": [f"(?i){m}" for m in chaff_markers],
+                             "mostly": settings.chaff_mostly},
+                            f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase"))
+    return Suite("articles", "articles", ("article_id",), tuple(checks))
+
+
+def pages_suite(settings: ValidationSettings) -> Suite:
+    """The pages of one source's batch, each with whether it gave an article that passed."""
+    share = 1 - settings.max_failed_share
+    return Suite("pages", "pages", ("url",), (
+        Check("pages_mostly_loaded", BATCH, "ExpectColumnValuesToBeInSet",
+              {"column": "loaded", "value_set": [True], "mostly": share},
+              f"at least {share:.0%} of the source's pages give an article that passes"),))
+
+
+def fetch_log_suite() -> Suite:
+    return Suite("fetch_log", "fetch_log", ("url", "attempt"), (
+        _not_null("url"), _url("url"),
+        Check("attempt_counted", ROW, "ExpectColumnValuesToBeBetween", {"column": "attempt", "min_value": 1},
+              "attempts count from 1"),
+        Check("status_is_http", ROW, "ExpectColumnValuesToBeBetween",
+              {"column": "status", "min_value": 100, "max_value": 599}, "a status, when there is one, is HTTP's"),
+        Check("sizes_not_negative", ROW, "ExpectColumnValuesToBeBetween", {"column": "bytes", "min_value": 0},
+              "no negative body size"),
+        _in_set("kind", FETCH_KINDS, f"the kind is one of {', '.join(FETCH_KINDS)}"),
+    ))
+
+
+def entities_suite() -> Suite:
+    return Suite("entities", "entities", ("entity_id",), (
+        _not_null("entity_id"), _unique("entity_id"), _not_null("name"),
+        _in_set("type", ENTITY_TYPES, f"the type is one of {', '.join(ENTITY_TYPES)}"),
+        Check("country_code_iso", ROW, "ExpectColumnValuesToMatchRegex",
+              {"column": "country_code", "regex": r"^[A-Z]{2}$"}, "a country code is ISO 3166-1 alpha-2"),
+    ))
+
+
+def mentions_suite() -> Suite:
+    return Suite("mentions", "mentions", ("article_id", "entity_id"), (
+        Check("mention_unique", ROW, "ExpectCompoundColumnsToBeUnique",
+              {"column_list": ["article_id", "entity_id"]}, "an article mentions an entity in one row"),
+        Check("count_positive", ROW, "ExpectColumnValuesToBeBetween", {"column": "count", "min_value": 1},
+              "a mention is counted at least once"),
+        Check("salience_share", ROW, "ExpectColumnValuesToBeBetween",
+              {"column": "salience", "min_value": 0, "max_value": 1}, "salience is a share"),
+        _in_set("entity_known", [True], "the entity is in entities"),
+    ))
+
+
+def events_suite() -> Suite:
+    return Suite("events", "events", ("event_id",), (
+        _not_null("event_id"), _unique("event_id"),
+        _in_set("event_type", EVENT_TYPES, "the type is in the taxonomy (transforms/enrich/events.yaml)"),
+        _in_set("date_precision", DATE_PRECISIONS, f"the precision is one of {', '.join(DATE_PRECISIONS)}"),
+        Check("dated_by_publication", ROW, "ExpectColumnPairValuesAToBeGreaterThanB",
+              {"column_A": "latest_allowed_date", "column_B": "event_date", "or_equal": True,
+               "ignore_row_if": "either_value_is_missing"},
+              "an event is dated no later than the day after its article's publication"),
+        _in_set("roles_known", [True], "actor1, actor2 and location, where given, are in entities"),
+        Check("confidence_share", ROW, "ExpectColumnValuesToBeBetween",
+              {"column": "confidence", "min_value": 0, "max_value": 1}, "confidence is between 0 and 1"),
+    ))

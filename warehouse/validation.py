@@ -1,0 +1,151 @@
+"""Validation inside a load: a staged batch is checked before it is merged.
+
+The load functions stage a batch in a temp table, hand it here with a `Gate` (the flow's
+suites and GX validator, see flows/validation.py), and merge whatever is left. Rows that fail a
+row check, or every row of a batch that fails a batch check, move to `quarantine` as JSON with
+the checks they failed; every check's outcome is a `validation_results` row. Nothing is deleted
+from the warehouse: `release` puts quarantined rows back through the same gate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, NamedTuple
+
+import duckdb
+import pyarrow as pa
+
+from schemas.validate import SuiteResult
+from warehouse import db
+
+# The flow's gate: runs the named suite ("articles", "pages", ...) on a frame of the staged batch.
+Gate = Callable[[str, Any], SuiteResult]
+POSITION = "_pos"  # a staged row's position, to find it again after validation
+
+
+class Verdict(NamedTuple):
+    """What validating one staged table did."""
+
+    result: SuiteResult | None  # None: nothing to validate
+    quarantined: int
+    held: bool  # a batch check failed: every row was quarantined
+
+    def batch_failures(self) -> list:
+        return self.result.batch_failures() if self.result else []
+
+
+def new_batch_id() -> str:
+    return uuid.uuid4().hex
+
+
+def stage(conn: duckdb.DuckDBPyConnection, name: str, source_view: str, order_by: str) -> None:
+    """A temp table of the batch with each row's position, so failing rows can be taken out."""
+    conn.execute(f"create temp table {name} as select row_number() over (order by {order_by}) - 1 as {POSITION}, *"
+                 f" from {source_view}")
+
+
+def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged: str, key: tuple[str, ...],
+                 run_id: str, batch_id: str, source: str | None, hold_on_failure: bool = True) -> Verdict:
+    """Validate the staged rows; quarantine the failing ones (all of them if a batch check fails
+    and `hold_on_failure`), record the outcomes. The staged table keeps only what may be merged."""
+    frame = conn.execute(f"select * from {staged} order by {POSITION}").df()
+    if frame.empty:
+        return Verdict(None, 0, False)
+    result = gate(suite, frame.drop(columns=[POSITION]))
+    record_results(conn, result, run_id, batch_id, source)
+    failed = result.failed_rows()
+    held = hold_on_failure and bool(result.batch_failures())
+    if held:
+        batch_checks = [r.check.name for r in result.batch_failures()]
+        failed = {row: failed.get(row, []) + batch_checks for row in range(len(frame))}
+    quarantined = _quarantine(conn, staged, key, {int(frame[POSITION][row]): checks for row, checks in failed.items()},
+                              "batch" if held else "row", suite, run_id, batch_id)
+    return Verdict(result, quarantined, held)
+
+
+def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str,
+                source: str | None) -> Verdict:
+    """The batch's pages, each with whether it gave an article still staged: if too few did (a
+    changed layout), the staged articles are held back too."""
+    frame = conn.execute(f"""
+        select url, bool_or(loaded) as loaded from (
+            select fetched_url as url, article_id in (select article_id from extracted) as loaded from extracted_batch
+            union all
+            select url, false from failures)
+        group by url order by url
+    """).df()
+    if frame.empty:
+        return Verdict(None, 0, False)
+    result = gate("pages", frame)
+    record_results(conn, result, run_id, batch_id, source)
+    checks = [r.check.name for r in result.batch_failures()]
+    if not checks:
+        return Verdict(result, 0, False)
+    positions = [row[0] for row in conn.execute(f"select {POSITION} from extracted").fetchall()]
+    return Verdict(result, _quarantine(conn, "extracted", ("article_id",), dict.fromkeys(positions, checks), "batch",
+                                       "articles", run_id, batch_id), True)
+
+
+def record_results(conn: duckdb.DuckDBPyConnection, result: SuiteResult, run_id: str, batch_id: str,
+                   source: str | None) -> None:
+    now = datetime.now(timezone.utc)
+    conn.executemany("insert into validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (run_id, batch_id, result.suite.name, source, r.check.name, r.check.expectation, r.check.level, r.success,
+         r.observed, r.unexpected_count, result.rows, now) for r in result.results])
+
+
+def _quarantine(conn: duckdb.DuckDBPyConnection, staged: str, key: tuple[str, ...], failed: dict[int, list[str]],
+                level: str, table: str, run_id: str, batch_id: str) -> int:
+    if not failed:
+        return 0
+    conn.register("failed_rows", pa.table({"position": list(failed), "checks": list(failed.values())}))
+    row_key = " || '|' || ".join(f"coalesce(cast(s.{column} as varchar), '')" for column in key)
+    conn.execute(f"""
+        insert into quarantine
+        select sha256(? || '|' || {row_key} || '|' || ? || '|' || s.{POSITION}), ?, ?, ?,
+               {"s.source" if "source" in _columns(conn, staged) else "null"}, {row_key}, ?, f.checks,
+               json_merge_patch(to_json(s), '{{"{POSITION}": null}}'), ?, null, null
+        from {staged} s join failed_rows f on f.position = s.{POSITION}
+    """, [table, batch_id, run_id, batch_id, table, level, datetime.now(timezone.utc)])
+    conn.execute(f"delete from {staged} where {POSITION} in (select position from failed_rows)")
+    conn.unregister("failed_rows")
+    return len(failed)
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [row[0] for row in conn.execute(f"describe {table}").fetchall()]
+
+
+class QuarantinedRow(NamedTuple):
+    quarantine_id: str
+    table_name: str
+    source: str | None
+    row_key: str
+    level: str
+    checks: list[str]
+    quarantined_at: datetime
+    run_id: str
+
+
+def quarantined(db_path: str | os.PathLike, table: str | None = None, include_released: bool = False
+                ) -> list[QuarantinedRow]:
+    """The rows held back (not yet released), newest first."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("""
+            select quarantine_id, table_name, source, row_key, level, checks, quarantined_at, run_id
+            from quarantine
+            where (? or released_at is null) and (? is null or table_name = ?)
+            order by quarantined_at desc, table_name, row_key
+        """, [include_released, table, table]).fetchall()
+    return [QuarantinedRow(*row) for row in rows]
+
+
+def held_records(conn: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> str:
+    """A query giving the unreleased quarantined rows of `table` typed as `columns` (name -> DuckDB type)."""
+    structure = json.dumps(columns).replace("'", "''")
+    return (f"select quarantine_id, unnest(json_transform(record, '{structure}')) from quarantine"
+            f" where table_name = '{table}' and released_at is null")
