@@ -17,6 +17,8 @@ app = typer.Typer(help="winnow: clean, queryable news in DuckDB.", no_args_is_he
                   pretty_exceptions_enable=False, add_completion=False)
 sources_app = typer.Typer(help="Inspect the sources config.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+quarantine_app = typer.Typer(help="Rows validation held back.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
 
 PREFECT_HOME = Path("data/prefect")
 DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", show_envvar=True,
@@ -113,6 +115,53 @@ select source, count(*) as articles, round(avg(word_count)) as avg_words,
        min(published_at)::date as first, max(published_at)::date as last
 from articles group by source order by source
 """
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    db: DbOption = None,
+    table: Annotated[Optional[str], typer.Option(help="Only this table's rows (articles, fetch_log, ...).")] = None,
+    released: Annotated[bool, typer.Option("--released", help="Also the rows already released.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """List the rows validation held back, newest first, with the checks they failed."""
+    from flows.console import print_rows
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from warehouse.validation import QuarantinedRow, quarantined
+
+    try:
+        rows = quarantined(db or default_db_path(), table, released)
+    except (WarehouseBusy, WarehouseMissing) as error:
+        raise _fail(str(error))
+    print_rows(QuarantinedRow._fields, rows, output.value)
+
+
+@app.command()
+def validate(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Run every table's expectation suite over the whole warehouse; exit code 1 if a check fails."""
+    from datetime import timezone
+
+    from flows.console import print_rows
+    from flows.validation import validate_warehouse
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+
+    loaded = _load_config(config)
+    run_id = f"validate-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+    try:
+        results = validate_warehouse(loaded.sources, loaded.validation, str(db or default_db_path()), run_id)
+    except (WarehouseBusy, WarehouseMissing) as error:
+        raise _fail(str(error))
+    rows = [(result.suite.name, source, r.check.name, r.check.level, r.success, r.unexpected_count, result.rows,
+             r.observed) for result, source in results for r in result.results]
+    print_rows(("suite", "source", "check", "level", "success", "unexpected", "rows", "observed"), rows, output.value)
+    failed = sum(not row[4] for row in rows)
+    typer.echo(f"{failed} of {len(rows)} checks failed (validation_results, run_id {run_id})", err=True)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -114,7 +114,8 @@ def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str,
     articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
     failures = [r for r in extracted.value if not isinstance(r, Article)]
     gate = gate_for(source, validation)
-    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate)
+    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate,
+                             validation.layout_min_pages)
     return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
                                   gate.seconds if gate else 0.0))
 
@@ -141,7 +142,8 @@ def ingest(
     workers = extract_workers or default_workers()
     with recorded_run(db, "ingest", [s.name for s in sources]) as summary:
         held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, workers)
-        enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
+        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], workers,
+                      summary)
         if held:
             summary.status = "failed"
     publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}")

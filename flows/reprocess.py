@@ -51,7 +51,7 @@ def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path:
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
     gate = gate_for(source, validation)
-    counts = load.load_batch(db_path, run_id, [], articles, failures, gate)
+    counts = load.load_batch(db_path, run_id, [], articles, failures, gate, validation.layout_min_pages)
     return Reprocessed(len(articles), len(failures), sum(len(a.chaff) for a in articles), counts,
                        gate.seconds if gate else 0.0)
 
@@ -90,7 +90,8 @@ def reprocess(
                 held += done_batch.counts.held
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
-        enrich_stored(config.enrich, db, summary.run_id, [s.name for s in sources], workers, summary)
+        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], workers,
+                      summary)
         if held:
             summary.status = "failed"
     publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}")

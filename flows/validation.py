@@ -14,21 +14,14 @@ from schemas.validate import warm_up as warm_up_validation
 from sources.config import SourceConfig
 from sources.validation_config import ValidationConfig
 from transforms.chaff.lexicon import lexicon_for
-from warehouse.validation import Gate
+from warehouse.validation import record_validation, warehouse_frames
 
 
 class TimedGate:
-    """A source's suites behind one call, `gate(suite_name, frame)`, adding up the seconds spent."""
+    """Suites behind one call, `gate(suite_name, frame)`, adding up the seconds spent."""
 
-    def __init__(self, source: SourceConfig, config: ValidationConfig) -> None:
-        settings = config.settings()
-        markers = [phrase.regex.pattern for phrase in lexicon_for(source.language).strong]
-        self.suites = {
-            "articles": expectations.articles_suite(settings, source.accepted_languages(), markers,
-                                                    datetime.now(timezone.utc)),
-            "pages": expectations.pages_suite(settings),
-            "fetch_log": expectations.fetch_log_suite(),
-        }
+    def __init__(self, suites: dict[str, expectations.Suite]) -> None:
+        self.suites = suites
         self.seconds = 0.0
 
     def __call__(self, suite: str, frame) -> SuiteResult:
@@ -39,9 +32,49 @@ class TimedGate:
             self.seconds += time.perf_counter() - started
 
 
-__all__ = ["TimedGate", "gate_for", "warm_up_validation"]
+__all__ = ["TimedGate", "enrich_gate", "gate_for", "validate_warehouse", "warm_up_validation"]
 
 
-def gate_for(source: SourceConfig, config: ValidationConfig) -> Gate | None:
-    """The source's gate, or None when validation is off."""
-    return TimedGate(source, config) if config.enabled else None
+def gate_for(source: SourceConfig, config: ValidationConfig) -> TimedGate | None:
+    """The gate of a source's fetched and extracted batches, or None when validation is off."""
+    if not config.enabled:
+        return None
+    settings = config.settings()
+    return TimedGate({
+        "articles": _articles_suite(source, settings, datetime.now(timezone.utc)),
+        "pages": expectations.pages_suite(settings),
+        "fetch_log": expectations.fetch_log_suite(),
+    })
+
+
+def enrich_gate(config: ValidationConfig) -> TimedGate | None:
+    """The gate of enriched batches (entities, mentions, events), or None when validation is off."""
+    if not config.enabled:
+        return None
+    return TimedGate({"entities": expectations.entities_suite(), "mentions": expectations.mentions_suite(),
+                      "events": expectations.events_suite()})
+
+
+
+def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db_path: str,
+                       run_id: str) -> list[tuple[SuiteResult, str | None]]:
+    """Every table's suite over the whole warehouse (each source's articles with its own
+    settings, a source no longer configured with the defaults); the outcomes are kept in
+    validation_results under `run_id` and returned."""
+    by_name = {source.name: source for source in sources}
+    settings, now = config.settings(), datetime.now(timezone.utc)
+    others = {"fetch_log": expectations.fetch_log_suite(), "entities": expectations.entities_suite(),
+              "mentions": expectations.mentions_suite(), "events": expectations.events_suite()}
+    results = []
+    for suite, source_name, frame in warehouse_frames(db_path):
+        checks = (_articles_suite(by_name.get(source_name), settings, now) if suite == "articles"
+                  else others[suite])
+        results.append((validator().validate(checks, frame), source_name))
+    record_validation(db_path, run_id, results)
+    return results
+
+
+def _articles_suite(source: SourceConfig | None, settings, now: datetime) -> expectations.Suite:
+    language = source.language if source else None
+    markers = [phrase.regex.pattern for phrase in lexicon_for(language).strong]
+    return expectations.articles_suite(settings, source.accepted_languages() if source else [], markers, now)

@@ -52,8 +52,8 @@ def _unique(column: str) -> Check:
                  f"no two rows share a {column}")
 
 
-def _in_set(column: str, values: tuple | list, meaning: str) -> Check:
-    return Check(f"{column}_known", ROW, "ExpectColumnValuesToBeInSet",
+def _in_set(column: str, values: tuple | list, meaning: str, name: str | None = None) -> Check:
+    return Check(name or f"{column}_known", ROW, "ExpectColumnValuesToBeInSet",
                  {"column": column, "value_set": list(values)}, meaning)
 
 
@@ -131,7 +131,7 @@ def mentions_suite() -> Suite:
               "a mention is counted at least once"),
         Check("salience_share", ROW, "ExpectColumnValuesToBeBetween",
               {"column": "salience", "min_value": 0, "max_value": 1}, "salience is a share"),
-        _in_set("entity_known", [True], "the entity is in entities"),
+        _in_set("entity_known", [True], "the entity is in entities", name="entity_known"),
     ))
 
 
@@ -144,7 +144,8 @@ def events_suite() -> Suite:
               {"column_A": "latest_allowed_date", "column_B": "event_date", "or_equal": True,
                "ignore_row_if": "either_value_is_missing"},
               "an event is dated no later than the day after its article's publication"),
-        _in_set("roles_known", [True], "actor1, actor2 and location, where given, are in entities"),
+        _in_set("roles_known", [True], "actor1, actor2 and location, where given, are in entities",
+                name="roles_known"),
         Check("confidence_share", ROW, "ExpectColumnValuesToBeBetween",
               {"column": "confidence", "min_value": 0, "max_value": 1}, "confidence is between 0 and 1"),
     ))

@@ -236,6 +236,7 @@ class ValidationSettings:
     chaff_mostly: float = 0.95
     max_duplicate_share: float = 0.2
     max_failed_share: float = 0.5
+    layout_min_pages: int = 3  # fewer pages in a batch say nothing about a layout
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ class ValidationConfig(BaseModel):
     max_duplicate_share: float = Field(DEFAULTS.max_duplicate_share, ge=0, le=1)  # share repeating a text
     max_failed_share: float = Field(DEFAULTS.max_failed_share, ge=0, le=1)  # more of a source's pages
     # failing than this holds its batch back: the mark of a changed page layout
+    layout_min_pages: int = Field(DEFAULTS.layout_min_pages, ge=1)  # ... judged from this many pages up
 
     def settings(self) -> ValidationSettings:
         """The thresholds as the suites take them."""

@@ -12,15 +12,19 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+import duckdb
+
 from schemas.records import EnrichInput, Enrichment, Entity
-from warehouse import db, staging
+from warehouse import db, staging, validation
+from warehouse.validation import POSITION, Gate
 
 
 class EnrichCounts(NamedTuple):
     articles: int
     mentions: int
     events: int
-    failed: int
+    failed: int  # articles whose enrichment failed
+    quarantined: int = 0  # rows held back by validation
 
 
 def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[str] | None = None,
@@ -63,19 +67,21 @@ def people_by_surname(db_path: str | os.PathLike, surname_keys: list[str]) -> tu
                  for eid, name, kind, country, aliases, strong in rows)
 
 
-def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
-                     enrichments: list[Enrichment]) -> EnrichCounts:
-    """Upsert the entities, and replace the mentions and events of the enriched articles."""
+def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enrichments: list[Enrichment],
+                     gate: Gate | None = None) -> EnrichCounts:
+    """Upsert the entities, and replace the mentions and events of the enriched articles. With a
+    `gate`, each table's rows are validated first and the failing ones quarantined."""
     latest = list({e.article_id: e for e in enrichments}.values())  # an article twice: the last wins
     now = datetime.now(timezone.utc)
     with db.write(db_path) as conn:
-        conn.register("new_entities", staging.entities(latest))
-        conn.register("new_mentions", staging.mentions(latest))
-        conn.register("new_events", staging.events(latest))
+        conn.register("entities_batch", staging.entities(latest))
+        conn.register("mentions_batch", staging.mentions(latest))
+        conn.register("events_batch", staging.events(latest))
         conn.register("enriched", staging.enriched(latest))
-        conn.execute("""
+        quarantined = _stage_checked(conn, gate, run_id)
+        conn.execute(f"""
             insert into entities by name
-            select *, ? as first_seen_at, ? as updated_at from new_entities
+            select * exclude ({POSITION}), ? as first_seen_at, ? as updated_at from new_entities
             on conflict (entity_id) do update set
                 name = excluded.name, type = excluded.type, name_key = excluded.name_key,
                 country_code = coalesce(excluded.country_code, entities.country_code),
@@ -97,13 +103,39 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str,
                 where not e.strong)
         """)
         conn.execute("delete from mentions where article_id in (select article_id from enriched)")
-        conn.execute("insert into mentions by name select *, ? as run_id from new_mentions", [run_id])
+        conn.execute(f"insert into mentions by name select * exclude ({POSITION}, entity_known), ? as run_id"
+                     " from new_mentions", [run_id])
         conn.execute("delete from events where article_id in (select article_id from enriched)")
-        conn.execute("insert into events by name select *, ? as run_id from new_events", [run_id])
+        conn.execute(f"insert into events by name select * exclude ({POSITION}, latest_allowed_date, roles_known),"
+                     " ? as run_id from new_events", [run_id])
         conn.execute("""
             insert or replace into article_enrichment by name
             select *, ? as enrich_version, ? as enriched_at, ? as run_id from enriched
         """, [version, now, run_id])
     return EnrichCounts(len(latest), sum(len(e.mentions) for e in latest), sum(len(e.events) for e in latest),
-                        sum(e.error is not None for e in latest))
+                        sum(e.error is not None for e in latest), quarantined)
+
+
+def _stage_checked(conn: duckdb.DuckDBPyConnection, gate: Gate | None, run_id: str) -> int:
+    """Stage the batch's entities, mentions and events with the columns their checks read
+    (is the entity known, the latest date an event may have), validate each through `gate` and
+    quarantine the failing rows; returns how many were quarantined."""
+    validation.stage(conn, "new_entities", "entities_batch", "entity_id")
+    known = "(select entity_id from new_entities union select entity_id from entities)"
+    conn.execute(f"""create temp view mentions_checked as
+        select m.*, m.entity_id in {known} as entity_known from mentions_batch m""")
+    validation.stage(conn, "new_mentions", "mentions_checked", "article_id, entity_id")
+    conn.execute(f"""create temp view events_checked as
+        select v.*, cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1 as latest_allowed_date,
+               coalesce(v.actor1 in {known}, true) and coalesce(v.actor2 in {known}, true)
+               and coalesce(v.location in {known}, true) as roles_known
+        from events_batch v left join articles a using (article_id)""")
+    validation.stage(conn, "new_events", "events_checked", "event_id")
+    if gate is None:
+        return 0
+    batch_id = validation.new_batch_id()
+    return sum(validation.check_staged(conn, gate, suite, staged, key, run_id, batch_id, None).quarantined
+               for suite, staged, key in (("entities", "new_entities", ("entity_id",)),
+                                          ("mentions", "new_mentions", ("article_id", "entity_id")),
+                                          ("events", "new_events", ("event_id",))))
 

@@ -115,7 +115,7 @@ def feed_validators(db_path: str | os.PathLike, source: str) -> dict[str, tuple[
 
 
 def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
-               failures: list[ExtractionFailure], gate: Gate | None = None) -> BatchCounts:
+               failures: list[ExtractionFailure], gate: Gate | None = None, layout_min_pages: int = 3) -> BatchCounts:
     """Load one fetched and extracted batch in one transaction; returns what changed.
 
     Writes the fetch log, the raw pages (compressed, each (url, page_hash) once), each URL's
@@ -148,7 +148,9 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
         if gate is not None:
             verdict = validation.check_staged(conn, gate, "articles", "extracted", ("article_id",), run_id, batch_id,
                                               source)
-            pages = validation.check_pages(conn, gate, run_id, batch_id, source)
+            # A batch already held says nothing more by its pages.
+            pages = (validation.Verdict(None, 0, False) if verdict.held
+                     else validation.check_pages(conn, gate, run_id, batch_id, source, layout_min_pages))
             quarantined += verdict.quarantined + pages.quarantined
             held = tuple(f"source {source!r}: {r.check.name} failed ({r.check.meaning}; observed {r.observed})"
                          for r in verdict.batch_failures() + pages.batch_failures())

@@ -68,9 +68,10 @@ def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged
 
 
 def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str,
-                source: str | None) -> Verdict:
+                source: str | None, min_pages: int) -> Verdict:
     """The batch's pages, each with whether it gave an article still staged: if too few did (a
-    changed layout), the staged articles are held back too."""
+    changed layout), the staged articles are held back too. Fewer than `min_pages` pages are
+    too few to judge a layout by."""
     frame = conn.execute(f"""
         select url, bool_or(loaded) as loaded from (
             select fetched_url as url, article_id in (select article_id from extracted) as loaded from extracted_batch
@@ -78,7 +79,7 @@ def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_
             select url, false from failures)
         group by url order by url
     """).df()
-    if frame.empty:
+    if len(frame) < max(min_pages, 1):
         return Verdict(None, 0, False)
     result = gate("pages", frame)
     record_results(conn, result, run_id, batch_id, source)
@@ -149,3 +150,33 @@ def held_records(conn: duckdb.DuckDBPyConnection, table: str, columns: dict[str,
     structure = json.dumps(columns).replace("'", "''")
     return (f"select quarantine_id, unnest(json_transform(record, '{structure}')) from quarantine"
             f" where table_name = '{table}' and released_at is null")
+
+
+# The frames `winnow validate` checks: each table whole, with the columns its checks derive.
+WAREHOUSE_FRAMES = {
+    "fetch_log": "select * from fetch_log",
+    "entities": "select * from entities",
+    "mentions": """select m.*, m.entity_id in (select entity_id from entities) as entity_known from mentions m""",
+    "events": """
+        select v.*, cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1 as latest_allowed_date,
+               coalesce(v.actor1 in (select entity_id from entities), true)
+               and coalesce(v.actor2 in (select entity_id from entities), true)
+               and coalesce(v.location in (select entity_id from entities), true) as roles_known
+        from events v left join articles a using (article_id)""",
+}
+
+
+def warehouse_frames(db_path: str | os.PathLike) -> list[tuple[str, str | None, Any]]:
+    """(suite, source, frame) for every table the suites check; articles one source at a time."""
+    with db.read(db_path) as conn:
+        frames = [("articles", source, conn.execute("select * from articles where source = ?", [source]).df())
+                  for (source,) in conn.execute("select distinct source from articles order by 1").fetchall()]
+        frames += [(suite, None, conn.execute(sql).df()) for suite, sql in WAREHOUSE_FRAMES.items()]
+    return [(suite, source, frame) for suite, source, frame in frames if not frame.empty]
+
+
+def record_validation(db_path: str | os.PathLike, run_id: str, results: list[tuple[SuiteResult, str | None]]) -> None:
+    """Keep the outcomes of a whole-warehouse validation, one batch per suite and source."""
+    with db.write(db_path) as conn:
+        for result, source in results:
+            record_results(conn, result, run_id, new_batch_id(), source)

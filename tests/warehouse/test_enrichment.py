@@ -30,7 +30,7 @@ def test_a_rerun_adds_nothing_and_a_changed_article_replaces_its_rows(db_path):
     migrate(db_path)
     first = [enrichment("a1", "h1", [("Aleppo", "place", ("Aleppo",)), ("Syria", "place", ("Syria",))], 2),
              enrichment("a2", "h2", [("Syria", "place", ("Syrian",))], 1)]
-    assert tuple(load_enrichments(db_path, "run-1", "v1", first)) == (2, 3, 3, 0)
+    assert tuple(load_enrichments(db_path, "run-1", "v1", first)) == (2, 3, 3, 0, 0)
     assert counts(db_path) == (2, 3, 3, 2)
     load_enrichments(db_path, "run-2", "v1", first)
     assert counts(db_path) == (2, 3, 3, 2)

@@ -1,0 +1,88 @@
+"""Validation in the flow: a source whose layout changes is held back, the other sources load,
+and the run ends Failed naming the source and the check; the held rows can be listed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.flows.test_cli import winnow
+from tests.flows.test_ingest import demo_page, ingest, rows, rss, scalar
+
+pytestmark = pytest.mark.prefect
+
+STEADY = ["vale-courier/news/bus-routes.html", "vale-courier/news/cider-cooperative.html",
+          "vale-courier/news/school-closure.html"]
+CHANGED = ["harbour-herald/2026/10/fish-market.html", "harbour-herald/2026/10/ferry-timetable.html",
+           "harbour-herald/2026/10/port-strike.html", "harbour-herald/2026/10/lifeboat-rescue.html"]
+# The publisher's new template: the article body moved into a script-rendered widget, so the
+# page holds only its furniture.
+BODILESS = ("<!doctype html><html lang=en><head><title>Harbour Herald</title></head><body>"
+            "<nav><a href=/>Home</a> <a href=/news>News</a></nav><div id=app data-article=1></div>"
+            "<footer>© Harbour Herald</footer></body></html>")
+
+
+def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefect_harness, http_server, tmp_path):
+    from flows.ingest import BatchesHeld
+
+    for path in STEADY:
+        http_server.add("/" + path, demo_page(http_server, path))
+    http_server.add("/" + CHANGED[0], demo_page(http_server, CHANGED[0]))  # one page still has the old layout
+    for path in CHANGED[1:]:
+        http_server.add("/" + path, BODILESS)
+    http_server.add("/steady.xml", rss(http_server, STEADY), "application/rss+xml")
+    http_server.add("/changed.xml", rss(http_server, CHANGED), "application/rss+xml")
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "defaults: {user_agent: winnow-test/0.1, rate_limit: 100, language: en}\n"
+        "sources:\n"
+        f"  - {{name: steady, feeds: [{{kind: rss, url: '{http_server.url('/steady.xml')}'}}]}}\n"
+        f"  - {{name: changed, feeds: [{{kind: rss, url: '{http_server.url('/changed.xml')}'}}]}}\n",
+        encoding="utf-8")
+    db = tmp_path / "winnow.duckdb"
+
+    with pytest.raises(BatchesHeld) as held:
+        ingest(config, db)
+
+    message = str(held.value)
+    assert "source 'changed': pages_mostly_loaded failed" in message and "'steady'" not in message
+    assert rows(db, "select source, count(*) from articles group by source") == [("steady", 3)]
+    # The one article that still extracted is held with its batch; the bodiless pages are
+    # extraction failures; every page is kept for reprocessing after a fix.
+    assert rows(db, "select table_name, source, level, checks from quarantine") == [
+        ("articles", "changed", "batch", ["pages_mostly_loaded"])]
+    assert json.loads(scalar(db, "select record from quarantine"))["url"].endswith(CHANGED[0])
+    assert scalar(db, "select count(*) from extraction_failures where source = 'changed'") == 3
+    assert scalar(db, "select count(*) from pages where source = 'changed'") == 4
+    assert rows(db, "select status, batches_held, quarantined from runs") == [("failed", 1, 1)]
+    results = dict(((suite, source), ok) for suite, source, ok in rows(
+        db, "select suite, source, bool_and(success) from validation_results group by all"))
+    assert results[("pages", "changed")] is False and results[("pages", "steady")] is True
+    assert results[("articles", "steady")] is True
+
+    listed = winnow("quarantine", "list", "--db", str(db), "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    assert [(r["table_name"], r["source"], r["checks"]) for r in json.loads(listed.output)] == [
+        ("articles", "changed", ["pages_mostly_loaded"])]
+
+
+def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path):
+    from warehouse import db as warehouse_db
+    from warehouse.migrate import migrate
+
+    db = tmp_path / "w.duckdb"
+    migrate(db)
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n  - {name: a, feeds: [{kind: rss, url: 'https://a.example/feed'}]}\n", encoding="utf-8")
+    with warehouse_db.write(db) as conn:
+        conn.execute("""insert into entities values ('e1', 'Aleppo', 'place', 'SY', ['Aleppo'], now(), now(), 'aleppo', true),
+                                                  ('e2', 'Nowhere', 'planet', 'sy', ['Nowhere'], now(), now(), 'nowhere', false)""")
+
+    result = winnow("validate", "--config", str(config), "--db", str(db), "--format", "json")
+
+    assert result.exit_code == 1
+    failed = {(r["suite"], r["check"]) for r in json.loads(result.stdout) if not r["success"]}
+    assert failed == {("entities", "type_known"), ("entities", "country_code_iso")}
+    assert "2 of 5 checks failed" in result.stderr
+    assert scalar(db, "select count(*) from validation_results where run_id like 'validate-%' and not success") == 2
