@@ -136,6 +136,29 @@ def quarantine_list(
     print_rows(QuarantinedRow._fields, rows, output.value)
 
 
+@quarantine_app.command("release")
+def quarantine_release(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    table: Annotated[Optional[str], typer.Option(help="Only this table's rows.")] = None,
+) -> None:
+    """Check the held rows again with the config's current settings; merge those that pass."""
+    from datetime import timezone
+
+    from flows.console import print_rows
+    from flows.validation import release_gates
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from warehouse.release import Released, release
+
+    loaded = _load_config(config)
+    run_id = f"release-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
+    try:
+        done = release(db or default_db_path(), run_id, release_gates(loaded.sources, loaded.validation), table)
+    except (WarehouseBusy, WarehouseMissing) as error:
+        raise _fail(str(error))
+    print_rows(Released._fields, done, "table")
+
+
 @app.command()
 def validate(
     config: ConfigOption = Path("sources.yaml"),

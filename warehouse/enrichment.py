@@ -79,21 +79,7 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enri
         conn.register("events_batch", staging.events(latest))
         conn.register("enriched", staging.enriched(latest))
         quarantined = _stage_checked(conn, gate, run_id)
-        conn.execute(f"""
-            insert into entities by name
-            select * exclude ({POSITION}), ? as first_seen_at, ? as updated_at from new_entities
-            on conflict (entity_id) do update set
-                name = excluded.name, type = excluded.type, name_key = excluded.name_key,
-                country_code = coalesce(excluded.country_code, entities.country_code),
-                aliases = list_distinct(list_concat(entities.aliases, excluded.aliases)),
-                strong = entities.strong or excluded.strong,
-                updated_at = excluded.updated_at
-            where entities.name <> excluded.name
-               or entities.name_key is distinct from excluded.name_key
-               or entities.country_code is distinct from coalesce(excluded.country_code, entities.country_code)
-               or (excluded.strong and not entities.strong)
-               or len(list_filter(excluded.aliases, x -> not list_contains(entities.aliases, x))) > 0
-        """, [now, now])
+        upsert_entities(conn, now)
         # Articles that gave a name a weaker type than the one it now has on strong evidence are
         # enriched again next run, and take that type (transforms/enrich/consolidate.py).
         conn.execute("""
@@ -114,6 +100,27 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enri
         """, [version, now, run_id])
     return EnrichCounts(len(latest), sum(len(e.mentions) for e in latest), sum(len(e.events) for e in latest),
                         sum(e.error is not None for e in latest), quarantined)
+
+
+def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tuple[str, ...] = ()) -> None:
+    """Insert the staged `new_entities`, or update a known entity's name, type, country, aliases
+    and evidence where they changed (an unchanged entity keeps its updated_at). `exclude`:
+    staged columns that are not the table's."""
+    conn.execute(f"""
+        insert into entities by name
+        select * exclude ({", ".join((POSITION, *exclude))}), ? as first_seen_at, ? as updated_at from new_entities
+        on conflict (entity_id) do update set
+            name = excluded.name, type = excluded.type, name_key = excluded.name_key,
+            country_code = coalesce(excluded.country_code, entities.country_code),
+            aliases = list_distinct(list_concat(entities.aliases, excluded.aliases)),
+            strong = entities.strong or excluded.strong,
+            updated_at = excluded.updated_at
+        where entities.name <> excluded.name
+           or entities.name_key is distinct from excluded.name_key
+           or entities.country_code is distinct from coalesce(excluded.country_code, entities.country_code)
+           or (excluded.strong and not entities.strong)
+           or len(list_filter(excluded.aliases, x -> not list_contains(entities.aliases, x))) > 0
+    """, [now, now])
 
 
 def _stage_checked(conn: duckdb.DuckDBPyConnection, gate: Gate | None, run_id: str) -> int:

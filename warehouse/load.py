@@ -155,7 +155,7 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
             held = tuple(f"source {source!r}: {r.check.name} failed ({r.check.meaning}; observed {r.observed})"
                          for r in verdict.batch_failures() + pages.batch_failures())
         _replace_chaff(conn, articles, run_id, now)
-        new, updated, unchanged = _upsert_articles(conn, run_id, now)
+        new, updated, unchanged = upsert_articles(conn, run_id, now)
         # Same reason again: leave the row as it is, like an unchanged article.
         conn.execute("""
             insert into extraction_failures by name select *, ? as run_id, ? as failed_at from failures
@@ -271,8 +271,10 @@ def block_counts(db_path: str | os.PathLike, source: str, keys: list[str],
     return dict(rows)
 
 
-def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime) -> tuple[int, int, int]:
-    """Insert new articles and update changed ones; returns (new, updated, unchanged)."""
+def upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime,
+                    exclude: tuple[str, ...] = ()) -> tuple[int, int, int]:
+    """Insert the new articles of the staged `extracted` table and update the changed ones;
+    returns (new, updated, unchanged). `exclude`: staged columns that are not the table's."""
     new, updated, unchanged = conn.execute("""
         select count(*) filter (where a.article_id is null),
                count(*) filter (where a.content_hash <> e.content_hash),
@@ -283,7 +285,7 @@ def _upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime
     # updated_at and run_id included: loading the same input twice changes nothing.
     conn.execute(f"""
         insert into articles by name
-        select e.* exclude ({validation.POSITION}), ? as first_seen_at, ? as updated_at, ? as run_id
+        select e.* exclude ({", ".join((validation.POSITION, *exclude))}), ? as first_seen_at, ? as updated_at, ? as run_id
         from extracted e
         where not exists (select 1 from articles a where a.article_id = e.article_id
                                                      and a.content_hash = e.content_hash)

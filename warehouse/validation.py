@@ -49,21 +49,25 @@ def stage(conn: duckdb.DuckDBPyConnection, name: str, source_view: str, order_by
 
 
 def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged: str, key: tuple[str, ...],
-                 run_id: str, batch_id: str, source: str | None, hold_on_failure: bool = True) -> Verdict:
-    """Validate the staged rows; quarantine the failing ones (all of them if a batch check fails
-    and `hold_on_failure`), record the outcomes. The staged table keeps only what may be merged."""
+                 run_id: str, batch_id: str, source: str | None, requarantine: bool = True) -> Verdict:
+    """Validate the staged rows; quarantine the failing ones (all of them if a batch check
+    fails), record the outcomes. The staged table keeps only what may be merged. Rows staged
+    from the quarantine itself (`requarantine` False) are only taken out when they fail again."""
     frame = conn.execute(f"select * from {staged} order by {POSITION}").df()
     if frame.empty:
         return Verdict(None, 0, False)
-    result = gate(suite, frame.drop(columns=[POSITION]))
+    result = gate(suite, frame.drop(columns=[c for c in (POSITION, "quarantine_id") if c in frame]))
     record_results(conn, result, run_id, batch_id, source)
     failed = result.failed_rows()
-    held = hold_on_failure and bool(result.batch_failures())
+    held = bool(result.batch_failures())
     if held:
         batch_checks = [r.check.name for r in result.batch_failures()]
         failed = {row: failed.get(row, []) + batch_checks for row in range(len(frame))}
-    quarantined = _quarantine(conn, staged, key, {int(frame[POSITION][row]): checks for row, checks in failed.items()},
-                              "batch" if held else "row", suite, run_id, batch_id)
+    positions = {int(frame[POSITION][row]): checks for row, checks in failed.items()}
+    if not requarantine:
+        conn.execute(f"delete from {staged} where {POSITION} in (select unnest(?::bigint[]))", [list(positions)])
+        return Verdict(result, len(positions), held)
+    quarantined = _quarantine(conn, staged, key, positions, "batch" if held else "row", suite, run_id, batch_id)
     return Verdict(result, quarantined, held)
 
 
@@ -109,7 +113,7 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, staged: str, key: tuple[str, ..
         insert into quarantine
         select sha256(? || '|' || {row_key} || '|' || ? || '|' || s.{POSITION}), ?, ?, ?,
                {"s.source" if "source" in _columns(conn, staged) else "null"}, {row_key}, ?, f.checks,
-               json_merge_patch(to_json(s), '{{"{POSITION}": null}}'), ?, null, null
+               json_merge_patch(to_json(s), '{{"{POSITION}": null, "quarantine_id": null}}'), ?, null, null
         from {staged} s join failed_rows f on f.position = s.{POSITION}
     """, [table, batch_id, run_id, batch_id, table, level, datetime.now(timezone.utc)])
     conn.execute(f"delete from {staged} where {POSITION} in (select position from failed_rows)")

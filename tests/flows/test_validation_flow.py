@@ -4,6 +4,7 @@ and the run ends Failed naming the source and the check; the held rows can be li
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -86,3 +87,35 @@ def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path)
     assert failed == {("entities", "type_known"), ("entities", "country_code_iso")}
     assert "2 of 5 checks failed" in result.stderr
     assert scalar(db, "select count(*) from validation_results where run_id like 'validate-%' and not success") == 2
+
+
+def test_release_merges_the_held_rows_that_pass_after_the_config_changes(tmp_path):
+    from tests.warehouse.conftest import article
+    from warehouse.load import load_batch
+    from warehouse.migrate import migrate
+    from flows.validation import gate_for
+    from sources.config import load_config
+
+    db = tmp_path / "w.duckdb"
+    migrate(db)
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("sources:\n  - {name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/f'}]}\n",
+                      encoding="utf-8")
+    source = load_config(strict).sources[0]
+    good = [article(f"https://news.example/{i}", f"Plain English words, story {i}. " * 10, source="news") for i in range(4)]
+    french = replace(article("https://news.example/fr", "Des mots en français " * 10, source="news"), language="fr")
+    counts = load_batch(db, "run-1", [], good + [french], [], gate_for(source, load_config(strict).validation))
+    assert counts.quarantined == 1 and scalar(db, "select count(*) from articles") == 4
+
+    kept = winnow("quarantine", "release", "--config", str(strict), "--db", str(db))
+    assert kept.exit_code == 0, kept.output
+    assert scalar(db, "select count(*) from articles") == 4  # still French, still not accepted
+    assert scalar(db, "select count(*) from quarantine where released_at is null") == 1
+
+    relaxed = tmp_path / "relaxed.yaml"
+    relaxed.write_text(strict.read_text().replace("[en]", "[en, fr]"), encoding="utf-8")
+    released = winnow("quarantine", "release", "--config", str(relaxed), "--db", str(db))
+    assert released.exit_code == 0, released.output
+    assert scalar(db, "select language from articles where url = 'https://news.example/fr'") == "fr"
+    assert rows(db, "select released_at is not null, release_run_id like 'release-%' from quarantine") == [(True, True)]
+    assert winnow("quarantine", "list", "--db", str(db), "--format", "json").output.strip() == "[]"
