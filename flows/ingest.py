@@ -146,7 +146,7 @@ def ingest(
                       summary)
         if held:
             summary.status = "failed"
-    publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}")
+    publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db)
     if held:  # the other batches are loaded; this run still fails, so someone looks
         raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
     return summary

@@ -94,7 +94,7 @@ def reprocess(
                       summary)
         if held:
             summary.status = "failed"
-    publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}")
+    publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db)
     if held:
         raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
     return summary

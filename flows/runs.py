@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 from schemas.records import RUN_COUNTERS, RunSummary
 from warehouse import load
+from warehouse.validation import run_results
 
 
 @contextmanager
@@ -39,8 +40,9 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[R
         load.finish_run(db_path, summary)
 
 
-def publish(summary: RunSummary, flow_name: str, description: str) -> None:
-    """Log the run's counts and keep them as the `<flow>-summary` table artifact."""
+def publish(summary: RunSummary, flow_name: str, description: str, db_path: str) -> None:
+    """Log the run's counts and keep them as the `<flow>-summary` table artifact, and its
+    validation outcomes (one row per suite, source and check) as the `<flow>-validation` one."""
     get_run_logger().info("%s %s: %s", flow_name, summary.status,
                           ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
     create_table_artifact(
@@ -48,3 +50,9 @@ def publish(summary: RunSummary, flow_name: str, description: str) -> None:
         table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
         description=description,
     )
+    checks = run_results(db_path, summary.run_id)
+    if checks:
+        failed = sum(1 for check in checks if check["failed"])
+        create_table_artifact(key=f"{flow_name}-validation", table=checks,
+                              description=f"{description}: {failed} of {len(checks)} checks failed in some batch"
+                                          f" ({summary.quarantined} rows quarantined, {summary.batches_held} batches held)")

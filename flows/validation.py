@@ -24,6 +24,9 @@ class TimedGate:
         self.suites = suites
         self.seconds = 0.0
 
+    def suite(self, name: str) -> expectations.Suite:
+        return self.suites[name]
+
     def __call__(self, suite: str, frame) -> SuiteResult:
         started = time.perf_counter()
         try:
@@ -77,7 +80,8 @@ def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db
     settings, a source no longer configured with the defaults); the outcomes are kept in
     validation_results under `run_id` and returned."""
     gate = release_gates(sources, config)
-    results = [(gate(suite, source)(suite, frame), source) for suite, source, frame in warehouse_frames(db_path)]
+    results = [(gate(suite, source)(suite, frame), source)
+               for suite, source, frame in warehouse_frames(db_path, gate)]
     record_validation(db_path, run_id, results)
     return results
 

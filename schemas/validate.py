@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,10 @@ class Validator:
         """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions)."""
         frame = frame.reset_index(drop=True)
         definition, checks = self._definition(suite)
-        run = definition.run(batch_parameters={FRAME_PARAMETER: frame}, result_format="COMPLETE")
+        with warnings.catch_warnings():  # GX calls pandas APIs pandas 3.1 deprecates: its business, not the user's
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            run = definition.run(batch_parameters={FRAME_PARAMETER: frame}, result_format="COMPLETE")
         results = []
         for outcome in run.results:
             check = checks[outcome.expectation_config.id]

@@ -14,16 +14,21 @@ import os
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import duckdb
 import pyarrow as pa
 
+from schemas.expectations import Suite
 from schemas.validate import SuiteResult
 from warehouse import db
 
-# The flow's gate: runs the named suite ("articles", "pages", ...) on a frame of the staged batch.
-Gate = Callable[[str, Any], SuiteResult]
+class Gate(Protocol):
+    """The flow's gate: runs the named suite ("articles", "pages", ...) on a frame of a staged batch."""
+
+    def suite(self, name: str) -> Suite: ...
+
+    def __call__(self, name: str, frame: Any) -> SuiteResult: ...
 POSITION = "_pos"  # a staged row's position, to find it again after validation
 
 
@@ -53,7 +58,7 @@ def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged
     """Validate the staged rows; quarantine the failing ones (all of them if a batch check
     fails), record the outcomes. The staged table keeps only what may be merged. Rows staged
     from the quarantine itself (`requarantine` False) are only taken out when they fail again."""
-    frame = conn.execute(f"select * from {staged} order by {POSITION}").df()
+    frame = frame_of(conn, f"select * from {staged} order by {POSITION}", gate.suite(suite))
     if frame.empty:
         return Verdict(None, 0, False)
     result = gate(suite, frame.drop(columns=[c for c in (POSITION, "quarantine_id") if c in frame]))
@@ -69,6 +74,15 @@ def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged
         return Verdict(result, len(positions), held)
     quarantined = _quarantine(conn, staged, key, positions, "batch" if held else "row", suite, run_id, batch_id)
     return Verdict(result, quarantined, held)
+
+
+def frame_of(conn: duckdb.DuckDBPyConnection, query: str, suite: Suite) -> Any:
+    """The rows of `query`, with the columns the suite derives, as a pandas frame."""
+    if not suite.derived:
+        return conn.execute(query).df()
+    columns = ", ".join(f"{d.sql} as {d.column}" for d in suite.derived)
+    params = [param for d in suite.derived for param in d.params]
+    return conn.execute(f"select *, {columns} from ({query})", params).df()
 
 
 def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str,
@@ -170,12 +184,15 @@ WAREHOUSE_FRAMES = {
 }
 
 
-def warehouse_frames(db_path: str | os.PathLike) -> list[tuple[str, str | None, Any]]:
+def warehouse_frames(db_path: str | os.PathLike, gate_for: Callable[[str, str | None], Gate]
+                     ) -> list[tuple[str, str | None, Any]]:
     """(suite, source, frame) for every table the suites check; articles one source at a time."""
     with db.read(db_path) as conn:
-        frames = [("articles", source, conn.execute("select * from articles where source = ?", [source]).df())
-                  for (source,) in conn.execute("select distinct source from articles order by 1").fetchall()]
-        frames += [(suite, None, conn.execute(sql).df()) for suite, sql in WAREHOUSE_FRAMES.items()]
+        sources = [source for (source,) in conn.execute("select distinct source from articles order by 1").fetchall()]
+        queries = [("articles", source, f"select * from articles where source = '{source.replace(chr(39), chr(39) * 2)}'")
+                   for source in sources] + [(suite, None, sql) for suite, sql in WAREHOUSE_FRAMES.items()]
+        frames = [(suite, source, frame_of(conn, sql, gate_for(suite, source).suite(suite)))
+                  for suite, source, sql in queries]
     return [(suite, source, frame) for suite, source, frame in frames if not frame.empty]
 
 
@@ -184,3 +201,15 @@ def record_validation(db_path: str | os.PathLike, run_id: str, results: list[tup
     with db.write(db_path) as conn:
         for result, source in results:
             record_results(conn, result, run_id, new_batch_id(), source)
+
+
+def run_results(db_path: str | os.PathLike, run_id: str) -> list[dict[str, Any]]:
+    """A run's validation outcomes, one row per suite, source and check, over all its batches."""
+    with db.read(db_path) as conn:
+        cursor = conn.execute("""
+            select suite, source, check_name, level, count(*) as batches, count(*) filter (where not success) as failed,
+                   sum(unexpected_count) as unexpected_rows, sum(rows) as rows
+            from validation_results where run_id = ? group by all order by failed desc, suite, source, check_name
+        """, [run_id])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]

@@ -295,3 +295,21 @@ def test_bad_config_fails_the_flow_naming_source_and_field(prefect_harness, tmp_
     assert "field rate_limit" in message
     assert "must be greater than 0" in message
     assert not db.exists()  # nothing was started
+
+
+def test_demo_corpus_validation_artifact_and_results(demo_ingest):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["ingest-validation"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id])))
+    data = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
+    suites = {row["suite"] for row in data}
+    assert suites == {"articles", "pages", "fetch_log", "entities", "mentions", "events"}
+    assert all(row["failed"] == 0 for row in data)
+    assert "0 of" in artifact.description and "0 rows quarantined" in artifact.description
+    assert scalar(demo_ingest.db, "select count(*) from quarantine") == 0
+    assert scalar(demo_ingest.db, "select count(distinct suite) from validation_results where run_id = ?",
+                  [demo_ingest.summary.run_id]) == 6
