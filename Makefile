@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-extraction bench-enrich lock
+.PHONY: setup demo test bench bench-extraction bench-enrich validation-docs-screenshot lock
 
 setup: $(INSTALLED)
 
@@ -32,6 +32,12 @@ bench-extraction: $(INSTALLED)
 # Uses the Scrapinghub bodies when present (bench/README.md), else the demo corpus.
 bench-enrich: $(INSTALLED)
 	$(BIN)/python bench/enrich.py
+
+# A picture of the validation Data Docs that `make demo` built (needs Debian's chromium package).
+validation-docs-screenshot:
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=5000 \
+		--window-size=1280,1000 --screenshot=data/validation-docs.png file://$(CURDIR)/data/validation-docs/index.html
+	@echo "data/validation-docs.png"
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:

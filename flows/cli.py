@@ -146,17 +146,20 @@ def quarantine_release(
     from datetime import timezone
 
     from flows.console import print_rows
-    from flows.validation import release_gates
+    from flows.validation import build_docs, release_gates
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
     from warehouse.release import Released, release
 
     loaded = _load_config(config)
     run_id = f"release-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
     try:
-        done = release(db or default_db_path(), run_id, release_gates(loaded.sources, loaded.validation), table)
+        done = release(db or default_db_path(), run_id, release_gates(loaded.sources, loaded.validation, run_id), table)
     except (WarehouseBusy, WarehouseMissing) as error:
         raise _fail(str(error))
     print_rows(Released._fields, done, "table")
+    docs = build_docs(str(db or default_db_path()))
+    if docs:
+        typer.echo(f"validation Data Docs: {docs}")
 
 
 @app.command()
@@ -169,7 +172,7 @@ def validate(
     from datetime import timezone
 
     from flows.console import print_rows
-    from flows.validation import validate_warehouse
+    from flows.validation import build_docs, validate_warehouse
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
 
     loaded = _load_config(config)
@@ -183,6 +186,9 @@ def validate(
     print_rows(("suite", "source", "check", "level", "success", "unexpected", "rows", "observed"), rows, output.value)
     failed = sum(not row[4] for row in rows)
     typer.echo(f"{failed} of {len(rows)} checks failed (validation_results, run_id {run_id})", err=True)
+    docs = build_docs(str(db or default_db_path()))
+    if docs:
+        typer.echo(f"validation Data Docs: {docs}", err=True)
     if failed:
         raise typer.Exit(1)
 

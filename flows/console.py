@@ -58,6 +58,8 @@ def print_summary(summary: RunSummary) -> None:
         value = getattr(summary, name)
         table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
     out.print(table)
+    if summary.validation_docs:
+        out.print(f"validation Data Docs: {summary.validation_docs}")
 
 
 def print_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> None:

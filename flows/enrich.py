@@ -51,7 +51,7 @@ def enrich_task(config: EnrichConfig, validation: ValidationConfig, db_path: str
     batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
     total = sum(len(batch) for batch in batches)
     counts = EnrichCounts(0, 0, 0, 0, 0)
-    gate = enrich_gate(validation)
+    gate = enrich_gate(validation, run_id)
     logger = get_run_logger()
     for batch in batches:
         found = enrich_articles(batch, options, workers)

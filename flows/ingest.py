@@ -27,7 +27,7 @@ from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.repetition import without_repeated_blocks
-from flows.validation import gate_for, warm_up_validation
+from flows.validation import build_docs, gate_for, warm_up_validation
 from flows.runs import publish, recorded_run
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
@@ -113,7 +113,7 @@ def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str,
     started = time.perf_counter()
     articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
     failures = [r for r in extracted.value if not isinstance(r, Article)]
-    gate = gate_for(source, validation)
+    gate = gate_for(source, validation, run_id)
     counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate,
                              validation.layout_min_pages)
     return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
@@ -136,6 +136,8 @@ def ingest(
     do so under `if __name__ == "__main__":`.
     """
     config = load_config(Path(config_path))
+    if config.validation.enabled:
+        warm_up_validation()  # GX takes seconds to import: do it while the run sets up and discovers
     sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
@@ -146,6 +148,8 @@ def ingest(
                       summary)
         if held:
             summary.status = "failed"
+    docs = build_docs(db)
+    summary.validation_docs = str(docs) if docs else None
     publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db)
     if held:  # the other batches are loaded; this run still fails, so someone looks
         raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
@@ -157,8 +161,6 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next
     fetch. Returns why batches were held back, if any were."""
     warm_up(extract_workers)
-    if validation.enabled:
-        warm_up_validation()
     listed = {s.name: discover.submit(s, db, summary.run_id) for s in sources}
     for future in listed.values():
         summary.discovered += future.result().value

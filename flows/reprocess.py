@@ -29,7 +29,7 @@ from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.ingest import BATCH_SIZE, BatchesHeld
 from flows.repetition import without_repeated_blocks
-from flows.validation import gate_for
+from flows.validation import build_docs, gate_for
 from flows.runs import publish, recorded_run
 
 
@@ -50,7 +50,7 @@ def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path:
     records = extract_pages(inputs, ExtractOptions(), workers)
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
-    gate = gate_for(source, validation)
+    gate = gate_for(source, validation, run_id)
     counts = load.load_batch(db_path, run_id, [], articles, failures, gate, validation.layout_min_pages)
     return Reprocessed(len(articles), len(failures), sum(len(a.chaff) for a in articles), counts,
                        gate.seconds if gate else 0.0)
@@ -94,6 +94,8 @@ def reprocess(
                       summary)
         if held:
             summary.status = "failed"
+    docs = build_docs(db)
+    summary.validation_docs = str(docs) if docs else None
     publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db)
     if held:
         raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))

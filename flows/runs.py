@@ -43,8 +43,11 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[R
 def publish(summary: RunSummary, flow_name: str, description: str, db_path: str) -> None:
     """Log the run's counts and keep them as the `<flow>-summary` table artifact, and its
     validation outcomes (one row per suite, source and check) as the `<flow>-validation` one."""
-    get_run_logger().info("%s %s: %s", flow_name, summary.status,
-                          ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
+    logger = get_run_logger()
+    logger.info("%s %s: %s", flow_name, summary.status,
+                ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
+    if summary.validation_docs:
+        logger.info("validation Data Docs: %s", summary.validation_docs)
     create_table_artifact(
         key=f"{flow_name}-summary",
         table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],

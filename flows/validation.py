@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 from schemas import expectations
-from schemas.validate import SuiteResult, validator
+from schemas.validate import SuiteResult, validation_ran, validator
 from schemas.validate import warm_up as warm_up_validation
 from sources.config import SourceConfig
 from sources.validation_config import ValidationConfig
@@ -20,8 +21,9 @@ from warehouse.validation import record_validation, warehouse_frames
 class TimedGate:
     """Suites behind one call, `gate(suite_name, frame)`, adding up the seconds spent."""
 
-    def __init__(self, suites: dict[str, expectations.Suite]) -> None:
+    def __init__(self, suites: dict[str, expectations.Suite], run_name: str | None = None) -> None:
         self.suites = suites
+        self.run_name = run_name  # groups the results in the Data Docs
         self.seconds = 0.0
 
     def suite(self, name: str) -> expectations.Suite:
@@ -30,15 +32,16 @@ class TimedGate:
     def __call__(self, suite: str, frame) -> SuiteResult:
         started = time.perf_counter()
         try:
-            return validator().validate(self.suites[suite], frame)
+            return validator().validate(self.suites[suite], frame, self.run_name)
         finally:
             self.seconds += time.perf_counter() - started
 
 
-__all__ = ["TimedGate", "enrich_gate", "gate_for", "release_gates", "validate_warehouse", "warm_up_validation"]
+DOCS_FOLDER = "validation-docs"
+__all__ = ["DOCS_FOLDER", "build_docs", "TimedGate", "enrich_gate", "gate_for", "release_gates", "validate_warehouse", "warm_up_validation"]
 
 
-def gate_for(source: SourceConfig, config: ValidationConfig) -> TimedGate | None:
+def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
     """The gate of a source's fetched and extracted batches, or None when validation is off."""
     if not config.enabled:
         return None
@@ -47,19 +50,19 @@ def gate_for(source: SourceConfig, config: ValidationConfig) -> TimedGate | None
         "articles": _articles_suite(source, settings, datetime.now(timezone.utc)),
         "pages": expectations.pages_suite(settings),
         "fetch_log": expectations.fetch_log_suite(),
-    })
+    }, run_name)
 
 
-def enrich_gate(config: ValidationConfig) -> TimedGate | None:
+def enrich_gate(config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
     """The gate of enriched batches (entities, mentions, events), or None when validation is off."""
     if not config.enabled:
         return None
     return TimedGate({"entities": expectations.entities_suite(), "mentions": expectations.mentions_suite(),
-                      "events": expectations.events_suite()})
+                      "events": expectations.events_suite()}, run_name)
 
 
 
-def release_gates(sources: list[SourceConfig], config: ValidationConfig):
+def release_gates(sources: list[SourceConfig], config: ValidationConfig, run_name: str | None = None):
     """For `winnow quarantine release`: the gate of a table's held rows from a source (the
     checks run even where validation is off: releasing means checking again)."""
     by_name = {source.name: source for source in sources}
@@ -69,7 +72,7 @@ def release_gates(sources: list[SourceConfig], config: ValidationConfig):
 
     def gate(table: str, source: str | None) -> TimedGate:
         suite = _articles_suite(by_name.get(source), settings, now) if table == "articles" else others[table]
-        return TimedGate({table: suite})
+        return TimedGate({table: suite}, run_name)
 
     return gate
 
@@ -79,7 +82,7 @@ def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db
     """Every table's suite over the whole warehouse (each source's articles with its own
     settings, a source no longer configured with the defaults); the outcomes are kept in
     validation_results under `run_id` and returned."""
-    gate = release_gates(sources, config)
+    gate = release_gates(sources, config, run_id)
     results = [(gate(suite, source)(suite, frame), source)
                for suite, source, frame in warehouse_frames(db_path, gate)]
     record_validation(db_path, run_id, results)
@@ -90,3 +93,11 @@ def _articles_suite(source: SourceConfig | None, settings, now: datetime) -> exp
     language = source.language if source else None
     markers = [phrase.regex.pattern for phrase in lexicon_for(language).strong]
     return expectations.articles_suite(settings, source.accepted_languages() if source else [], markers, now)
+
+
+def build_docs(db_path: str) -> Path | None:
+    """The Data Docs of this process's validations, in `validation-docs` beside the database;
+    None if nothing was validated."""
+    if not validation_ran():
+        return None
+    return validator().build_docs(Path(db_path).resolve().parent / DOCS_FOLDER)

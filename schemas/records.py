@@ -273,6 +273,7 @@ class RunSummary:
     load_seconds: float = 0.0
     enrich_seconds: float = 0.0
     validate_seconds: float = 0.0
+    validation_docs: str | None = None  # index.html of the run's GX Data Docs (not a `runs` column)
 
 
 # The counters of a run: each is a column of the `runs` table.

@@ -7,18 +7,43 @@ process keeps every suite it has run, so validating the next batch costs only th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import sys
 import threading
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from schemas.expectations import BATCH, ROW, Check, Suite
 
 FRAME_PARAMETER = "dataframe"
+DOCS_SITE = "winnow"
+RESULTS_KEPT_PER_SUITE = 20  # validation results kept in memory for the Data Docs, per suite
+ASSETS = Path(__file__).parent / "datadocs"
+# CDN files of GX's pages -> the copies in schemas/datadocs (README there).
+OFFLINE_ASSETS = {
+    r"https://code\.jquery\.com/jquery-[\d.]+\.min\.js": "js/jquery.min.js",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/popper\.js/[\d.]+/umd/popper\.min\.js": "js/popper.min.js",
+    r"https://stackpath\.bootstrapcdn\.com/bootstrap/[\d.]+/js/bootstrap\.min\.js": "js/bootstrap.min.js",
+    r"https://maxcdn\.bootstrapcdn\.com/bootstrap/[\d.]+/css/bootstrap\.min\.css": "css/bootstrap.min.css",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/bootstrap-table\.min\.js": "js/bootstrap-table.min.js",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/bootstrap-table\.min\.css": "css/bootstrap-table.min.css",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control\.min\.js":
+        "js/bootstrap-table-filter-control.min.js",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control(?:\.min)?\.css":
+        "css/bootstrap-table-filter-control.min.css",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/font-awesome/[\d.]+/css/all\.min\.css": "css/fontawesome.min.css",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/js/bootstrap-datepicker\.min\.js":
+        "js/bootstrap-datepicker.min.js",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/css/bootstrap-datepicker\.min\.css":
+        "css/bootstrap-datepicker.min.css",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +91,21 @@ class Validator:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=sys.stderr.isatty())
         self.source = self.context.data_sources.add_pandas("winnow")
         self.definitions: dict[str, tuple[Any, dict[str, Check]]] = {}
+        self.context.delete_data_docs_site("local_site")  # an ephemeral context's, in a temporary folder
+        self.docs_folder: Path | None = None
 
-    def validate(self, suite: Suite, frame: Any) -> SuiteResult:
-        """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions)."""
+    def validate(self, suite: Suite, frame: Any, run_name: str | None = None) -> SuiteResult:
+        """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions);
+        `run_name` (winnow's run id) groups the results in the Data Docs."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
         frame = frame.reset_index(drop=True)
         definition, checks = self._definition(suite)
         with warnings.catch_warnings():  # GX calls pandas APIs pandas 3.1 deprecates: its business, not the user's
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", FutureWarning)
-            run = definition.run(batch_parameters={FRAME_PARAMETER: frame}, result_format="COMPLETE")
+            run = definition.run(batch_parameters={FRAME_PARAMETER: frame}, result_format="COMPLETE",
+                                 run_id=RunIdentifier(run_name=run_name))
         results = []
         for outcome in run.results:
             check = checks[outcome.expectation_config.id]
@@ -89,10 +120,39 @@ class Validator:
                 tuple(int(i) for i in detail.get("unexpected_index_list") or ()) if check.level == ROW else ()))
         return SuiteResult(suite, len(frame), tuple(results))
 
+    def build_docs(self, folder: Path) -> Path:
+        """GX Data Docs of the suites and the latest results this process validated, as static
+        HTML in `folder` that opens offline; returns its index.html."""
+        folder = Path(folder).resolve()
+        if self.docs_folder != folder:
+            if self.docs_folder is not None:
+                self.context.delete_data_docs_site(DOCS_SITE)
+            self.context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+                "class_name": "SiteBuilder", "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+            self.docs_folder = folder
+        self._forget_old_results()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.context.build_data_docs(site_names=[DOCS_SITE])
+        offline_assets(folder)
+        return folder / "index.html"
+
+    def _forget_old_results(self) -> None:
+        """Keep the newest results of each suite: every run keeps its results in memory."""
+        store = self.context.validation_results_store
+        by_suite: dict[str, list] = {}
+        for key in store.list_keys():
+            by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
+        for keys in by_suite.values():
+            for key in sorted(keys, key=lambda k: k.run_id.run_time)[:-RESULTS_KEPT_PER_SUITE]:
+                store.remove_key(key)
+
     def _definition(self, suite: Suite) -> tuple[Any, dict[str, Check]]:
         """The GX validation definition of `suite`, and its checks by GX expectation id."""
         # Settings differ by source (languages) and config: one GX suite per distinct content.
-        key = f"{suite.name}-{abs(hash(repr(suite))):x}"
+        key = f"{suite.name}-{hashlib.sha256(repr(suite).encode()).hexdigest()[:8]}"
         if key not in self.definitions:
             gx = self.gx
             expectations = [getattr(gx.expectations, c.expectation)(**c.kwargs) for c in suite.checks]
@@ -103,6 +163,23 @@ class Validator:
                 gx.ValidationDefinition(name=key, data=batch, suite=gx_suite))
             self.definitions[key] = definition, {e.id: c for e, c in zip(gx_suite.expectations, suite.checks)}
         return self.definitions[key]
+
+
+def offline_assets(site: Path) -> None:
+    """Point GX's pages at local copies of the scripts and styles they take from CDNs, so the
+    docs render without a network (and in a browser opening file:// pages)."""
+    shutil.copytree(ASSETS, site / "static" / "vendor", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
+    for page in site.rglob("*.html"):
+        up = os.path.relpath(site / "static", page.parent)
+        html = page.read_text(encoding="utf-8")
+        for pattern, path in OFFLINE_ASSETS.items():
+            html = re.sub(pattern, f"{up}/vendor/{path}", html)
+        html = re.sub(r'\s+(?:integrity|crossorigin)="[^"]*"', "", html)  # browsers refuse them on file://
+        html = re.sub(r"https://great-expectations-web-assets\.s3[^\"']*/logo-long\.png[^\"']*",
+                      f"{up}/images/logo-long.png", html)
+        html = re.sub(r'<script[^>]*src="https://[^"]*"[^>]*>\s*</script>', "", html)  # charts, themes: not needed
+        html = re.sub(r'<link[^>]*href="https://[^"]*\.css"[^>]*>', "", html)
+        page.write_text(html, encoding="utf-8")
 
 
 _validator: Validator | None = None
@@ -116,6 +193,11 @@ def validator() -> Validator:
         if _validator is None:
             _validator = Validator()
         return _validator
+
+
+def validation_ran() -> bool:
+    """Whether this process has made its validator (so there is something to document)."""
+    return _validator is not None
 
 
 def warm_up() -> None:

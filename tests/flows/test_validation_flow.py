@@ -62,6 +62,17 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     assert results[("pages", "changed")] is False and results[("pages", "steady")] is True
     assert results[("articles", "steady")] is True
 
+    # The GX Data Docs beside the database: the suites, and this run's results (the failing one too).
+    index = tmp_path / "validation-docs" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    run_id = scalar(db, "select run_id from runs")
+    for suite in ("articles", "pages", "fetch_log"):
+        assert f"'_table_row_link_path': 'expectations/{suite}-" in html
+    assert run_id in html and "static/vendor/js/jquery.min.js" in html and "code.jquery.com" not in html
+    # This run's two pages results (one per source); the process may have validated other runs before.
+    assert len(list((tmp_path / "validation-docs" / "validations").glob(f"pages-*/{run_id}/*/*.html"))) == 2
+    assert "validation_success_text': 'Failed'" in html
+
     listed = winnow("quarantine", "list", "--db", str(db), "--format", "json")
     assert listed.exit_code == 0, listed.output
     assert [(r["table_name"], r["source"], r["checks"]) for r in json.loads(listed.output)] == [
