@@ -27,8 +27,8 @@ from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
 from flows.repetition import without_repeated_blocks
-from flows.validation import build_docs, gate_for, warm_up_validation
-from flows.runs import publish, recorded_run
+from flows.validation import gate_for, warm_up_validation
+from flows.runs import conclude, recorded_run
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
 
@@ -47,10 +47,6 @@ class Loaded(NamedTuple):
     counts: load.BatchCounts
     chaff_removed: int
     validate_seconds: float = 0.0
-
-
-class BatchesHeld(Exception):
-    """Validation held back at least one batch whole; the message names each source and check."""
 
 
 def _timed(started: float, value: Any) -> Timed:
@@ -148,12 +144,7 @@ def ingest(
                       summary)
         if held:
             summary.status = "failed"
-    docs = build_docs(db)
-    summary.validation_docs = str(docs) if docs else None
-    publish(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db)
-    if held:  # the other batches are loaded; this run still fails, so someone looks
-        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
-    return summary
+    return conclude(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db, held)
 
 
 def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,

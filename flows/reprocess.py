@@ -27,10 +27,10 @@ from warehouse.query import StoredPage, stored_page_count, stored_pages
 from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import default_workers, extract_pages, warm_up
-from flows.ingest import BATCH_SIZE, BatchesHeld
+from flows.ingest import BATCH_SIZE
 from flows.repetition import without_repeated_blocks
-from flows.validation import build_docs, gate_for
-from flows.runs import publish, recorded_run
+from flows.validation import gate_for
+from flows.runs import conclude, recorded_run
 
 
 class Reprocessed(NamedTuple):
@@ -94,9 +94,5 @@ def reprocess(
                       summary)
         if held:
             summary.status = "failed"
-    docs = build_docs(db)
-    summary.validation_docs = str(docs) if docs else None
-    publish(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db)
-    if held:
-        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
-    return summary
+    return conclude(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db,
+                    held)

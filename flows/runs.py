@@ -12,8 +12,13 @@ from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
 
 from schemas.records import RUN_COUNTERS, RunSummary
+from flows.validation import build_docs
 from warehouse import load
 from warehouse.validation import run_results
+
+
+class BatchesHeld(Exception):
+    """Validation held back at least one batch whole; the message names each source and check."""
 
 
 @contextmanager
@@ -59,3 +64,14 @@ def publish(summary: RunSummary, flow_name: str, description: str, db_path: str)
         create_table_artifact(key=f"{flow_name}-validation", table=checks,
                               description=f"{description}: {failed} of {len(checks)} checks failed in some batch"
                                           f" ({summary.quarantined} rows quarantined, {summary.batches_held} batches held)")
+
+
+def conclude(summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str]) -> RunSummary:
+    """Build the run's validation Data Docs and publish the run; then, if validation held batches
+    back, fail the flow run (the other batches are loaded: failing makes someone look)."""
+    docs = build_docs(db_path)
+    summary.validation_docs = str(docs) if docs else None
+    publish(summary, flow_name, description, db_path)
+    if held:
+        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
+    return summary

@@ -25,7 +25,7 @@ BODILESS = ("<!doctype html><html lang=en><head><title>Harbour Herald</title></h
 
 
 def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefect_harness, http_server, tmp_path):
-    from flows.ingest import BatchesHeld
+    from flows.runs import BatchesHeld
 
     for path in STEADY:
         http_server.add("/" + path, demo_page(http_server, path))
