@@ -4,12 +4,11 @@ The load functions stage a batch in a temp table, hand it here with a `Gate` (th
 suites and GX validator, see flows/validation.py), and merge whatever is left. Rows that fail a
 row check, or every row of a batch that fails a batch check, move to `quarantine` as JSON with
 the checks they failed; every check's outcome is a `validation_results` row. Nothing is deleted
-from the warehouse: `release` puts quarantined rows back through the same gate.
+from the warehouse: warehouse/release.py puts quarantined rows back through the same gate.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Callable
@@ -162,12 +161,6 @@ def quarantined(db_path: str | os.PathLike, table: str | None = None, include_re
         """, [include_released, table, table]).fetchall()
     return [QuarantinedRow(*row) for row in rows]
 
-
-def held_records(conn: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> str:
-    """A query giving the unreleased quarantined rows of `table` typed as `columns` (name -> DuckDB type)."""
-    structure = json.dumps(columns).replace("'", "''")
-    return (f"select quarantine_id, unnest(json_transform(record, '{structure}')) from quarantine"
-            f" where table_name = '{table}' and released_at is null")
 
 
 # The frames `winnow validate` checks: each table whole, with the columns its checks derive.
