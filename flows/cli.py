@@ -26,6 +26,10 @@ DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", sh
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")]
 
 
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+
+
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -191,6 +195,26 @@ def validate(
         typer.echo(f"validation Data Docs: {docs}", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the snapshot (created if missing).")],
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = ExportFormat.parquet,
+    db: DbOption = None,
+) -> None:
+    """Write a snapshot of the warehouse as files, partitioned by source and date (hive style)."""
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from warehouse.export import export_parquet
+
+    try:
+        written = export_parquet(db or default_db_path(), folder)
+    except (WarehouseBusy, WarehouseMissing) as error:
+        raise _fail(str(error))
+    except OSError as error:
+        raise _fail(f"cannot write to {folder}: {error.strerror or error}")
+    for table, count in written.items():
+        typer.echo(f"{table}: {count} rows -> {folder / table}")
 
 
 @app.command()
