@@ -13,12 +13,13 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from schemas.records import Article, FetchResult, RunSummary
+from schemas.records import Article, ExtractionFailure, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
 from sources.validation_config import ValidationConfig
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from transforms.extract import ExtractOptions, PageInput
+from transforms.hashing import sha256_hex
 from warehouse import load
 from warehouse.db import default_db_path
 from warehouse.migrate import migrate
@@ -87,18 +88,26 @@ def fetch_batch(source: SourceConfig, due: list[load.DueURL]) -> Timed:
     return _timed(started, asyncio.run(run()))
 
 
+class Extracted(NamedTuple):
+    """The records extracted from a batch, and how many fetched pages were skipped because their
+    body was the one fetched last time."""
+
+    records: list[Article | ExtractionFailure]
+    unchanged: int
+
+
 @task(cache_policy=NO_CACHE)
-def extract(source: SourceConfig, fetched: Timed, options: ExtractOptions, workers: int) -> Timed:
-    """Extract the articles of one fetched batch."""
+def extract(source: SourceConfig, due: list[load.DueURL], fetched: Timed, options: ExtractOptions,
+            workers: int) -> Timed:
+    """Extract the articles of one fetched batch; a body the same as last time's is not extracted again."""
     started = time.perf_counter()
     results: list[FetchResult] = fetched.value
-    pages = [
-        PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language,
-                  rules=source.chaff.rules())
-        for r in results
-        if r.outcome == "fetched" and r.body
-    ]
-    return _timed(started, extract_pages(pages, options, workers))
+    last_bodies = {d.url: d.page_hash for d in due if d.page_hash}
+    bodies = [r for r in results if r.outcome == "fetched" and r.body]
+    changed = [r for r in bodies if last_bodies.get(r.url) != sha256_hex(r.body)]
+    pages = [PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language,
+                       rules=source.chaff.rules()) for r in changed]
+    return _timed(started, Extracted(extract_pages(pages, options, workers), len(bodies) - len(changed)))
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -107,8 +116,9 @@ def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str,
     """Strip the blocks the source repeats, then validate and write one batch (fetch log, raw
     pages, frontier, articles, chaff, quarantine) in one transaction."""
     started = time.perf_counter()
-    articles = without_repeated_blocks(source, db_path, [r for r in extracted.value if isinstance(r, Article)])
-    failures = [r for r in extracted.value if not isinstance(r, Article)]
+    articles = without_repeated_blocks(source, db_path,
+                                       [r for r in extracted.value.records if isinstance(r, Article)])
+    failures = [r for r in extracted.value.records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
     counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate,
                              validation.layout_min_pages)
@@ -169,7 +179,7 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     for source, batch in plan:
         fetched = fetch_batch.submit(source, batch, wait_for=_after(previous_fetch.get(source.name)))
         previous_fetch[source.name] = fetched
-        extracted = extract.submit(source, fetched, options, extract_workers)
+        extracted = extract.submit(source, batch, fetched, options, extract_workers)
         # DuckDB takes one writer: loads run one after another.
         last_load = load_batch.submit(source, validation, db, summary.run_id, fetched, extracted,
                                       wait_for=_after(last_load))
@@ -193,9 +203,10 @@ def _after(future: PrefectFuture | None) -> list[PrefectFuture]:
 def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed) -> None:
     for result in fetched.value:  # each fetch outcome has a counter of the same name
         setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
-    articles = sum(isinstance(r, Article) for r in extracted.value)
+    articles = sum(isinstance(r, Article) for r in extracted.value.records)
     summary.extracted += articles
-    summary.not_extracted += len(extracted.value) - articles
+    summary.not_extracted += len(extracted.value.records) - articles
+    summary.unchanged += extracted.value.unchanged
     summary.chaff_removed += loaded.value.chaff_removed
     summary.quarantined += loaded.value.counts.quarantined
     summary.batches_held += bool(loaded.value.counts.held)

@@ -254,6 +254,7 @@ class RunSummary:
     failed: int = 0  # retried next run
     gone: int = 0  # 404 or 410: not retried
     skipped: int = 0
+    unchanged: int = 0  # fetched pages whose body was the one fetched last time: not extracted again
     extracted: int = 0
     not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
     chaff_removed: int = 0  # blocks removed from the extracted articles' text (see article_chaff)
@@ -277,7 +278,7 @@ class RunSummary:
 
 
 # The counters of a run: each is a column of the `runs` table.
-RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "extracted", "not_extracted",
-                "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found", "enrich_failed",
+RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "unchanged", "extracted",
+                "not_extracted", "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found", "enrich_failed",
                 "quarantined", "batches_held", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds",
                 "load_seconds", "enrich_seconds", "validate_seconds")

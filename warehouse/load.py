@@ -21,11 +21,13 @@ MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
 
 
 class DueURL(NamedTuple):
-    """A URL to fetch this run, with the validators for a conditional GET."""
+    """A URL to fetch this run, with the validators for a conditional GET, and the hash of the
+    body fetched last time (a server that ignores conditional GET may send the same page again)."""
 
     url: str
     etag: str | None
     last_modified: str | None
+    page_hash: str | None = None
 
 
 class BatchCounts(NamedTuple):
@@ -73,7 +75,7 @@ def due_urls(db_path: str | os.PathLike, source: str, limit: int) -> list[DueURL
     oldest discovered first."""
     with db.read(db_path) as conn:
         rows = conn.execute("""
-            select url, etag, last_modified from frontier
+            select url, etag, last_modified, page_hash from frontier
             where source = ? and (state = 'pending' or (state = 'failed' and attempts < ?))
             order by discovered_at, url
             limit ?

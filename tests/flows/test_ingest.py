@@ -313,3 +313,27 @@ def test_demo_corpus_validation_artifact_and_results(demo_ingest):
     assert scalar(demo_ingest.db, "select count(*) from quarantine") == 0
     assert scalar(demo_ingest.db, "select count(distinct suite) from validation_results where run_id = ?",
                   [demo_ingest.summary.run_id]) == 6
+
+
+def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_path):
+    from tests.localserver import Reply
+
+    page = demo_page(http_server, ARTICLE_PATH).encode()
+    # A server that ignores conditional GET: no ETag, no Last-Modified, the same body each time.
+    http_server.routes["/" + ARTICLE_PATH] = lambda request: Reply(200, page, {"Content-Type": "text/html"})
+    long_ago = datetime(2026, 10, 13, tzinfo=timezone.utc)
+    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: long_ago}), "application/xml")
+    config, db = write_config(tmp_path, http_server, [("sitemap", "/sitemap.xml")]), tmp_path / "winnow.duckdb"
+    first = ingest(config, db)
+    assert (first.fetched, first.extracted, first.unchanged) == (1, 1, 0)
+    before = rows(db, "select * from articles")
+
+    # The sitemap says the page changed; the server sends the very same bytes.
+    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: datetime.now(timezone.utc)
+                                                          + timedelta(seconds=1)}), "application/xml")
+    second = ingest(config, db)
+
+    assert (second.fetched, second.unchanged, second.extracted, second.updated) == (1, 1, 0, 0)
+    assert len(http_server.hits("/" + ARTICLE_PATH)) == 2
+    assert rows(db, "select * from articles") == before
+    assert scalar(db, "select unchanged from runs where run_id = ?", [second.run_id]) == 1

@@ -6,13 +6,15 @@ from warehouse.query import run_query
 def test_migrations_are_applied_once_and_recorded(db_path):
     assert migrate(db_path) == ["001_initial", "002_chaff", "003_block_sightings_unkeyed", "004_runs_chaff_removed",
                                  "005_enrich", "006_entity_evidence",
-                                 "007_enrich_errors", "008_validation"]
+                                 "007_enrich_errors", "008_validation",
+                                 "009_runs_unchanged"]
     assert migrate(db_path) == []
     rows = run_query(db_path, "select version, name, applied_at is not null from schema_migrations order by 1").rows
     assert rows == [(1, "001_initial", True), (2, "002_chaff", True), (3, "003_block_sightings_unkeyed", True),
                     (4, "004_runs_chaff_removed", True), (5, "005_enrich", True),
                     (6, "006_entity_evidence", True), (7, "007_enrich_errors", True),
-                    (8, "008_validation", True)]
+                    (8, "008_validation", True),
+                    (9, "009_runs_unchanged", True)]
     tables = run_query(db_path, "select table_name from information_schema.tables order by 1").rows
     assert [name for (name,) in tables] == [
         "article_chaff", "article_enrichment", "article_overview", "articles", "block_sightings", "block_texts",
