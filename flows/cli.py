@@ -56,6 +56,27 @@ def sources_check(config: ConfigOption = Path("sources.yaml")) -> None:
     print_sources(loaded.sources)
 
 
+@sources_app.command("list")
+def sources_list(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Each configured source's last run, article count and page failure rate in that run."""
+    from flows.console import print_rows
+    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from warehouse.query import SourceStats, source_stats
+
+    names = [source.name for source in _load_config(config).sources]
+    try:
+        stats = source_stats(db or default_db_path(), names)
+    except WarehouseMissing:  # nothing run yet: every source at zero
+        stats = [SourceStats(name, None, None, 0, None) for name in names]
+    except WarehouseBusy as error:
+        raise _fail(str(error))
+    print_rows(SourceStats._fields, stats, output.value)
+
+
 @app.command()
 def run(
     config: ConfigOption = Path("sources.yaml"),

@@ -67,3 +67,35 @@ def stored_pages(db_path: str | os.PathLike, source: str | None = None) -> Itera
             for row in batch.to_pylist():
                 yield StoredPage(row["url"], row["source"], row["final_url"], row["page_hash"],
                                  gzip.decompress(row["html_gz"]))
+
+
+class SourceStats(NamedTuple):
+    """How a source has been doing: its last run, its articles, and how often its pages fail."""
+
+    source: str
+    last_run_at: object  # datetime of the last run that included it; None: never run
+    last_run_status: str | None
+    articles: int
+    page_failure_rate: float | None  # of its page fetches in that run: the share that failed; None: none made
+
+
+def source_stats(db_path: str | os.PathLike, sources: list[str]) -> list[SourceStats]:
+    """Each named source's last run (the newest run that included it), article count, and the
+    share of that run's page fetches of the source that failed (an error, or a status of 400 up)."""
+    result = run_query(db_path, """
+        with names as (select unnest(?::varchar[]) as source),
+        last_runs as (
+            select n.source, arg_max(r.run_id, r.started_at) as run_id, max(r.started_at) as started_at,
+                   arg_max(r.status, r.started_at) as status
+            from names n join runs r on list_contains(r.sources, n.source) group by n.source),
+        counts as (select source, count(*) as articles from articles group by source),
+        fetches as (
+            select l.source, avg(case when f.error is not null or f.status >= 400 then 1.0 else 0.0 end) as rate
+            from last_runs l join fetch_log f on f.run_id = l.run_id and f.source = l.source and f.kind = 'page'
+            group by l.source)
+        select n.source, l.started_at, l.status, coalesce(c.articles, 0), round(f.rate, 3)
+        from names n left join last_runs l using (source) left join counts c using (source)
+        left join fetches f using (source)
+    """, [sources])
+    by_name = {row[0]: SourceStats(*row) for row in result.rows}
+    return [by_name[name] for name in sources]
