@@ -12,7 +12,7 @@ from schemas.records import RunSummary
 from sources.enrich_config import EnrichConfig
 from sources.validation_config import ValidationConfig
 from transforms.enrich.consolidate import consolidate
-from transforms.enrich.geo import name_key
+from transforms.enrich.names import name_key
 from warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichments, people_by_surname,
                                   strong_entities)
 

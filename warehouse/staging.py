@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
 from transforms.chaff.repetition import article_block_keys
-from transforms.enrich.geo import name_key
+from transforms.enrich.names import name_key
 from transforms.hashing import sha256_hex
 
 UTC_TIME = pa.timestamp("us", tz="UTC")

@@ -11,7 +11,7 @@ from schemas.records import EnrichInput, EnrichOptions, Enrichment, Entity, Enti
 from transforms.enrich.consolidate import consolidate
 from transforms.enrich.enricher import enricher
 from transforms.enrich.entities import acronym_definitions, clean_surface
-from transforms.enrich.geo import name_key
+from transforms.enrich.names import name_key
 from transforms.hashing import entity_id
 
 

@@ -18,7 +18,7 @@ import yaml
 from schemas.records import EnrichInput, EnrichOptions
 from transforms.enrich.consolidate import consolidate
 from transforms.enrich.enricher import enricher
-from transforms.enrich.geo import name_key
+from transforms.enrich.names import name_key
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = json.loads((ROOT / "tests" / "fixtures" / "enrich-gold.json").read_text("utf-8"))["articles"]

@@ -54,7 +54,7 @@ def test_the_views_answer_from_the_loaded_rows(db_path):
 
 
 def test_strong_entities_and_people_by_surname_are_found_for_the_next_batch(db_path):
-    from transforms.enrich.geo import name_key
+    from transforms.enrich.names import name_key
     from transforms.hashing import entity_id
     from warehouse.enrichment import people_by_surname, strong_entities
 

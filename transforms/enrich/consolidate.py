@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from schemas.records import Enrichment, Entity, Mention
-from transforms.enrich.geo import name_key
+from transforms.enrich.names import name_key
 from transforms.hashing import entity_id
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from schemas.records import Entity, EntityAlias, Mention
-from transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer, name_key
+from transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
+from transforms.enrich.names import name_key
 from transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
 from transforms.hashing import entity_id
 

