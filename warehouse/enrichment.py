@@ -128,16 +128,10 @@ def _stage_checked(conn: duckdb.DuckDBPyConnection, gate: Gate | None, run_id: s
     (is the entity known, the latest date an event may have), validate each through `gate` and
     quarantine the failing rows; returns how many were quarantined."""
     validation.stage(conn, "new_entities", "entities_batch", "entity_id")
-    known = "(select entity_id from new_entities union select entity_id from entities)"
-    conn.execute(f"""create temp view mentions_checked as
-        select m.*, m.entity_id in {known} as entity_known from mentions_batch m""")
-    validation.stage(conn, "new_mentions", "mentions_checked", "article_id, entity_id")
-    conn.execute(f"""create temp view events_checked as
-        select v.*, cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1 as latest_allowed_date,
-               coalesce(v.actor1 in {known}, true) and coalesce(v.actor2 in {known}, true)
-               and coalesce(v.location in {known}, true) as roles_known
-        from events_batch v left join articles a using (article_id)""")
-    validation.stage(conn, "new_events", "events_checked", "event_id")
+    known = "(select entity_id from new_entities union select entity_id from entities)"  # the batch's count too
+    for table, key in (("mentions", "article_id, entity_id"), ("events", "event_id")):
+        conn.execute(f"create temp view {table}_checked as {validation.checked_rows(table, f'{table}_batch', known)}")
+        validation.stage(conn, f"new_{table}", f"{table}_checked", key)
     if gate is None:
         return 0
     batch_id = validation.new_batch_id()

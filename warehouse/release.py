@@ -21,16 +21,9 @@ from warehouse.enrichment import upsert_entities
 from warehouse.load import upsert_articles
 from warehouse.validation import POSITION, Gate
 
-# Each table that validation quarantines: its key, and the columns its checks derive.
+# Each table that validation quarantines, and its key.
 KEYS = {"articles": ("article_id",), "fetch_log": ("url", "attempt"), "entities": ("entity_id",),
         "mentions": ("article_id", "entity_id"), "events": ("event_id",)}
-DERIVED = {
-    "mentions": "h.entity_id in (select entity_id from entities) as entity_known",
-    "events": """cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1 as latest_allowed_date,
-        coalesce(h.actor1 in (select entity_id from entities), true)
-        and coalesce(h.actor2 in (select entity_id from entities), true)
-        and coalesce(h.location in (select entity_id from entities), true) as roles_known""",
-}
 STAGED = {"articles": "extracted", "entities": "new_entities"}  # the staged names the upserts read
 
 
@@ -74,14 +67,13 @@ def _stage_held(conn: duckdb.DuckDBPyConnection, table: str, source: str | None)
     types = dict(conn.execute("select column_name, data_type from information_schema.columns where table_name = ?",
                               [table]).fetchall())
     structure = json.dumps({key: types[key] for key in keys if key in types}).replace("'", "''")
-    derived = f", {DERIVED[table]}" if table in DERIVED else ""
+    held = f"""(select quarantine_id, unnest(json_transform(record, '{structure}')) from quarantine
+                where table_name = ? and source is not distinct from ? and released_at is null)"""
     staged = STAGED.get(table, f"held_{table}")
     conn.execute(f"""
         create temp table {staged} as
-        select row_number() over (order by h.quarantine_id) - 1 as {POSITION}, h.* {derived}
-        from (select quarantine_id, unnest(json_transform(record, '{structure}')) from quarantine
-              where table_name = ? and source is not distinct from ? and released_at is null) h
-        {"left join articles a using (article_id)" if table == "events" else ""}
+        select row_number() over (order by quarantine_id) - 1 as {POSITION}, *
+        from ({validation.checked_rows(table, held)})
     """, [table, source])
     return staged
 

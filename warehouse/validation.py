@@ -75,13 +75,13 @@ def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged
     return Verdict(result, quarantined, held)
 
 
-def frame_of(conn: duckdb.DuckDBPyConnection, query: str, suite: Suite) -> Any:
-    """The rows of `query`, with the columns the suite derives, as a pandas frame."""
+def frame_of(conn: duckdb.DuckDBPyConnection, query: str, suite: Suite, params: list | None = None) -> Any:
+    """The rows of `query` (with its `params`), with the columns the suite derives, as a pandas frame."""
     if not suite.derived:
-        return conn.execute(query).df()
+        return conn.execute(query, params or []).df()
     columns = ", ".join(f"{d.sql} as {d.column}" for d in suite.derived)
-    params = [param for d in suite.derived for param in d.params]
-    return conn.execute(f"select *, {columns} from ({query})", params).df()
+    derived_params = [param for d in suite.derived for param in d.params]
+    return conn.execute(f"select *, {columns} from ({query})", [*(params or []), *derived_params]).df()
 
 
 def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str,
@@ -163,29 +163,36 @@ def quarantined(db_path: str | os.PathLike, table: str | None = None, include_re
 
 
 
-# The frames `winnow validate` checks: each table whole, with the columns its checks derive.
-WAREHOUSE_FRAMES = {
-    "fetch_log": "select * from fetch_log",
-    "entities": "select * from entities",
-    "mentions": """select m.*, m.entity_id in (select entity_id from entities) as entity_known from mentions m""",
-    "events": """
-        select v.*, cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1 as latest_allowed_date,
-               coalesce(v.actor1 in (select entity_id from entities), true)
-               and coalesce(v.actor2 in (select entity_id from entities), true)
-               and coalesce(v.location in (select entity_id from entities), true) as roles_known
-        from events v left join articles a using (article_id)""",
-}
+KNOWN_ENTITIES = "(select entity_id from entities)"
+
+
+def checked_rows(table: str, rows: str, known_entities: str = KNOWN_ENTITIES) -> str:
+    """A query of `rows` (a table, or a subquery in parentheses) with the columns the table's
+    checks read that the rows do not hold: for mentions whether the entity is known, for events
+    the latest date they may have and whether their actors and place are known entities."""
+    if table == "mentions":
+        return f"select m.*, m.entity_id in {known_entities} as entity_known from {rows} m"
+    if table == "events":
+        return f"""
+            select v.*, cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date) + 1
+                        as latest_allowed_date,
+                   coalesce(v.actor1 in {known_entities}, true) and coalesce(v.actor2 in {known_entities}, true)
+                   and coalesce(v.location in {known_entities}, true) as roles_known
+            from {rows} v left join articles a using (article_id)"""
+    return f"select * from {rows}"
 
 
 def warehouse_frames(db_path: str | os.PathLike, gate_for: Callable[[str, str | None], Gate]
                      ) -> list[tuple[str, str | None, Any]]:
-    """(suite, source, frame) for every table the suites check; articles one source at a time."""
+    """(suite, source, frame) for every table the suites check, whole, with the columns its checks
+    derive; articles one source at a time."""
     with db.read(db_path) as conn:
         sources = [source for (source,) in conn.execute("select distinct source from articles order by 1").fetchall()]
-        queries = [("articles", source, f"select * from articles where source = '{source.replace(chr(39), chr(39) * 2)}'")
-                   for source in sources] + [(suite, None, sql) for suite, sql in WAREHOUSE_FRAMES.items()]
-        frames = [(suite, source, frame_of(conn, sql, gate_for(suite, source).suite(suite)))
-                  for suite, source, sql in queries]
+        queries = [("articles", source, "select * from articles where source = ?", [source]) for source in sources]
+        queries += [(table, None, checked_rows(table, table), [])
+                    for table in ("fetch_log", "entities", "mentions", "events")]
+        frames = [(suite, source, frame_of(conn, sql, gate_for(suite, source).suite(suite), params))
+                  for suite, source, sql, params in queries]
     return [(suite, source, frame) for suite, source, frame in frames if not frame.empty]
 
 
