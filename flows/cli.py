@@ -171,14 +171,14 @@ def quarantine_release(
     from datetime import timezone
 
     from flows.console import print_rows
-    from flows.validation import build_docs, release_gates
+    from flows.validation import build_docs, table_gates
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
     from warehouse.release import Released, release
 
     loaded = _load_config(config)
     run_id = f"release-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
     try:
-        done = release(db or default_db_path(), run_id, release_gates(loaded.sources, loaded.validation, run_id), table)
+        done = release(db or default_db_path(), run_id, table_gates(loaded.sources, loaded.validation, run_id), table)
     except (WarehouseBusy, WarehouseMissing) as error:
         raise _fail(str(error))
     print_rows(Released._fields, done, "table")

@@ -38,7 +38,8 @@ class TimedGate:
 
 
 DOCS_FOLDER = "validation-docs"
-__all__ = ["DOCS_FOLDER", "build_docs", "TimedGate", "enrich_gate", "gate_for", "release_gates", "validate_warehouse", "warm_up_validation"]
+__all__ = ["DOCS_FOLDER", "TimedGate", "build_docs", "enrich_gate", "gate_for", "table_gates", "validate_warehouse",
+           "warm_up_validation"]
 
 
 def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
@@ -61,10 +62,9 @@ def enrich_gate(config: ValidationConfig, run_name: str | None = None) -> TimedG
                       "events": expectations.events_suite()}, run_name)
 
 
-
-def release_gates(sources: list[SourceConfig], config: ValidationConfig, run_name: str | None = None):
-    """For `winnow quarantine release`: the gate of a table's held rows from a source (the
-    checks run even where validation is off: releasing means checking again)."""
+def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name: str | None = None):
+    """The gate of a table's rows from a source, for `winnow validate` and `winnow quarantine
+    release` (the checks run even where validation is off: the user asked for them)."""
     by_name = {source.name: source for source in sources}
     settings, now = config.settings(), datetime.now(timezone.utc)
     others = {"fetch_log": expectations.fetch_log_suite(), "entities": expectations.entities_suite(),
@@ -82,7 +82,7 @@ def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db
     """Every table's suite over the whole warehouse (each source's articles with its own
     settings, a source no longer configured with the defaults); the outcomes are kept in
     validation_results under `run_id` and returned."""
-    gate = release_gates(sources, config, run_id)
+    gate = table_gates(sources, config, run_id)
     results = [(gate(suite, source)(suite, frame), source)
                for suite, source, frame in warehouse_frames(db_path, gate)]
     record_validation(db_path, run_id, results)
