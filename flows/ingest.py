@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime
 from typing import Any, NamedTuple
 from pathlib import Path
 
@@ -55,24 +56,21 @@ def _timed(started: float, value: Any) -> Timed:
 
 
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def discover(source: SourceConfig, db_path: str, run_id: str) -> Timed:
-    """Fetch the source's feeds and sitemaps, queue the new URLs; returns how many URLs were listed."""
+def discover(source: SourceConfig, validators: dict[str, tuple[str | None, str | None]],
+             cursors: dict[str, datetime]) -> Timed:
+    """Fetch and read the source's feeds and sitemaps; returns the Discovery. No database here:
+    the flow reads the validators and cursors and writes what was found, so this runs anywhere."""
     started = time.perf_counter()
-    validators = load.feed_validators(db_path, source.name)
 
     async def run():
         async with Fetcher(FetchPolicy.for_source(source)) as fetcher:
-            return await discover_source(source, fetcher, validators)
+            return await discover_source(source, fetcher, validators, cursors)
 
     discovery = asyncio.run(run())
     logger = get_run_logger()
     for error in discovery.errors:
         logger.warning("%s: %s", source.name, error)
-    load.record_feed_fetches(
-        db_path, run_id, [(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches]
-    )
-    load.record_discovered(db_path, discovery.urls)
-    return _timed(started, len(discovery.urls))
+    return _timed(started, discovery)
 
 
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -162,10 +160,18 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next
     fetch. Returns why batches were held back, if any were."""
     warm_up(extract_workers)
-    listed = {s.name: discover.submit(s, db, summary.run_id) for s in sources}
-    for future in listed.values():
-        summary.discovered += future.result().value
-        summary.discover_seconds += future.result().seconds
+    listed = [(s, discover.submit(s, load.feed_validators(db, s.name), load.discovery_cursors(db, s.name)))
+              for s in sources]
+    for source, future in listed:
+        discovered = future.result()
+        started, discovery = time.perf_counter(), discovered.value
+        load.record_feed_fetches(
+            db, summary.run_id, [(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches])
+        load.record_discovered(db, discovery.urls, run_id=summary.run_id,
+                               cursors=[(source.name, url, newest) for url, newest in discovery.cursors.items()])
+        summary.discovered += len(discovery.urls)
+        summary.behind_cursor += discovery.behind_cursor
+        summary.discover_seconds += discovered.seconds + time.perf_counter() - started  # the writes too
     plan = []
     for source in sources:
         due = load.due_urls(db, source.name, max_pages or source.max_pages)

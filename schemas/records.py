@@ -249,6 +249,7 @@ class RunSummary:
     status: str = "running"
     sources: list[str] = field(default_factory=list)
     discovered: int = 0
+    behind_cursor: int = 0  # feed and sitemap entries dated before their feed's cursor: not listed again
     fetched: int = 0
     not_modified: int = 0
     failed: int = 0  # retried next run
@@ -278,7 +279,8 @@ class RunSummary:
 
 
 # The counters of a run: each is a column of the `runs` table.
-RUN_COUNTERS = ("discovered", "fetched", "not_modified", "failed", "gone", "skipped", "unchanged", "extracted",
-                "not_extracted", "chaff_removed", "new", "updated", "enriched", "entities_found", "events_found", "enrich_failed",
-                "quarantined", "batches_held", "seconds", "discover_seconds", "fetch_seconds", "extract_seconds",
-                "load_seconds", "enrich_seconds", "validate_seconds")
+RUN_COUNTERS = ("discovered", "behind_cursor", "fetched", "not_modified", "failed", "gone", "skipped",
+                "unchanged", "extracted", "not_extracted", "chaff_removed", "new", "updated", "enriched",
+                "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
+                "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds",
+                "validate_seconds")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element, ParseError
@@ -36,6 +37,7 @@ class SitemapPage:
     urls: list[tuple[str, datetime | None]]
     children: list[str]
     dropped: int = 0  # entries past MAX_SITEMAP_ENTRIES, left out
+    child_lastmods: dict[str, datetime] = field(default_factory=dict)  # an index's <lastmod> per child, in UTC
 
 
 def parse_feed(body: bytes, feed_url: str) -> list[tuple[str, datetime | None]]:
@@ -77,7 +79,12 @@ def parse_sitemap(body: bytes, sitemap_url: str) -> SitemapPage:
         if not loc:
             continue
         if kind == "sitemapindex":
-            page.children.append(urljoin(sitemap_url, loc))
+            child = urljoin(sitemap_url, loc)
+            page.children.append(child)
+            lastmod = _entry_date(entry)
+            if lastmod is not None:
+                # A child listed twice keeps its latest date: the one that says it may have changed.
+                page.child_lastmods[child] = max(lastmod, page.child_lastmods.get(child, lastmod))
         else:
             page.urls.append((urljoin(sitemap_url, loc), _entry_date(entry)))
     return page

@@ -7,6 +7,7 @@ Every write stages its records as an Arrow table (deduplicated on the target's k
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -18,6 +19,8 @@ from warehouse import db, staging, validation
 from warehouse.validation import Gate
 
 MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
+
+_CURSORS = pa.schema([("source", pa.string()), ("feed_url", pa.string()), ("newest_at", staging.UTC_TIME)])
 
 
 class DueURL(NamedTuple):
@@ -41,11 +44,14 @@ class BatchCounts(NamedTuple):
     held: tuple[str, ...] = ()  # why the batch's articles were held back whole, one line per failed batch check
 
 
-def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL]) -> int:
+def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL], *, run_id: str | None = None,
+                      cursors: Iterable[tuple[str, str, datetime]] = ()) -> int:
     """Queue newly discovered URLs as 'pending'; returns how many were new.
 
     Known URLs are left alone, except that one whose listed lastmod is later than its last
-    fetch goes back to 'pending': the sitemap says the page changed.
+    fetch goes back to 'pending': the sitemap says the page changed. The discovery cursors
+    read by the run `run_id` ((source, feed url, newest date) tuples) move forward in the same
+    transaction, so a cursor never passes URLs that were not queued.
     """
     with db.write(db_path) as conn:
         _stage(conn, "discovered", staging.discovered(urls))
@@ -67,6 +73,7 @@ def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL]) -> 
             where frontier.url = listed.url and frontier.state <> 'pending'
               and listed.lastmod > frontier.last_fetched_at
         """)
+        _advance_cursors(conn, run_id, cursors)
     return new
 
 
@@ -114,6 +121,13 @@ def feed_validators(db_path: str | os.PathLike, source: str) -> dict[str, tuple[
     with db.read(db_path) as conn:
         rows = conn.execute("select url, etag, last_modified from feeds where source = ?", [source]).fetchall()
     return {url: (etag, last_modified) for url, etag, last_modified in rows}
+
+
+def discovery_cursors(db_path: str | os.PathLike, source: str) -> dict[str, datetime]:
+    """{feed or sitemap url: newest entry date read there} for the source's feeds and sitemaps."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("select feed_url, newest_at from discovery_cursors where source = ?", [source]).fetchall()
+    return dict(rows)
 
 
 def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
@@ -187,6 +201,20 @@ def finish_run(db_path: str | os.PathLike, summary: RunSummary) -> None:
             update runs set finished_at = ?, status = ?, sources = ?, {", ".join(f"{c} = ?" for c in RUN_COUNTERS)}
             where run_id = ?
         """, [summary.finished_at, summary.status, summary.sources, *_run_counts(summary), summary.run_id])
+
+
+def _advance_cursors(conn: duckdb.DuckDBPyConnection, run_id: str | None,
+                     cursors: Iterable[tuple[str, str, datetime]]) -> None:
+    _stage(conn, "read_cursors", pa.Table.from_pylist(
+        [dict(zip(_CURSORS.names, cursor)) for cursor in cursors], schema=_CURSORS))
+    # A cursor only moves forward: an older date read again (a feed trimmed, a clock set back) leaves it.
+    conn.execute("""
+        insert into discovery_cursors (source, feed_url, newest_at, updated_at, run_id)
+        select source, feed_url, max(newest_at), ?, ? from read_cursors group by source, feed_url
+        on conflict (source, feed_url) do update set
+            newest_at = excluded.newest_at, updated_at = excluded.updated_at, run_id = excluded.run_id
+        where excluded.newest_at > discovery_cursors.newest_at
+    """, [_now(), run_id])
 
 
 def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:

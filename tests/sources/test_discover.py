@@ -233,11 +233,11 @@ def make_source(yaml_feeds: str, base_dir, **settings):
     return parse_config(text, base_dir, "test.yaml").sources[0]
 
 
-def discover(source, validators=None):
+def discover(source, validators=None, cursors=None):
     async def run():
         # A run-wide policy unlike the source's: discovery must fetch with the source's own.
         async with Fetcher(FetchPolicy(user_agent="run-default/0", rate_limit=1)) as fetcher:
-            return await discover_source(source, fetcher, validators or {})
+            return await discover_source(source, fetcher, validators or {}, cursors or {})
 
     return asyncio.run(run())
 
