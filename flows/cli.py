@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from sources.runner_config import RunnerConfig
+
 from flows.environment import configure_prefect
 
 app = typer.Typer(help="winnow: clean, queryable news in DuckDB.", no_args_is_help=True,
@@ -22,8 +24,11 @@ app.add_typer(quarantine_app, name="quarantine")
 
 PREFECT_HOME = Path("data/prefect")
 DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", show_envvar=True,
-                                                  help="DuckDB file [default: data/winnow.duckdb].")]
+                                                  help="DuckDB file \\[default: data/winnow.duckdb].")]
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")]
+RunnerOption = Annotated[Optional[str], typer.Option(
+    "--runner", help="Where fetch, extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
+                     " scheduler address (tcp://host:8786) \\[default: the config's runner: block, else local].")]
 
 
 class ExportFormat(str, Enum):
@@ -83,9 +88,10 @@ def run(
     db: DbOption = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many pages per source.", min=1)] = None,
+    runner: RunnerOption = None,
 ) -> None:
     """Run the ingest flow over the configured sources."""
-    _run_ingest(config, db, source, max_pages)
+    _run_ingest(config, db, source, max_pages, _runner(runner))
 
 
 @app.command()
@@ -253,15 +259,18 @@ def reprocess(
     config: ConfigOption = Path("sources.yaml"),
     db: DbOption = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+    runner: RunnerOption = None,
 ) -> None:
     """Extract the stored pages again (no network): after changing chaff rules, or as repetition counts grow."""
+    on = _runner(runner)
     _check_config(config, source)
     _start_prefect()
     from flows.console import print_summary, showing_progress
     from flows.reprocess import reprocess as reprocess_flow
 
     with showing_progress():
-        summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source)
+        summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source,
+                                 runner=on)
     print_summary(summary)
 
 
@@ -292,7 +301,7 @@ def extract(
     target: Annotated[str, typer.Argument(metavar="FILE", help="An HTML, .html.gz or text file (or a URL).")],
     published: Annotated[Optional[datetime], typer.Option(
         "--published", formats=["%Y-%m-%d"],
-        help="Publication date, for relative dates [default: the page's own, if it gives one].")] = None,
+        help="Publication date, for relative dates \\[default: the page's own, if it gives one].")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     config: Annotated[Optional[Path], typer.Option(
         "--config", "-c", help="Sources config whose enrich: settings and aliases to use.")] = None,
@@ -346,7 +355,8 @@ def _start_prefect() -> None:
                    "running server instead)", err=True)
 
 
-def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None) -> None:
+def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None,
+                runner: RunnerConfig | None = None) -> None:
     _check_config(config, sources)
     _start_prefect()
     from flows.console import print_summary, showing_progress
@@ -354,8 +364,15 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
 
     with showing_progress():
         summary = ingest(config_path=str(config), db_path=str(db) if db else None,
-                         source_names=sources, max_pages=max_pages)
+                         source_names=sources, max_pages=max_pages, runner=runner)
     print_summary(summary)
+
+
+def _runner(spec: str | None) -> RunnerConfig | None:
+    try:
+        return RunnerConfig.parse(spec) if spec else None
+    except ValueError as error:
+        raise _fail(f"--runner: {error}")
 
 
 def _print_query(sql: str, db: Path | None, fmt: str) -> None:

@@ -7,8 +7,9 @@ import time
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
-from schemas.records import RunSummary
+from schemas.records import EnrichInput, EnrichOptions, Enrichment, RunSummary
 from sources.enrich_config import EnrichConfig
 from sources.validation_config import ValidationConfig
 from transforms.enrich.consolidate import consolidate
@@ -18,50 +19,59 @@ from warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichm
 
 from flows import progress
 from flows.extraction_pool import enrich_articles
+from flows.task_runners import DASK_ENRICH_PART, Stages
 from flows.validation import enrich_gate
 
 BATCH_SIZE = 200  # articles per enrich-then-load round
 
 
 def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: str, run_id: str,
-                  sources: list[str], workers: int, summary: RunSummary) -> None:
+                  sources: list[str], stages: Stages, summary: RunSummary) -> None:
     """Enrich the sources' new and changed articles (all of them after the model, rules or
-    aliases change) and load what was found; counts go into `summary`."""
+    aliases change) on the runner, and load what was found in this thread, batch by batch in
+    order; counts go into `summary`."""
     if not config.enabled:
         return
-    started = time.perf_counter()
-    counts, validate_seconds = enrich_task(config, validation, db_path, run_id, sources, workers)
-    summary.enriched += counts.articles
-    summary.entities_found += counts.mentions
-    summary.events_found += counts.events
-    summary.enrich_failed += counts.failed
-    summary.quarantined += counts.quarantined
-    summary.validate_seconds += validate_seconds
-    summary.enrich_seconds += time.perf_counter() - started
-
-
-@task(cache_policy=NO_CACHE)
-def enrich_task(config: EnrichConfig, validation: ValidationConfig, db_path: str, run_id: str, sources: list[str],
-                workers: int) -> tuple[EnrichCounts, float]:
-    """The enrich step as one Prefect task, reporting progress per batch; returns the counts and
-    the seconds validation took."""
     from transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
+    started = time.perf_counter()
     options = config.options()
     version = enrich_version(options)
     batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
     total = sum(len(batch) for batch in batches)
+    part_size = DASK_ENRICH_PART if stages.on_dask else BATCH_SIZE
+
+    def submit(batch: list[EnrichInput]) -> list[PrefectFuture]:
+        return [stages.submit(enrich_part, articles=batch[i:i + part_size], options=options,
+                              workers=stages.extract_workers) for i in range(0, len(batch), part_size)]
+
+    # On Dask every batch goes out at once, so the workers never wait on a load. Locally one
+    # batch at a time: the process pool already keeps every core busy.
+    ahead = [submit(batch) for batch in batches] if stages.on_dask else []
     counts = EnrichCounts(0, 0, 0, 0, 0)
     gate = enrich_gate(validation, run_id)
     logger = get_run_logger()
-    for batch in batches:
-        found = enrich_articles(batch, options, workers)
+    for index, batch in enumerate(batches):
+        parts = ahead[index] if ahead else submit(batch)
+        found = [enrichment for part in parts for enrichment in part.result()]
         for failure in (e for e in found if e.error):
             logger.warning("enrichment of article %s failed: %s", failure.article_id, failure.error)
         names = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities})
         surnames = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities
                            if e.type == "person" and " " not in e.name})
         found = consolidate(found, strong_entities(db_path, names), people_by_surname(db_path, surnames))
-        loaded = load_enrichments(db_path, run_id, version, found, gate)
-        counts = EnrichCounts(*(a + b for a, b in zip(counts, loaded)))
+        counts = EnrichCounts(*(a + b for a, b in zip(counts, load_enrichments(db_path, run_id, version, found,
+                                                                                   gate))))
         progress.report("articles enriched", counts.articles, total)
-    return counts, gate.seconds if gate else 0.0
+    summary.enriched += counts.articles
+    summary.entities_found += counts.mentions
+    summary.events_found += counts.events
+    summary.enrich_failed += counts.failed
+    summary.quarantined += counts.quarantined
+    summary.validate_seconds += gate.seconds if gate else 0.0
+    summary.enrich_seconds += time.perf_counter() - started
+
+
+@task(cache_policy=NO_CACHE)
+def enrich_part(articles: list[EnrichInput], options: EnrichOptions, workers: int) -> list[Enrichment]:
+    """Entities and events of some articles, on `workers` processes (in the task itself when 1)."""
+    return enrich_articles(articles, options, workers)

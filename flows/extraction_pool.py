@@ -2,7 +2,7 @@
 
 trafilatura and spaCy's Python parts run under the GIL, so threads do not add cores; processes
 do. The workers live as long as the process, so each loads the spaCy model once.
-On a Dask cluster each worker is its own process, so set `extract_workers` to 1 there.
+On a Dask cluster each worker is its own process, so tasks there run with one worker (flows/task_runners.py).
 """
 
 from __future__ import annotations

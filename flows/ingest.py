@@ -16,6 +16,7 @@ from prefect.futures import PrefectFuture
 
 from schemas.records import Article, ExtractionFailure, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.runner_config import RunnerConfig
 from sources.validation_config import ValidationConfig
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
@@ -27,10 +28,11 @@ from warehouse.migrate import migrate
 
 from flows import progress
 from flows.enrich import enrich_stored
-from flows.extraction_pool import default_workers, extract_pages, warm_up
+from flows.extraction_pool import extract_pages
 from flows.repetition import without_repeated_blocks
 from flows.validation import gate_for, warm_up_validation
 from flows.runs import conclude, recorded_run
+from flows.task_runners import Stages
 
 BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
 
@@ -132,12 +134,14 @@ def ingest(
     max_pages: int | None = None,
     batch_size: int = BATCH_SIZE,
     extract_workers: int | None = None,
+    runner: RunnerConfig | None = None,
 ) -> RunSummary:
     """Ingest the configured sources into DuckDB; returns the run summary.
 
-    `extract_workers` processes extract pages (default: one per core; 1 extracts in the task itself).
-    Like any multiprocessing code, a script that calls this flow with more than one worker must
-    do so under `if __name__ == "__main__":`.
+    `runner` overrides the config's `runner:` block: where fetch, extract and enrich run.
+    `extract_workers` processes extract pages on the local runner (default: one per core; 1
+    extracts in the task itself). Like any multiprocessing code, a script that calls this flow
+    with more than one worker must do so under `if __name__ == "__main__":`.
     """
     config = load_config(Path(config_path))
     if config.validation.enabled:
@@ -145,10 +149,10 @@ def ingest(
     sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
-    workers = extract_workers or default_workers()
-    with recorded_run(db, "ingest", [s.name for s in sources]) as summary:
-        held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, workers)
-        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], workers,
+    with recorded_run(db, "ingest", [s.name for s in sources]) as summary, \
+            Stages(runner or config.runner, extract_workers) as stages:
+        held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, stages)
+        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
                       summary)
         if held:
             summary.status = "failed"
@@ -156,11 +160,13 @@ def ingest(
 
 
 def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
-                    max_pages: int | None, batch_size: int, extract_workers: int) -> list[str]:
+                    max_pages: int | None, batch_size: int, stages: Stages) -> list[str]:
     """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next
-    fetch. Returns why batches were held back, if any were."""
-    warm_up(extract_workers)
-    listed = [(s, discover.submit(s, load.feed_validators(db, s.name), load.discovery_cursors(db, s.name)))
+    fetch, on the runner. This thread loads each batch once extracted, in order: DuckDB takes one
+    writer, and so the runner's workers need no access to the database. Returns why batches were
+    held back, if any were."""
+    listed = [(s, stages.submit(discover, source=s, validators=load.feed_validators(db, s.name),
+                                cursors=load.discovery_cursors(db, s.name)))
               for s in sources]
     for source, future in listed:
         discovered = future.result()
@@ -179,21 +185,19 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     total = sum(len(batch) for _, batch in plan)
     progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
     previous_fetch: dict[str, PrefectFuture] = {}
-    loads: list[tuple[PrefectFuture, PrefectFuture, PrefectFuture]] = []
-    last_load = None
+    chains: list[tuple[SourceConfig, PrefectFuture, PrefectFuture]] = []
     options = ExtractOptions()
     for source, batch in plan:
-        fetched = fetch_batch.submit(source, batch, wait_for=_after(previous_fetch.get(source.name)))
+        fetched = stages.submit(fetch_batch, _after(previous_fetch.get(source.name)), source=source, due=batch)
         previous_fetch[source.name] = fetched
-        extracted = extract.submit(source, batch, fetched, options, extract_workers)
-        # DuckDB takes one writer: loads run one after another.
-        last_load = load_batch.submit(source, validation, db, summary.run_id, fetched, extracted,
-                                      wait_for=_after(last_load))
-        loads.append((fetched, extracted, last_load))
+        extracted = stages.submit(extract, source=source, due=batch, fetched=fetched, options=options,
+                                  workers=stages.extract_workers)
+        chains.append((source, fetched, extracted))
     done, held = 0, []
-    for fetched, extracted, loaded in loads:
-        _count(summary, fetched.result(), extracted.result(), loaded.result())
-        held += loaded.result().value.counts.held
+    for source, fetched, extracted in chains:
+        loaded = load_batch(source, validation, db, summary.run_id, fetched.result(), extracted.result())
+        _count(summary, fetched.result(), extracted.result(), loaded)
+        held += loaded.value.counts.held
         done += len(fetched.result().value)
         progress.report("pages", done, total)
         update_progress_artifact(progress_id, 100.0 * done / total)

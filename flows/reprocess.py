@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
-from schemas.records import Article, RunSummary
+from schemas.records import Article, ExtractionFailure, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.runner_config import RunnerConfig
 from sources.validation_config import ValidationConfig
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
@@ -26,11 +28,12 @@ from warehouse.query import StoredPage, stored_page_count, stored_pages
 
 from flows import progress
 from flows.enrich import enrich_stored
-from flows.extraction_pool import default_workers, extract_pages, warm_up
+from flows.extraction_pool import extract_pages
 from flows.ingest import BATCH_SIZE
 from flows.repetition import without_repeated_blocks
 from flows.validation import gate_for
 from flows.runs import conclude, recorded_run
+from flows.task_runners import Stages
 
 
 class Reprocessed(NamedTuple):
@@ -41,13 +44,18 @@ class Reprocessed(NamedTuple):
     validate_seconds: float
 
 
-@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
-                    pages: list[StoredPage], workers: int) -> Reprocessed:
-    """Extract one batch of stored pages, validate it and load what changed."""
+@task(cache_policy=NO_CACHE)
+def extract_stored(source: SourceConfig, pages: list[StoredPage], workers: int) -> list[Article | ExtractionFailure]:
+    """Extract one batch of stored pages with the source's current rules."""
     inputs = [PageInput(url=p.url, final_url=p.final_url, source=p.source, body=p.body,
                         language=source.language, rules=source.chaff.rules()) for p in pages]
-    records = extract_pages(inputs, ExtractOptions(), workers)
+    return extract_pages(inputs, ExtractOptions(), workers)
+
+
+@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
+                    records: list[Article | ExtractionFailure]) -> Reprocessed:
+    """Validate one extracted batch and load what changed."""
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
@@ -63,22 +71,36 @@ def reprocess(
     source_names: list[str] | None = None,
     batch_size: int = BATCH_SIZE,
     extract_workers: int | None = None,
+    runner: RunnerConfig | None = None,
 ) -> RunSummary:
-    """Re-extract every stored page of the sources (the latest body of each URL); returns the run summary."""
+    """Re-extract every stored page of the sources (the latest body of each URL); returns the run summary.
+
+    `runner` overrides the config's `runner:` block: where extraction and enrichment run."""
     config = load_config(Path(config_path))
     sources = config.select(source_names)
     db = str(Path(db_path) if db_path else default_db_path())
     migrate(db)
-    workers = extract_workers or default_workers()
     held: list[str] = []
-    with recorded_run(db, "reprocess", [s.name for s in sources]) as summary:
-        warm_up(workers)
+    with recorded_run(db, "reprocess", [s.name for s in sources]) as summary, \
+            Stages(runner or config.runner, extract_workers) as stages:
         for source in sources:
-            # Batches go one after another: each one's repetition counts include the ones before.
             total, done = stored_page_count(db, source.name), 0
             pages = stored_pages(db, source.name)
-            while batch := list(islice(pages, batch_size)):
-                done_batch = reprocess_batch(source, config.validation, db, summary.run_id, batch, workers)
+            batches = iter(lambda: list(islice(pages, batch_size)), [])
+
+            def submit(batch: list[StoredPage] | None) -> tuple[list[StoredPage], PrefectFuture] | None:
+                if not batch:
+                    return None
+                return batch, stages.submit(extract_stored, source=source, pages=batch,
+                                            workers=stages.extract_workers)
+
+            # The next batch is extracted on the runner while this one loads. Loads go one after
+            # another: each one's repetition counts include the ones before.
+            pending = submit(next(batches, None))
+            while pending:
+                batch, extracted = pending
+                pending = submit(next(batches, None))
+                done_batch = reprocess_batch(source, config.validation, db, summary.run_id, extracted.result())
                 summary.extracted += done_batch.extracted
                 summary.not_extracted += done_batch.not_extracted
                 summary.chaff_removed += done_batch.chaff_removed
@@ -90,7 +112,7 @@ def reprocess(
                 held += done_batch.counts.held
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
-        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], workers,
+        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
                       summary)
         if held:
             summary.status = "failed"

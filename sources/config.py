@@ -23,6 +23,7 @@ from sources.chaff_config import ChaffConfig
 from sources.config_errors import field_path, validation_messages
 from sources.enrich_config import EnrichConfig
 from sources.validation_config import ValidationConfig
+from sources.runner_config import RunnerConfig
 from sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
@@ -170,6 +171,7 @@ class SourcesConfig:
     origin: str  # the file it came from, for messages
     enrich: EnrichConfig = field(default_factory=EnrichConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:
         """The named sources (even if disabled), or every enabled one when no names are given."""
@@ -207,7 +209,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
 
     errors = [f"{origin}: field {key}: unknown key" for key in data
-              if key not in ("defaults", "sources", "enrich", "validation")]
+              if key not in ("defaults", "sources", "enrich", "validation", "runner")]
     defaults = _check_defaults(data.get("defaults"), origin, errors)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -236,9 +238,10 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
             sources.append(source)
     enrich = _check_block(EnrichConfig, "enrich", data.get("enrich"), origin, errors)
     validation = _check_block(ValidationConfig, "validation", data.get("validation"), origin, errors)
+    runner = _check_block(RunnerConfig, "runner", data.get("runner"), origin, errors)
     if errors:
         raise ConfigError(errors)
-    return SourcesConfig(sources, origin, enrich, validation)
+    return SourcesConfig(sources, origin, enrich, validation, runner)
 
 
 def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:

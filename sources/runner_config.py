@@ -1,0 +1,59 @@
+"""The `runner:` block of the sources config: where the fetch, extract and enrich work runs.
+
+`local` (the default) runs it in the flow's process: fetches on threads, extraction and
+enrichment on a process pool of one worker per core. `dask` hands it to a Dask cluster through
+prefect-dask: a running scheduler at `address` (any number of machines), or else a local
+cluster of `workers` started for the run. Either way the DuckDB writes stay in the flow's
+process: the workers hand their records back, and one loader merges them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class RunnerConfig(BaseModel):
+    """How the flows run their stages; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: Literal["local", "dask"] = "local"
+    address: str | None = None  # dask: a running scheduler, e.g. tcp://10.0.0.5:8786
+    workers: int | None = Field(None, ge=1)  # dask without address: local workers (default: one per core)
+    processes: bool = True  # dask without address: workers are processes (False: threads of this one)
+
+    @field_validator("address")
+    @classmethod
+    def _scheduler_address(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise ValueError(f"{value!r} is no scheduler address; expected e.g. tcp://host:8786")
+        return value
+
+    @model_validator(mode="after")
+    def _dask_settings_need_dask(self) -> RunnerConfig:
+        if self.kind == "local" and (self.address or self.workers or not self.processes):
+            raise ValueError("address, workers and processes are settings of kind: dask")
+        if self.address and (self.workers or not self.processes):
+            raise ValueError("workers and processes size a local cluster; a cluster at `address` has its own")
+        return self
+
+    @classmethod
+    def parse(cls, spec: str) -> RunnerConfig:
+        """A runner named on the command line: `local`, `dask` (a local cluster of processes),
+        `dask-threads`, or a scheduler address (tcp://host:8786)."""
+        if spec in ("local", "dask"):
+            return cls(kind=spec)
+        if spec == "dask-threads":
+            return cls(kind="dask", processes=False)
+        if "://" in spec:
+            return cls(kind="dask", address=spec)
+        raise ValueError(f"unknown runner {spec!r}; expected local, dask, dask-threads or a scheduler address")
+
+    def describe(self) -> str:
+        if self.kind == "local":
+            return "local"
+        if self.address:
+            return f"dask at {self.address}"
+        return f"dask, local cluster of {self.workers or 'one per core'} {'processes' if self.processes else 'threads'}"
