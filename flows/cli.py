@@ -82,6 +82,141 @@ def sources_list(
     print_rows(SourceStats._fields, stats, output.value)
 
 
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(
+        metavar="URL", help="The site, a page of it, or a feed (https:// when no scheme is given).")],
+    name: Annotated[Optional[str], typer.Option(
+        "--name", "-n",
+        help="Name of the new source \\[default: from the host: news.example.com -> news-example-com].")] = None,
+    config: ConfigOption = Path("sources.yaml"),
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Append without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be appended; change nothing.")] = False,
+    add_all: Annotated[bool, typer.Option(
+        "--all", help="Add every feed found, not only the preferred ones: the feed given as URL; else the"
+                      " RSS/Atom feeds and news sitemaps; else the sitemaps.")] = False,
+    picked: Annotated[Optional[list[str]], typer.Option(
+        "--feed", metavar="URL",
+        help="Add this one of the feeds found (repeatable), instead of the preferred ones.")] = None,
+    sitemaps: Annotated[bool, typer.Option(help="Also look for sitemaps (common paths, robots.txt).")] = True,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also list the URLs tried that hold no feed, and why.")] = False,
+) -> None:
+    """Find a site's feeds and sitemaps, show them, and append a source reading them to the
+    config's `sources:` list: the rest of the file, comments too, stays as it is, and nothing is
+    written unless the whole new file passes `sources check`."""
+    import asyncio
+    import sys
+
+    from flows.console import print_rows
+    from sources.config import ConfigError
+    from sources.config_edit import add_source, configured_sources, read_config_text, write_config_text
+    from sources.feed_finder import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, GIVEN_URL, FeedSearchError, FoundFeed,
+                                     default_name, find_feeds, preferred_feeds)
+    from sources.fetch import Fetcher, FetchPolicy
+    from sources.urls import canonical_url
+
+    url = url if "://" in url else f"https://{url}"
+    if canonical_url(url) is None:
+        raise _fail(f"not an http(s) URL: {url}")
+    name = name or default_name(url)
+    origin = str(config)
+    try:
+        text = read_config_text(config)
+        existing = configured_sources(text, config.parent, origin)
+        if any(source.name == name for source in existing):
+            raise _fail(f"a source named {name!r} is already in {config}; choose another name with --name")
+        # The search fetches as the new source will (the config's defaults: user agent, rate
+        # limit). Adding the source with the URL as a stand-in feed gives those settings, and
+        # checks the config and the name before any request is made.
+        stand_in = add_source(text, name, [FoundFeed("rss", url, GIVEN_URL, 0)], url,
+                              base_dir=config.parent, origin=origin).source
+    except ConfigError as error:
+        _print_config_errors(error)
+        raise typer.Exit(1)
+
+    policy = FetchPolicy.for_source(stand_in)
+    paths = len(COMMON_FEED_PATHS) + (len(COMMON_SITEMAP_PATHS) if sitemaps else 0)
+    typer.echo(f"looking for feeds of {url}: its head links, {paths} common paths"
+               f"{' and the sitemaps in robots.txt' if sitemaps else ''}, at most {policy.rate_limit:g}"
+               " requests/s per host", err=True)
+
+    async def search_feeds():
+        async with Fetcher(policy) as fetcher:
+            return await find_feeds(url, fetcher, sitemaps=sitemaps)
+
+    try:
+        search = asyncio.run(search_feeds())
+    except FeedSearchError as error:
+        raise _fail(str(error))
+
+    def key(feed_url: str) -> str:
+        return canonical_url(feed_url) or feed_url
+
+    configured = {key(feed.url): source.name for source in existing for feed in source.feeds if feed.kind != "pages"}
+    if picked:
+        by_key = {key(feed.url): feed for feed in search.found}
+        unknown = [choice for choice in picked if key(choice) not in by_key]
+        if unknown:
+            found = ", ".join(feed.url for feed in search.found) or "none"
+            raise _fail(f"--feed {', '.join(unknown)}: not among the feeds found ({found})")
+        wanted = [by_key[key(choice)] for choice in dict.fromkeys(picked)]
+    else:
+        wanted = search.found if add_all else preferred_feeds(search.found)
+    selected = [feed for feed in wanted if key(feed.url) not in configured]
+
+    if search.found:
+        print_rows(("add", "kind", "url", "found via", "entries", "newest", "note"),
+                   [_found_feed_row(feed, feed in selected, configured.get(key(feed.url))) for feed in search.found],
+                   "table")
+    if verbose and search.dropped:
+        print_rows(("tried", "found via", "why not"),
+                   [(dropped.url, dropped.via, dropped.reason) for dropped in search.dropped], "table")
+    if not search.found:
+        hint = "" if verbose else " (--verbose says why each was no feed)"
+        raise _fail(f"no feed or sitemap found at {url}; tried: {', '.join(search.tried)}{hint}")
+    for feed in wanted:
+        if key(feed.url) in configured:
+            typer.echo(f"left out {feed.url}: source {configured[key(feed.url)]!r} already reads it", err=True)
+    if not selected:
+        others = [feed for feed in search.found if key(feed.url) not in configured]
+        hint = f" (--all or --feed adds the {len(others)} other{'s' if len(others) != 1 else ''} found)"
+        raise _fail(f"nothing to add: the configured sources already read the feeds chosen{hint if others else ''}")
+
+    try:
+        addition = add_source(text, name, selected, search.page_url, base_dir=config.parent, origin=origin)
+    except ConfigError as error:
+        _print_config_errors(error)
+        raise typer.Exit(1)
+    typer.echo(f"\nthe block to append to the sources list of {config}:\n")
+    typer.echo(addition.block)
+    if dry_run:
+        typer.echo(f"dry run: {config} not changed", err=True)
+        return
+    if not yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise _fail(f"{config} not changed: there is no terminal to confirm on; pass --yes to append"
+                        " (or --dry-run to only look)")
+        typer.confirm(f"Append source {name!r} to {config}?", abort=True)
+    try:
+        write_config_text(config, addition.text)
+    except OSError as error:
+        raise _fail(f"cannot write {config}: {error.strerror or error}")
+    typer.echo(f"added source {name!r} with {len(selected)} feed{'s' if len(selected) != 1 else ''} to {config};"
+               f" try it with: winnow run --config {config} --source {name} --max-pages 5", err=True)
+
+
+def _found_feed_row(feed, selected: bool, configured_in: str | None) -> tuple:
+    """One row of the `sources add` table."""
+    count, noun = (feed.child_sitemaps, "sitemap") if feed.child_sitemaps else (feed.pages, "page")
+    entries = f"{count} {noun}{'s' if count != 1 else ''}"
+    notes = [f'"{feed.title}"' if feed.title else "", "news sitemap" if feed.news else "",
+             "sitemap index" if feed.child_sitemaps else "",
+             f"already in source {configured_in!r}" if configured_in else ""]
+    return ("yes" if selected else "", feed.kind, feed.url, feed.via, entries,
+            f"{feed.newest:%Y-%m-%d %H:%M}" if feed.newest else "", "; ".join(note for note in notes if note))
+
+
 @app.command()
 def run(
     config: ConfigOption = Path("sources.yaml"),
@@ -323,6 +458,11 @@ def extract(
     except OSError as error:  # spaCy cannot find the model
         raise _fail(f"cannot load the spaCy model {options.model!r}: {error}")
     print_enrichment(found, when, as_json)
+
+
+def _print_config_errors(error) -> None:
+    for message in error.messages:
+        typer.secho(message, err=True, fg="red")
 
 
 def _load_config(config: Path):

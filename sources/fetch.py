@@ -162,6 +162,10 @@ class Fetcher:
             seen.add(url)
         return _ending(request, url, attempts, "failed", f"more than {policy.max_redirects} redirects")
 
+    async def robots_rules(self, url: str, policy: FetchPolicy) -> RobotsRules:
+        """The robots.txt rules of `url`'s origin, fetched once per run and cached."""
+        return await self._robots.rules_for(url, policy)
+
     async def _robots_refusal(self, url: str, policy: FetchPolicy) -> tuple[str, str] | None:
         """(outcome, reason) when robots.txt keeps us from `url`; also applies its Crawl-delay."""
         rules = await self._robots.rules_for(url, policy)

@@ -1,4 +1,5 @@
-"""Parsers for discovery: feeds, sitemaps and folders of saved pages to page URLs.
+"""Parsers for discovery: feeds, sitemaps and folders of saved pages to page URLs, and a
+page's head to the feeds it announces.
 
 They take bytes (or a folder) and return plain values, with no network, so they can be
 tested alone. Whatever a file holds, what it costs to read is bounded.
@@ -24,6 +25,10 @@ MAX_SITEMAP_ENTRIES = 50_000
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+# The <link type>s that announce what parse_feed reads (JSON Feed it does not).
+FEED_LINK_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+NEWS_SITEMAP_NS = b"http://www.google.com/schemas/sitemap-news/0.9"
+HTML_CHUNK = 64 * 1024
 
 
 class DiscoveryError(Exception):
@@ -88,6 +93,58 @@ def parse_sitemap(body: bytes, sitemap_url: str) -> SitemapPage:
         else:
             page.urls.append((urljoin(sitemap_url, loc), _entry_date(entry)))
     return page
+
+
+def is_news_sitemap(body: bytes) -> bool:
+    """Whether a sitemap (plain or gzipped) declares the Google News namespace: such a sitemap
+    lists only the last days' articles, so it is cheap to read on every run."""
+    data = _gunzip(body) if body.startswith(GZIP_MAGIC) else body
+    return NEWS_SITEMAP_NS in data
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed a page announces in its head: <link rel="alternate" type="application/rss+xml" ...>."""
+
+    url: str  # absolute
+    title: str | None = None
+
+
+def feed_links(html: bytes, page_url: str) -> list[FeedLink]:
+    """The RSS, Atom and RDF feeds announced by <link rel="alternate"> in the head of an HTML
+    page, in page order and without repeats; relative hrefs resolve against <base href> and
+    `page_url`. Reading stops at <body>, so a long page costs little."""
+    collector = _FeedLinkCollector(page_url)
+    text = html.decode("utf-8", errors="replace")  # URLs are ASCII or UTF-8 in practice
+    for start in range(0, len(text), HTML_CHUNK):
+        if collector.in_body:
+            break
+        collector.feed(text[start:start + HTML_CHUNK])
+    collector.close()
+    return list(collector.links.values())
+
+
+class _FeedLinkCollector(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base_url = page_url
+        self.links: dict[str, FeedLink] = {}  # by URL: the first announcement wins
+        self.in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.in_body or tag == "body":
+            self.in_body = True
+            return
+        values = {name: (value or "").strip() for name, value in attrs}
+        try:
+            if tag == "base" and values.get("href"):
+                self.base_url = urljoin(self.base_url, values["href"])
+            elif (tag == "link" and values.get("href") and "alternate" in values.get("rel", "").lower().split()
+                  and values.get("type", "").lower() in FEED_LINK_TYPES):
+                url = urljoin(self.base_url, values["href"])
+                self.links.setdefault(url, FeedLink(url, values.get("title") or None))
+        except ValueError:  # an href no URL parser reads ("http://[x"): not a link to follow
+            pass
 
 
 def list_pages_folder(path: Path) -> list[str]:
