@@ -21,6 +21,9 @@ sources_app = typer.Typer(help="Inspect the sources config.", no_args_is_help=Tr
 app.add_typer(sources_app, name="sources")
 quarantine_app = typer.Typer(help="Rows validation held back.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
+deployments_app = typer.Typer(help="The Prefect deployments in prefect.yaml, generated from the sources config.",
+                              no_args_is_help=True)
+app.add_typer(deployments_app, name="deployments")
 
 PREFECT_HOME = Path("data/prefect")
 DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", show_envvar=True,
@@ -29,6 +32,7 @@ ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources conf
 RunnerOption = Annotated[Optional[str], typer.Option(
     "--runner", help="Where fetch, extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
                      " scheduler address (tcp://host:8786) \\[default: the config's runner: block, else local].")]
+DeploymentsFileOption = Annotated[Path, typer.Option("--file", "-f", help="Prefect deployments file.")]
 
 
 class ExportFormat(str, Enum):
@@ -58,6 +62,7 @@ def sources_check(config: ConfigOption = Path("sources.yaml")) -> None:
         for message in error.messages:
             typer.secho(message, err=True, fg="red")
         raise typer.Exit(1)
+    _check_crons(loaded)
     print_sources(loaded.sources)
 
 
@@ -204,6 +209,8 @@ def sources_add(
         raise _fail(f"cannot write {config}: {error.strerror or error}")
     typer.echo(f"added source {name!r} with {len(selected)} feed{'s' if len(selected) != 1 else ''} to {config};"
                f" try it with: winnow run --config {config} --source {name} --max-pages 5", err=True)
+    typer.echo("its deployment: winnow deployments write (prefect.yaml), then prefect deploy --all or winnow serve",
+               err=True)
 
 
 def _found_feed_row(feed, selected: bool, configured_in: str | None) -> tuple:
@@ -410,6 +417,84 @@ def reprocess(
 
 
 @app.command()
+def maintenance(
+    config: ConfigOption = Path("sources.yaml"),
+    db: DbOption = None,
+    export_dir: Annotated[Optional[Path], typer.Option(
+        help="Folder for the Parquet snapshot \\[default: export/ beside the database].")] = None,
+    refresh: Annotated[bool, typer.Option(help="Drop the repetition statistics nothing counts any more.")] = True,
+    forget_unconfigured: Annotated[bool, typer.Option(
+        "--forget-unconfigured", help="Also those of the sources not in the config (removed for good).")] = False,
+    compact: Annotated[bool, typer.Option(help="Give the file's free space back to the disk.")] = True,
+    export: Annotated[bool, typer.Option(help="Write a Parquet snapshot.")] = True,
+) -> None:
+    """Refresh the repetition statistics, compact the DuckDB file, export it as Parquet (daily, when deployed)."""
+    _load_config(config)
+    _start_prefect()
+    from flows.console import print_rows
+    from flows.maintenance import maintenance as maintenance_flow
+
+    steps = maintenance_flow(config_path=str(config), db_path=str(db) if db else None,
+                             export_dir=str(export_dir) if export_dir else None, refresh_repetition=refresh,
+                             forget_unconfigured_sources=forget_unconfigured, compact=compact, export=export)
+    print_rows(("step", "outcome"), [(step["step"], step["outcome"]) for step in steps], "table")
+
+
+@deployments_app.command("write")
+def deployments_write(
+    config: ConfigOption = Path("sources.yaml"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Prefect deployments file.")] = Path("prefect.yaml"),
+    reset: Annotated[bool, typer.Option(
+        "--reset", help="Also write the settings above the deployments anew, with winnow's defaults.")] = False,
+) -> None:
+    """Write prefect.yaml's deployments from the sources config, keeping the settings above them.
+
+    One ingest deployment per schedule group (the sources' cron: and group:), then reprocess and maintenance.
+    """
+    from flows.deployments import render_prefect_yaml
+
+    loaded = _load_config(config)
+    _check_crons(loaded)
+    current = None if reset else _read_if_present(output)
+    output.write_text(render_prefect_yaml(loaded, config, output, current), encoding="utf-8")
+    for group in loaded.schedules:
+        typer.echo(f"ingest-{group.name}: {', '.join(group.sources)} at {group.cron!r} (UTC)")
+    typer.echo(f"wrote {output}: {len(loaded.schedules)} ingest deployment(s), reprocess, maintenance")
+
+
+@deployments_app.command("check")
+def deployments_check(config: ConfigOption = Path("sources.yaml"),
+                      file: DeploymentsFileOption = Path("prefect.yaml")) -> None:
+    """Exit code 1, showing the differences, when prefect.yaml is not what the sources config gives."""
+    differences = _deployment_differences(config, file)
+    if differences:
+        typer.echo("\n".join(differences), err=True)
+        raise _fail(f"{file} is not what {config} gives: run `winnow deployments write`")
+    typer.echo(f"{file} is what {config} gives")
+
+
+@app.command()
+def serve(config: ConfigOption = Path("sources.yaml"), file: DeploymentsFileOption = Path("prefect.yaml")) -> None:
+    """Run prefect.yaml's deployments on their schedules in this process, one run at a time (no work pool).
+
+    Run it from prefect.yaml's folder, which its entrypoints and paths are relative to; Ctrl-C stops it.
+    """
+    if _deployment_differences(config, file):
+        raise _fail(f"{file} is not what {config} gives (`winnow deployments check` shows how): "
+                    "run `winnow deployments write` first")
+    _start_prefect()
+    from prefect import serve as serve_deployments
+
+    from flows.deployments import DeploymentsError, deployment_specs, runner_deployments
+
+    try:
+        deployments = runner_deployments(deployment_specs(file.read_text(encoding="utf-8"), str(file)))
+    except DeploymentsError as error:
+        raise _fail(str(error))
+    serve_deployments(*deployments, limit=1)  # one run at a time: DuckDB has one writer
+
+
+@app.command()
 def strip(
     target: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="An HTML, .html.gz or text file, or a URL.")],
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="Use this source's chaff rules"
@@ -486,6 +571,40 @@ def _check_config(config: Path, sources: list[str] | None) -> list:
         for message in error.messages:
             typer.secho(message, err=True, fg="red")
         raise typer.Exit(1)
+
+
+def _check_crons(loaded) -> None:
+    """Prefect's own check of the config's crons; Prefect is imported for it, with winnow's settings."""
+    from flows.deployments import check_crons
+    from sources.config import ConfigError
+
+    if loaded.schedules:
+        configure_prefect(PREFECT_HOME)
+    try:
+        check_crons(loaded)
+    except ConfigError as error:
+        _print_config_errors(error)
+        raise typer.Exit(1)
+
+
+def _read_if_present(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _deployment_differences(config: Path, file: Path) -> list[str]:
+    """How `file` differs from the deployments `config` gives, as a diff; empty when it does not."""
+    from flows.deployments import DeploymentsError, differences, render_prefect_yaml
+
+    loaded = _load_config(config)
+    _check_crons(loaded)
+    current = _read_if_present(file)
+    try:
+        return differences(current, render_prefect_yaml(loaded, config, file, current), file, config)
+    except DeploymentsError as error:
+        raise _fail(f"{error} (`winnow deployments write --reset` writes winnow's settings part anew)")
 
 
 def _start_prefect() -> None:

@@ -21,3 +21,5 @@ def configure_prefect(home: Path | None = None) -> None:
         os.environ.setdefault(name, value)
     if home is not None and "PREFECT_HOME" not in os.environ and "PREFECT_API_URL" not in os.environ:
         os.environ["PREFECT_HOME"] = str(home.resolve())
+        # Prefect makes its home folder, but not the folders above it (data/ in a fresh checkout).
+        home.resolve().parent.mkdir(parents=True, exist_ok=True)

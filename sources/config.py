@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -31,6 +31,7 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 LANGUAGE_RE = re.compile(r"[a-z]{2}")
 ENV_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DOMAIN_RE = re.compile(r"[^\s/:@?#]+")
+CRON_RE = re.compile(r"\S+(\s+\S+){4}")
 
 
 class ConfigError(Exception):
@@ -71,8 +72,19 @@ def _domain(value: str) -> str:
     return value.lower()
 
 
+def _cron(value: str) -> str:
+    # The shape only: Prefect's own check (flows.deployments.check_crons) runs where schedules are
+    # made, since importing Prefect here would cost every command that reads the config a second.
+    if not CRON_RE.fullmatch(value.strip()):
+        raise ValueError(f"invalid cron {value!r}: expected 5 fields (minute hour day-of-month month"
+                         " day-of-week), such as '17 * * * *'")
+    return " ".join(value.split())
+
+
 WebURL = Annotated[str, AfterValidator(_web_url)]
 Language = Annotated[str, AfterValidator(_language)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Cron = Annotated[str, AfterValidator(_cron)]
 
 
 class _Strict(BaseModel):
@@ -126,13 +138,15 @@ class Defaults(_Strict):
     # Languages a page of this source may be in; empty: `language` alone, or any when that is unset.
     languages: list[Language] = Field(default_factory=list)
     chaff: ChaffConfig = Field(default_factory=ChaffConfig)  # merged key by key with the defaults'
+    cron: Cron | None = None  # when to ingest, in UTC; a source without one is not scheduled
 
 
 class SourceConfig(Defaults):
     """One site to ingest, with the defaults merged in."""
 
-    name: Annotated[str, AfterValidator(_slug)]
+    name: Slug
     feeds: list[Feed] = Field(min_length=1)
+    group: Slug | None = None  # the sources of a group are ingested together, on their one cron
     allowed_domains: list[Annotated[str, AfterValidator(_domain)]] = Field(default_factory=list)
     enabled: bool = True
 
@@ -164,6 +178,16 @@ class SourceConfig(Defaults):
 
 
 @dataclass(frozen=True)
+class ScheduleGroup:
+    """Enabled sources ingested together on one cron: the `ingest-<name>` deployment."""
+
+    name: str  # the sources' group; else the source's name when it sets its own cron; else "default"
+    cron: str
+    sources: tuple[str, ...]
+    cron_origin: str  # where the cron is set, for messages: "sources.yaml: defaults, field cron"
+
+
+@dataclass(frozen=True)
 class SourcesConfig:
     """A loaded config file: its sources, fully resolved."""
 
@@ -172,6 +196,7 @@ class SourcesConfig:
     enrich: EnrichConfig = field(default_factory=EnrichConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
+    schedules: list[ScheduleGroup] = field(default_factory=list)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:
         """The named sources (even if disabled), or every enabled one when no names are given."""
@@ -217,6 +242,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         raw_sources = []
 
     sources: list[SourceConfig] = []
+    scheduling: list[_Scheduling] = []
     first_index: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
         name = raw.get("name") if isinstance(raw, dict) else None
@@ -236,12 +262,52 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         source = _check(SourceConfig, merged, base_dir, f"{origin}: {label}", errors)
         if source is not None:
             sources.append(source)
+            scheduling.append(_Scheduling(source, "cron" in raw, f"{origin}: {label}, field cron", origin))
     enrich = _check_block(EnrichConfig, "enrich", data.get("enrich"), origin, errors)
     validation = _check_block(ValidationConfig, "validation", data.get("validation"), origin, errors)
     runner = _check_block(RunnerConfig, "runner", data.get("runner"), origin, errors)
+    schedules = _schedule_groups(scheduling, errors)
     if errors:
         raise ConfigError(errors)
-    return SourcesConfig(sources, origin, enrich, validation, runner)
+    return SourcesConfig(sources, origin, enrich, validation, runner, schedules=schedules)
+
+
+class _Scheduling(NamedTuple):
+    source: SourceConfig
+    own_cron: bool  # set in the source itself, not inherited from the defaults
+    where: str  # the source's cron field, for messages
+    origin: str
+
+    @property
+    def cron_origin(self) -> str:
+        return self.where if self.own_cron else f"{self.origin}: defaults, field cron"
+
+    def describe_cron(self) -> str:
+        if self.source.cron is None:
+            return "no cron"
+        return f"cron {self.source.cron!r}" + ("" if self.own_cron else " (from the defaults)")
+
+
+def _schedule_groups(scheduling: list[_Scheduling], errors: list[str]) -> list[ScheduleGroup]:
+    """The enabled sources by schedule group: their `group`; else, for a source that sets its own
+    cron, the source alone; else the sources that inherit the defaults' cron. The sources of a
+    group must resolve to one cron; a group without one is not scheduled."""
+    members: dict[str, list[_Scheduling]] = {}
+    for item in scheduling:
+        if item.source.enabled:
+            name = item.source.group or (item.source.name if item.own_cron else "default")
+            members.setdefault(name, []).append(item)
+    groups = []
+    for name, items in members.items():
+        first, cron = items[0], items[0].source.cron
+        for item in items[1:]:
+            if item.source.cron != cron:
+                errors.append(f"{item.where}: {item.describe_cron()}, but source {first.source.name!r} of the same"
+                              f" group {name!r} has {first.describe_cron()}; the sources of a group are ingested"
+                              " together, on one cron")
+        if cron is not None:
+            groups.append(ScheduleGroup(name, cron, tuple(item.source.name for item in items), first.cron_origin))
+    return groups
 
 
 def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:

@@ -220,6 +220,8 @@ def test_duplicate_names_name_both_indexes(tmp_path):
     ("feeds", "['https://a.example/f']", "expected a mapping, got 'https://a.example/f'"),
     ("feeds", "[{kind: pages, path: 5}]", "expected a folder path, got 5"),
     ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages)"),
+    ("cron", "'every hour'", "invalid cron 'every hour': expected 5 fields (minute hour day-of-month month"),
+    ("group", "Wires", "invalid name 'Wires'"),
 ])
 def test_field_type_errors(tmp_path, field, value, message):
     settings = {"name": "a", "feeds": '[{kind: rss, url: "https://a.example/f"}]', field: value}
@@ -349,3 +351,47 @@ def test_bad_enrich_settings_name_the_field(tmp_path):
     with pytest.raises(ConfigError) as error:
         parse_config(duplicate, tmp_path, "s.yaml")
     assert error.value.messages == ["s.yaml: enrich: alias 'assad' is given to both 'Bashar al-Assad' and 'Assad family'"]
+
+
+SCHEDULED = """
+defaults:
+  cron: "17 * * * *"
+sources:
+  - {name: plain, feeds: [{kind: pages, path: saved}]}
+  - {name: own, cron: "0  6 * * *", feeds: [{kind: pages, path: saved}]}
+  - {name: wire-a, group: wires, cron: "*/30 * * * *", feeds: [{kind: pages, path: saved}]}
+  - {name: also-plain, feeds: [{kind: pages, path: saved}]}
+  - {name: wire-b, group: wires, cron: "*/30 * * * *", feeds: [{kind: pages, path: saved}]}
+  - {name: paused, enabled: false, cron: "1 1 1 1 1", feeds: [{kind: pages, path: saved}]}
+  - {name: unscheduled, cron: null, feeds: [{kind: pages, path: saved}]}
+"""
+
+
+def test_schedule_groups_by_group_own_cron_and_defaults(tmp_path):
+    (tmp_path / "saved").mkdir()
+    groups = parse_config(SCHEDULED, tmp_path, "s.yaml").schedules
+
+    assert [(g.name, g.cron, g.sources) for g in groups] == [
+        ("default", "17 * * * *", ("plain", "also-plain")),  # the defaults' cron
+        ("own", "0 6 * * *", ("own",)),  # its own cron, whitespace evened out
+        ("wires", "*/30 * * * *", ("wire-a", "wire-b")),
+    ]  # disabled and cron-less sources are not scheduled
+    assert [g.cron_origin for g in groups] == ["s.yaml: defaults, field cron",
+                                               "s.yaml: source 'own' (sources[1]), field cron",
+                                               "s.yaml: source 'wire-a' (sources[2]), field cron"]
+    without_crons = SCHEDULED.replace('  cron: "17 * * * *"', "  rate_limit: 1.0")
+    assert [g.name for g in parse_config(without_crons, tmp_path, "s.yaml").schedules] == ["own", "wires"]
+
+
+def test_the_sources_of_a_group_need_one_cron(tmp_path):
+    (tmp_path / "saved").mkdir()
+    messages = parse(SCHEDULED.replace('{name: wire-b, group: wires, cron: "*/30 * * * *",', "{name: wire-b, group: wires,")
+                     .replace("{name: unscheduled,", "{name: unscheduled, group: wires,"), tmp_path)
+
+    assert messages == [
+        "sources.yaml: source 'wire-b' (sources[4]), field cron: cron '17 * * * *' (from the defaults), but source"
+        " 'wire-a' of the same group 'wires' has cron '*/30 * * * *'; the sources of a group are ingested together,"
+        " on one cron",
+        "sources.yaml: source 'unscheduled' (sources[6]), field cron: no cron, but source 'wire-a' of the same group"
+        " 'wires' has cron '*/30 * * * *'; the sources of a group are ingested together, on one cron",
+    ]
