@@ -20,7 +20,7 @@ demo: $(INSTALLED)
 	$(BIN)/winnow demo
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/ingest.py

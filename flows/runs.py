@@ -45,9 +45,9 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[R
         load.finish_run(db_path, summary)
 
 
-def publish(summary: RunSummary, flow_name: str, description: str, db_path: str) -> None:
+def publish(summary: RunSummary, flow_name: str, description: str, checks: list[dict]) -> None:
     """Log the run's counts and keep them as the `<flow>-summary` table artifact, and its
-    validation outcomes (one row per suite, source and check) as the `<flow>-validation` one."""
+    validation outcomes (`checks`: one row per suite, source and check) as the `<flow>-validation` one."""
     logger = get_run_logger()
     logger.info("%s %s: %s", flow_name, summary.status,
                 ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
@@ -58,7 +58,6 @@ def publish(summary: RunSummary, flow_name: str, description: str, db_path: str)
         table=[{name: getattr(summary, name) for name in ("run_id", "status", *RUN_COUNTERS)}],
         description=description,
     )
-    checks = run_results(db_path, summary.run_id)
     if checks:
         failed = sum(1 for check in checks if check["failed"])
         create_table_artifact(key=f"{flow_name}-validation", table=checks,
@@ -69,9 +68,12 @@ def publish(summary: RunSummary, flow_name: str, description: str, db_path: str)
 def conclude(summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str]) -> RunSummary:
     """Build the run's validation Data Docs and publish the run; then, if validation held batches
     back, fail the flow run (the other batches are loaded: failing makes someone look)."""
-    docs = build_docs(db_path)
+    checks = run_results(db_path, summary.run_id)
+    # A run that validated nothing (nothing new) leaves the docs as they are: building them takes
+    # seconds once a process holds many results, most of a re-run over unchanged sources.
+    docs = build_docs(db_path) if checks else None
     summary.validation_docs = str(docs) if docs else None
-    publish(summary, flow_name, description, db_path)
+    publish(summary, flow_name, description, checks)
     if held:
         raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
     return summary
