@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
 from sources.config import RssFeed, SitemapFeed, load_config
-from tests.localserver import LocalServer
-from tests.sources.test_feed_finder import add_news_site
+from tests.sources.test_feed_finder import site  # noqa: F401 (the news site fixture, shared)
 
 CONFIG = """# Our sources: keep this list short.
 defaults:
@@ -26,14 +24,6 @@ enrich:
 validation:
   min_words: 30
 """
-
-
-@pytest.fixture(scope="module")
-def site():
-    server = LocalServer().start()
-    add_news_site(server)
-    yield server
-    server.stop()
 
 
 def winnow(*args: str):
