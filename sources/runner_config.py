@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")  # the comms a Dask scheduler listens on
 
 
 class RunnerConfig(BaseModel):
@@ -27,7 +30,8 @@ class RunnerConfig(BaseModel):
     @field_validator("address")
     @classmethod
     def _scheduler_address(cls, value: str | None) -> str | None:
-        if value is not None and "://" not in value:
+        scheme, _, rest = (value or "").partition("://")
+        if value is not None and (scheme not in DASK_SCHEMES or not rest):
             raise ValueError(f"{value!r} is no scheduler address; expected e.g. tcp://host:8786")
         return value
 
@@ -48,7 +52,10 @@ class RunnerConfig(BaseModel):
         if spec == "dask-threads":
             return cls(kind="dask", processes=False)
         if "://" in spec:
-            return cls(kind="dask", address=spec)
+            try:
+                return cls(kind="dask", address=spec)
+            except ValidationError as error:  # one line, as the config's errors are
+                raise ValueError(error.errors()[0]["msg"].removeprefix("Value error, ")) from None
         raise ValueError(f"unknown runner {spec!r}; expected local, dask, dask-threads or a scheduler address")
 
     def describe(self) -> str:

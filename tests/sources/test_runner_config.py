@@ -59,3 +59,8 @@ def test_command_line_runner_specs(spec: str, expected: RunnerConfig):
 def test_an_unknown_command_line_runner_says_what_is_expected():
     with pytest.raises(ValueError, match="expected local, dask, dask-threads or a scheduler address"):
         RunnerConfig.parse("ray")
+
+
+def test_a_command_line_address_is_checked_like_the_configs():
+    with pytest.raises(ValueError, match="^'bogus://x' is no scheduler address; expected e.g. tcp://host:8786$"):
+        RunnerConfig.parse("bogus://x")
