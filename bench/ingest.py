@@ -169,6 +169,7 @@ def write_config(path: Path, base_url: str, pages: int) -> None:
         "      - kind: sitemap\n"
         f"        url: {base_url}/bench/sitemap.xml\n"
         "    allowed_domains: [\"127.0.0.1\"]\n"
+        "    allowed_networks: [\"127.0.0.0/8\"]\n"  # the bench server is on loopback, refused otherwise
         "    rate_limit: 100000.0\n"
         f"    max_pages: {pages}\n"
         "    language: en\n",

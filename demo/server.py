@@ -44,7 +44,8 @@ FEED_TYPES = {"feed.xml": "application/rss+xml", "atom.xml": "application/atom+x
 
 
 def render_sources(base_url: str) -> str:
-    """demo/sources.yaml with its URLs pointing at `base_url` (e.g. from `serve_site`)."""
+    """demo/sources.yaml with its URLs pointing at `base_url` (e.g. from `serve_site`); its defaults
+    allow loopback (`allowed_networks`), where `serve_site` listens."""
     return DEMO_SOURCES.read_text(encoding="utf-8").replace(PLACEHOLDER, base_url)
 
 

@@ -73,6 +73,8 @@ def sources_list(
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
 ) -> None:
     """Each configured source's last run, article count and page failure rate in that run."""
+    import duckdb
+
     from flows.console import print_rows
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
     from warehouse.query import SourceStats, source_stats
@@ -82,7 +84,7 @@ def sources_list(
         stats = source_stats(db or default_db_path(), names)
     except WarehouseMissing:  # nothing run yet: every source at zero
         stats = [SourceStats(name, None, None, 0, None) for name in names]
-    except WarehouseBusy as error:
+    except (WarehouseBusy, duckdb.Error) as error:  # duckdb.Error: --db is no DuckDB file
         raise _fail(str(error))
     print_rows(SourceStats._fields, stats, output.value)
 
@@ -373,12 +375,14 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Write a snapshot of the warehouse as files, partitioned by source and date (hive style)."""
+    import duckdb
+
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
     from warehouse.export import export_parquet
 
     try:
         written = export_parquet(db or default_db_path(), folder)
-    except (WarehouseBusy, WarehouseMissing) as error:
+    except (WarehouseBusy, WarehouseMissing, duckdb.Error) as error:  # duckdb.Error: --db is no DuckDB file
         raise _fail(str(error))
     except OSError as error:
         raise _fail(f"cannot write to {folder}: {error.strerror or error}")
@@ -406,13 +410,14 @@ def reprocess(
     """Extract the stored pages again (no network): after changing chaff rules, or as repetition counts grow."""
     on = _runner(runner)
     _check_config(config, source)
-    _start_prefect()
-    from flows.console import print_summary, showing_progress
-    from flows.reprocess import reprocess as reprocess_flow
+    with _run_lock(db, "reprocess"):
+        _start_prefect()
+        from flows.console import print_summary, showing_progress
+        from flows.reprocess import reprocess as reprocess_flow
 
-    with showing_progress():
-        summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source,
-                                 runner=on)
+        with showing_progress():
+            summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source,
+                                     runner=on)
     print_summary(summary)
 
 
@@ -430,13 +435,14 @@ def maintenance(
 ) -> None:
     """Refresh the repetition statistics, compact the DuckDB file, export it as Parquet (daily, when deployed)."""
     _load_config(config)
-    _start_prefect()
-    from flows.console import print_rows
-    from flows.maintenance import maintenance as maintenance_flow
+    with _run_lock(db, "maintenance"):
+        _start_prefect()
+        from flows.console import print_rows
+        from flows.maintenance import maintenance as maintenance_flow
 
-    steps = maintenance_flow(config_path=str(config), db_path=str(db) if db else None,
-                             export_dir=str(export_dir) if export_dir else None, refresh_repetition=refresh,
-                             forget_unconfigured_sources=forget_unconfigured, compact=compact, export=export)
+        steps = maintenance_flow(config_path=str(config), db_path=str(db) if db else None,
+                                 export_dir=str(export_dir) if export_dir else None, refresh_repetition=refresh,
+                                 forget_unconfigured_sources=forget_unconfigured, compact=compact, export=export)
     print_rows(("step", "outcome"), [(step["step"], step["outcome"]) for step in steps], "table")
 
 
@@ -617,14 +623,29 @@ def _start_prefect() -> None:
 def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None,
                 runner: RunnerConfig | None = None) -> None:
     _check_config(config, sources)
-    _start_prefect()
-    from flows.console import print_summary, showing_progress
-    from flows.ingest import ingest
+    with _run_lock(db, "ingest"):
+        _start_prefect()
+        from flows.console import print_summary, showing_progress
+        from flows.ingest import ingest
 
-    with showing_progress():
-        summary = ingest(config_path=str(config), db_path=str(db) if db else None,
-                         source_names=sources, max_pages=max_pages, runner=runner)
+        with showing_progress():
+            summary = ingest(config_path=str(config), db_path=str(db) if db else None,
+                             source_names=sources, max_pages=max_pages, runner=runner)
     print_summary(summary)
+
+
+def _run_lock(db: Path | None, flow: str) -> ExitStack:
+    """The database's run lock, taken before Prefect starts: a run by hand that collides with
+    another exits at once, naming it (exit code 1, no traceback). The flow takes it again inside."""
+    from warehouse.db import default_db_path
+    from warehouse.run_lock import RunLocked, run_lock
+
+    held = ExitStack()
+    try:
+        held.enter_context(run_lock(db or default_db_path(), flow))
+    except RunLocked as error:
+        raise _fail(str(error))
+    return held
 
 
 def _runner(spec: str | None) -> RunnerConfig | None:
@@ -641,6 +662,8 @@ def _print_query(sql: str, db: Path | None, fmt: str) -> None:
     from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
     from warehouse.query import run_query
 
+    if not sql.strip():
+        raise _fail("no SQL given")
     try:
         result = run_query(db or default_db_path(), sql)
     except (WarehouseBusy, WarehouseMissing) as error:

@@ -171,10 +171,10 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     for source, future in listed:
         discovered = future.result()
         started, discovery = time.perf_counter(), discovered.value
-        load.record_feed_fetches(
-            db, summary.run_id, [(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches])
-        load.record_discovered(db, discovery.urls, run_id=summary.run_id,
-                               cursors=[(source.name, url, newest) for url, newest in discovery.cursors.items()])
+        load.record_discovered(
+            db, discovery.urls, run_id=summary.run_id,
+            cursors=[(source.name, url, newest) for url, newest in discovery.cursors.items()],
+            feed_fetches=[(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches])
         summary.discovered += len(discovery.urls)
         summary.behind_cursor += discovery.behind_cursor
         summary.discover_seconds += discovered.seconds + time.perf_counter() - started  # the writes too

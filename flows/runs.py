@@ -14,6 +14,7 @@ from prefect.runtime import flow_run
 from schemas.records import RUN_COUNTERS, RunSummary
 from flows.validation import build_docs
 from warehouse import load
+from warehouse.run_lock import run_lock
 from warehouse.validation import run_results
 
 
@@ -24,25 +25,31 @@ class BatchesHeld(Exception):
 @contextmanager
 def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[RunSummary]:
     """A `runs` row for the block's work: started now, finished on exit with its counts and
-    status ("failed" if the block raises, and the exception goes on, or if the block set it)."""
+    status ("failed" if the block raises, and the exception goes on, or if the block set it).
+
+    The database's run lock is held throughout (RunLocked if another process's run holds it),
+    so runs on one file never interleave; runs a killed process left 'running' are marked 'crashed'."""
     started = time.perf_counter()
     summary = RunSummary(
         run_id=str(flow_run.get_id() or f"local-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"),
         started_at=datetime.now(timezone.utc),
         sources=sources,
     )
-    load.start_run(db_path, summary, flow_name)
-    try:
-        yield summary
-        if summary.status == "running":
-            summary.status = "completed"
-    except BaseException:
-        summary.status = "failed"
-        raise
-    finally:
-        summary.finished_at = datetime.now(timezone.utc)
-        summary.seconds = time.perf_counter() - started
-        load.finish_run(db_path, summary)
+    with run_lock(db_path, flow_name, summary.run_id):
+        for run_id, flow, started_at in load.start_run(db_path, summary, flow_name):
+            get_run_logger().warning("%s run %s, started %s UTC, did not finish (its process died): marked crashed",
+                                     flow, run_id, f"{started_at:%Y-%m-%d %H:%M:%S}")
+        try:
+            yield summary
+            if summary.status == "running":
+                summary.status = "completed"
+        except BaseException:
+            summary.status = "failed"
+            raise
+        finally:
+            summary.finished_at = datetime.now(timezone.utc)
+            summary.seconds = time.perf_counter() - started
+            load.finish_run(db_path, summary)
 
 
 def publish(summary: RunSummary, flow_name: str, description: str, checks: list[dict]) -> None:

@@ -19,6 +19,8 @@ from schemas.records import DATE_PRECISIONS, ENTITY_TYPES, EVENT_TYPES, Validati
 
 ROW, BATCH = "row", "batch"
 URL_REGEX = r"^(?:https?://[^\s/?#]+|file://)[^\s]*$"  # http(s) with a host, or a saved page's file URL
+# The fetch log also records what was refused: a redirect to ftp: or gopher: is logged, not fetched.
+LOGGED_URL_REGEX = r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$"
 FETCH_KINDS = ("page", "rss", "sitemap", "robots")
 LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
 
@@ -69,9 +71,9 @@ def _in_set(column: str, values: tuple | list, meaning: str, name: str | None = 
                  {"column": column, "value_set": list(values)}, meaning)
 
 
-def _url(column: str) -> Check:
+def _url(column: str, regex: str = URL_REGEX, meaning: str = "an absolute http(s) or file URL") -> Check:
     return Check(f"{column}_well_formed", ROW, "ExpectColumnValuesToMatchRegex",
-                 {"column": column, "regex": URL_REGEX}, f"{column} is an absolute http(s) or file URL")
+                 {"column": column, "regex": regex}, f"{column} is {meaning}")
 
 
 def articles_suite(settings: ValidationSettings, languages: list[str], chaff_markers: list[str],
@@ -124,7 +126,7 @@ def pages_suite(settings: ValidationSettings) -> Suite:
 
 def fetch_log_suite() -> Suite:
     return Suite("fetch_log", "fetch_log", ("url", "attempt"), (
-        _not_null("url"), _url("url"),
+        _not_null("url"), _url("url", LOGGED_URL_REGEX, "an absolute URL (refused schemes are logged too)"),
         Check("attempt_counted", ROW, "ExpectColumnValuesToBeBetween", {"column": "attempt", "min_value": 1},
               "attempts count from 1"),
         Check("status_is_http", ROW, "ExpectColumnValuesToBeBetween",

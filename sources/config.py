@@ -19,6 +19,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 
+from sources.addresses import parse_networks
 from sources.chaff_config import ChaffConfig
 from sources.config_errors import field_path, validation_messages
 from sources.enrich_config import EnrichConfig
@@ -81,10 +82,19 @@ def _cron(value: str) -> str:
     return " ".join(value.split())
 
 
+def _network(value: str) -> str:
+    try:
+        (network,) = parse_networks([value])
+    except ValueError as exc:
+        raise ValueError(f"invalid network {value!r}: give a CIDR such as '127.0.0.0/8' or '::1/128'") from exc
+    return str(network)
+
+
 WebURL = Annotated[str, AfterValidator(_web_url)]
 Language = Annotated[str, AfterValidator(_language)]
 Slug = Annotated[str, AfterValidator(_slug)]
 Cron = Annotated[str, AfterValidator(_cron)]
+CIDR = Annotated[str, AfterValidator(_network)]
 
 
 class _Strict(BaseModel):
@@ -139,6 +149,8 @@ class Defaults(_Strict):
     languages: list[Language] = Field(default_factory=list)
     chaff: ChaffConfig = Field(default_factory=ChaffConfig)  # merged key by key with the defaults'
     cron: Cron | None = None  # when to ingest, in UTC; a source without one is not scheduled
+    # Private, loopback or link-local networks this source's URLs may lead to (sources.addresses).
+    allowed_networks: list[CIDR] = Field(default_factory=list)
 
 
 class SourceConfig(Defaults):

@@ -87,7 +87,7 @@ class _SourceDiscovery:
         try:
             entries = parse_feed(body, feed.url)
         except DiscoveryError as exc:
-            self.result.errors.append(f"rss {feed.url}: {exc}")
+            self._report(feed.url, f"rss {feed.url}: {exc}")
             return
         self._list(entries, feed.url)
 
@@ -109,8 +109,8 @@ class _SourceDiscovery:
                 read.append((url, lastmod))
             children = _unvisited(page.children, visited) if page else []
             if children and depth >= feed.max_depth:
-                self.result.errors.append(f"sitemap {url}: not following {len(children)} child"
-                                          f" sitemap(s) deeper than max_depth {feed.max_depth}")
+                self._report(url, f"sitemap {url}: not following {len(children)} child"
+                                  f" sitemap(s) deeper than max_depth {feed.max_depth}")
                 children = []
             for child in children:
                 child_lastmod, cursor = page.child_lastmods.get(child), self.cursors.get(child)
@@ -137,11 +137,11 @@ class _SourceDiscovery:
         try:
             page = parse_sitemap(body, url)
         except DiscoveryError as exc:
-            self.result.errors.append(f"sitemap {url}: {exc}")
+            self._report(url, f"sitemap {url}: {exc}")
             return None
         if page.dropped:
-            self.result.errors.append(f"sitemap {url}: over {MAX_SITEMAP_ENTRIES} entries;"
-                                      f" left out the last {page.dropped}")
+            self._report(url, f"sitemap {url}: over {MAX_SITEMAP_ENTRIES} entries;"
+                              f" left out the last {page.dropped}")
         self._list(page.urls, url)
         return page
 
@@ -159,6 +159,14 @@ class _SourceDiscovery:
             reason = result.error or (f"HTTP {result.status}" if result.status else "no response")
             self.result.errors.append(f"{kind} {url}: {result.outcome}: {reason}")
         return None
+
+    def _report(self, url: str, error: str) -> None:
+        """An error in reading the feed or sitemap at `url` (fetched this run): a run log line,
+        and its `feeds.last_error`, so that a feed that is fetched fine but unreadable shows."""
+        self.result.errors.append(error)
+        for i, (fetched_url, kind, result) in enumerate(self.result.feed_fetches):
+            if fetched_url == url:
+                self.result.feed_fetches[i] = (fetched_url, kind, replace(result, error=error))
 
     def _list(self, entries: list[tuple[str, datetime | None]], feed_url: str) -> None:
         """Add a feed's or sitemap's entries but those dated before its cursor (one dated at the

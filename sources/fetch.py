@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable
@@ -18,18 +19,20 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from schemas.records import FetchAttempt, FetchResult
+from sources.addresses import AddressGuard, Network, parse_networks
 from sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
                              type_refusal)
 from sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
 from sources.robots import RobotsCache
 
 KINDS = ("page", "feed")
-WEB_SCHEMES = ("http", "https")
 MAX_IN_FLIGHT = 16
 # Connections to one host at once: a polite crawler keeps this small, and beyond it a
 # single host gets no faster (measured on loopback: 4 in flight beat 16).
 MAX_PER_HOST = 2
 GONE_STATUSES = (404, 410)
+# The content codings we ask for and decode ourselves (see _send_once); 32 + 15: a zlib or gzip header.
+INFLATE_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class FetchPolicy:
     backoff_s: float = 0.5  # exponential: backoff_s * 2**(attempt-1), jittered, capped by max_backoff_s
     max_backoff_s: float = 30
     max_retry_after_s: float = 60  # a longer Retry-After gives up for this run
+    # Where a page may redirect to (the source's domains); None: anywhere.
+    on_site: Callable[[str], bool] | None = None
+    allowed_networks: tuple[Network, ...] = ()  # private/loopback networks requests may go to (sources.addresses)
 
     def __post_init__(self) -> None:
         if self.rate_limit <= 0:
@@ -53,8 +59,10 @@ class FetchPolicy:
 
     @classmethod
     def for_source(cls, source) -> FetchPolicy:
-        """The policy for a source config: anything with `user_agent` and `rate_limit`."""
-        return cls(user_agent=source.user_agent, rate_limit=source.rate_limit)
+        """The policy for a source config: anything with `user_agent`, `rate_limit` and `allowed_networks`."""
+        return cls(user_agent=source.user_agent, rate_limit=source.rate_limit,
+                   allowed_networks=parse_networks(source.allowed_networks),
+                   on_site=getattr(source, "allows", None))
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._pacer = HostRateLimiter()
         self._robots = RobotsCache(self._download_robots)
+        self._addresses = AddressGuard()
 
     async def __aenter__(self) -> Fetcher:
         # Timeouts come with each request, from the policy it is fetched under.
@@ -141,10 +150,14 @@ class Fetcher:
         return list(await asyncio.gather(*(fetch_one(r) for r in requests)))
 
     async def _fetch_web(self, request: FetchRequest, policy: FetchPolicy, *, check_robots: bool = True) -> FetchResult:
-        """Follow redirects ourselves so that every hop is checked (scheme, loops, robots.txt)."""
+        """Follow redirects ourselves so that every hop is checked (scheme and addresses, loops, robots.txt)."""
         attempts: list[FetchAttempt] = []
         url, seen = request.url, {request.url}
         for _ in range(policy.max_redirects + 1):
+            if refusal := await self._addresses.refusal(url, policy.allowed_networks):
+                # No request goes out, but fetch_log says why, as for one that did.
+                attempts.append(FetchAttempt(url, len(attempts) + 1, None, refusal[1], 0, 0.0, datetime.now(timezone.utc)))
+                return _ending(request, url, attempts, *refusal)
             if problem := _web_url_problem(url):
                 return _ending(request, url, attempts, "failed", problem)
             if check_robots and (refusal := await self._robots_refusal(url, policy)):
@@ -159,6 +172,9 @@ class Fetcher:
                 return _ending(request, url, attempts, "failed", f"bad redirect location {location!r}")
             if url in seen:
                 return _ending(request, url, attempts, "failed", f"redirect loop at {url}")
+            # Feeds often live elsewhere (a feed service); a page redirected off the site is not its article.
+            if request.kind == "page" and policy.on_site and not policy.on_site(url):
+                return _ending(request, url, attempts, "skipped", f"redirected off the source's domains to {url}")
             seen.add(url)
         return _ending(request, url, attempts, "failed", f"more than {policy.max_redirects} redirects")
 
@@ -225,12 +241,18 @@ class Fetcher:
                     media_type = media_type_of(headers.get("content-type"))
                     if refusal := type_refusal(request.kind, media_type):
                         return reply(error=refusal, skipped=True)
+                    inflater = _inflater(headers.get("content-encoding"))
                     chunks = []
-                    async for chunk in response.aiter_bytes():
+                    # Decoded here, not by httpx, so that no more than max_bytes + 1 are ever
+                    # inflated: httpx inflates each network chunk whole (a bomb: ~1000x its size).
+                    async for raw in response.aiter_raw():
+                        chunk = inflater.decompress(raw, policy.max_bytes - received + 1) if inflater else raw
                         received += len(chunk)
                         if received > policy.max_bytes:
                             raise BodyTooLarge
                         chunks.append(chunk)
+                    if inflater and not inflater.eof:
+                        raise httpx.DecodingError("truncated")
             body, error, skipped = accept_body(request.kind, media_type, b"".join(chunks))
             return reply(body=body, error=error, skipped=skipped)
         except BodyTooLarge:
@@ -239,7 +261,7 @@ class Fetcher:
             return reply(error=f"timeout after {policy.total_timeout_s:g} s", transient=True)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError, UnicodeError) as exc:
             return reply(error=f"bad request: {exc}")
-        except httpx.DecodingError:
+        except (httpx.DecodingError, zlib.error):
             return reply(error=f"cannot decode Content-Encoding {headers.get('content-encoding')}")
         except httpx.TransportError as exc:
             return reply(error=_describe_network_error(exc, policy), transient=True)
@@ -256,18 +278,29 @@ def _web_url_problem(url: str) -> str | None:
         _ = parts.port  # raises on a port that is no number
     except ValueError:
         return f"bad URL {url!r}"
-    if parts.scheme.lower() not in WEB_SCHEMES:
-        return f"unsupported URL scheme {parts.scheme!r}" if parts.scheme else f"not an absolute URL: {url!r}"
+    if not parts.scheme:  # other schemes than http(s) are refused by sources.addresses
+        return f"not an absolute URL: {url!r}"
     return None if parts.hostname else f"no host in URL {url!r}"
 
 
 def _request_headers(request: FetchRequest, policy: FetchPolicy) -> dict[str, str]:
-    headers = {"User-Agent": policy.user_agent}
+    headers = {"User-Agent": policy.user_agent, "Accept-Encoding": ", ".join(INFLATE_WBITS)}
     if request.etag:
         headers["If-None-Match"] = request.etag
     if request.last_modified:
         headers["If-Modified-Since"] = request.last_modified
     return headers
+
+
+def _inflater(content_encoding: str | None):
+    """A decompressor for the body's Content-Encoding, or None for an unencoded body; raises
+    httpx.DecodingError for a coding we did not ask for."""
+    coding = (content_encoding or "identity").strip().lower()
+    if coding == "identity":
+        return None
+    if coding not in INFLATE_WBITS:
+        raise httpx.DecodingError(coding)
+    return zlib.decompressobj(wbits=INFLATE_WBITS[coding])
 
 
 def _describe_network_error(exc: httpx.TransportError, policy: FetchPolicy) -> str:

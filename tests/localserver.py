@@ -1,12 +1,23 @@
-"""A real HTTP server on 127.0.0.1 whose routes a test programs: pages, feeds, errors."""
+"""A real HTTP server on 127.0.0.1 whose routes a test programs: pages, feeds, errors, and the
+faults a misbehaving server commits (connection resets, trickling bodies, lying Content-Length)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import socket
+import struct
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
+
+# The test servers listen on loopback, which the address policy (sources.addresses) refuses
+# unless a source allows it: in configs `allowed_networks: LOOPBACK_YAML`, in a FetchPolicy
+# `allowed_networks=parse_networks(LOOPBACK)`.
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+LOOPBACK_YAML = json.dumps(list(LOOPBACK))  # a YAML flow list
 
 
 @dataclass
@@ -14,6 +25,9 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False  # close the connection with an RST instead of answering
+    trickle_s: float = 0.0  # send the body a byte at a time, this many seconds apart
+    content_length: int | None = None  # a Content-Length other than the body's (a lying server)
 
 
 @dataclass
@@ -52,12 +66,27 @@ class LocalServer:
                     server.requests.append(request)
                 handler = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
                 reply = handler(request) if handler else Reply(404, b"not found")
+                if reply.reset:
+                    # SO_LINGER with a zero timeout makes close() send an RST, not a FIN.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
+                length = len(reply.body) if reply.content_length is None else reply.content_length
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.trickle_s:
+                    for offset in range(len(reply.body)):
+                        self.wfile.write(reply.body[offset:offset + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.trickle_s)
+                else:
+                    self.wfile.write(reply.body)
+                if length != len(reply.body):
+                    self.close_connection = True  # the client cannot tell where this reply ends
 
             def log_message(self, *args) -> None:  # keep test output clean
                 pass

@@ -45,15 +45,19 @@ class BatchCounts(NamedTuple):
 
 
 def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL], *, run_id: str | None = None,
-                      cursors: Iterable[tuple[str, str, datetime]] = ()) -> int:
+                      cursors: Iterable[tuple[str, str, datetime]] = (),
+                      feed_fetches: list[tuple[str, str, str, FetchResult]] = ()) -> int:
     """Queue newly discovered URLs as 'pending'; returns how many were new.
 
     Known URLs are left alone, except that one whose listed lastmod is later than its last
     fetch goes back to 'pending': the sitemap says the page changed. The discovery cursors
-    read by the run `run_id` ((source, feed url, newest date) tuples) move forward in the same
-    transaction, so a cursor never passes URLs that were not queued.
+    read by the run `run_id` ((source, feed url, newest date) tuples) and the feed fetches
+    that listed the URLs (see _record_feed_fetches) are written in the same transaction: a
+    cursor or a feed's new validators never pass URLs that were not queued (after a crash in
+    between, the feed would answer 304 and its URLs would be lost).
     """
     with db.write(db_path) as conn:
+        _record_feed_fetches(conn, run_id, feed_fetches)
         _stage(conn, "discovered", staging.discovered(urls))
         # One row per URL (a URL can be listed by a feed and a sitemap): its first listing's
         # source and via, and its latest lastmod.
@@ -90,30 +94,34 @@ def due_urls(db_path: str | os.PathLike, source: str, limit: int) -> list[DueURL
     return [DueURL(*row) for row in rows]
 
 
-def record_feed_fetches(db_path: str | os.PathLike, run_id: str,
-                        fetches: list[tuple[str, str, str, FetchResult]]) -> None:
+def _record_feed_fetches(conn: duckdb.DuckDBPyConnection, run_id: str | None,
+                         fetches: list[tuple[str, str, str, FetchResult]]) -> None:
     """Log the attempts of feed and sitemap fetches ((source, feed url, kind, result) tuples) and
     update each feed's status and conditional-GET validators."""
-    with db.write(db_path) as conn:
-        _stage(conn, "attempts", staging.fetch_log(
-            run_id, ((source, kind, attempt) for source, _, kind, r in fetches for attempt in r.attempts)))
-        conn.execute("insert into fetch_log by name select * from attempts")
-        _stage(conn, "feed_fetches", staging.feed_fetches(fetches, _now()))
-        # A fresh body brings its own validators (or none); a 304 or a failure keeps the old ones
-        # unless it sent new ones.
-        conn.execute("""
-            insert into feeds (url, source, kind, etag, last_modified, last_status, last_error, last_fetched_at)
-            select f.url, f.source, f.kind,
-                   case when f.outcome = 'fetched' then f.etag else coalesce(f.etag, old.etag) end,
-                   case when f.outcome = 'fetched' then f.last_modified
-                        else coalesce(f.last_modified, old.last_modified) end,
-                   f.status, f.error, f.fetched_at
-            from feed_fetches f left join feeds old using (url)
-            on conflict (url) do update set
-                source = excluded.source, kind = excluded.kind, etag = excluded.etag,
-                last_modified = excluded.last_modified, last_status = excluded.last_status,
-                last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at
-        """)
+    if not fetches:
+        return
+    _stage(conn, "attempts", staging.fetch_log(
+        run_id, ((source, kind, attempt) for source, _, kind, r in fetches for attempt in r.attempts)))
+    conn.execute("insert into fetch_log by name select * from attempts")
+    _stage(conn, "feed_fetches", staging.feed_fetches(fetches, _now()))
+    # A fresh body brings its own validators (or none); a 304 or a failure keeps the old ones
+    # unless it sent new ones. A body that could not be read keeps the old ones: a 304 to them
+    # next run would hide that it was never read.
+    conn.execute("""
+        insert into feeds (url, source, kind, etag, last_modified, last_status, last_error, last_fetched_at)
+        select f.url, f.source, f.kind,
+               case when f.outcome = 'fetched' and f.error is not null then old.etag
+                    when f.outcome = 'fetched' then f.etag else coalesce(f.etag, old.etag) end,
+               case when f.outcome = 'fetched' and f.error is not null then old.last_modified
+                    when f.outcome = 'fetched' then f.last_modified
+                    else coalesce(f.last_modified, old.last_modified) end,
+               f.status, f.error, f.fetched_at
+        from feed_fetches f left join feeds old using (url)
+        on conflict (url) do update set
+            source = excluded.source, kind = excluded.kind, etag = excluded.etag,
+            last_modified = excluded.last_modified, last_status = excluded.last_status,
+            last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at
+    """)
 
 
 def feed_validators(db_path: str | os.PathLike, source: str) -> dict[str, tuple[str | None, str | None]]:
@@ -156,8 +164,6 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
         _stage(conn, "new_pages", staging.pages(run_id, results, now))
         (pages_stored,) = conn.execute(
             "insert into pages by name select * from new_pages on conflict do nothing").fetchone()
-        _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
-        _update_frontier(conn, now)
         _stage(conn, "extracted_batch", staging.articles(articles))
         validation.stage(conn, "extracted", "extracted_batch", "article_id")
         _stage(conn, "failures", staging.failures(failures))
@@ -180,18 +186,43 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
                 run_id = excluded.run_id, failed_at = excluded.failed_at
             where extraction_failures.reason <> excluded.reason
         """, [run_id, now])
+        _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
+        _stage(conn, "no_article", staging.urls(_without_article(conn, results, failures)))
+        _update_frontier(conn, now)
     return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held)
 
 
-def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> None:
-    """Record a run as started (a retried flow run with the same id starts over)."""
+def _without_article(conn: duckdb.DuckDBPyConnection, results: list[FetchResult],
+                     failures: list[ExtractionFailure]) -> set[str]:
+    """The URLs fetched in this batch whose body gave no article that was merged: extraction
+    failed, or validation took the article out (quarantined, or its batch held back)."""
+    failed = {failure.url for failure in failures}
+    staged = {url for (url,) in conn.execute("select fetched_url from extracted_batch").fetchall()}
+    merged = {url for (url,) in conn.execute("select fetched_url from extracted").fetchall()}
+    return {r.url for r in results if r.outcome == "fetched"
+            and (r.url in failed or r.final_url in failed or (r.final_url in staged - merged))}
+
+
+def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> list[tuple[str, str, datetime]]:
+    """Record a run as started (a retried flow run with the same id starts over), and mark the
+    runs still 'running' as 'crashed'; returns those ((run id, flow, started at) tuples).
+
+    The caller holds the run lock (warehouse.run_lock), so no other run is going on: a run
+    still 'running' is one whose process died before it could finish. Its work is safe up to
+    its last committed batch, and what it had not loaded is still due in the frontier.
+    """
     with db.write(db_path) as conn:
+        crashed = conn.execute("""
+            update runs set status = 'crashed' where status = 'running' and run_id <> ?
+            returning run_id, flow, started_at
+        """, [summary.run_id]).fetchall()
         conn.execute(f"""
             insert or replace into runs (run_id, flow, started_at, finished_at, status, sources,
                 {", ".join(RUN_COUNTERS)})
             values (?, ?, ?, ?, ?, ?, {", ".join("?" for _ in RUN_COUNTERS)})
         """, [summary.run_id, flow, summary.started_at, summary.finished_at, summary.status, summary.sources,
               *_run_counts(summary)])
+    return sorted(crashed, key=lambda run: run[2])
 
 
 def finish_run(db_path: str | os.PathLike, summary: RunSummary) -> None:
@@ -221,16 +252,23 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
     # Each URL takes its fetch outcome as its state. attempts counts failed runs in a row.
     # Validators and page_hash change with a fresh body; otherwise the old ones stay unless new
     # ones came. A URL fetched without being discovered (a file:// ingest) joins the frontier.
+    # A body that gave no article counts as a failed fetch: a 200 whose body the server cut
+    # short looks like any other, and the next run may get it whole. Its validators go, so the
+    # server sends the body again rather than a 304; the same body again is not extracted again
+    # (flows/ingest.py) and leaves the URL fetched: a page that really holds no article.
     conn.execute("""
         insert into frontier (url, source, discovered_at, state, attempts, last_status, last_error,
                               last_fetched_at, etag, last_modified, page_hash)
-        select o.url, o.source, coalesce(f.discovered_at, ?), o.outcome,
-               case when o.outcome = 'failed' then coalesce(f.attempts, 0) + 1 else 0 end,
-               o.status, o.error, o.fetched_at,
-               case when o.outcome = 'fetched' then o.etag else coalesce(o.etag, f.etag) end,
-               case when o.outcome = 'fetched' then o.last_modified else coalesce(o.last_modified, f.last_modified) end,
+        select o.url, o.source, coalesce(f.discovered_at, ?),
+               case when n.url is not null then 'failed' else o.outcome end,
+               case when o.outcome = 'failed' or n.url is not null then coalesce(f.attempts, 0) + 1 else 0 end,
+               o.status, case when n.url is not null then 'gave no article' else o.error end, o.fetched_at,
+               case when n.url is not null then null
+                    when o.outcome = 'fetched' then o.etag else coalesce(o.etag, f.etag) end,
+               case when n.url is not null then null
+                    when o.outcome = 'fetched' then o.last_modified else coalesce(o.last_modified, f.last_modified) end,
                coalesce(o.page_hash, f.page_hash)
-        from outcomes o left join frontier f using (url)
+        from outcomes o left join frontier f using (url) left join no_article n using (url)
         on conflict (url) do update set
             state = excluded.state, attempts = excluded.attempts, last_status = excluded.last_status,
             last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,

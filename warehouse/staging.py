@@ -28,6 +28,7 @@ PAGES = pa.schema([
     ("status", pa.int32()), ("content_type", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
     ("html_gz", pa.binary()), ("size", pa.int64()), ("fetched_at", UTC_TIME), ("run_id", pa.string()),
 ])
+URLS = pa.schema([("url", pa.string())])
 URL_OUTCOMES = pa.schema([
     ("url", pa.string()), ("source", pa.string()), ("outcome", pa.string()), ("status", pa.int32()),
     ("error", pa.string()), ("fetched_at", UTC_TIME), ("etag", pa.string()), ("last_modified", pa.string()),
@@ -99,6 +100,11 @@ def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> p
                 gzip.compress(r.body, compresslevel=6, mtime=0), len(r.body), _fetched_at(r, fallback_time), run_id,
             )
     return _table(PAGES, list(rows.values()))
+
+
+def urls(values: Iterable[str]) -> pa.Table:
+    """A one-column table of URLs."""
+    return _table(URLS, [(url,) for url in values])
 
 
 def fetch_outcomes(results: list[FetchResult], fallback_time: datetime) -> pa.Table:

@@ -13,6 +13,7 @@ import pytest
 
 from demo.server import SITE_ROOT, render_sources, serve_site
 from schemas.records import RUN_COUNTERS
+from tests.localserver import LOOPBACK_YAML
 from warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
@@ -193,7 +194,7 @@ def write_config(folder: Path, server, feeds: list[tuple[str, str]], name: str =
     feed_lines = "".join(f"      - kind: {kind}\n        url: \"{server.url(path)}\"\n" for kind, path in feeds)
     config = folder / "sources.yaml"
     config.write_text(
-        "defaults:\n  user_agent: winnow-test/0.1\n  rate_limit: 100\n  language: en\n"
+        f"defaults:\n  user_agent: winnow-test/0.1\n  rate_limit: 100\n  language: en\n  allowed_networks: {LOOPBACK_YAML}\n"
         f"sources:\n  - name: {name}\n    feeds:\n{feed_lines}    allowed_domains: [\"127.0.0.1\"]\n",
         encoding="utf-8")
     return config

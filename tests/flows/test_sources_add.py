@@ -6,12 +6,14 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from sources.config import RssFeed, SitemapFeed, load_config
+from tests.localserver import LOOPBACK_YAML
 from tests.sources.test_feed_finder import site  # noqa: F401 (the news site fixture, shared)
 
 CONFIG = """# Our sources: keep this list short.
 defaults:
   user_agent: "herald-test/1.0 (+mailto:desk@example.org)"
   rate_limit: 1000   # a local server
+  allowed_networks: LOOPBACK
 sources:
   - name: vale-courier   # the local paper
     feeds:
@@ -23,7 +25,7 @@ enrich:
   min_event_confidence: 0.7   # fewer, surer events
 validation:
   min_words: 30
-"""
+""".replace("LOOPBACK", LOOPBACK_YAML)
 
 
 def winnow(*args: str):
@@ -88,7 +90,8 @@ def test_dry_run_shows_the_block_and_writes_nothing(site, tmp_path):
 
 
 def test_a_config_without_sources_yet(site, tmp_path):
-    config = write_config(tmp_path, "defaults:\n  rate_limit: 1000\nenrich:\n  min_event_confidence: 0.7\n")
+    config = write_config(tmp_path, f"defaults:\n  rate_limit: 1000\n  allowed_networks: {LOOPBACK_YAML}\n"
+                                    "enrich:\n  min_event_confidence: 0.7\n")
 
     result = winnow("sources", "add", site.url("/"), "-c", str(config), "--yes", "--no-sitemaps")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from demo.server import SITE_ROOT
 from tests.flows.test_cli import winnow
+from tests.localserver import LOOPBACK_YAML
 from tests.transforms.test_chaff_text import LOOKALIKE
 
 VALE_PAGE = SITE_ROOT / "vale-courier" / "news" / "bus-routes.html"
@@ -74,9 +75,15 @@ def test_strip_a_missing_file_or_unknown_source_is_a_message(tmp_path):
     assert unknown.exit_code == 1 and "no source named 'zz'" in unknown.output
 
 
-def test_strip_a_url_fetches_it(http_server):
+def test_strip_a_url_fetches_it(http_server, tmp_path):
     http_server.add("/story.html", VALE_PAGE.read_bytes())
-    result = winnow("strip", http_server.url("/story.html"))
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"sources:\n  - name: vale\n    feeds: [{{kind: rss, url: '{http_server.url('/feed')}'}}]\n"
+                      f"    allowed_networks: {LOOPBACK_YAML}\n", encoding="utf-8")
+    refused = winnow("strip", http_server.url("/story.html"))
+    assert refused.exit_code == 1 and "refused: 127.0.0.1 is a loopback address" in refused.output
+    result = winnow("strip", http_server.url("/story.html"), "--source", "vale", "--config", str(config),
+                    "--db", str(tmp_path / "none.duckdb"))
     assert result.exit_code == 0, result.output
     assert "Bus" in result.stdout and "Remind me later" not in result.stdout
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.flows.test_cli import winnow
 from tests.flows.test_ingest import demo_page, ingest, rows, rss, scalar
+from tests.localserver import LOOPBACK_YAML
 
 pytestmark = pytest.mark.prefect
 
@@ -36,7 +37,7 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     http_server.add("/changed.xml", rss(http_server, CHANGED), "application/rss+xml")
     config = tmp_path / "sources.yaml"
     config.write_text(
-        "defaults: {user_agent: winnow-test/0.1, rate_limit: 100, language: en}\n"
+        f"defaults: {{user_agent: winnow-test/0.1, rate_limit: 100, language: en, allowed_networks: {LOOPBACK_YAML}}}\n"
         "sources:\n"
         f"  - {{name: steady, feeds: [{{kind: rss, url: '{http_server.url('/steady.xml')}'}}]}}\n"
         f"  - {{name: changed, feeds: [{{kind: rss, url: '{http_server.url('/changed.xml')}'}}]}}\n",

@@ -11,6 +11,7 @@ from sources.config import parse_config
 from sources.discover import discover_source
 from sources.fetch import Fetcher, FetchPolicy
 from sources.parsers import MAX_SITEMAP_ENTRIES, DiscoveryError, list_pages_folder, parse_feed, parse_sitemap
+from tests.localserver import LOOPBACK_YAML
 
 UTC = timezone.utc
 
@@ -229,6 +230,7 @@ def make_source(yaml_feeds: str, base_dir, **settings):
     """A source from config text, as the pipeline would load it."""
     extra = "".join(f"\n    {key}: {value}" for key, value in settings.items())
     text = (f"sources:\n  - name: herald\n    rate_limit: 100\n    user_agent: herald-test/1\n"
+            f"    allowed_networks: {LOOPBACK_YAML}\n"
             f"    feeds:{yaml_feeds}{extra}")
     return parse_config(text, base_dir, "test.yaml").sources[0]
 

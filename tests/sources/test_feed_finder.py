@@ -14,10 +14,11 @@ from sources.config import ConfigError, RssFeed, SitemapFeed, parse_config
 from sources.config_edit import add_source, configured_sources
 from sources.feed_finder import (COMMON_PATH, GIVEN_URL, HEAD_LINK, ROBOTS_TXT, FeedSearchError, FoundFeed,
                                  default_name, find_feeds, preferred_feeds, robots_sitemaps)
+from sources.addresses import parse_networks
 from sources.fetch import Fetcher, FetchPolicy
 from sources.parsers import FeedLink, feed_links, is_news_sitemap
 from sources.robots import parse_robots
-from tests.localserver import LocalServer
+from tests.localserver import LOOPBACK, LocalServer
 
 UTC = timezone.utc
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -59,7 +60,8 @@ def add_news_site(server: LocalServer) -> None:
 
 
 def policy(**overrides) -> FetchPolicy:
-    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05)
+    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05,
+                    allowed_networks=parse_networks(LOOPBACK))
     return FetchPolicy(**{**settings, **overrides})
 
 

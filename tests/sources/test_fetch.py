@@ -10,8 +10,9 @@ import time
 
 import pytest
 
+from sources.addresses import parse_networks
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
-from tests.localserver import LocalServer, Reply
+from tests.localserver import LOOPBACK, LocalServer, Reply
 
 PAGE = "<html><head><title>Ferry</title></head><body><p>Timetable</p></body></html>"
 
@@ -27,7 +28,8 @@ def site():
 
 def policy(**overrides) -> FetchPolicy:
     """A policy fast enough for tests: high rate, tiny backoff."""
-    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05)
+    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05,
+                    allowed_networks=parse_networks(LOOPBACK))
     return FetchPolicy(**{**settings, **overrides})
 
 
@@ -137,10 +139,10 @@ def test_too_many_redirects_fail(site):
     assert len(result.attempts) == 3
 
 
-def test_redirect_to_another_scheme_fails(site):
+def test_redirect_to_another_scheme_is_refused(site):
     site.routes["/out"] = sequence(Reply(302, headers={"Location": "ftp://example.org/file"}))
     result = fetch(site.url("/out"))
-    assert (result.outcome, result.error) == ("failed", "unsupported URL scheme 'ftp'")
+    assert (result.outcome, result.error) == ("skipped", "refused: scheme 'ftp' is not http or https")
 
 
 def test_oversized_body_fails(site):
@@ -269,4 +271,4 @@ def test_file_urls_respect_the_size_limit(tmp_path):
 
 def test_bad_urls_fail_without_raising():
     assert fetch("http://example.org:99999999/").error.startswith("bad URL")
-    assert fetch("mailto:someone@example.org").error == "unsupported URL scheme 'mailto'"
+    assert fetch("mailto:someone@example.org").error == "refused: scheme 'mailto' is not http or https"

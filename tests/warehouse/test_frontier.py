@@ -70,11 +70,12 @@ def test_a_later_lastmod_sends_a_fetched_url_back_to_pending(db_path):
 
 def test_feed_validators_are_kept_on_a_304(db_path):
     feed, sitemap = "https://news.example/feed", "https://news.example/sitemap.xml"
-    load.record_feed_fetches(db_path, "run-1", [
+    load.record_discovered(db_path, [], run_id="run-1", feed_fetches=[
         ("news", feed, "rss", fetched(feed, etag='"f1"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT")),
         ("news", sitemap, "sitemap", fetched(sitemap, outcome="failed", status=None, error="timeout", tries=3)),
     ])
-    load.record_feed_fetches(db_path, "run-2", [("news", feed, "rss", fetched(feed, outcome="not_modified", status=304))])
+    load.record_discovered(db_path, [], run_id="run-2",
+                           feed_fetches=[("news", feed, "rss", fetched(feed, outcome="not_modified", status=304))])
     assert load.feed_validators(db_path, "news") == {
         feed: ('"f1"', "Sat, 01 Mar 2025 12:00:00 GMT"), sitemap: (None, None)}
     assert load.feed_validators(db_path, "other") == {}

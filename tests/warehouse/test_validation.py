@@ -148,7 +148,9 @@ def test_a_failed_batch_check_holds_every_article_of_the_batch(db_path, tmp_path
     assert article_ids(db_path) == []
     assert failed_checks(db_path, "articles") == [(check, unexpected, 5)]
     assert run_query(db_path, "select count(*) from pages").rows == [(5,)]  # pages are always kept
-    assert run_query(db_path, "select count(*) from frontier where state = 'fetched'").rows == [(5,)]
+    # Their pages gave no article that was merged: due again next run, the body asked for afresh.
+    assert run_query(db_path, "select state, attempts, last_error, etag, count(*) from frontier group by all").rows \
+        == [("failed", 1, "gave no article", None, 5)]
 
 
 def test_batch_check_outcomes_are_recorded_with_what_was_observed(db_path, tmp_path):
@@ -181,8 +183,9 @@ def test_most_pages_failing_extraction_holds_the_batch_but_keeps_pages_and_failu
     assert run_query(db_path, "select url, reason, run_id from extraction_failures order by url").rows == [
         (f.url, "no main text", "run-1") for f in failures]
     assert run_query(db_path, "select count(*) from pages").rows == [(4,)]
-    assert run_query(db_path, "select url, state from frontier order by url").rows == [
-        (f"{SITE}/story-{n}", "fetched") for n in (1, 2, 3, 4)]
+    # None of them gave an article that was merged: all are due again next run.
+    assert run_query(db_path, "select url, state, last_error from frontier order by url").rows == [
+        (f"{SITE}/story-{n}", "failed", "gave no article") for n in (1, 2, 3, 4)]
     assert run_query(db_path, "select count(*) from fetch_log").rows == [(4,)]
 
 
