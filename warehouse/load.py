@@ -254,21 +254,27 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
     # ones came. A URL fetched without being discovered (a file:// ingest) joins the frontier.
     # A body that gave no article counts as a failed fetch: a 200 whose body the server cut
     # short looks like any other, and the next run may get it whole. Its validators go, so the
-    # server sends the body again rather than a 304; the same body again is not extracted again
-    # (flows/ingest.py) and leaves the URL fetched: a page that really holds no article.
+    # server sends the body again rather than a 304. The same body again is not extracted again
+    # (flows/ingest.py) and still counts as giving no article, until MAX_ATTEMPTS.
     conn.execute("""
         insert into frontier (url, source, discovered_at, state, attempts, last_status, last_error,
                               last_fetched_at, etag, last_modified, page_hash)
-        select o.url, o.source, coalesce(f.discovered_at, ?),
-               case when n.url is not null then 'failed' else o.outcome end,
-               case when o.outcome = 'failed' or n.url is not null then coalesce(f.attempts, 0) + 1 else 0 end,
-               o.status, case when n.url is not null then 'gave no article' else o.error end, o.fetched_at,
-               case when n.url is not null then null
-                    when o.outcome = 'fetched' then o.etag else coalesce(o.etag, f.etag) end,
-               case when n.url is not null then null
-                    when o.outcome = 'fetched' then o.last_modified else coalesce(o.last_modified, f.last_modified) end,
-               coalesce(o.page_hash, f.page_hash)
-        from outcomes o left join frontier f using (url) left join no_article n using (url)
+        select url, source, discovered_at,
+               case when no_article then 'failed' else outcome end,
+               case when outcome = 'failed' or no_article then coalesce(attempts, 0) + 1 else 0 end,
+               status, case when no_article then 'gave no article' else error end, fetched_at,
+               case when no_article then null when outcome = 'fetched' then new_etag else coalesce(new_etag, etag) end,
+               case when no_article then null
+                    when outcome = 'fetched' then new_last_modified else coalesce(new_last_modified, last_modified) end,
+               coalesce(new_page_hash, page_hash)
+        from (
+            select o.url, o.source, coalesce(f.discovered_at, ?) as discovered_at, o.outcome, f.attempts, o.status,
+                   o.error, o.fetched_at, o.etag as new_etag, f.etag, o.last_modified as new_last_modified,
+                   f.last_modified, o.page_hash as new_page_hash, f.page_hash,
+                   n.url is not null or (o.outcome = 'fetched' and o.page_hash = f.page_hash and f.state = 'failed'
+                                         and f.last_error = 'gave no article') as no_article
+            from outcomes o left join frontier f using (url) left join no_article n using (url)
+        )
         on conflict (url) do update set
             state = excluded.state, attempts = excluded.attempts, last_status = excluded.last_status,
             last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,
