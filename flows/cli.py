@@ -410,7 +410,7 @@ def reprocess(
     """Extract the stored pages again (no network): after changing chaff rules, or as repetition counts grow."""
     on = _runner(runner)
     _check_config(config, source)
-    with _run_lock(db, "reprocess"):
+    with _writing_run(db, "reprocess"):
         _start_prefect()
         from flows.console import print_summary, showing_progress
         from flows.reprocess import reprocess as reprocess_flow
@@ -435,7 +435,7 @@ def maintenance(
 ) -> None:
     """Refresh the repetition statistics, compact the DuckDB file, export it as Parquet (daily, when deployed)."""
     _load_config(config)
-    with _run_lock(db, "maintenance"):
+    with _writing_run(db, "maintenance"):
         _start_prefect()
         from flows.console import print_rows
         from flows.maintenance import maintenance as maintenance_flow
@@ -623,7 +623,7 @@ def _start_prefect() -> None:
 def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None,
                 runner: RunnerConfig | None = None) -> None:
     _check_config(config, sources)
-    with _run_lock(db, "ingest"):
+    with _writing_run(db, "ingest"):
         _start_prefect()
         from flows.console import print_summary, showing_progress
         from flows.ingest import ingest
@@ -634,17 +634,27 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
     print_summary(summary)
 
 
-def _run_lock(db: Path | None, flow: str) -> ExitStack:
-    """The database's run lock, taken before Prefect starts: a run by hand that collides with
-    another exits at once, naming it (exit code 1, no traceback). The flow takes it again inside."""
-    from warehouse.db import default_db_path
+def _writing_run(db: Path | None, flow: str) -> ExitStack:
+    """The database's run lock, and the database opened and migrated, before Prefect starts: a
+    run by hand that collides with another, or a --db that is no DuckDB file, exits at once with
+    the reason (exit code 1, no traceback). The flow takes the lock again inside."""
+    import duckdb
+
+    from warehouse.db import WarehouseBusy, default_db_path
+    from warehouse.migrate import migrate
     from warehouse.run_lock import RunLocked, run_lock
 
+    path = db or default_db_path()
     held = ExitStack()
     try:
-        held.enter_context(run_lock(db or default_db_path(), flow))
+        held.enter_context(run_lock(path, flow))
+        migrate(path)
     except RunLocked as error:
+        held.close()
         raise _fail(str(error))
+    except (WarehouseBusy, duckdb.Error, OSError) as error:
+        held.close()
+        raise _fail(f"cannot use {path} as the warehouse: {error}")
     return held
 
 

@@ -83,6 +83,18 @@ def test_bad_db_path(winnow, tmp_path, db, message):
             assert done.returncode == 1 and message in done.stderr, (command, done.stderr)
 
 
+@pytest.mark.parametrize("db, message", [("folder", "Is a directory"), ("junk.duckdb", "not a valid DuckDB")])
+def test_a_writing_run_refuses_a_bad_db_before_it_starts(winnow, tmp_path, db, message):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "junk.duckdb").write_text("not a database")
+    (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
+    for command in (["run"], ["reprocess"], ["maintenance"]):
+        done = winnow(*command, "--db", db)
+        assert done.returncode == 1 and f"cannot use {db} as the warehouse" in done.stderr, command
+        assert message in done.stderr and "Prefect" not in done.stderr  # stopped before Prefect started
+    assert (tmp_path / "junk.duckdb").read_text() == "not a database"
+
+
 @pytest.mark.parametrize("sql, message", [("selec 1", "syntax error"), ("   ", "no SQL given"),
                                           ("select * from nowhere", "Table with name nowhere does not exist")])
 def test_bad_sql(winnow, warehouse, sql, message):
