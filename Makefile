@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench bench-extraction bench-enrich validation-docs-screenshot lock
+.PHONY: setup demo test bench soak bench-extraction bench-enrich validation-docs-screenshot lock
 
 setup: $(INSTALLED)
 
@@ -24,6 +24,10 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/ingest.py
+
+# 5,000 pages from a local site where 20% of responses are faulty; several minutes (bench/README.md).
+soak: $(INSTALLED)
+	$(BIN)/python bench/soak.py
 
 # Needs the Scrapinghub benchmark data beside the repository (bench/README.md).
 bench-extraction: $(INSTALLED)
