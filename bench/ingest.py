@@ -316,33 +316,34 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     LOADAVG_AT_START = os.getloadavg()[0]  # other work on the machine skews every figure
     tmp = Path(tempfile.mkdtemp(prefix="winnow-bench-"))
+    try:
+        with TreeRSS() as tree_rss, prefect_api(args.prefect, tmp, log) as server:
+            return _bench(args, tmp, server, tree_rss)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def prefect_api(mode: str, tmp: Path, say) -> Iterator[PrefectServer | None]:
+    """Prefect for a benchmark, its state under `tmp`: with mode "server" a `prefect server start`
+    of its own (yielded, stopped at the end), else the temporary server the first flow call starts."""
     prefect_home = tmp / "prefect-home"
     prefect_home.mkdir()
     os.environ.pop("PREFECT_API_URL", None)  # ours, not a user's server
     os.environ["PREFECT_HOME"] = str(prefect_home)
     configure_prefect(prefect_home)
-
+    if mode != "server":
+        yield None
+        return
+    server = PrefectServer(prefect_home, tmp / "prefect-server.log")
+    say(f"starting prefect server on port {server.port} ...")
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    say(f"prefect server healthy after {server.startup_s:.1f} s")
     try:
-        with TreeRSS() as tree_rss:
-            return _run(args, tmp, prefect_home, tree_rss)
+        yield server
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _run(args: argparse.Namespace, tmp: Path, prefect_home: Path, tree_rss: TreeRSS) -> dict:
-    server: PrefectServer | None = None
-    if args.prefect == "server":
-        server = PrefectServer(prefect_home, tmp / "prefect-server.log")
-        log(f"starting prefect server on port {server.port} ...")
-        server.start()
-        os.environ["PREFECT_API_URL"] = server.api_url
-        log(f"prefect server healthy after {server.startup_s:.1f} s")
-
-    try:
-        return _bench(args, tmp, server, tree_rss)
-    finally:
-        if server is not None:
-            server.stop()
+        server.stop()
 
 
 def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tree_rss: TreeRSS) -> dict:

@@ -35,11 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from flows.environment import configure_prefect  # noqa: E402  (must precede any prefect import)
-
-
 def _bench_ingest():
-    """bench/ingest.py as a module (bench/ is not a package): its server, RSS and port helpers."""
+    """bench/ingest.py as a module (bench/ is not a package): its Prefect, RSS and port helpers."""
     spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -48,7 +45,7 @@ def _bench_ingest():
 
 
 _bi = _bench_ingest()
-PrefectServer, TreeRSS, peak_rss_mb, free_port = _bi.PrefectServer, _bi.TreeRSS, _bi.peak_rss_mb, _bi.free_port
+prefect_api, TreeRSS, peak_rss_mb, free_port = _bi.prefect_api, _bi.TreeRSS, _bi.peak_rss_mb, _bi.free_port
 
 SOURCE = "soak"
 LOST_TARGET = 0
@@ -281,25 +278,10 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     loadavg = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="winnow-soak-"))
-    prefect_home = tmp / "prefect-home"
-    prefect_home.mkdir()
-    os.environ.pop("PREFECT_API_URL", None)  # ours, not a user's server
-    os.environ["PREFECT_HOME"] = str(prefect_home)
-    configure_prefect(prefect_home)
     try:
         with TreeRSS() as tree_rss:
-            server = None
-            if args.prefect == "server":
-                server = PrefectServer(prefect_home, tmp / "prefect-server.log")
-                log(f"starting prefect server on port {server.port} ...")
-                server.start()
-                os.environ["PREFECT_API_URL"] = server.api_url
-                log(f"prefect server healthy after {server.startup_s:.1f} s")
-            try:
+            with prefect_api(args.prefect, tmp, log) as server:
                 result = _soak(args, tmp, server, loadavg)
-            finally:
-                if server is not None:
-                    server.stop()
         if args.prefect == "ephemeral":
             _bi.stop_ephemeral_servers()
         rss = peak_rss_mb()
