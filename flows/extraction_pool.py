@@ -10,6 +10,8 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from collections.abc import Callable
@@ -41,6 +43,22 @@ def _ready() -> None:
     """Runs in a worker: importing this module (and trafilatura) is the work."""
 
 
+def _exit_with_pipeline(pipeline_pid: int) -> None:
+    """Runs in each worker as it starts: when the pipeline's process is gone (killed, say), the
+    worker exits too instead of running on as an orphan, holding its memory and cores. (Its
+    parent is the forkserver, which outlives a SIGKILL of the pipeline, so it is not watched.)"""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(pipeline_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-pipeline", daemon=True).start()
+
+
 def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int) -> list[Article | ExtractionFailure]:
     """Extract pages on `workers` processes (in this process when 1), keeping their order."""
     return _in_parts(extract_batch, pages, options, workers)
@@ -69,7 +87,8 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
         if _pool is not None:
             _pool.shutdown()
         # forkserver: forking a process that runs Prefect's threads is unsafe.
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                                    initializer=_exit_with_pipeline, initargs=(os.getpid(),))
         _pool_size = workers
         atexit.register(_pool.shutdown)
     return _pool

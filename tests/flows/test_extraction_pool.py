@@ -1,0 +1,49 @@
+"""The extraction pool's workers do not outlive the pipeline's process: after a SIGKILL of it
+they exit on their own, rather than run on as orphans holding memory and cores."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PIPELINE = """
+import os, sys, time
+from flows.extraction_pool import _shared_pool
+
+if __name__ == "__main__":
+    pool = _shared_pool(2)
+    pids = set()
+    while len(pids) < 2:
+        pids |= {future.result() for future in [pool.submit(os.getpid) for _ in range(8)]}
+    print(" ".join(map(str, sorted(pids))), flush=True)
+    time.sleep(600)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_exit_when_the_pipeline_is_killed(tmp_path):
+    script = tmp_path / "pipeline.py"
+    script.write_text(PIPELINE)
+    pipeline = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.PIPE, text=True,
+                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    try:
+        workers = [int(pid) for pid in pipeline.stdout.readline().split()]
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+    finally:
+        pipeline.send_signal(signal.SIGKILL)
+        pipeline.wait()
+
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if running(pid)]
