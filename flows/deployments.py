@@ -110,41 +110,36 @@ def render_prefect_yaml(config: SourcesConfig, config_path: Path, output: Path, 
 
 def render_deployments(config: SourcesConfig, config_path: str) -> str:
     """The `deployments:` part; `config_path` is the sources config's path from prefect.yaml's folder."""
-    config_param = f"      config_path: {json.dumps(config_path)}"
     lines = ["deployments:",
              f"  # From {config_path} (`winnow deployments write`): edits below this line are replaced."]
     for group in config.schedules:
-        lines += [f"  - name: ingest-{group.name}",
-                  "    <<: *writer",
-                  "    description: " + json.dumps(f"Ingest {', '.join(group.sources)}: discover, fetch, extract,"
-                                                   " enrich, validate and load."),
-                  "    entrypoint: flows/ingest.py:ingest",
-                  "    parameters:",
-                  "      <<: *warehouse",
-                  config_param,
-                  f"      source_names: [{', '.join(group.sources)}]",
-                  "    schedules:",
-                  f"      - {{cron: {json.dumps(group.cron)}, timezone: UTC}}"]
-    lines += ["  - name: reprocess",
-              "    <<: *writer",
-              "    description: " + json.dumps(
-                  "Extract, strip, enrich and validate the stored pages again, offline. Not scheduled: run it"
-                  " after changing chaff rules, enrich settings, aliases or the model."),
-              "    entrypoint: flows/reprocess.py:reprocess",
-              "    parameters:",
-              "      <<: *warehouse",
-              config_param,
-              "  - name: maintenance",
-              "    <<: *writer",
-              "    description: " + json.dumps(
-                  "Trim the repetition statistics, compact the DuckDB file, export a Parquet snapshot."),
-              "    entrypoint: flows/maintenance.py:maintenance",
-              "    parameters:",
-              "      <<: *warehouse",
-              config_param,
-              "    schedules:",
-              "      - *maintenance_schedule"]
+        lines += _deployment(f"ingest-{group.name}", f"Ingest {', '.join(group.sources)}: discover, fetch, extract,"
+                                                     " enrich, validate and load.",
+                             "flows/ingest.py:ingest", config_path,
+                             [f"      source_names: [{', '.join(group.sources)}]"],
+                             f"{{cron: {json.dumps(group.cron)}, timezone: UTC}}")
+    lines += _deployment("reprocess", "Extract, strip, enrich and validate the stored pages again, offline. Not"
+                                      " scheduled: run it after changing chaff rules, enrich settings, aliases or"
+                                      " the model.",
+                         "flows/reprocess.py:reprocess", config_path)
+    lines += _deployment("maintenance", "Trim the repetition statistics, compact the DuckDB file, export a Parquet"
+                                        " snapshot.",
+                         "flows/maintenance.py:maintenance", config_path, schedule="*maintenance_schedule")
     return "\n".join(lines) + "\n"
+
+
+def _deployment(name: str, description: str, entrypoint: str, config_path: str, parameters: list[str] = (),
+                schedule: str | None = None) -> list[str]:
+    """One deployment's lines: a writer, with the warehouse parameters and the config's path."""
+    lines = [f"  - name: {name}",
+             "    <<: *writer",
+             "    description: " + json.dumps(description),
+             f"    entrypoint: {entrypoint}",
+             "    parameters:",
+             "      <<: *warehouse",
+             f"      config_path: {json.dumps(config_path)}",
+             *parameters]
+    return lines + (["    schedules:", f"      - {schedule}"] if schedule else [])
 
 
 def differences(current: str | None, expected: str, output: Path, config_path: Path) -> list[str]:
