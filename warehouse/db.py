@@ -52,7 +52,7 @@ def connect(
     Raises WarehouseMissing for a read-only connect to a missing file and WarehouseBusy when
     the file stays locked. A read-write connect creates the file and its folder.
     """
-    path = _resolved(db_path)
+    path = resolved(db_path)
     if read_only and not path.exists():
         raise WarehouseMissing(f"no database at {path}; run `winnow demo` or `winnow run` first")
     if not read_only:
@@ -75,7 +75,7 @@ def write(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterat
     """
     from warehouse.migrate import ensure_migrated  # migrate imports this module
 
-    path = _resolved(db_path)
+    path = resolved(db_path)
     with writer_turn(path, lock_timeout_s), connect(path, lock_timeout_s=lock_timeout_s) as conn:
         ensure_migrated(conn, path)
         conn.execute("begin transaction")
@@ -96,7 +96,7 @@ def read(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterato
     connection in a process that has a read-write one open (and vice versa); it does not wait
     for this process's writers, since connections in one mode share the database.
     """
-    path = _resolved(db_path)
+    path = resolved(db_path)
     if not path.exists():
         raise WarehouseMissing(f"no database at {path}; run `winnow demo` or `winnow run` first")
     from warehouse.migrate import ensure_migrated  # migrate imports this module
@@ -140,8 +140,8 @@ def _busy_reason(message: str) -> str | None:
     return None
 
 
-def _resolved(db_path: str | os.PathLike) -> Path:
-    # One spelling per file, so the per-file locks and caches here (and DuckDB's) agree.
+def resolved(db_path: str | os.PathLike) -> Path:
+    """The file's one spelling, so that per-file locks and caches (here, the run lock's, DuckDB's) agree."""
     return Path(db_path).expanduser().resolve()
 
 
@@ -152,7 +152,7 @@ _writer_locks_guard = threading.Lock()
 @contextmanager
 def writer_turn(db_path: str | os.PathLike, timeout_s: float = 30.0) -> Iterator[None]:
     """This process's writers to one file take turns (re-entrant, so a writer may migrate)."""
-    path = _resolved(db_path)
+    path = resolved(db_path)
     with _writer_locks_guard:
         lock = _writer_locks.setdefault(path, threading.RLock())
     if not lock.acquire(timeout=timeout_s):

@@ -76,7 +76,7 @@ def compact(db_path: str | os.PathLike, min_reclaimable: float = COMPACT_MIN_REC
     throughout, as they do for any writer: the fresh file is locked before it takes the old one's
     place, and stays locked until the old one is closed.
     """
-    path = Path(db_path).expanduser().resolve()
+    path = db.resolved(db_path)
     fresh = path.with_name(path.name + ".compacting")
     with db.writer_turn(path, lock_timeout_s):
         before = _size(path)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from warehouse import db
+
 # How long a run waits for another to finish by default. Deployments queue their runs already
 # (one at a time), so what collides is a hand-run with a scheduled one: the newcomer should
 # say so at once rather than hang. WINNOW_RUN_LOCK_WAIT (seconds) changes it.
@@ -50,7 +52,7 @@ _held_guard = threading.Lock()
 
 def lock_path(db_path: str | os.PathLike) -> Path:
     """The lock file of a database: `<database>.run-lock` beside it."""
-    path = Path(db_path).expanduser().resolve()
+    path = db.resolved(db_path)
     return path.with_name(path.name + ".run-lock")
 
 
