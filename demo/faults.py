@@ -137,18 +137,12 @@ class _FaultyHandler(_Handler):
         elif kind == "reset":
             self._reset()
         elif kind == "cut_body":
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            self._send(200, body, html, send_body=False)  # the headers promise the whole body
             self.wfile.write(body[:len(body) // 2])
             self.wfile.flush()
             self._reset()
         elif kind == "trickle":
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            self._send(200, body, html, send_body=False)
             step = len(body) // 10 + 1
             for i in range(0, len(body), step):
                 self.wfile.write(body[i:i + step])
