@@ -18,12 +18,16 @@ SMALL_LIMITS = dict(timeout_s=0.5, total_timeout_s=1.0, max_bytes=200_000, retri
                     max_backoff_s=0.02, max_retry_after_s=2)
 
 
-@pytest.fixture
-def small_limits(monkeypatch):
+def use_small_limits(patch: pytest.MonkeyPatch) -> None:
     """Every source fetches under SMALL_LIMITS (its user agent, rate and networks kept)."""
     for_source = FetchPolicy.for_source.__func__
-    monkeypatch.setattr(FetchPolicy, "for_source",
-                        classmethod(lambda cls, source: replace(for_source(cls, source), **SMALL_LIMITS)))
+    patch.setattr(FetchPolicy, "for_source",
+                  classmethod(lambda cls, source: replace(for_source(cls, source), **SMALL_LIMITS)))
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    use_small_limits(monkeypatch)
     return SMALL_LIMITS
 
 

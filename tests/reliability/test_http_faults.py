@@ -15,7 +15,7 @@ import pytest
 
 from demo.server import SITE_ROOT
 from tests.localserver import LocalServer, Reply
-from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, write_config
+from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, use_small_limits, write_config
 
 pytestmark = pytest.mark.prefect
 
@@ -104,11 +104,7 @@ def faulty_site(prefect_harness, tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
     server = LocalServer().start()
     with pytest.MonkeyPatch.context() as patch:
-        from sources.fetch import FetchPolicy
-
-        for_source = FetchPolicy.for_source.__func__
-        patch.setattr(FetchPolicy, "for_source", classmethod(
-            lambda cls, source: __import__("dataclasses").replace(for_source(cls, source), **SMALL_LIMITS)))
+        use_small_limits(patch)
         paths = serve_faults(server)
         items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
         server.add("/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
