@@ -131,8 +131,7 @@ async def find_feeds(url: str, fetcher: Fetcher, *, sitemaps: bool = True) -> Fe
 
 def robots_sitemaps(rules: RobotsRules, robots_url: str) -> list[str]:
     """The sitemaps a robots.txt lists on its Sitemap: lines, resolved against its URL."""
-    listed = rules.parser.site_maps() if rules.parser else None
-    return [_resolved(url.strip(), robots_url) for url in listed or []]
+    return [_resolved(url, robots_url) for url in rules.sitemaps]
 
 
 def preferred_feeds(found: list[FoundFeed]) -> list[FoundFeed]:
