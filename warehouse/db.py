@@ -1,18 +1,29 @@
-"""Opening the DuckDB file: where it lives, waiting out other processes' locks, write transactions.
+"""The warehouse's DuckDB file: where it lives, opening it (waiting out other processes' locks),
+write transactions, and its schema brought up to date before the pipeline uses it.
 
 DuckDB lets one process open a file read-write and then no other process may open it at all,
 so every connection here is short-lived (one batch, one query) and opening retries while
 another process holds the file. Connections are not thread-safe: callers pass paths, never
 connections, and each call opens its own.
+
+Every other module of warehouse/ reaches the file through this one, and this one imports nothing
+from warehouse/, so the dependency runs one way. That is why applying the migrations lives here:
+write() and read() promise a migrated database, and the migrations are the schema's own
+(schemas/migrations/*.sql), not another warehouse module's. warehouse/migrate.py, above this
+module, is the explicit `migrate` step the runs take before they start.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -39,8 +50,14 @@ class WarehouseMissing(FileNotFoundError):
 
 
 def default_db_path() -> Path:
-    """`$WINNOW_DB` if set, else ./data/winnow.duckdb."""
-    return Path(os.environ.get("WINNOW_DB") or DEFAULT_DB_PATH)
+    """`$WINNOW_DB` if set, else ./data/winnow.duckdb, resolved (see resolved())."""
+    return resolved(os.environ.get("WINNOW_DB") or DEFAULT_DB_PATH)
+
+
+def resolved(db_path: str | os.PathLike) -> Path:
+    """The file's one spelling (`~` expanded, absolute, links resolved), so that every module,
+    and the per-file locks and caches (the run lock's, the migration check's, DuckDB's), agree."""
+    return Path(db_path).expanduser().resolve()
 
 
 @contextmanager
@@ -73,8 +90,6 @@ def write(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterat
     Migrations are ensured first (checked once per process per file). Writers in this process
     take turns, so concurrent threads never conflict inside DuckDB; hold it for one batch only.
     """
-    from warehouse.migrate import ensure_migrated  # migrate imports this module
-
     path = resolved(db_path)
     with writer_turn(path, lock_timeout_s), connect(path, lock_timeout_s=lock_timeout_s) as conn:
         ensure_migrated(conn, path)
@@ -99,8 +114,6 @@ def read(db_path: str | os.PathLike, *, lock_timeout_s: float = 30.0) -> Iterato
     path = resolved(db_path)
     if not path.exists():
         raise WarehouseMissing(f"no database at {path}; run `winnow demo` or `winnow run` first")
-    from warehouse.migrate import ensure_migrated  # migrate imports this module
-
     with connect(path, lock_timeout_s=lock_timeout_s) as conn:
         ensure_migrated(conn, path)
         conn.execute("begin transaction")
@@ -140,11 +153,6 @@ def _busy_reason(message: str) -> str | None:
     return None
 
 
-def resolved(db_path: str | os.PathLike) -> Path:
-    """The file's one spelling, so that per-file locks and caches (here, the run lock's, DuckDB's) agree."""
-    return Path(db_path).expanduser().resolve()
-
-
 _writer_locks: dict[Path, threading.RLock] = {}
 _writer_locks_guard = threading.Lock()
 
@@ -161,3 +169,80 @@ def writer_turn(db_path: str | os.PathLike, timeout_s: float = 30.0) -> Iterator
         yield
     finally:
         lock.release()
+
+
+# Migrations: numbered SQL files in schemas/migrations, applied in order, each recorded once.
+
+_MIGRATION_FILE = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+_CREATE_SCHEMA_MIGRATIONS = """
+create table if not exists schema_migrations (
+    version     integer primary key,
+    name        varchar not null,
+    applied_at  timestamptz not null
+)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str  # the file name without .sql, e.g. 001_initial
+    sql: str
+
+
+# Files already checked in this process, keyed by inode too, so a file deleted and made anew is checked again.
+_checked: set[tuple[Path, int]] = set()
+
+
+def ensure_migrated(conn: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, *,
+                    always_check: bool = False) -> list[str]:
+    """Bring the open database at `db_path` up to date, reading schema_migrations once per process
+    per file (every time with `always_check`); returns the names of the migrations applied."""
+    path = resolved(db_path)
+    key = (path, path.stat().st_ino)
+    if key in _checked and not always_check:
+        return []
+    with writer_turn(path):  # two threads must not both apply the same migration
+        applied = _apply_migrations(conn)
+    _checked.add(key)
+    return applied
+
+
+def _apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every migration not yet in schema_migrations, each in its own transaction."""
+    conn.execute(_CREATE_SCHEMA_MIGRATIONS)
+    done = {version for (version,) in conn.execute("select version from schema_migrations").fetchall()}
+    applied = []
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        conn.execute("begin transaction")
+        try:
+            conn.execute(migration.sql)
+            conn.execute(
+                "insert into schema_migrations values (?, ?, ?)",
+                [migration.version, migration.name, datetime.now(timezone.utc)],
+            )
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
+        applied.append(migration.name)
+    return applied
+
+
+def migrations() -> list[Migration]:
+    """The migration files shipped in the `schemas` package, in version order."""
+    # importlib.resources finds them in a source tree and in an installed wheel alike.
+    folder = resources.files("schemas") / "migrations"
+    found: dict[int, Migration] = {}
+    for entry in folder.iterdir():
+        match = _MIGRATION_FILE.match(entry.name)
+        if not match:
+            continue
+        version = int(match.group(1))
+        if version in found:
+            raise RuntimeError(f"two migrations numbered {version:03d}: {found[version].name} and {entry.name}")
+        found[version] = Migration(version, entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
+    return [found[version] for version in sorted(found)]

@@ -1,5 +1,6 @@
 """Part 6 of issue 7: bad configuration and bad input to the real `winnow` command, run as a
-subprocess: a clear message, a non-zero exit, never a traceback. None of these starts Prefect."""
+subprocess: a clear message, a non-zero exit, never a traceback. None of these starts Prefect
+but the last: a database path as a user types it, which a writing run must accept."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.flows.test_cli import _assert_clean, _run_winnow
+from tests.reliability.ingest_process import winnow_env
+from warehouse.query import run_query
 
 WINNOW = Path(sys.executable).with_name("winnow")
 GOOD_SOURCE = 'sources:\n  - name: herald\n    feeds:\n      - {kind: rss, url: "https://herald.example/feed.xml"}\n'
@@ -109,3 +114,17 @@ def test_query_cannot_write(winnow, warehouse, sql):
     assert done.returncode == 1 and "read-only mode" in done.stderr
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("select * from articles").fetchall() == [(1,)]
+
+
+def test_a_writing_run_takes_the_database_under_home(prefect_harness, tmp_path):
+    home, work = tmp_path / "home", tmp_path / "work"
+    (work / "saved").mkdir(parents=True)
+    home.mkdir()
+    (work / "sources.yaml").write_text("sources: [{name: news, feeds: [{kind: pages, path: saved}]}]\n")
+    env = {**winnow_env(tmp_path, prefect_harness), "HOME": str(home), "WINNOW_DB": "~/w.duckdb"}
+
+    done = _run_winnow(["maintenance", "--config", "sources.yaml", "--no-export"], work, env)
+
+    _assert_clean(done)
+    assert run_query(home / "w.duckdb", "select flow, status from runs").rows == [("maintenance", "completed")]
+    assert not (work / "~").exists()

@@ -1,11 +1,15 @@
+import ast
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from graphlib import TopologicalSorter
+from pathlib import Path
 
 import duckdb
 import pytest
 
+import warehouse
 from warehouse import db
 from warehouse.db import WarehouseBusy, WarehouseMissing, connect, default_db_path
 from warehouse.migrate import migrate
@@ -83,10 +87,28 @@ def test_a_failed_write_is_rolled_back(db_path):
 
 
 def test_default_db_path(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("WINNOW_DB", raising=False)
-    assert default_db_path().as_posix() == "data/winnow.duckdb"
+    assert default_db_path() == tmp_path.resolve() / "data" / "winnow.duckdb"
     monkeypatch.setenv("WINNOW_DB", str(tmp_path / "elsewhere.duckdb"))
-    assert default_db_path() == tmp_path / "elsewhere.duckdb"
+    assert default_db_path() == tmp_path.resolve() / "elsewhere.duckdb"
+    monkeypatch.setenv("WINNOW_DB", "~/x.duckdb")
+    assert default_db_path() == tmp_path.resolve() / "home" / "x.duckdb"
+
+
+def test_a_path_under_home_is_one_file_for_migrate_write_and_read(monkeypatch, tmp_path):
+    (tmp_path / "home").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "work")  # where a `~` taken literally would land
+    migrate("~/w.duckdb")
+    with db.write("~/w.duckdb") as conn:
+        conn.execute("insert into feeds (url, source, kind) values ('https://x/feed', 'x', 'rss')")
+    with db.read("~/w.duckdb") as conn:
+        assert conn.execute("select count(*) from feeds").fetchone() == (1,)
+    assert (tmp_path / "home" / "w.duckdb").exists()
+    assert list((tmp_path / "work").iterdir()) == []
 
 
 def test_a_write_creates_the_folder(tmp_path):
@@ -94,3 +116,45 @@ def test_a_write_creates_the_folder(tmp_path):
     with db.write(nested):
         pass
     assert nested.exists()
+
+
+# The import structure of warehouse/ ---------------------------------------------------------
+
+WAREHOUSE = Path(warehouse.__file__).parent
+
+
+def imports(module: Path) -> set[str]:
+    """What `module` imports anywhere in it, lazily inside functions too: for `from a import b`,
+    both a and a.b (b may be a module)."""
+    imported = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{module.name}: a relative import"
+            imported.add(node.module)
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return imported
+
+
+def test_the_connection_module_imports_nothing_from_the_warehouse():
+    assert {name for name in imports(WAREHOUSE / "db.py") if name.partition(".")[0] == "warehouse"} == set()
+
+
+def test_the_warehouse_modules_import_each_other_without_cycles():
+    modules = {f"warehouse.{path.stem}": path for path in WAREHOUSE.glob("*.py") if path.stem != "__init__"}
+    graph = {name: imports(path) & modules.keys() for name, path in modules.items()}
+    assert "warehouse.db" in graph["warehouse.migrate"]  # the parse does see the imports
+    list(TopologicalSorter(graph).static_order())  # raises CycleError naming the cycle
+
+
+def test_only_the_connection_module_spells_a_path():
+    """Turning a user's path into a file happens in db.resolved(), nowhere else in warehouse/."""
+    spelled = {
+        (path.name, node.func.attr)
+        for path in WAREHOUSE.glob("*.py") if path.name != "db.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("resolve", "expanduser", "absolute")
+    }
+    assert spelled == set()
