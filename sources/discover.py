@@ -7,6 +7,13 @@ source's domains.
 Each feed and sitemap has a cursor: the newest entry date (or lastmod) seen in it so far. Entries
 dated before it are not listed again, and a child sitemap whose lastmod in its index is not after
 its cursor is not fetched at all. Undated entries are always listed; the frontier knows them.
+
+A W3C Datetime may be only a year or a month ("2019", "2019-11"): it dates an entry by its first
+day and moves the cursor there, which is safe, as the entries of that same year or month are then
+at the cursor and listed again. A child sitemap's such lastmod in its index is not compared with
+its cursor (`sources.parsers` leaves it out of `child_lastmods`): "2025" would equal the cursor all
+year, and the child would go unread, however it changed, until the index said "2026". The child is
+fetched every run, with its validators, as an undated one is.
 """
 
 from __future__ import annotations

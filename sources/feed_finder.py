@@ -41,7 +41,7 @@ class FeedSearchError(Exception):
 class FoundFeed:
     """A feed or sitemap that was fetched and read."""
 
-    kind: str  # "rss" (RSS or Atom) or "sitemap": the config's feed kinds
+    kind: str  # "rss" (RSS, Atom or JSON Feed) or "sitemap" (XML or text): the config's feed kinds
     url: str  # as served, after redirects
     via: str  # GIVEN_URL, HEAD_LINK, COMMON_PATH or ROBOTS_TXT
     pages: int  # page entries; 0 for a sitemap index
@@ -162,8 +162,8 @@ def _read_candidate(candidate: _Candidate, result: FetchResult) -> FoundFeed | s
     if result.outcome != "fetched" or result.body is None:
         return result.error or f"HTTP {result.status}"
     url, body = result.final_url, result.body
-    # The sitemap parser first: it accepts only a <urlset> or <sitemapindex>, where
-    # feedparser reads much that is no feed.
+    # The sitemap parser first: it accepts only a <urlset>, a <sitemapindex> or lines of URLs,
+    # where feedparser reads much that is no feed.
     try:
         sitemap = parse_sitemap(body, url)
     except DiscoveryError as not_sitemap:

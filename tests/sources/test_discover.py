@@ -2,6 +2,8 @@
 
 import asyncio
 import gzip
+import json
+import re
 import time
 from datetime import datetime, timezone
 
@@ -168,7 +170,6 @@ def test_parse_broken_gzip():
 
 @pytest.mark.parametrize(("body", "match"), [
     (b"<urlset><url><loc>https://herald.example/a</loc></url>", "malformed XML"),
-    (b"", "malformed XML"),
     (b"<html><body>Sorry</body></html>", "not a sitemap: the root element is <html>"),
     (RSS, "not a sitemap: the root element is <rss>"),
 ])
@@ -201,6 +202,121 @@ def test_parse_sitemap_bounds_entries_per_file(monkeypatch):
     page = parse_sitemap(urlset(*(entry.format(i) for i in range(13))), "https://herald.example/s.xml")
     assert [url for url, _ in page.urls] == [f"https://herald.example/a{i}" for i in range(10)]
     assert page.dropped == 3
+
+
+# --- the forms the standards allow: text sitemaps, W3C Datetime precisions, JSON Feed ----------
+
+def test_parse_text_sitemap_plain_and_gzipped():
+    body = (b"\xef\xbb\xbfhttps://herald.example/a\r\n\r\n   \n"
+            b"https://herald.example/b?x=1  \n"
+            # Skipped: no absolute http(s) URL (relative, another scheme, not UTF-8).
+            b"/news/c\nftp://herald.example/d\nhttps://herald.example/\xff\n"
+            b"HTTP://herald.example/e")
+    expected = [("https://herald.example/a", None), ("https://herald.example/b?x=1", None),
+                ("HTTP://herald.example/e", None)]
+    for data in (body, gzip.compress(body)):
+        page = parse_sitemap(data, "https://herald.example/sitemap.txt")
+        assert (page.urls, page.children, page.dropped) == (expected, [], 0)
+
+
+def test_parse_text_sitemap_bounds_entries_per_file(monkeypatch):
+    monkeypatch.setattr("sources.parsers.MAX_SITEMAP_ENTRIES", 10)
+    body = "".join(f"https://herald.example/a{i}\n" for i in range(13)).encode()
+    page = parse_sitemap(body, "https://herald.example/sitemap.txt")
+    assert [url for url, _ in page.urls] == [f"https://herald.example/a{i}" for i in range(10)]
+    assert page.dropped == 3
+
+
+NEITHER = re.escape("not a sitemap: neither XML nor a list of absolute http(s) URLs, one a line")
+
+
+@pytest.mark.parametrize(("body", "match"), [
+    (b"", NEITHER),
+    (b"\n  \r\n", NEITHER),
+    (b"not xml at all <<<", NEITHER),
+    (b"Database error\nhttps://herald.example/a\n", NEITHER),
+    (b"/news/a\n/news/b\n", NEITHER),  # relative URLs: no text sitemap holds them
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', NEITHER),
+    (b"\x00\x01\xfe\xff", NEITHER),
+    # A page that happens to begin with a URL: prose on a later line says it is no list.
+    (b"https://herald.example/\n\nThis domain is for sale.\n",
+     "a line of text among its URLs: 'This domain is for sale.'"),
+], ids=["empty", "blank", "garbage", "text-first", "relative", "json", "binary", "prose-after-a-url"])
+def test_parse_sitemap_refuses_what_is_neither_xml_nor_a_url_list(body, match):
+    with pytest.raises(DiscoveryError, match=match):
+        parse_sitemap(body, "https://herald.example/sitemap.txt")
+
+
+def test_parse_sitemap_skips_a_loc_no_url_parser_reads():
+    urls = urlset("<url><loc>http://[broken/a</loc></url>", "<url><loc>https://herald.example/b</loc></url>")
+    assert parse_sitemap(urls, "https://herald.example/s.xml").urls == [("https://herald.example/b", None)]
+    index = sitemap_index("http://[broken/s1.xml", "https://herald.example/s2.xml")
+    assert parse_sitemap(index, "https://herald.example/s.xml").children == ["https://herald.example/s2.xml"]
+
+
+def test_parse_urlset_with_every_w3c_datetime_precision():
+    lastmods = {"year": "2019", "month": "2019-11", "day": "2019-11-05", "minutes": "2019-11-05T10:30+01:00",
+                "seconds": "2019-11-05T10:30:15Z", "fraction": "2019-11-05T10:30:15.45-05:00",
+                "month-13": "2019-13", "year-0": "0000", "words": "November 2019"}
+    body = urlset(*(f"<url><loc>https://herald.example/{name}</loc><lastmod>{value}</lastmod></url>"
+                    for name, value in lastmods.items()))
+    dates = {url.rsplit("/", 1)[1]: date for url, date in parse_sitemap(body, "https://herald.example/s.xml").urls}
+    assert dates == {
+        "year": datetime(2019, 1, 1, tzinfo=UTC), "month": datetime(2019, 11, 1, tzinfo=UTC),
+        "day": datetime(2019, 11, 5, tzinfo=UTC), "minutes": datetime(2019, 11, 5, 9, 30, tzinfo=UTC),
+        "seconds": datetime(2019, 11, 5, 10, 30, 15, tzinfo=UTC),
+        "fraction": datetime(2019, 11, 5, 15, 30, 15, 450_000, tzinfo=UTC),
+        "month-13": None, "year-0": None, "words": None}
+
+
+def test_an_index_keeps_no_child_lastmod_of_only_a_year_or_a_month():
+    body = (f'<sitemapindex {SITEMAP_NS}>'
+            "<sitemap><loc>/2019.xml</loc><lastmod>2019</lastmod></sitemap>"
+            "<sitemap><loc>/2019-11.xml</loc><lastmod>2019-11</lastmod></sitemap>"
+            "<sitemap><loc>/2019-11-05.xml</loc><lastmod>2019-11-05</lastmod></sitemap>"
+            "</sitemapindex>").encode()
+    page = parse_sitemap(body, "https://herald.example/sitemap.xml")
+    assert len(page.children) == 3
+    assert page.child_lastmods == {"https://herald.example/2019-11-05.xml": datetime(2019, 11, 5, tzinfo=UTC)}
+
+
+JSON_FEED = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Herald", "items": [
+    {"id": "1", "url": "/news/tide", "date_published": "2025-06-10T06:00:00+02:00",
+     "date_modified": "2025-06-11T00:00:00Z"},
+    {"id": "https://herald.example/news/gulls", "date_modified": "2025-06-11t12:00:00z"},
+    {"id": "3", "url": "https://herald.example/news/link-post", "external_url": "https://elsewhere.example/story",
+     "date_published": "not a date", "date_modified": "2025-06-12T08:00:00.5Z"},
+    {"id": "4", "external_url": "https://elsewhere.example/only-there"},  # no permalink of its own
+    {"id": "urn:5", "content_text": "a note: neither url nor a URL for an id"},
+    {"id": 6, "url": ""},
+    "not an item",
+]}).encode()
+
+
+def test_parse_json_feed_links_and_dates():
+    assert parse_feed(JSON_FEED, "https://herald.example/feed.json") == [
+        ("https://herald.example/news/tide", datetime(2025, 6, 10, 4, 0, tzinfo=UTC)),
+        ("https://herald.example/news/gulls", datetime(2025, 6, 11, 12, 0, tzinfo=UTC)),
+        ("https://herald.example/news/link-post", datetime(2025, 6, 12, 8, 0, 0, 500_000, tzinfo=UTC)),
+    ]
+
+
+def test_parse_json_feed_version_1_after_a_byte_order_mark():
+    body = b'\xef\xbb\xbf \n{"version": "https://jsonfeed.org/version/1", "items": [{"id": "1", "url": "a"}]}'
+    assert parse_feed(body, "https://herald.example/feeds/main.json") == [("https://herald.example/feeds/a", None)]
+
+
+@pytest.mark.parametrize(("body", "match"), [
+    (b'{"version": "1.1", "items": []}', "not a JSON Feed: no https://jsonfeed.org/version/ in its version"),
+    (b'{"error": "rate limited"}', "not a JSON Feed: no https://jsonfeed.org/version/"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": {}}', "not a JSON Feed: no list of items"),
+    (b'{"version": "https://jsonfeed.org/version/1.1", "items": [', "not a JSON Feed: malformed JSON"),
+    (b'{"items": ' + b"[" * 200_000, "not a JSON Feed: malformed JSON"),  # nested past the stack
+    (b'{"items": ' + b"9" * 10_000 + b"}", "not a JSON Feed: malformed JSON"),  # an int too long to convert
+], ids=["bare-version", "other-json", "items-not-a-list", "truncated", "deep", "long-int"])
+def test_parse_json_feed_rejects_what_is_no_json_feed(body, match):
+    with pytest.raises(DiscoveryError, match=match):
+        parse_feed(body, "https://herald.example/feed.json")
 
 
 def test_list_pages_folder(tmp_path):
@@ -379,3 +495,32 @@ def test_pages_folder_feed_lists_files(tmp_path):
         ((folder / "b.html").as_uri(), folder.as_uri()),
     ]
     assert found.feed_fetches == [] and found.errors == []
+
+
+def test_a_child_dated_only_by_month_in_its_index_is_read_every_run(http_server, tmp_path):
+    month, entries = datetime(2019, 11, 1, tzinfo=UTC), {"/news/1": "2019-11", "/news/old": "2019-10"}
+
+    def serve_child():
+        http_server.add("/2019-11.xml", urlset(*(f"<url><loc>{http_server.url(path)}</loc><lastmod>{lastmod}"
+                                                 "</lastmod></url>" for path, lastmod in entries.items())),
+                        "application/xml")
+
+    http_server.add("/sitemap.xml", f'<sitemapindex {SITEMAP_NS}><sitemap><loc>{http_server.url("/2019-11.xml")}'
+                    "</loc><lastmod>2019-11</lastmod></sitemap></sitemapindex>".encode(), "application/xml")
+    serve_child()
+    source = make_source(f"\n      - {{kind: sitemap, url: '{http_server.url('/sitemap.xml')}'}}", tmp_path)
+    first = discover(source)
+    assert [(u.url, u.lastmod) for u in first.urls] == [
+        (http_server.url("/news/1"), month), (http_server.url("/news/old"), datetime(2019, 10, 1, tzinfo=UTC))]
+    assert first.cursors == {http_server.url("/2019-11.xml"): month}
+
+    # The child gains an entry in November; its index still says "2019-11", as it would all month.
+    entries["/news/2"] = "2019-11"
+    serve_child()
+    second = discover(source, cursors=first.cursors)
+
+    assert len(http_server.hits("/2019-11.xml")) == 2
+    # Entries of the cursor's month are at the cursor: listed again; the frontier knows /news/1.
+    assert [(u.url, u.lastmod) for u in second.urls] == [(http_server.url("/news/1"), month),
+                                                         (http_server.url("/news/2"), month)]
+    assert (second.behind_cursor, second.cursors) == (1, first.cursors)

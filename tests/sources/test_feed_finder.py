@@ -88,7 +88,9 @@ def test_feed_links_reads_the_head():
 <link rel="alternate" type="application/rss+xml" title="News &amp; views" href="news.rss">
 <LINK REL="Alternate Feed" TYPE="Application/Atom+XML" HREF="https://feeds.example.net/herald"/>
 <link rel="alternate" type="application/rdf+xml" href="/rdf">
-<link rel="alternate" type="application/feed+json" href="/feed.json">
+<link rel="alternate" type="application/feed+json" title="JSON" href="/feed.json">
+<link rel="alternate" type="application/json" href="/v1/feed.json">
+<link rel="alternate" type="application/json+oembed" href="/oembed?url=page">
 <link rel="alternate" hreflang="fr" href="/fr/">
 <link rel="alternate" type="application/rss+xml" href="/en/news.rss">
 <link rel="alternate" type="application/rss+xml" href="http://[broken/feed">
@@ -99,6 +101,8 @@ def test_feed_links_reads_the_head():
         FeedLink("https://herald.example/en/news.rss", "News & views"),
         FeedLink("https://feeds.example.net/herald", None),
         FeedLink("https://herald.example/rdf", None),
+        FeedLink("https://herald.example/feed.json", "JSON"),  # JSON Feed 1.1
+        FeedLink("https://herald.example/v1/feed.json", None),  # as JSON Feed 1 announced itself
     ]
 
 
@@ -190,6 +194,36 @@ def test_a_copy_of_a_feed_found_is_dropped(http_server):
     assert [(f.url, f.pages) for f in result.found] == [(http_server.url("/rss.xml"), 0)]
     assert [(d.url, d.reason) for d in result.dropped if d.reason.startswith("same content")] == [
         (http_server.url("/feed.xml"), f"same content as {http_server.url('/rss.xml')}")]
+
+
+def test_a_json_feed_or_a_text_sitemap_given_as_the_url(http_server):
+    json_feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Herald", "items": ['
+                 '{"id": "1", "url": "/news/tide", "date_published": "2025-06-10T06:00:00Z"},'
+                 '{"id": "2", "url": "/news/gulls", "date_modified": "2025-06-11T06:00:00+02:00"}]}')
+    http_server.add("/feed.json", json_feed, "application/feed+json")
+    http_server.add("/sitemap.txt", f"{http_server.url('/news/tide')}\n{http_server.url('/news/gulls')}\n",
+                    "text/plain; charset=utf-8")
+
+    feed = search(http_server.url("/feed.json"), sitemaps=False).found[0]
+    sitemap = search(http_server.url("/sitemap.txt"), sitemaps=False).found[0]
+
+    # The kinds the config reads them as: a JSON Feed is a feed (kind rss), a text sitemap a sitemap.
+    assert (feed.kind, feed.url, feed.via, feed.pages, feed.newest) == (
+        "rss", http_server.url("/feed.json"), GIVEN_URL, 2, datetime(2025, 6, 11, 4, 0, tzinfo=UTC))
+    assert (sitemap.kind, sitemap.url, sitemap.via, sitemap.pages, sitemap.child_sitemaps, sitemap.newest,
+            sitemap.news) == ("sitemap", http_server.url("/sitemap.txt"), GIVEN_URL, 2, 0, None, False)
+
+
+def test_json_that_is_no_feed_is_dropped_and_says_why(http_server):
+    http_server.add("/", '<html><head><link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/2">'
+                         "</head><body></body></html>")
+    http_server.add("/wp-json/wp/v2/pages/2", '{"id": 2, "title": {"rendered": "About"}}', "application/json")
+
+    result = search(http_server.url("/"), sitemaps=False)
+
+    assert result.found == []
+    (reason,) = [d.reason for d in result.dropped if d.url.endswith("/pages/2")]
+    assert reason.startswith("not a JSON Feed: no https://jsonfeed.org/version/ in its version; not a sitemap")
 
 
 def test_a_site_without_feeds(http_server):
