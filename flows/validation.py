@@ -1,15 +1,20 @@
 """The gate a load hands its staged batches to: a source's suites, run by this process's GX validator.
 
 Built inside the load task from plain settings, so nothing but config crosses task boundaries.
+Every table has one suite; a source's articles have one of their own, `articles.<source>`, only
+where its languages or its lexicon's chaff markers make their checks differ from the defaults'
+(those of a source that sets no language).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from schemas import expectations
+from schemas.records import ValidationSettings
 from schemas.validate import SuiteResult, validation_ran, validator
 from schemas.validate import warm_up as warm_up_validation
 from sources.config import SourceConfig
@@ -32,7 +37,9 @@ class TimedGate:
     def __call__(self, suite: str, frame) -> SuiteResult:
         started = time.perf_counter()
         try:
-            return validator().validate(self.suites[suite], frame, self.run_name)
+            # The suite parameters are the batch's: "tomorrow" moves on through a long run.
+            return validator().validate(self.suites[suite], frame, self.run_name,
+                                        expectations.suite_parameters(datetime.now(timezone.utc)))
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -48,7 +55,7 @@ def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | Non
         return None
     settings = config.settings()
     return TimedGate({
-        "articles": _articles_suite(source, settings, datetime.now(timezone.utc)),
+        "articles": _articles_suite(source, settings),
         "pages": expectations.pages_suite(settings),
         "fetch_log": expectations.fetch_log_suite(),
     }, run_name)
@@ -66,12 +73,12 @@ def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name:
     """The gate of a table's rows from a source, for `winnow validate` and `winnow quarantine
     release` (the checks run even where validation is off: the user asked for them)."""
     by_name = {source.name: source for source in sources}
-    settings, now = config.settings(), datetime.now(timezone.utc)
+    settings = config.settings()
     others = {"fetch_log": expectations.fetch_log_suite(), "entities": expectations.entities_suite(),
               "mentions": expectations.mentions_suite(), "events": expectations.events_suite()}
 
     def gate(table: str, source: str | None) -> TimedGate:
-        suite = _articles_suite(by_name.get(source), settings, now) if table == "articles" else others[table]
+        suite = _articles_suite(by_name.get(source), settings) if table == "articles" else others[table]
         return TimedGate({table: suite}, run_name)
 
     return gate
@@ -89,10 +96,19 @@ def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db
     return results
 
 
-def _articles_suite(source: SourceConfig | None, settings, now: datetime) -> expectations.Suite:
-    language = source.language if source else None
-    markers = [phrase.regex.pattern for phrase in lexicon_for(language).strong]
-    return expectations.articles_suite(settings, source.accepted_languages() if source else [], markers, now)
+def _articles_suite(source: SourceConfig | None, settings: ValidationSettings) -> expectations.Suite:
+    """The suite of a source's articles: `articles`, the defaults' (any language, every lexicon's
+    markers), unless the source's own settings change its checks: then `articles.<source>`."""
+    defaults = expectations.articles_suite(settings, [], _chaff_markers(None))
+    if source is None:  # a source no longer configured
+        return defaults
+    own = expectations.articles_suite(settings, source.accepted_languages(), _chaff_markers(source.language),
+                                      source.name)
+    return defaults if replace(own, source=None) == defaults else own
+
+
+def _chaff_markers(language: str | None) -> list[str]:
+    return [phrase.regex.pattern for phrase in lexicon_for(language).strong]
 
 
 def build_docs(db_path: str) -> Path | None:

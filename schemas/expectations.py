@@ -6,6 +6,9 @@ Each check is either
 - "row": the rows that fail it go to `quarantine`, and the rest of the batch is merged, or
 - "batch": a failure holds the whole batch back (a changed page layout, a flood of duplicates).
 The frames they run on are read from DuckDB by warehouse/validation.py, one per table.
+A suite holds only what the config sets, so it stays the same from batch to batch; a value that
+moves with each batch (the latest believable publication date) is a suite parameter, named by
+the check and given per batch by `suite_parameters`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ URL_REGEX = r"^(?:https?://[^\s/?#]+|file://)[^\s]*$"  # http(s) with a host, or
 LOGGED_URL_REGEX = r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$"
 FETCH_KINDS = ("page", "rss", "sitemap", "robots")
 LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
+LATEST_PUBLISHED_AT = "latest_published_at"  # the suite parameter: the batch's tomorrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,7 @@ class Check:
     expectation: str  # the GX Core expectation class
     kwargs: dict[str, Any] = field(default_factory=dict)
     meaning: str = ""  # in plain words
+    parameters: dict[str, str] = field(default_factory=dict)  # argument -> the suite parameter giving its value
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +54,17 @@ class Derived:
 class Suite:
     """The checks of one table's batches; `key` names the columns that identify a row."""
 
-    name: str
+    name: str  # the table's suite, as validation_results reports it: "articles"
     table: str
     key: tuple[str, ...]
     checks: tuple[Check, ...]
     derived: tuple[Derived, ...] = ()
+    source: str | None = None  # the source whose own settings make these checks differ; None: the defaults'
+
+    @property
+    def qualified_name(self) -> str:
+        """The name that tells the suite apart from the same table's others: "articles", "articles.news"."""
+        return f"{self.name}.{self.source}" if self.source else self.name
 
 
 def _not_null(column: str) -> Check:
@@ -77,9 +88,10 @@ def _url(column: str, regex: str = URL_REGEX, meaning: str = "an absolute http(s
 
 
 def articles_suite(settings: ValidationSettings, languages: list[str], chaff_markers: list[str],
-                   now: datetime) -> Suite:
+                   source: str | None = None) -> Suite:
     """Articles of one source's batch. `languages`: the source's accepted set (empty: any);
-    `chaff_markers`: the chaff detector's strong phrases, as regular expressions."""
+    `chaff_markers`: the chaff detector's strong phrases, as regular expressions; `source`: the
+    source these two are its own for (None: the defaults')."""
     floor = datetime.combine(settings.published_floor, time(), timezone.utc)
     checks = [
         _not_null("article_id"), _unique("article_id"), _url("url"),
@@ -87,8 +99,8 @@ def articles_suite(settings: ValidationSettings, languages: list[str], chaff_mar
               {"column": "word_count", "min_value": settings.min_words, "max_value": settings.max_words},
               f"the text has {settings.min_words} to {settings.max_words} words"),
         Check("published_at_believable", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "published_at", "min_value": floor, "max_value": now + timedelta(days=1)},
-              f"published between {settings.published_floor} and tomorrow"),
+              {"column": "published_at", "min_value": floor},
+              f"published between {settings.published_floor} and tomorrow", {"max_value": LATEST_PUBLISHED_AT}),
         Check("title_present", BATCH, "ExpectColumnValuesToNotBeNull",
               {"column": "title", "mostly": settings.title_mostly},
               f"at least {settings.title_mostly:.0%} of the articles have a title"),
@@ -106,7 +118,12 @@ def articles_suite(settings: ValidationSettings, languages: list[str], chaff_mar
         checks.append(Check("no_chaff_left", BATCH, "ExpectColumnValuesToBeInSet",
                             {"column": "chaff_marker", "value_set": [False], "mostly": settings.chaff_mostly},
                             f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase"))
-    return Suite("articles", "articles", ("article_id",), tuple(checks), derived)
+    return Suite("articles", "articles", ("article_id",), tuple(checks), derived, source)
+
+
+def suite_parameters(now: datetime) -> dict[str, Any]:
+    """The values of the suites' parameters for a batch validated at `now`."""
+    return {LATEST_PUBLISHED_AT: now + timedelta(days=1)}
 
 
 def chaff_regex(markers: list[str]) -> str:

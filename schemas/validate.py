@@ -2,12 +2,13 @@
 
 Great Expectations is imported on the first validation only (it takes seconds), with its usage
 statistics off and its progress bars shown only on a terminal. One ephemeral context per
-process keeps every suite it has run, so validating the next batch costs only the checks.
+process keeps one GX suite per suite name ("articles", "articles.news", "pages", ...), so
+validating the next batch costs only the checks: what moves from batch to batch comes in as
+suite parameters, and a suite whose checks changed (a config reloaded) is updated in place.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -23,6 +24,7 @@ from typing import Any
 from schemas.expectations import BATCH, ROW, Check, Suite
 
 FRAME_PARAMETER = "dataframe"
+CHECK_META = "check"  # the key of a GX expectation's meta that names its check
 DOCS_SITE = "winnow"
 RESULTS_KEPT_PER_SUITE = 20  # validation results kept in memory for the Data Docs, per suite
 ASSETS = Path(__file__).parent / "datadocs"
@@ -90,25 +92,27 @@ class Validator:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=sys.stderr.isatty())
         self.source = self.context.data_sources.add_pandas("winnow")
-        self.definitions: dict[str, tuple[Any, dict[str, Check]]] = {}
+        self.definitions: dict[str, tuple[tuple[Check, ...], Any]] = {}  # by suite name: its checks, its GX definition
         self.context.delete_data_docs_site("local_site")  # an ephemeral context's, in a temporary folder
         self.docs_folder: Path | None = None
 
-    def validate(self, suite: Suite, frame: Any, run_name: str | None = None) -> SuiteResult:
-        """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions);
-        `run_name` (winnow's run id) groups the results in the Data Docs."""
+    def validate(self, suite: Suite, frame: Any, run_name: str | None = None,
+                 parameters: dict[str, Any] | None = None) -> SuiteResult:
+        """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions) with
+        the values of its suite `parameters`; `run_name` (winnow's run id) groups the results in the Data Docs."""
         from great_expectations.core.run_identifier import RunIdentifier
 
         frame = frame.reset_index(drop=True)
-        definition, checks = self._definition(suite)
+        checks = {check.name: check for check in suite.checks}
         with warnings.catch_warnings():  # GX calls pandas APIs pandas 3.1 deprecates: its business, not the user's
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", FutureWarning)
-            run = definition.run(batch_parameters={FRAME_PARAMETER: frame}, result_format="COMPLETE",
-                                 run_id=RunIdentifier(run_name=run_name))
+            run = self._definition(suite).run(
+                batch_parameters={FRAME_PARAMETER: frame}, expectation_parameters=parameters,
+                result_format="COMPLETE", run_id=RunIdentifier(run_name=run_name))
         results = []
         for outcome in run.results:
-            check = checks[outcome.expectation_config.id]
+            check = checks[outcome.expectation_config.meta[CHECK_META]]
             detail = outcome.result or {}
             observed = detail.get("observed_value")
             if observed is None and detail.get("unexpected_percent") is not None:  # column-value checks
@@ -149,20 +153,28 @@ class Validator:
             for key in sorted(keys, key=lambda k: k.run_id.run_time)[:-RESULTS_KEPT_PER_SUITE]:
                 store.remove_key(key)
 
-    def _definition(self, suite: Suite) -> tuple[Any, dict[str, Check]]:
-        """The GX validation definition of `suite`, and its checks by GX expectation id."""
-        # Settings differ by source (languages) and config: one GX suite per distinct content.
-        key = f"{suite.name}-{hashlib.sha256(repr(suite).encode()).hexdigest()[:8]}"
-        if key not in self.definitions:
-            gx = self.gx
-            expectations = [getattr(gx.expectations, c.expectation)(**c.kwargs) for c in suite.checks]
-            gx_suite = self.context.suites.add(gx.ExpectationSuite(name=key, expectations=expectations))
-            asset = self.source.add_dataframe_asset(key)
-            batch = asset.add_batch_definition_whole_dataframe(key)
-            definition = self.context.validation_definitions.add(
-                gx.ValidationDefinition(name=key, data=batch, suite=gx_suite))
-            self.definitions[key] = definition, {e.id: c for e, c in zip(gx_suite.expectations, suite.checks)}
-        return self.definitions[key]
+    def _definition(self, suite: Suite) -> Any:
+        """The GX validation definition of `suite`, under its name (asset, batch definition and GX
+        suite too): made on first use, updated in place when the suite's checks changed."""
+        name = suite.qualified_name
+        checks, definition = self.definitions.get(name, (None, None))
+        if checks != suite.checks:
+            batch = definition.data if definition else self._whole_frames(name)
+            gx_suite = self.gx.ExpectationSuite(name=name, expectations=[self._expectation(c) for c in suite.checks])
+            # Rewrites the GX suite and validation definition of that name (their ids and results stay).
+            definition = self.context.validation_definitions.add_or_update(
+                self.gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+            self.definitions[name] = suite.checks, definition
+        return definition
+
+    def _whole_frames(self, name: str) -> Any:
+        """A GX asset `name` of frames, and its batch definition taking a frame whole."""
+        return self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+
+    def _expectation(self, check: Check) -> Any:
+        """The GX expectation of `check`, its parameterised arguments as GX's `$PARAMETER` references."""
+        kwargs = {**check.kwargs, **{arg: {"$PARAMETER": name} for arg, name in check.parameters.items()}}
+        return getattr(self.gx.expectations, check.expectation)(**kwargs, meta={CHECK_META: check.name})
 
 
 def offline_assets(site: Path) -> None:

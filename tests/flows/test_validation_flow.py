@@ -64,14 +64,19 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     assert results[("articles", "steady")] is True
 
     # The GX Data Docs beside the database: the suites, and this run's results (the failing one too).
-    index = tmp_path / "validation-docs" / "index.html"
-    html = index.read_text(encoding="utf-8")
+    docs = tmp_path / "validation-docs"
+    html = (docs / "index.html").read_text(encoding="utf-8")
     run_id = scalar(db, "select run_id from runs")
-    for suite in ("articles", "pages", "fetch_log"):
-        assert f"'_table_row_link_path': 'expectations/{suite}-" in html
+    # Each source sets a language, so its articles have a suite of their own: articles.<source>.
+    for page in ("articles/steady", "articles/changed", "pages", "fetch_log"):
+        assert f"'_table_row_link_path': 'expectations/{page}.html'" in html
     assert run_id in html and "static/vendor/js/jquery.min.js" in html and "code.jquery.com" not in html
     # This run's two pages results (one per source); the process may have validated other runs before.
-    assert len(list((tmp_path / "validation-docs" / "validations").glob(f"pages-*/{run_id}/*/*.html"))) == 2
+    assert len(list(docs.glob(f"validations/pages/{run_id}/*/*.html"))) == 2
+    # One page per suite, named by its table, whatever else the process validated before.
+    assert {page.relative_to(docs / "expectations").parts[0].removesuffix(".html")
+            for page in docs.glob("expectations/**/*.html")} <= {"articles", "pages", "fetch_log", "entities",
+                                                                 "mentions", "events"}
     assert "validation_success_text': 'Failed'" in html
 
     listed = winnow("quarantine", "list", "--db", str(db), "--format", "json")

@@ -33,10 +33,11 @@ SOURCE_YAML = "sources: [{name: news, languages: [en], feeds: [{kind: rss, url: 
 CHAFF = "Sign up for our free weekly newsletter"
 
 
-def make_gate(tmp_path, **settings):
-    """The flow's gate for the source `news` (languages: [en]) with `settings` as its validation block."""
+def make_gate(tmp_path, run_name: str | None = None, **settings):
+    """The flow's gate for the source `news` (languages: [en]) with `settings` as its validation
+    block; `run_name` groups its results in the Data Docs."""
     source = parse_config(SOURCE_YAML, tmp_path, "s.yaml").sources[0]
-    gate = gate_for(source, ValidationConfig(**settings))
+    gate = gate_for(source, ValidationConfig(**settings), run_name)
     assert gate is not None
     return gate
 
@@ -114,9 +115,9 @@ def test_a_duplicate_article_id_fails_article_id_unique_at_suite_level():
     first, twin = story(1), replace(story(2), article_id=story(1).article_id)
     rows = [first, story(3), twin, story(4)]
     frame = pd.DataFrame([asdict(a) for a in rows]).drop(columns=["blocks", "chaff"])
-    suite = expectations.articles_suite(ValidationSettings(), ["en"], [], NOW)
+    suite = expectations.articles_suite(ValidationSettings(), ["en"], [])
 
-    result = validator().validate(suite, frame)
+    result = validator().validate(suite, frame, parameters=expectations.suite_parameters(NOW))
 
     assert result.rows == 4
     assert result.failed_rows() == {0: ["article_id_unique"], 2: ["article_id_unique"]}
