@@ -13,7 +13,7 @@ import time
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Awaitable, Callable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -30,6 +30,9 @@ MAX_IN_FLIGHT = 16
 # Connections to one host at once: a polite crawler keeps this small, and beyond it a
 # single host gets no faster (measured on loopback: 4 in flight beat 16).
 MAX_PER_HOST = 2
+# Timeouts on one host before the Fetcher asks it nothing more: a host that keeps timing out is
+# down or overloaded, and each further try would hold a connection slot for a whole time limit.
+HOST_TIMEOUT_LIMIT = 3
 GONE_STATUSES = (404, 410)
 # The content codings we ask for and decode ourselves (see _send_once); 32 + 15: a zlib or gzip header.
 INFLATE_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": 32 + zlib.MAX_WBITS}
@@ -43,6 +46,10 @@ class FetchPolicy:
     rate_limit: float  # requests per second per host
     timeout_s: float = 20  # connect/read timeout
     total_timeout_s: float = 60  # whole-request limit per attempt (a trickling body does not hang us)
+    # A body slower than min_bytes_per_s over any slow_window_s is given up (as curl's
+    # --speed-limit/--speed-time): a page trickling in at 8 bytes/s would take hours.
+    min_bytes_per_s: float = 1024
+    slow_window_s: float = 10
     max_bytes: int = 10_000_000  # counted after decompression
     max_redirects: int = 5
     retries: int = 3  # extra attempts after the first
@@ -89,9 +96,14 @@ class _Reply:
     error: str | None = None
     transient: bool = False  # network trouble: worth another try
     skipped: bool = False  # a good answer we do not want (content type)
+    timed_out: bool = False  # a time or speed limit: tried again next run, not now
 
     @property
     def retryable(self) -> bool:
+        # A timeout already cost a whole limit; trying again at once would hold a connection
+        # slot (and the run) as long again. The frontier retries it next run.
+        if self.timed_out:
+            return False
         return self.transient or self.status == 429 or (self.status or 0) >= 500
 
     def attempt(self, url: str, number: int) -> FetchAttempt:
@@ -101,8 +113,10 @@ class _Reply:
 class Fetcher:
     """Fetches URLs for one run; use as `async with Fetcher(policy) as fetcher:`.
 
-    robots.txt answers and per-host pacing live as long as the Fetcher, so one run asks each
-    host for robots.txt once and never exceeds its rate, however the fetches are spread.
+    robots.txt answers, per-host pacing, connection gates and timeout counts live as long as the
+    Fetcher, so a run that shares one (sources.crawl) asks each host for robots.txt once, never
+    exceeds its rate or its connections however the fetches are spread, and stops asking a host
+    that keeps timing out.
     """
 
     def __init__(self, policy: FetchPolicy, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -112,6 +126,9 @@ class Fetcher:
         self._pacer = HostRateLimiter()
         self._robots = RobotsCache(self._download_robots)
         self._addresses = AddressGuard()
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._host_gates: dict[str, asyncio.Semaphore] = {}
+        self._timeouts: dict[str, int] = {}  # host -> timeouts this run
 
     async def __aenter__(self) -> Fetcher:
         # Timeouts come with each request, from the policy it is fetched under.
@@ -135,19 +152,32 @@ class Fetcher:
 
     async def fetch_many(self, requests: list[FetchRequest],
                          policy_for: Callable[[str], FetchPolicy] | None = None) -> list[FetchResult]:
-        """Fetch many URLs concurrently (up to MAX_IN_FLIGHT at once, MAX_PER_HOST per host, each host
-        at its own rate); results come back in the order of `requests`. `policy_for(source)` picks
-        each one's policy."""
-        gate = asyncio.Semaphore(MAX_IN_FLIGHT)
-        host_gates: dict[str, asyncio.Semaphore] = {}
+        """Fetch many URLs concurrently (see `fetch_queued`); results come back in the order of
+        `requests`. `policy_for(source)` picks each one's policy."""
+        return list(await asyncio.gather(*(self.fetch_queued(r, policy_for(r.source) if policy_for else None)
+                                           for r in requests)))
 
-        async def fetch_one(r: FetchRequest) -> FetchResult:
-            host_gate = host_gates.setdefault(urlsplit(r.url).netloc.lower(), asyncio.Semaphore(MAX_PER_HOST))
-            async with host_gate, gate:
-                return await self.fetch(r.url, r.source, kind=r.kind, etag=r.etag, last_modified=r.last_modified,
-                                        policy=policy_for(r.source) if policy_for else None)
-
-        return list(await asyncio.gather(*(fetch_one(r) for r in requests)))
+    async def fetch_queued(self, request: FetchRequest, policy: FetchPolicy | None = None, *,
+                           not_after: float | None = None,
+                           hand_over: Callable[[FetchResult], Awaitable[None]] | None = None) -> FetchResult:
+        """Fetch `request` once its turn comes: at most MAX_IN_FLIGHT requests at once and
+        MAX_PER_HOST per host (each host at its own rate). It is `deferred` instead, unasked, when
+        by then its host has timed out HOST_TIMEOUT_LIMIT times, or the loop time `not_after` has
+        passed. The turn lasts until `hand_over(result)` returns, so a consumer that is behind
+        holds the fetching back."""
+        host = _host_key(request.url)
+        async with self._host_gates.setdefault(host, asyncio.Semaphore(MAX_PER_HOST)), self._in_flight:
+            if self._timeouts.get(host, 0) >= HOST_TIMEOUT_LIMIT:
+                result = _ending(request, request.url, [], "deferred",
+                                 f"host backed off for this run after {self._timeouts[host]} timeouts")
+            elif not_after is not None and asyncio.get_running_loop().time() > not_after:
+                result = _ending(request, request.url, [], "deferred", "the source's fetch deadline passed")
+            else:
+                result = await self.fetch(request.url, request.source, kind=request.kind, etag=request.etag,
+                                          last_modified=request.last_modified, policy=policy)
+            if hand_over is not None:
+                await hand_over(result)
+        return result
 
     async def _fetch_web(self, request: FetchRequest, policy: FetchPolicy, *, check_robots: bool = True) -> FetchResult:
         """Follow redirects ourselves so that every hop is checked (scheme and addresses, loops, robots.txt)."""
@@ -208,6 +238,9 @@ class Fetcher:
             await self._pacer.wait(origin_of(url), policy.rate_limit)
             reply = await self._send_once(url, request, policy)
             attempts.append(reply.attempt(url, len(attempts) + 1))
+            if reply.timed_out:
+                host = _host_key(url)
+                self._timeouts[host] = self._timeouts.get(host, 0) + 1
             if not reply.retryable:
                 return reply
             retry_after = parse_retry_after(reply.headers.get("retry-after"))
@@ -242,10 +275,11 @@ class Fetcher:
                     if refusal := type_refusal(request.kind, media_type):
                         return reply(error=refusal, skipped=True)
                     inflater = _inflater(headers.get("content-encoding"))
-                    chunks = []
+                    chunks, speed = [], _SpeedCheck(policy)
                     # Decoded here, not by httpx, so that no more than max_bytes + 1 are ever
                     # inflated: httpx inflates each network chunk whole (a bomb: ~1000x its size).
                     async for raw in response.aiter_raw():
+                        speed.arrived(len(raw))
                         chunk = inflater.decompress(raw, policy.max_bytes - received + 1) if inflater else raw
                         received += len(chunk)
                         if received > policy.max_bytes:
@@ -257,14 +291,46 @@ class Fetcher:
             return reply(body=body, error=error, skipped=skipped)
         except BodyTooLarge:
             return reply(error=f"body exceeds {policy.max_bytes} bytes")
+        except TooSlow as slow:
+            return reply(error=str(slow), timed_out=True)
         except TimeoutError:
-            return reply(error=f"timeout after {policy.total_timeout_s:g} s", transient=True)
+            return reply(error=f"timeout after {policy.total_timeout_s:g} s", timed_out=True)
+        except httpx.TimeoutException as exc:
+            return reply(error=_describe_network_error(exc, policy), timed_out=True)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError, UnicodeError) as exc:
             return reply(error=f"bad request: {exc}")
         except (httpx.DecodingError, zlib.error):
             return reply(error=f"cannot decode Content-Encoding {headers.get('content-encoding')}")
         except httpx.TransportError as exc:
             return reply(error=_describe_network_error(exc, policy), transient=True)
+
+
+class TooSlow(Exception):
+    """A body arriving slower than the policy's min_bytes_per_s."""
+
+
+class _SpeedCheck:
+    """Raises TooSlow when fewer than min_bytes_per_s arrived, on average, over slow_window_s."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self.window_start = time.perf_counter()
+        self.in_window = 0
+
+    def arrived(self, size: int) -> None:
+        self.in_window += size
+        elapsed = time.perf_counter() - self.window_start
+        if elapsed < self.policy.slow_window_s:
+            return
+        if self.in_window < self.policy.min_bytes_per_s * elapsed:
+            raise TooSlow(f"too slow: {self.in_window} bytes in {elapsed:.1f} s"
+                          f" (under {self.policy.min_bytes_per_s:g} bytes/s)")
+        self.window_start, self.in_window = time.perf_counter(), 0
+
+
+def _host_key(url: str) -> str:
+    """The host part of a URL as written, the unit of connection gates and timeout counts."""
+    return urlsplit(url).netloc.lower()
 
 
 def _scheme(url: str) -> str:

@@ -26,7 +26,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     reset: bool = False  # close the connection with an RST instead of answering
-    trickle_s: float = 0.0  # send the body a byte at a time, this many seconds apart
+    trickle_s: float = 0.0  # send the body in pieces of `trickle_bytes`, this many seconds apart
+    trickle_bytes: int = 1
     content_length: int | None = None  # a Content-Length other than the body's (a lying server)
 
 
@@ -79,8 +80,8 @@ class LocalServer:
                 self.send_header("Content-Length", str(length))
                 self.end_headers()
                 if reply.trickle_s:
-                    for offset in range(len(reply.body)):
-                        self.wfile.write(reply.body[offset:offset + 1])
+                    for offset in range(0, len(reply.body), reply.trickle_bytes):
+                        self.wfile.write(reply.body[offset:offset + reply.trickle_bytes])
                         self.wfile.flush()
                         time.sleep(reply.trickle_s)
                 else:

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from sources.addresses import parse_networks
-from sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchPolicy, FetchRequest
 from tests.localserver import LOOPBACK, LocalServer, Reply
 
 PAGE = "<html><head><title>Ferry</title></head><body><p>Timetable</p></body></html>"
@@ -192,6 +192,36 @@ def test_trickling_body_times_out(trickle_url):
     result = fetch(trickle_url, policy(timeout_s=5, total_timeout_s=0.3, retries=0))
     assert (result.outcome, result.status, result.error) == ("failed", 200, "timeout after 0.3 s")
     assert time.monotonic() - started < 2
+
+
+def test_a_timeout_is_tried_again_next_run_not_in_this_one(trickle_url):
+    result = fetch(trickle_url, policy(timeout_s=5, total_timeout_s=0.3, retries=3))
+    # A timeout already cost a whole time limit: the frontier retries it next run.
+    assert (result.outcome, len(result.attempts)) == ("failed", 1)
+
+
+def test_a_body_slower_than_the_minimum_speed_is_given_up(trickle_url):
+    started = time.monotonic()
+    result = fetch(trickle_url, policy(timeout_s=5, total_timeout_s=30, min_bytes_per_s=1000, slow_window_s=0.5))
+    assert (result.outcome, result.status, len(result.attempts)) == ("failed", 200, 1)
+    assert result.error.startswith("too slow: ") and result.error.endswith(" (under 1000 bytes/s)")
+    assert time.monotonic() - started < 2
+
+
+def test_a_host_that_keeps_timing_out_is_backed_off_for_the_run(trickle_url):
+    async def go():
+        async with Fetcher(policy(timeout_s=5, total_timeout_s=0.3)) as fetcher:
+            return await fetcher.fetch_many([FetchRequest(f"{trickle_url}/{i}", "test") for i in range(8)])
+
+    results = asyncio.run(go())
+    asked = [r for r in results if r.attempts]
+    # Two requests to a host at a time: the third timeout may find one more already under way.
+    assert HOST_TIMEOUT_LIMIT <= len(asked) <= HOST_TIMEOUT_LIMIT + MAX_PER_HOST - 1
+    assert all(r.outcome == "failed" and r.error == "timeout after 0.3 s" for r in asked)
+    deferred = [r for r in results if not r.attempts]
+    assert deferred and all(r.outcome == "deferred" for r in deferred)
+    assert {r.error for r in deferred} <= {f"host backed off for this run after {n} timeouts"
+                                           for n in range(HOST_TIMEOUT_LIMIT, len(asked) + 1)}
 
 
 def test_connection_refused_fails_after_retries():
