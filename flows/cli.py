@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -412,13 +414,13 @@ def reprocess(
     _check_config(config, source)
     with _writing_run(db, "reprocess"):
         _start_prefect()
-        from flows.console import print_summary, showing_progress
+        from flows.console import showing_progress
         from flows.reprocess import reprocess as reprocess_flow
 
         with showing_progress():
-            summary = reprocess_flow(config_path=str(config), db_path=str(db) if db else None, source_names=source,
-                                     runner=on)
-    print_summary(summary)
+            state = _flow_state(reprocess_flow, config_path=str(config), db_path=str(db) if db else None,
+                                source_names=source, runner=on)
+    _report_run(state)
 
 
 @app.command()
@@ -614,10 +616,19 @@ def _deployment_differences(config: Path, file: Path) -> list[str]:
 
 
 def _start_prefect() -> None:
+    """Prefect's settings; without PREFECT_API_URL, a temporary API server of winnow's own
+    (flows/api_server.py: not stopped by a signal to the process group, not left behind)."""
     configure_prefect(PREFECT_HOME)
-    if not os.environ.get("PREFECT_API_URL"):
-        typer.echo("starting Prefect's temporary API server (about 20 s; set PREFECT_API_URL to use a "
-                   "running server instead)", err=True)
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from flows.api_server import ServerFailed, start_temporary_server
+
+    typer.echo("starting Prefect's temporary API server (a few seconds; set PREFECT_API_URL to use a "
+               "running server instead)", err=True)
+    try:
+        start_temporary_server()
+    except ServerFailed as error:
+        raise _fail(str(error))
 
 
 def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None,
@@ -625,13 +636,43 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
     _check_config(config, sources)
     with _writing_run(db, "ingest"):
         _start_prefect()
-        from flows.console import print_summary, showing_progress
+        from flows.console import showing_progress
         from flows.ingest import ingest
 
         with showing_progress():
-            summary = ingest(config_path=str(config), db_path=str(db) if db else None,
-                             source_names=sources, max_pages=max_pages, runner=runner)
-    print_summary(summary)
+            state = _flow_state(ingest, config_path=str(config), db_path=str(db) if db else None,
+                                source_names=sources, max_pages=max_pages, runner=runner)
+    _report_run(state)
+
+
+def _flow_state(flow, **parameters):
+    """Run `flow` here and return its final Prefect state; a second stop signal exits at once."""
+    from flows.stopping import RunInterrupted
+
+    try:
+        return flow(**parameters, return_state=True)
+    except RunInterrupted as interrupted:
+        typer.secho(f"stopped at once by a second {interrupted}: the batch being written was rolled back;"
+                    " the next run goes on from there", err=True, fg="red")
+        raise typer.Exit(128 + interrupted.signal_number)
+
+
+def _report_run(state) -> None:
+    """Print the summary of an ingest or reprocess run; exit code 1 when validation held batches
+    back, 128 + N when signal N stopped it (the summary says what it loaded)."""
+    from flows.console import print_summary
+    from flows.runs import BatchesHeld
+    from flows.stopping import RunStopped
+
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, (RunStopped, BatchesHeld)):
+        print_summary(outcome.summary)
+        typer.secho(str(outcome) if isinstance(outcome, BatchesHeld) else
+                    f"{outcome}: what was fetched is loaded; the next run fetches the rest", err=True, fg="red")
+        raise typer.Exit(128 + outcome.signal_number if isinstance(outcome, RunStopped) else 1)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    print_summary(outcome)
 
 
 def _writing_run(db: Path | None, flow: str) -> ExitStack:
@@ -646,6 +687,7 @@ def _writing_run(db: Path | None, flow: str) -> ExitStack:
 
     path = db or default_db_path()
     held = ExitStack()
+    held.enter_context(_exit_on_stop_signals())
     try:
         held.enter_context(run_lock(path, flow))
         migrate(path)
@@ -656,6 +698,43 @@ def _writing_run(db: Path | None, flow: str) -> ExitStack:
         held.close()
         raise _fail(f"cannot use {path} as the warehouse: {error}")
     return held
+
+
+STOP_GRACE_S = 20.0  # a stopped run that has not ended this long after the signal is ended outright
+
+
+@contextmanager
+def _exit_on_stop_signals() -> Iterator[None]:
+    """Outside a flow run, SIGTERM and SIGINT end the command at once (exit code 128 + N): there is
+    nothing to save. Inside one, the flow stops itself (flows/stopping.py); should the stop take
+    longer than STOP_GRACE_S (a Prefect API that no longer answers, say), the process ends anyway:
+    every batch is one transaction, so nothing half-written remains."""
+    import signal
+    import threading
+
+    from flows.stopping import add_stop_listener
+
+    def leave(signal_number: int, _frame) -> None:
+        raise SystemExit(128 + signal_number)
+
+    asked: list[int] = []
+    stop_asked = threading.Event()
+
+    def end_if_the_stop_hangs() -> None:  # in a thread of its own: a signal handler may not wait
+        stop_asked.wait()
+        time.sleep(STOP_GRACE_S)
+        typer.secho(f"the run did not stop within {STOP_GRACE_S:g} s: ending it", err=True, fg="red")
+        os._exit(128 + asked[0])
+
+    threading.Thread(target=end_if_the_stop_hangs, name="stop-deadline", daemon=True).start()
+    remove_listener = add_stop_listener(lambda signal_number: (asked.append(signal_number), stop_asked.set()))
+    previous = {number: signal.signal(number, leave) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        remove_listener()
 
 
 def _runner(spec: str | None) -> RunnerConfig | None:

@@ -19,6 +19,7 @@ from warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichm
 
 from flows import progress
 from flows.extraction_pool import enrich_articles
+from flows.stopping import Stop
 from flows.task_runners import DASK_ENRICH_PART, Stages
 from flows.validation import enrich_gate
 
@@ -26,11 +27,12 @@ BATCH_SIZE = 200  # articles per enrich-then-load round
 
 
 def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: str, run_id: str,
-                  sources: list[str], stages: Stages, summary: RunSummary) -> None:
+                  sources: list[str], stages: Stages, summary: RunSummary, stop: Stop) -> None:
     """Enrich the sources' new and changed articles (all of them after the model, rules or
     aliases change) on the runner, and load what was found in this thread, batch by batch in
-    order; counts go into `summary`."""
-    if not config.enabled:
+    order; counts go into `summary`. A stop asked for ends it between batches: the articles
+    left are enriched by the next run."""
+    if not config.enabled or stop.requested:
         return
     from transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
     started = time.perf_counter()
@@ -51,6 +53,8 @@ def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: s
     gate = enrich_gate(validation, run_id)
     logger = get_run_logger()
     for index, batch in enumerate(batches):
+        if stop.requested:
+            break
         parts = ahead[index] if ahead else submit(batch)
         found = [enrichment for part in parts for enrichment in part.result()]
         for failure in (e for e in found if e.error):

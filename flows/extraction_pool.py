@@ -8,11 +8,14 @@ On a Dask cluster each worker is its own process, so tasks there run with one wo
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +28,8 @@ Result = TypeVar("Result")
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_pool_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -34,9 +39,12 @@ def default_workers() -> int:
 def warm_up(workers: int) -> None:
     """Start the workers now, without waiting, so their imports overlap discovery and fetching."""
     if workers > 1:
-        pool = _shared_pool(workers)
-        for _ in range(workers):
-            pool.submit(_ready)
+        try:
+            pool = _shared_pool(workers)
+            for _ in range(workers):
+                pool.submit(_ready)
+        except (BrokenProcessPool, OSError):
+            _discard_pool()  # the work will say so, or be done without the pool
 
 
 def _ready() -> None:
@@ -45,8 +53,13 @@ def _ready() -> None:
 
 def _exit_with_pipeline(pipeline_pid: int) -> None:
     """Runs in each worker as it starts: when the pipeline's process is gone (killed, say), the
-    worker exits too instead of running on as an orphan, holding its memory and cores. (Its
-    parent is the forkserver, which outlives a SIGKILL of the pipeline, so it is not watched.)"""
+    worker exits too instead of running on as an orphan, holding its memory and cores.
+
+    The worker ignores SIGTERM and SIGINT: sent to the whole process group (`timeout`, Ctrl-C),
+    they are the pipeline's to handle (flows/stopping.py), and it needs its workers to finish
+    the batch in hand."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
@@ -75,20 +88,36 @@ def _in_parts(work: Callable[[list[Item], Any], list[Result]], items: list[Item]
     """`work(part, options)` over one part of `items` per worker, results in the items' order."""
     if workers <= 1 or len(items) < 2:
         return work(items, options)
-    pool = _shared_pool(workers)
     chunk = -(-len(items) // workers)
     parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
-    return [result for part in pool.map(work, parts, [options] * len(parts)) for result in part]
+    try:
+        return [result for part in _shared_pool(workers).map(work, parts, [options] * len(parts)) for result in part]
+    except (BrokenProcessPool, OSError) as broken:
+        # A worker died (killed by a signal to the process group as it started, or out of
+        # memory): this batch is done here, in this process, and the next call makes a new pool.
+        logger.warning("extraction pool broken (%s): working in this process", broken)
+        _discard_pool()
+        return work(items, options)
 
 
 def _shared_pool(workers: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
-    if _pool is None or _pool_size != workers:
+    with _pool_lock:
+        if _pool is None or _pool_size != workers:
+            if _pool is not None:
+                _pool.shutdown()
+            # spawn: forking a process that runs Prefect's threads is unsafe; and a forkserver,
+            # which a signal to the process group kills, would take every worker's pipe with it.
+            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_exit_with_pipeline, initargs=(os.getpid(),))
+            _pool_size = workers
+            atexit.register(_pool.shutdown)
+        return _pool
+
+
+def _discard_pool() -> None:
+    global _pool
+    with _pool_lock:
         if _pool is not None:
-            _pool.shutdown()
-        # forkserver: forking a process that runs Prefect's threads is unsafe.
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
-                                    initializer=_exit_with_pipeline, initargs=(os.getpid(),))
-        _pool_size = workers
-        atexit.register(_pool.shutdown)
-    return _pool
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None

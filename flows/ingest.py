@@ -1,13 +1,20 @@
-"""The `ingest` flow: sources config -> discover -> fetch -> extract -> load, in batches of pages,
-then enrich the new and changed articles."""
+"""The `ingest` flow: sources config -> discover -> fetch -> extract -> load, page batches loaded
+as they are fetched, then enrich the new and changed articles.
+
+One Crawl (sources/crawl.py) does the run's fetching, for every source at once: one robots.txt
+per host per run, every host at its rate. Its pages are taken as they arrive, gathered per source
+into batches (flows/page_batches.py), extracted on the runner and loaded by this thread, so a URL
+that is slow to answer holds up nothing but itself. SIGTERM or SIGINT stops the run cleanly
+(flows/stopping.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from datetime import datetime
-from typing import Any, NamedTuple
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -16,25 +23,34 @@ from prefect.futures import PrefectFuture
 
 from schemas.records import Article, ExtractionFailure, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.crawl import Crawl, CrawlStopped, FetchStream
 from sources.runner_config import RunnerConfig
 from sources.validation_config import ValidationConfig
-from sources.discover import discover_source
-from sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from sources.discover import Discovery, discover_source
+from sources.fetch import FetchPolicy, FetchRequest
 from transforms.extract import ExtractOptions, PageInput
 from transforms.hashing import sha256_hex
 from warehouse import load
-from warehouse.db import default_db_path
+from warehouse.db import default_db_path, resolved
 from warehouse.migrate import migrate
 
 from flows import progress
 from flows.enrich import enrich_stored
 from flows.extraction_pool import extract_pages
+from flows.page_batches import PageBatches
 from flows.repetition import without_repeated_blocks
 from flows.validation import gate_for, warm_up_validation
 from flows.runs import conclude, recorded_run
+from flows.stopping import Stop, stop_on_signals
 from flows.task_runners import Stages
 
-BATCH_SIZE = 200  # pages per fetch -> extract -> load task chain; measured best of 50, 200 (bench/README.md)
+BATCH_SIZE = 200  # pages per extract -> load batch at most; measured best of 50, 200 (bench/README.md)
+# A batch not yet full is loaded once its first page has waited this long: a slow page delays
+# nothing, and a stopped or killed run loses at most these last seconds of fetching.
+BATCH_WAIT_S = 5.0
+# Fetched pages not yet loaded, in batches: the fetching stops this far ahead of the loading.
+BUFFER_BATCHES = 2
+TICK_S = 0.2  # how often the flow looks for fetched pages and finished extractions
 
 
 class Timed(NamedTuple):
@@ -57,35 +73,24 @@ def _timed(started: float, value: Any) -> Timed:
     return Timed(value, time.perf_counter() - started)
 
 
-@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def discover(source: SourceConfig, validators: dict[str, tuple[str | None, str | None]],
-             cursors: dict[str, datetime]) -> Timed:
-    """Fetch and read the source's feeds and sitemaps; returns the Discovery. No database here:
-    the flow reads the validators and cursors and writes what was found, so this runs anywhere."""
+@task(cache_policy=NO_CACHE)
+def discover(sources: list[SourceConfig], validators: dict[str, dict[str, tuple[str | None, str | None]]],
+             cursors: dict[str, dict[str, datetime]], crawl: Crawl) -> Timed:
+    """Fetch and read the sources' feeds and sitemaps through the run's crawl, all at once;
+    returns their Discoveries in order. No database here: the flow reads the validators and
+    cursors (per source) and writes what was found."""
     started = time.perf_counter()
 
-    async def run():
-        async with Fetcher(FetchPolicy.for_source(source)) as fetcher:
-            return await discover_source(source, fetcher, validators, cursors)
+    async def discover_all(fetcher) -> list[Discovery]:
+        return list(await asyncio.gather(*(discover_source(s, fetcher, validators[s.name], cursors[s.name])
+                                           for s in sources)))
 
-    discovery = asyncio.run(run())
+    discoveries = crawl.call(discover_all)
     logger = get_run_logger()
-    for error in discovery.errors:
-        logger.warning("%s: %s", source.name, error)
-    return _timed(started, discovery)
-
-
-@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def fetch_batch(source: SourceConfig, due: list[load.DueURL]) -> Timed:
-    """Fetch one batch of a source's pages, politely, with conditional GET."""
-    started = time.perf_counter()
-    requests = [FetchRequest(d.url, source.name, etag=d.etag, last_modified=d.last_modified) for d in due]
-
-    async def run():
-        async with Fetcher(FetchPolicy.for_source(source)) as fetcher:
-            return await fetcher.fetch_many(requests)
-
-    return _timed(started, asyncio.run(run()))
+    for source, discovery in zip(sources, discoveries):
+        for error in discovery.errors:
+            logger.warning("%s: %s", source.name, error)
+    return _timed(started, discoveries)
 
 
 class Extracted(NamedTuple):
@@ -97,22 +102,21 @@ class Extracted(NamedTuple):
 
 
 @task(cache_policy=NO_CACHE)
-def extract(source: SourceConfig, due: list[load.DueURL], fetched: Timed, options: ExtractOptions,
+def extract(source: SourceConfig, results: list[FetchResult], last_hashes: dict[str, str], options: ExtractOptions,
             workers: int) -> Timed:
-    """Extract the articles of one fetched batch; a body the same as last time's is not extracted again."""
+    """Extract the articles of one fetched batch; a body the same as last time's (`last_hashes`:
+    URL -> hash of the body fetched before) is not extracted again."""
     started = time.perf_counter()
-    results: list[FetchResult] = fetched.value
-    last_bodies = {d.url: d.page_hash for d in due if d.page_hash}
     bodies = [r for r in results if r.outcome == "fetched" and r.body]
-    changed = [r for r in bodies if last_bodies.get(r.url) != sha256_hex(r.body)]
+    changed = [r for r in bodies if last_hashes.get(r.url) != sha256_hex(r.body)]
     pages = [PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language,
                        rules=source.chaff.rules()) for r in changed]
     return _timed(started, Extracted(extract_pages(pages, options, workers), len(bodies) - len(changed)))
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str, fetched: Timed,
-               extracted: Timed) -> Timed:
+def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
+               results: list[FetchResult], extracted: Timed) -> Timed:
     """Strip the blocks the source repeats, then validate and write one batch (fetch log, raw
     pages, frontier, articles, chaff, quarantine) in one transaction."""
     started = time.perf_counter()
@@ -120,8 +124,7 @@ def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str,
                                        [r for r in extracted.value.records if isinstance(r, Article)])
     failures = [r for r in extracted.value.records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
-    counts = load.load_batch(db_path, run_id, fetched.value, articles, failures, gate,
-                             validation.layout_min_pages)
+    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages)
     return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
                                   gate.seconds if gate else 0.0))
 
@@ -135,83 +138,130 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     extract_workers: int | None = None,
     runner: RunnerConfig | None = None,
-) -> RunSummary:
+):
     """Ingest the configured sources into DuckDB; returns the run summary.
 
-    `runner` overrides the config's `runner:` block: where fetch, extract and enrich run.
-    `extract_workers` processes extract pages on the local runner (default: one per core; 1
-    extracts in the task itself). Like any multiprocessing code, a script that calls this flow
-    with more than one worker must do so under `if __name__ == "__main__":`.
+    `runner` overrides the config's `runner:` block: where extract and enrich run (fetching stays
+    in this process: one Crawl keeps every host's politeness). `extract_workers` processes extract
+    pages on the local runner (default: one per core; 1 extracts in the task itself). Like any
+    multiprocessing code, a script that calls this flow with more than one worker must do so under
+    `if __name__ == "__main__":`. Stopped by a signal, the flow run ends Cancelled (RunStopped);
+    with batches held back by validation, Failed (BatchesHeld).
     """
     config = load_config(Path(config_path))
     if config.validation.enabled:
         warm_up_validation()  # GX takes seconds to import: do it while the run sets up and discovers
     sources = config.select(source_names)
-    db = str(Path(db_path) if db_path else default_db_path())
+    db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
-    with recorded_run(db, "ingest", [s.name for s in sources]) as summary, \
+    with stop_on_signals(get_run_logger()) as stop, \
+            recorded_run(db, "ingest", [s.name for s in sources], stop) as summary, \
             Stages(runner or config.runner, extract_workers) as stages:
-        held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, stages)
+        held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, stages, stop)
         enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
-                      summary)
+                      summary, stop)
         if held:
             summary.status = "failed"
-    return conclude(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db, held)
+    return conclude(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db, held, stop)
 
 
 def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
-                    max_pages: int | None, batch_size: int, stages: Stages) -> list[str]:
-    """Per source, fetch batches in sequence (one host, one rate); extraction overlaps the next
-    fetch, on the runner. This thread loads each batch once extracted, in order: DuckDB takes one
-    writer, and so the runner's workers need no access to the database. Returns why batches were
-    held back, if any were."""
-    listed = [(s, stages.submit(discover, source=s, validators=load.feed_validators(db, s.name),
-                                cursors=load.discovery_cursors(db, s.name)))
-              for s in sources]
-    for source, future in listed:
-        discovered = future.result()
-        started, discovery = time.perf_counter(), discovered.value
+                    max_pages: int | None, batch_size: int, stages: Stages, stop: Stop) -> list[str]:
+    """Discover every source, then fetch their due pages and load them batch by batch as they
+    arrive. Returns why batches were held back, if any were."""
+    if not sources:
+        return []
+    with Crawl(FetchPolicy.for_source(sources[0])) as crawl:
+        forget = stop.on_request(crawl.stop)
+        try:
+            _discover(sources, db, summary, crawl)
+            return _fetch_and_load(sources, validation, db, summary, max_pages, batch_size, stages, crawl)
+        except CrawlStopped:  # stopped during discovery: nothing of it was written
+            return []
+        finally:
+            forget()
+
+
+def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: Crawl) -> None:
+    """Discover the sources' URLs and queue them, with their feeds' validators and cursors."""
+    discovered = discover(sources, {s.name: load.feed_validators(db, s.name) for s in sources},
+                          {s.name: load.discovery_cursors(db, s.name) for s in sources}, crawl)
+    started = time.perf_counter()
+    for source, discovery in zip(sources, discovered.value):
         load.record_discovered(
             db, discovery.urls, run_id=summary.run_id,
             cursors=[(source.name, url, newest) for url, newest in discovery.cursors.items()],
             feed_fetches=[(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches])
         summary.discovered += len(discovery.urls)
         summary.behind_cursor += discovery.behind_cursor
-        summary.discover_seconds += discovered.seconds + time.perf_counter() - started  # the writes too
-    plan = []
-    for source in sources:
-        due = load.due_urls(db, source.name, max_pages or source.max_pages)
-        plan += [(source, due[i:i + batch_size]) for i in range(0, len(due), batch_size)]
-    total = sum(len(batch) for _, batch in plan)
+    summary.discover_seconds += discovered.seconds + time.perf_counter() - started  # the writes too
+
+
+class _Batch(NamedTuple):
+    """A batch of fetched pages on its way: extracting on the runner, to be loaded here."""
+
+    source: SourceConfig
+    results: list[FetchResult]
+    extracted: PrefectFuture
+
+
+def _fetch_and_load(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
+                    max_pages: int | None, batch_size: int, stages: Stages, crawl: Crawl) -> list[str]:
+    by_name = {source.name: source for source in sources}
+    due = {s.name: load.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
+    last_hashes = {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash}
+    requests = [FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
+                for name, batch in due.items() for d in batch]
+    started = time.perf_counter()
+    stream = crawl.stream(requests, lambda name: FetchPolicy.for_source(by_name[name]),
+                          lambda name: by_name[name].fetch_deadline, BUFFER_BATCHES * batch_size)
     progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
-    previous_fetch: dict[str, PrefectFuture] = {}
-    chains: list[tuple[SourceConfig, PrefectFuture, PrefectFuture]] = []
+    batches, on_the_way, held, done = PageBatches(batch_size, BATCH_WAIT_S), [], [], 0
+    extracted: set[PrefectFuture] = set()  # added to by the futures' callbacks, from the runner's threads
     options = ExtractOptions()
-    for source, batch in plan:
-        fetched = stages.submit(fetch_batch, _after(previous_fetch.get(source.name)), source=source, due=batch)
-        previous_fetch[source.name] = fetched
-        extracted = stages.submit(extract, source=source, due=batch, fetched=fetched, options=options,
-                                  workers=stages.extract_workers)
-        chains.append((source, fetched, extracted))
-    done, held = 0, []
-    for source, fetched, extracted in chains:
-        loaded = load_batch(source, validation, db, summary.run_id, fetched.result(), extracted.result())
-        _count(summary, fetched.result(), extracted.result(), loaded)
-        held += loaded.value.counts.held
-        done += len(fetched.result().value)
-        progress.report("pages", done, total)
-        update_progress_artifact(progress_id, 100.0 * done / total)
-    if not plan:
+    while not stream.done or batches or on_the_way:
+        for result in stream.take(TICK_S if not stream.done else 0):
+            batches.add(result)
+        if stream.done and not summary.fetch_seconds:
+            summary.fetch_seconds = time.perf_counter() - started
+        for name, results in batches.ready(flush=stream.done):
+            source = by_name[name]
+            future = stages.submit(extract, source=source, results=results, options=options,
+                                   workers=stages.extract_workers,
+                                   last_hashes={r.url: last_hashes[r.url] for r in results if r.url in last_hashes})
+            future.add_done_callback(extracted.add)
+            on_the_way.append(_Batch(source, results, future))
+        # Load what is extracted, in the order it was fetched.
+        while on_the_way and on_the_way[0].extracted in extracted:
+            batch = on_the_way.pop(0)
+            extracted.discard(batch.extracted)
+            loaded = load_batch(batch.source, validation, db, summary.run_id, batch.results, batch.extracted.result())
+            stream.release(len(batch.results))
+            _count(summary, batch.results, batch.extracted.result(), loaded)
+            held += loaded.value.counts.held
+            done += len(batch.results)
+            progress.report("pages", done, len(requests))
+            update_progress_artifact(progress_id, 100.0 * done / len(requests))
+        if stream.done and on_the_way and on_the_way[0].extracted not in extracted:
+            on_the_way[0].extracted.wait(TICK_S)  # nothing else to do meanwhile
+    _report_deferred(stream, summary)
+    if not requests:
         update_progress_artifact(progress_id, 100.0)
     return held
 
 
-def _after(future: PrefectFuture | None) -> list[PrefectFuture]:
-    return [future] if future is not None else []
+def _report_deferred(stream: FetchStream, summary: RunSummary) -> None:
+    """Count and log the due URLs this run did not ask for: they are due next run."""
+    logger = get_run_logger()
+    for (source, reason), count in sorted(stream.deferred.items()):
+        logger.warning("%s: %d URL(s) left for the next run: %s", source, count, reason)
+    if stream.not_asked:
+        logger.warning("stopped: %d URL(s) not fetched, left for the next run", stream.not_asked)
+    summary.deferred += sum(stream.deferred.values()) + stream.not_asked
 
 
-def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed) -> None:
-    for result in fetched.value:  # each fetch outcome has a counter of the same name
+def _count(summary: RunSummary, results: list[FetchResult], extracted: Timed, loaded: Timed) -> None:
+    for result in results:  # each fetch outcome has a counter of the same name
         setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
     articles = sum(isinstance(r, Article) for r in extracted.value.records)
     summary.extracted += articles
@@ -223,6 +273,5 @@ def _count(summary: RunSummary, fetched: Timed, extracted: Timed, loaded: Timed)
     summary.validate_seconds += loaded.value.validate_seconds
     summary.new += loaded.value.counts.new
     summary.updated += loaded.value.counts.updated
-    summary.fetch_seconds += fetched.seconds
     summary.extract_seconds += extracted.seconds
     summary.load_seconds += loaded.seconds

@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 
 from sources.config import load_config
 from warehouse import maintenance as upkeep
-from warehouse.db import default_db_path
+from warehouse.db import default_db_path, resolved
 from warehouse.export import export_parquet
 from warehouse.migrate import migrate
 
@@ -58,7 +58,7 @@ def maintenance(
     a source is removed for good (see warehouse.maintenance.refresh_repetition).
     """
     config = load_config(Path(config_path))
-    db = str(Path(db_path) if db_path else default_db_path())
+    db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
     folder = Path(export_dir) if export_dir else Path(db).parent / "export"
     names = [source.name for source in config.sources]

@@ -12,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
@@ -22,7 +22,7 @@ from sources.runner_config import RunnerConfig
 from sources.validation_config import ValidationConfig
 from transforms.extract import ExtractOptions, PageInput
 from warehouse import load
-from warehouse.db import default_db_path
+from warehouse.db import default_db_path, resolved
 from warehouse.migrate import migrate
 from warehouse.query import StoredPage, stored_page_count, stored_pages
 
@@ -33,6 +33,7 @@ from flows.ingest import BATCH_SIZE
 from flows.repetition import without_repeated_blocks
 from flows.validation import gate_for
 from flows.runs import conclude, recorded_run
+from flows.stopping import stop_on_signals
 from flows.task_runners import Stages
 
 
@@ -78,12 +79,15 @@ def reprocess(
     `runner` overrides the config's `runner:` block: where extraction and enrichment run."""
     config = load_config(Path(config_path))
     sources = config.select(source_names)
-    db = str(Path(db_path) if db_path else default_db_path())
+    db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
     held: list[str] = []
-    with recorded_run(db, "reprocess", [s.name for s in sources]) as summary, \
+    with stop_on_signals(get_run_logger()) as stop, \
+            recorded_run(db, "reprocess", [s.name for s in sources], stop) as summary, \
             Stages(runner or config.runner, extract_workers) as stages:
         for source in sources:
+            if stop.requested:
+                break
             total, done = stored_page_count(db, source.name), 0
             pages = stored_pages(db, source.name)
             batches = iter(lambda: list(islice(pages, batch_size)), [])
@@ -99,7 +103,7 @@ def reprocess(
             pending = submit(next(batches, None))
             while pending:
                 batch, extracted = pending
-                pending = submit(next(batches, None))
+                pending = None if stop.requested else submit(next(batches, None))
                 done_batch = reprocess_batch(source, config.validation, db, summary.run_id, extracted.result())
                 summary.extracted += done_batch.extracted
                 summary.not_extracted += done_batch.not_extracted
@@ -113,8 +117,8 @@ def reprocess(
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
         enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
-                      summary)
+                      summary, stop)
         if held:
             summary.status = "failed"
     return conclude(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db,
-                    held)
+                    held, stop)

@@ -10,8 +10,10 @@ from datetime import datetime, timezone
 from prefect import get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
+from prefect.states import Cancelled, State
 
 from schemas.records import RUN_COUNTERS, RunSummary
+from flows.stopping import RunInterrupted, RunStopped, Stop
 from flows.validation import build_docs
 from warehouse import load
 from warehouse.run_lock import run_lock
@@ -19,13 +21,20 @@ from warehouse.validation import run_results
 
 
 class BatchesHeld(Exception):
-    """Validation held back at least one batch whole; the message names each source and check."""
+    """Validation held back at least one batch whole; the message names each source and check,
+    `summary` says what the run did."""
+
+    def __init__(self, summary: RunSummary, held: list[str]) -> None:
+        super().__init__("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
+        self.summary = summary
+        self.held = held
 
 
 @contextmanager
-def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[RunSummary]:
+def recorded_run(db_path: str, flow_name: str, sources: list[str], stop: Stop | None = None) -> Iterator[RunSummary]:
     """A `runs` row for the block's work: started now, finished on exit with its counts and
-    status ("failed" if the block raises, and the exception goes on, or if the block set it).
+    status: "cancelled" if `stop` was requested (a stop signal came), "failed" if the block
+    raises (and the exception goes on) or set it, else "completed".
 
     The database's run lock is held throughout (RunLocked if another process's run holds it),
     so runs on one file never interleave; runs a killed process left 'running' are marked 'crashed'."""
@@ -41,8 +50,13 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str]) -> Iterator[R
                                      flow, run_id, f"{started_at:%Y-%m-%d %H:%M:%S}")
         try:
             yield summary
-            if summary.status == "running":
+            if stop is not None and stop.requested:
+                summary.status = "cancelled"
+            elif summary.status == "running":
                 summary.status = "completed"
+        except RunInterrupted:
+            summary.status = "cancelled"
+            raise
         except BaseException:
             summary.status = "failed"
             raise
@@ -72,15 +86,20 @@ def publish(summary: RunSummary, flow_name: str, description: str, checks: list[
                                           f" ({summary.quarantined} rows quarantined, {summary.batches_held} batches held)")
 
 
-def conclude(summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str]) -> RunSummary:
-    """Build the run's validation Data Docs and publish the run; then, if validation held batches
-    back, fail the flow run (the other batches are loaded: failing makes someone look)."""
+def conclude(summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str],
+             stop: Stop | None = None) -> RunSummary | State:
+    """Build the run's validation Data Docs and publish the run. Then: a run stopped by a signal
+    ends Cancelled (RunStopped); one whose validation held batches back fails (BatchesHeld: the
+    other batches are loaded, failing makes someone look); else it returns its summary."""
     checks = run_results(db_path, summary.run_id)
     # A run that validated nothing (nothing new) leaves the docs as they are: building them takes
     # seconds once a process holds many results, most of a re-run over unchanged sources.
     docs = build_docs(db_path) if checks else None
     summary.validation_docs = str(docs) if docs else None
     publish(summary, flow_name, description, checks)
+    if stop is not None and stop.requested:
+        stopped = RunStopped(summary, stop.signal_number)
+        return Cancelled(message=str(stopped), data=stopped)
     if held:
-        raise BatchesHeld("validation held back batches (see `winnow quarantine list`):\n" + "\n".join(held))
+        raise BatchesHeld(summary, held)
     return summary

@@ -20,6 +20,7 @@ from schemas.validate import warm_up as warm_up_validation
 from sources.config import SourceConfig
 from sources.validation_config import ValidationConfig
 from transforms.chaff.lexicon import lexicon_for
+from warehouse.db import resolved
 from warehouse.validation import record_validation, warehouse_frames
 
 
@@ -116,4 +117,4 @@ def build_docs(db_path: str) -> Path | None:
     None if nothing was validated."""
     if not validation_ran():
         return None
-    return validator().build_docs(Path(db_path).resolve().parent / DOCS_FOLDER)
+    return validator().build_docs(resolved(db_path).parent / DOCS_FOLDER)

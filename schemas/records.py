@@ -51,8 +51,10 @@ class FetchResult:
 
 
 # fetched: a new body; not_modified: 304 to a conditional GET; failed: give up this run,
-# retry next run; gone: 404/410, do not retry; skipped: robots.txt, domain or content type.
-FETCH_OUTCOMES = ("fetched", "not_modified", "failed", "gone", "skipped")
+# retry next run; gone: 404/410, do not retry; skipped: robots.txt, domain or content type;
+# deferred: not asked this run (the run was stopped, the source's fetch deadline passed, or the
+# host was backed off after repeated timeouts): still due, and not loaded.
+FETCH_OUTCOMES = ("fetched", "not_modified", "failed", "gone", "skipped", "deferred")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,7 @@ class RunSummary:
     failed: int = 0  # retried next run
     gone: int = 0  # 404 or 410: not retried
     skipped: int = 0
+    deferred: int = 0  # due URLs not asked this run (stopped, fetch deadline, host backed off): due next run
     unchanged: int = 0  # fetched pages whose body was the one fetched last time: not extracted again
     extracted: int = 0
     not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
@@ -280,7 +283,7 @@ class RunSummary:
 
 # The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "behind_cursor", "fetched", "not_modified", "failed", "gone", "skipped",
-                "unchanged", "extracted", "not_extracted", "chaff_removed", "new", "updated", "enriched",
+                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "new", "updated", "enriched",
                 "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
                 "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds",
                 "validate_seconds")

@@ -144,6 +144,9 @@ class Defaults(_Strict):
     user_agent: str = Field(DEFAULT_USER_AGENT, min_length=1)
     rate_limit: float = Field(1.0, gt=0, allow_inf_nan=False)  # requests per second per host
     max_pages: int = Field(200, gt=0)  # pages fetched per source per run
+    # Seconds a run may spend fetching this source's pages; what is not asked by then is due next
+    # run (a scheduled run then ends before the next one starts). None: no deadline.
+    fetch_deadline: float | None = Field(None, gt=0, allow_inf_nan=False)
     language: Language | None = None
     # Languages a page of this source may be in; empty: `language` alone, or any when that is unset.
     languages: list[Language] = Field(default_factory=list)

@@ -4,7 +4,9 @@ and the run ends Failed naming the source and the check; the held rows can be li
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -25,23 +27,29 @@ BODILESS = ("<!doctype html><html lang=en><head><title>Harbour Herald</title></h
             "<footer>© Harbour Herald</footer></body></html>")
 
 
-def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefect_harness, http_server, tmp_path):
-    from flows.runs import BatchesHeld
-
+def serve_a_layout_change(server, folder: Path) -> Path:
+    """Two sources: `steady`, and `changed`, whose pages lost their article body but one; returns the config."""
     for path in STEADY:
-        http_server.add("/" + path, demo_page(http_server, path))
-    http_server.add("/" + CHANGED[0], demo_page(http_server, CHANGED[0]))  # one page still has the old layout
+        server.add("/" + path, demo_page(server, path))
+    server.add("/" + CHANGED[0], demo_page(server, CHANGED[0]))  # one page still has the old layout
     for path in CHANGED[1:]:
-        http_server.add("/" + path, BODILESS)
-    http_server.add("/steady.xml", rss(http_server, STEADY), "application/rss+xml")
-    http_server.add("/changed.xml", rss(http_server, CHANGED), "application/rss+xml")
-    config = tmp_path / "sources.yaml"
+        server.add("/" + path, BODILESS)
+    server.add("/steady.xml", rss(server, STEADY), "application/rss+xml")
+    server.add("/changed.xml", rss(server, CHANGED), "application/rss+xml")
+    config = folder / "sources.yaml"
     config.write_text(
         f"defaults: {{user_agent: winnow-test/0.1, rate_limit: 100, language: en, allowed_networks: {LOOPBACK_YAML}}}\n"
         "sources:\n"
-        f"  - {{name: steady, feeds: [{{kind: rss, url: '{http_server.url('/steady.xml')}'}}]}}\n"
-        f"  - {{name: changed, feeds: [{{kind: rss, url: '{http_server.url('/changed.xml')}'}}]}}\n",
+        f"  - {{name: steady, feeds: [{{kind: rss, url: '{server.url('/steady.xml')}'}}]}}\n"
+        f"  - {{name: changed, feeds: [{{kind: rss, url: '{server.url('/changed.xml')}'}}]}}\n",
         encoding="utf-8")
+    return config
+
+
+def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefect_harness, http_server, tmp_path):
+    from flows.runs import BatchesHeld
+
+    config = serve_a_layout_change(http_server, tmp_path)
     db = tmp_path / "winnow.duckdb"
 
     with pytest.raises(BatchesHeld) as held:
@@ -83,6 +91,18 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     assert listed.exit_code == 0, listed.output
     assert [(r["table_name"], r["source"], r["checks"]) for r in json.loads(listed.output)] == [
         ("articles", "changed", ["pages_mostly_loaded"])]
+
+
+def test_winnow_run_prints_the_summary_and_the_held_batches_and_exits_1(prefect_harness, http_server, tmp_path):
+    config = serve_a_layout_change(http_server, tmp_path)
+
+    result = winnow("run", "--config", str(config), "--db", str(tmp_path / "w.duckdb"))  # no traceback
+
+    assert result.exit_code == 1
+    assert "ingest run " in result.stdout and ": failed" in result.stdout
+    assert re.search(r"batches_held\s*│\s*1\s*│", result.stdout)
+    assert "validation held back batches (see `winnow quarantine list`):" in result.stderr
+    assert "source 'changed': pages_mostly_loaded failed" in result.stderr
 
 
 def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path):

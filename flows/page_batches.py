@@ -1,0 +1,42 @@
+"""Fetched pages gathered into batches for extract and load, as they arrive.
+
+A batch is one source's pages (its chaff rules and its validation go together). It is ready when
+it holds `size` pages, or when its first page has waited `wait_s`: then a slow URL never keeps
+the pages fetched before it from being loaded, and a run stopped at any moment has loaded all
+but the last few seconds of its pages.
+"""
+
+from __future__ import annotations
+
+import time
+
+from schemas.records import FetchResult
+
+
+class PageBatches:
+    """Per-source batches of fetch results, handed out when full or old enough."""
+
+    def __init__(self, size: int, wait_s: float) -> None:
+        self.size, self.wait_s = size, wait_s
+        self._gathering: dict[str, list[tuple[float, FetchResult]]] = {}  # source -> (arrival, result)
+
+    def __bool__(self) -> bool:
+        return bool(self._gathering)
+
+    def add(self, result: FetchResult, now: float | None = None) -> None:
+        arrival = time.monotonic() if now is None else now
+        self._gathering.setdefault(result.source, []).append((arrival, result))
+
+    def ready(self, now: float | None = None, flush: bool = False) -> list[tuple[str, list[FetchResult]]]:
+        """The batches to extract now, (source, results) each; with `flush`, every one."""
+        now = time.monotonic() if now is None else now
+        batches = []
+        for source, waiting in list(self._gathering.items()):
+            while waiting and (len(waiting) >= self.size or flush or now - waiting[0][0] >= self.wait_s):
+                batches.append((source, [result for _, result in waiting[:self.size]]))
+                waiting = waiting[self.size:]
+            if waiting:
+                self._gathering[source] = waiting
+            else:
+                del self._gathering[source]
+        return batches

@@ -1,0 +1,179 @@
+"""Stopping a real `winnow run` with a real signal, as `timeout`, Ctrl-C, `docker stop` or a
+Prefect cancellation does: the run stops fetching, loads what it fetched, is recorded as
+`cancelled`, exits within seconds with 128 + the signal's number, and leaves no process behind;
+the next run goes on from there. The runs start Prefect's temporary API server (no
+PREFECT_API_URL), since whether it survives the stop, or outlives the run, is part of the test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from demo.server import serve_site
+from tests.flows.test_cli import _assert_clean, _run_winnow
+from tests.localserver import LocalServer, Reply
+from tests.reliability.conftest import rows
+from tests.reliability.ingest_process import count, holder_pid, winnow_env
+from tests.reliability.test_crash import _killable_run, _wait_for
+from tests.reliability.test_http_faults import ARTICLES, demo_page, in_turn
+
+PAGES = 40
+RATE = 4.0  # pages per second: ten seconds of fetching, time to stop the run in it
+STOP_WITHIN_S = 15  # from the signal to the process's end (the run's stop takes a few seconds)
+
+
+@pytest.fixture
+def site(tmp_path) -> Iterator[Path]:
+    """PAGES article copies on one server, and on another a page that trickles in for minutes
+    the first time it is asked for (then it comes at once); yields the sources config."""
+    slow_server = LocalServer().start()
+    slow = "/" + ARTICLES[0]
+    page = demo_page(slow_server, slow).encode()
+    slow_server.routes[slow] = in_turn(
+        Reply(200, page + b" " * 1_000_000, {"Content-Type": "text/html"}, trickle_s=0.5, trickle_bytes=2_000),
+        Reply(200, page, {"Content-Type": "text/html"}))
+    slow_server.add("/feed.xml", f'<rss version="2.0"><channel><title>t</title><item><link>{slow_server.url(slow)}'
+                                 '</link></item></channel></rss>', "application/rss+xml")
+    with serve_site(port=0, copies=PAGES) as base_url:
+        config = tmp_path / "sources.yaml"
+        config.write_text(
+            "validation:\n  max_duplicate_share: 1.0\nenrich:\n  enabled: false\n"  # the copies repeat by design
+            "sources:\n  - name: copies\n    feeds:\n"
+            f"      - {{kind: sitemap, url: '{base_url}/bench/sitemap.xml'}}\n"
+            f"      - {{kind: rss, url: '{slow_server.url('/feed.xml')}'}}\n"
+            f"    allowed_domains: ['127.0.0.1']\n    allowed_networks: ['127.0.0.0/8']\n"
+            f"    rate_limit: {RATE}\n    max_pages: {PAGES + 1}\n    language: en\n", encoding="utf-8")
+        yield config
+    slow_server.stop()
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory) -> Path:
+    """One Prefect home for the module's runs: the first run's temporary server creates its
+    database (about 10 s of migrations), the others find it made."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+def temporary_server_env(tmp_path: Path, prefect_home: Path) -> dict[str, str]:
+    """The environment of a run that starts its own temporary API server."""
+    env = winnow_env(tmp_path, "")
+    del env["PREFECT_API_URL"]
+    env["PREFECT_HOME"] = str(prefect_home)
+    return env
+
+
+def api_servers_of(pid: int) -> list[int]:
+    """The temporary API server processes that the winnow process `pid` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command[1:4] == [b"-m", b"flows.api_server", str(pid).encode()]:
+            found.append(int(entry.name))
+    return found
+
+
+def group_is_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def wait_for_end(run: subprocess.Popen, within_s: float) -> tuple[int, str]:
+    """The exit code and output of a run asked to stop, which must end within `within_s`."""
+    try:
+        code = run.wait(timeout=within_s)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the run did not end within {within_s} s of the signal")
+    run.output.seek(0)
+    return code, run.output.read()
+
+
+@contextmanager
+def no_process_left(run: subprocess.Popen) -> Iterator[None]:
+    yield
+    deadline = time.monotonic() + 5
+    while not (group_is_gone(run.pid) and not api_servers_of(run.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert group_is_gone(run.pid), "a process of the run's group outlived it"
+    assert api_servers_of(run.pid) == [], "the temporary API server outlived the run"
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_goes_on(site, tmp_path, prefect_home):
+    """What `timeout 60 winnow run` does at 60 s: SIGTERM to winnow, then to its whole group."""
+    env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
+    args = ["run", "--config", str(site), "--db", str(db)]
+    with _killable_run(args, tmp_path, env) as run:
+        # Pages are loaded as they arrive, while the slow page is still coming in.
+        _wait_for(lambda: (count(db, "select count(*) from articles") or 0) >= 10, run, "10 articles loaded")
+        with no_process_left(run):
+            os.kill(run.pid, signal.SIGTERM)
+            os.killpg(run.pid, signal.SIGTERM)
+            code, output = wait_for_end(run, STOP_WITHIN_S)
+
+    assert code == 128 + signal.SIGTERM, output
+    assert "Traceback" not in output
+    assert "stopped by SIGTERM: what was fetched is loaded" in output
+    ((status, fetched, new, deferred),) = rows(db, "select status, fetched, new, deferred from runs")
+    assert status == "cancelled" and 10 <= new == fetched < PAGES and deferred == PAGES + 1 - fetched
+    assert rows(db, "select count(*) from articles") == [(new,)]
+    assert rows(db, "select state, count(*) from frontier group by all order by 1") == [
+        ("fetched", new), ("pending", PAGES + 1 - new)]  # the slow page among them: cut off, asked again next run
+
+    finishing = _run_winnow(args, tmp_path, env)
+    _assert_clean(finishing)
+    assert [status for (status,) in rows(db, "select status from runs order by started_at")] == [
+        "cancelled", "completed"]
+    assert rows(db, "select count(*), count(distinct url) from articles") == [(PAGES + 1, PAGES + 1)]
+    # Each page was fetched and loaded once: what the stopped run cut off left no trace.
+    assert rows(db, "select count(*), count(distinct url) from fetch_log where kind = 'page'") == [
+        (PAGES + 1, PAGES + 1)]
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_batch_is_written_finishes_it_and_records_the_run(site, tmp_path, prefect_home):
+    """Ctrl-C in a terminal: SIGINT to the whole group, here while the run writes a batch."""
+    env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
+    with _killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+        _wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, run, "a batch loaded")
+        _wait_for(lambda: holder_pid(db) == run.pid, run, "the next write")
+        with no_process_left(run):
+            os.killpg(run.pid, signal.SIGINT)
+            code, output = wait_for_end(run, STOP_WITHIN_S)
+
+    assert code == 128 + signal.SIGINT, output
+    assert "Traceback" not in output and "stopped by SIGINT" in output
+    ((status, fetched, new),) = rows(db, "select status, fetched, new from runs")
+    assert status == "cancelled" and 0 < new == fetched
+    assert rows(db, "select count(*) from articles") == [(new,)]
+    assert rows(db, "select count(*) from frontier where state = 'fetched'") == [(new,)]
+    assert rows(db, "select count(*), count(distinct url) from fetch_log where kind = 'page'") == [(new, new)]
+
+
+@pytest.mark.slow
+def test_a_run_killed_after_sigterm_leaves_no_process_behind(site, tmp_path, prefect_home):
+    """SIGTERM to the run's own process, then SIGKILL before it could finish: its temporary API
+    server and its extraction workers end with it."""
+    env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
+    with _killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+        _wait_for(lambda: (count(db, "select count(*) from frontier") or 0) > 0, run, "URLs queued")
+        assert api_servers_of(run.pid)
+        with no_process_left(run):
+            os.kill(run.pid, signal.SIGTERM)
+            time.sleep(0.3)
+            os.kill(run.pid, signal.SIGKILL)
+            assert run.wait(timeout=5) == -signal.SIGKILL
+    # The next run marks it crashed (tests/reliability/test_crash.py); nothing else holds the file.
+    assert holder_pid(db) is None
