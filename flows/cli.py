@@ -32,7 +32,7 @@ DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", sh
                                                   help="DuckDB file \\[default: data/winnow.duckdb].")]
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")]
 RunnerOption = Annotated[Optional[str], typer.Option(
-    "--runner", help="Where fetch, extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
+    "--runner", help="Where extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
                      " scheduler address (tcp://host:8786) \\[default: the config's runner: block, else local].")]
 DeploymentsFileOption = Annotated[Path, typer.Option("--file", "-f", help="Prefect deployments file.")]
 

@@ -209,45 +209,68 @@ def _fetch_and_load(sources: list[SourceConfig], validation: ValidationConfig, d
                     max_pages: int | None, batch_size: int, stages: Stages, crawl: Crawl) -> list[str]:
     by_name = {source.name: source for source in sources}
     due = {s.name: load.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
-    last_hashes = {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash}
     requests = [FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
                 for name, batch in due.items() for d in batch]
     started = time.perf_counter()
     stream = crawl.stream(requests, lambda name: FetchPolicy.for_source(by_name[name]),
                           lambda name: by_name[name].fetch_deadline, BUFFER_BATCHES * batch_size)
-    progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
-    batches, on_the_way, held, done = PageBatches(batch_size, BATCH_WAIT_S), [], [], 0
-    extracted: set[PrefectFuture] = set()  # added to by the futures' callbacks, from the runner's threads
-    options = ExtractOptions()
-    while not stream.done or batches or on_the_way:
+    pages = _PageLoads(by_name, validation, db, summary, stages, stream, len(requests),
+                       {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash})
+    batches = PageBatches(batch_size, BATCH_WAIT_S)
+    while not stream.done or batches or pages.on_the_way:
         for result in stream.take(TICK_S if not stream.done else 0):
             batches.add(result)
         if stream.done and not summary.fetch_seconds:
             summary.fetch_seconds = time.perf_counter() - started
         for name, results in batches.ready(flush=stream.done):
-            source = by_name[name]
-            future = stages.submit(extract, source=source, results=results, options=options,
-                                   workers=stages.extract_workers,
-                                   last_hashes={r.url: last_hashes[r.url] for r in results if r.url in last_hashes})
-            future.add_done_callback(extracted.add)
-            on_the_way.append(_Batch(source, results, future))
-        # Load what is extracted, in the order it was fetched.
-        while on_the_way and on_the_way[0].extracted in extracted:
-            batch = on_the_way.pop(0)
-            extracted.discard(batch.extracted)
-            loaded = load_batch(batch.source, validation, db, summary.run_id, batch.results, batch.extracted.result())
-            stream.release(len(batch.results))
-            _count(summary, batch.results, batch.extracted.result(), loaded)
-            held += loaded.value.counts.held
-            done += len(batch.results)
-            progress.report("pages", done, len(requests))
-            update_progress_artifact(progress_id, 100.0 * done / len(requests))
-        if stream.done and on_the_way and on_the_way[0].extracted not in extracted:
-            on_the_way[0].extracted.wait(TICK_S)  # nothing else to do meanwhile
+            pages.extract(by_name[name], results)
+        pages.load_extracted(wait_s=TICK_S if stream.done else 0)
     _report_deferred(stream, summary)
-    if not requests:
-        update_progress_artifact(progress_id, 100.0)
-    return held
+    pages.finish()
+    return pages.held
+
+
+class _PageLoads:
+    """Fetched batches on their way to the warehouse: extracted on the runner, then loaded by this
+    thread in the order they were fetched; the stream may fetch as many more as are loaded."""
+
+    def __init__(self, by_name: dict[str, SourceConfig], validation: ValidationConfig, db: str,
+                 summary: RunSummary, stages: Stages, stream: FetchStream, total: int,
+                 last_hashes: dict[str, str]) -> None:
+        self.validation, self.db, self.summary, self.stages, self.stream = validation, db, summary, stages, stream
+        self.total, self.last_hashes, self.done, self.held = total, last_hashes, 0, []
+        self.on_the_way: list[_Batch] = []
+        self.extracted: set[PrefectFuture] = set()  # filled by the futures' callbacks, on the runner's threads
+        self.options = ExtractOptions()
+        self.progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
+
+    def extract(self, source: SourceConfig, results: list[FetchResult]) -> None:
+        future = self.stages.submit(extract, source=source, results=results, options=self.options,
+                                    workers=self.stages.extract_workers,
+                                    last_hashes={r.url: self.last_hashes[r.url] for r in results
+                                                 if r.url in self.last_hashes})
+        future.add_done_callback(self.extracted.add)
+        self.on_the_way.append(_Batch(source, results, future))
+
+    def load_extracted(self, wait_s: float) -> None:
+        """Load the batches extracted so far, oldest first; wait up to `wait_s` for the oldest."""
+        if wait_s and self.on_the_way and self.on_the_way[0].extracted not in self.extracted:
+            self.on_the_way[0].extracted.wait(wait_s)
+        while self.on_the_way and self.on_the_way[0].extracted in self.extracted:
+            batch = self.on_the_way.pop(0)
+            self.extracted.discard(batch.extracted)
+            extracted = batch.extracted.result()
+            loaded = load_batch(batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted)
+            self.stream.release(len(batch.results))
+            _count(self.summary, batch.results, extracted, loaded)
+            self.held += loaded.value.counts.held
+            self.done += len(batch.results)
+            progress.report("pages", self.done, self.total)
+            update_progress_artifact(self.progress_id, 100.0 * self.done / self.total)
+
+    def finish(self) -> None:
+        if not self.total:
+            update_progress_artifact(self.progress_id, 100.0)
 
 
 def _report_deferred(stream: FetchStream, summary: RunSummary) -> None:

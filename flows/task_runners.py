@@ -1,4 +1,4 @@
-"""Where a flow's fetch, extract and enrich tasks run: the Prefect task runner the `runner:`
+"""Where a flow's extract and enrich tasks run: the Prefect task runner the `runner:`
 setting names (sources/runner_config.py), and how work is cut for it.
 
 The DuckDB writes never go to the runner: the flow's own thread loads every batch, so a Dask

@@ -1,10 +1,11 @@
-"""The `runner:` block of the sources config: where the fetch, extract and enrich work runs.
+"""The `runner:` block of the sources config: where the extract and enrich work runs.
 
-`local` (the default) runs it in the flow's process: fetches on threads, extraction and
-enrichment on a process pool of one worker per core. `dask` hands it to a Dask cluster through
-prefect-dask: a running scheduler at `address` (any number of machines), or else a local
-cluster of `workers` started for the run. Either way the DuckDB writes stay in the flow's
-process: the workers hand their records back, and one loader merges them.
+`local` (the default) runs it in the flow's process: extraction and enrichment on a process
+pool of one worker per core. `dask` hands it to a Dask cluster through prefect-dask: a running
+scheduler at `address` (any number of machines), or else a local cluster of `workers` started
+for the run. Either way discovery, fetching (one crawl per run, for every host's politeness) and
+the DuckDB writes stay in the flow's process: the workers hand their records back, and one
+loader merges them.
 """
 
 from __future__ import annotations
