@@ -18,6 +18,7 @@ import yaml
 
 from flows.deployments import deployment_specs, differences, render_prefect_yaml
 from sources.config import ConfigError, load_config
+from tests.conftest import prefect_home_from
 from warehouse.query import run_query
 
 REPO = Path(__file__).resolve().parents[2]
@@ -136,11 +137,11 @@ def test_prefect_checks_the_crons_and_the_message_names_source_and_field(tmp_pat
 # prefect deploy --all against `prefect server start`, and a worker run -------------------------
 
 @pytest.mark.slow
-def test_deploy_all_to_a_server_and_a_worker_runs_ingest(tmp_path, free_port):
+def test_deploy_all_to_a_server_and_a_worker_runs_ingest(tmp_path, free_port, migrated_prefect_db):
     timings, started = {}, time.monotonic()
     api = f"http://127.0.0.1:{free_port}/api"
     env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
-    env.update(CLI_ENV, PREFECT_HOME=str(tmp_path / "prefect-home"))
+    env.update(CLI_ENV, PREFECT_HOME=str(prefect_home_from(migrated_prefect_db, tmp_path / "prefect-home")))
     client_env = {**env, "PREFECT_API_URL": api}
     config, db = tmp_path / "sources.yaml", tmp_path / "winnow.duckdb"
     # The shipped deployment's source, over a few saved pages, without GX's seconds of import.

@@ -10,14 +10,15 @@ import duckdb
 import pytest
 
 from bench.ingest import PrefectServer
+from tests.conftest import prefect_home_from
 
 
 @pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory) -> str:
-    """A `prefect server start` process for the module's runs (out of this process, so it does
-    not clash with the flow tests' in-process harness); yields its API URL."""
+def prefect_api(tmp_path_factory, migrated_prefect_db) -> str:
+    """A `prefect server start` process for the module's runs (apart from the flow tests'
+    harness server, which this process's own flows use); yields its API URL."""
     folder = tmp_path_factory.mktemp("prefect-server")
-    server = PrefectServer(folder / "home", folder / "server.log")
+    server = PrefectServer(prefect_home_from(migrated_prefect_db, folder / "home"), folder / "server.log")
     server.start()
     try:
         yield server.api_url
