@@ -162,7 +162,8 @@ def sources_add(
     def key(feed_url: str) -> str:
         return canonical_url(feed_url) or feed_url
 
-    configured = {key(feed.url): source.name for source in existing for feed in source.feeds if feed.kind != "pages"}
+    configured = {key(feed.url): source.name for source in existing for feed in source.feeds
+                  if feed.kind in ("rss", "sitemap")}
     if picked:
         by_key = {key(feed.url): feed for feed in search.found}
         unknown = [choice for choice in picked if key(choice) not in by_key]

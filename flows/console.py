@@ -93,12 +93,18 @@ def _json_value(value: object) -> object:
 def print_sources(sources) -> None:
     table = Table("name", "feeds", "allowed domains", "language", "rate/s", "max pages")
     for source in sources:
-        feeds = "\n".join(f"{feed.kind}: {getattr(feed, 'url', None) or getattr(feed, 'path', '')}"
-                          for feed in source.feeds)
+        feeds = "\n".join(f"{feed.kind}: {_feed_place(feed)}" for feed in source.feeds)
         table.add_row(source.name, Text(feeds), Text(", ".join(source.allowed_domains)), source.language,
                       f"{source.rate_limit:g}", str(source.max_pages))
     out.print(table)
     out.print(f"{len(sources)} source{'s' if len(sources) != 1 else ''} OK")
+
+
+def _feed_place(feed) -> str:
+    """Where a feed is read from, for the sources table."""
+    if feed.kind == "ccnews":
+        return f"{feed.start} to {feed.end} from {feed.index}"
+    return str(getattr(feed, "url", None) or getattr(feed, "path", ""))
 
 
 def print_stripped(article, explain: bool) -> None:

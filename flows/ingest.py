@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,8 +23,9 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from schemas.records import Article, ExtractionFailure, FetchResult, RunSummary
+from schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
 from sources.config import SourceConfig, load_config
+from sources.archive_stream import ArchiveJob, ArchiveStream
 from sources.crawl import Crawl, CrawlStopped, FetchStream
 from sources.runner_config import RunnerConfig
 from sources.validation_config import ValidationConfig
@@ -116,15 +119,16 @@ def extract(source: SourceConfig, results: list[FetchResult], last_hashes: dict[
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
-               results: list[FetchResult], extracted: Timed) -> Timed:
+               results: list[FetchResult], extracted: Timed, archive: ArchivePosition | None = None) -> Timed:
     """Strip the blocks the source repeats, then validate and write one batch (fetch log, raw
-    pages, frontier, articles, chaff, quarantine) in one transaction."""
+    pages, frontier, articles, chaff, quarantine, and how far an archive is read) in one transaction."""
     started = time.perf_counter()
     articles = without_repeated_blocks(source, db_path,
                                        [r for r in extracted.value.records if isinstance(r, Article)])
     failures = [r for r in extracted.value.records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
-    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages)
+    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages,
+                             archive)
     return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
                                   gate.seconds if gate else 0.0))
 
@@ -171,15 +175,24 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
     arrive. Returns why batches were held back, if any were."""
     if not sources:
         return []
+    jobs = [ArchiveJob(s, load.archive_cursors(db, s.name), max_pages or s.max_pages)
+            for s in sources if s.archive_feeds()]
     with Crawl(FetchPolicy.for_source(sources[0])) as crawl:
         forget = stop.on_request(crawl.stop)
         try:
             _discover(sources, db, summary, crawl)
-            return _fetch_and_load(sources, validation, db, summary, max_pages, batch_size, stages, crawl)
         except CrawlStopped:  # stopped during discovery: nothing of it was written
             return []
         finally:
             forget()
+        archives = ArchiveStream(jobs, batch_size, BUFFER_BATCHES) if jobs else None
+        forget = stop.on_request(lambda: (crawl.stop(), archives and archives.stop()))
+        try:
+            return _fetch_and_load(sources, validation, db, summary, max_pages, batch_size, stages, crawl, archives)
+        finally:
+            forget()
+            if archives:
+                archives.stop()  # a run that failed leaves no reader behind
 
 
 def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: Crawl) -> None:
@@ -198,15 +211,18 @@ def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: 
 
 
 class _Batch(NamedTuple):
-    """A batch of fetched pages on its way: extracting on the runner, to be loaded here."""
+    """A batch of pages on its way: extracting on the runner, to be loaded here."""
 
     source: SourceConfig
     results: list[FetchResult]
     extracted: PrefectFuture
+    loaded: Callable[[], None]  # tells the producer: it may fetch or read that many more
+    archive: ArchivePosition | None  # for pages read from an archive: how far it is read after them
 
 
 def _fetch_and_load(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
-                    max_pages: int | None, batch_size: int, stages: Stages, crawl: Crawl) -> list[str]:
+                    max_pages: int | None, batch_size: int, stages: Stages, crawl: Crawl,
+                    archives: ArchiveStream | None) -> list[str]:
     by_name = {source.name: source for source in sources}
     due = {s.name: load.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
     requests = [FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
@@ -214,43 +230,53 @@ def _fetch_and_load(sources: list[SourceConfig], validation: ValidationConfig, d
     started = time.perf_counter()
     stream = crawl.stream(requests, lambda name: FetchPolicy.for_source(by_name[name]),
                           lambda name: by_name[name].fetch_deadline, BUFFER_BATCHES * batch_size)
-    pages = _PageLoads(by_name, validation, db, summary, stages, stream, len(requests),
+    pages = _PageLoads(validation, db, summary, stages, len(requests),
                        {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash})
     batches = PageBatches(batch_size, BATCH_WAIT_S)
-    while not stream.done or batches or pages.on_the_way:
-        for result in stream.take(TICK_S if not stream.done else 0):
+    reading = archives is not None
+    while not stream.done or batches or pages.on_the_way or reading:
+        # Wait on whichever producer is still going; both: half a tick each.
+        for result in stream.take(0 if stream.done else TICK_S / (1 + reading)):
             batches.add(result)
         if stream.done and not summary.fetch_seconds:
             summary.fetch_seconds = time.perf_counter() - started
         for name, results in batches.ready(flush=stream.done):
-            pages.extract(by_name[name], results)
-        pages.load_extracted(wait_s=TICK_S if stream.done else 0)
+            pages.extract(by_name[name], results, partial(stream.release, len(results)))
+        if reading:
+            for batch in archives.take(TICK_S / (2 - stream.done)):
+                pages.extract(by_name[batch.position.source], batch.pages, archives.release, batch.position)
+            reading = not archives.done
+        pages.load_extracted(wait_s=TICK_S if stream.done and not reading else 0)
     _report_deferred(stream, summary)
+    for error in archives.errors if archives else []:
+        get_run_logger().warning("archive not read to its end (the next run goes on from its cursor): %s", error)
     pages.finish()
     return pages.held
 
 
 class _PageLoads:
-    """Fetched batches on their way to the warehouse: extracted on the runner, then loaded by this
-    thread in the order they were fetched; the stream may fetch as many more as are loaded."""
+    """Batches of pages on their way to the warehouse: extracted on the runner, then loaded by this
+    thread in the order they came; each batch's producer hears when it is loaded."""
 
-    def __init__(self, by_name: dict[str, SourceConfig], validation: ValidationConfig, db: str,
-                 summary: RunSummary, stages: Stages, stream: FetchStream, total: int,
+    def __init__(self, validation: ValidationConfig, db: str, summary: RunSummary, stages: Stages, total: int,
                  last_hashes: dict[str, str]) -> None:
-        self.validation, self.db, self.summary, self.stages, self.stream = validation, db, summary, stages, stream
+        self.validation, self.db, self.summary, self.stages = validation, db, summary, stages
         self.total, self.last_hashes, self.done, self.held = total, last_hashes, 0, []
         self.on_the_way: list[_Batch] = []
         self.extracted: set[PrefectFuture] = set()  # filled by the futures' callbacks, on the runner's threads
         self.options = ExtractOptions()
         self.progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
 
-    def extract(self, source: SourceConfig, results: list[FetchResult]) -> None:
+    def extract(self, source: SourceConfig, results: list[FetchResult], loaded: Callable[[], None],
+                archive: ArchivePosition | None = None) -> None:
+        """Extract a batch on the runner; `loaded()` is called once it is loaded, and the archive
+        position, if the pages come from an archive, is written with it."""
         future = self.stages.submit(extract, source=source, results=results, options=self.options,
                                     workers=self.stages.extract_workers,
                                     last_hashes={r.url: self.last_hashes[r.url] for r in results
                                                  if r.url in self.last_hashes})
         future.add_done_callback(self.extracted.add)
-        self.on_the_way.append(_Batch(source, results, future))
+        self.on_the_way.append(_Batch(source, results, future, loaded, archive))
 
     def load_extracted(self, wait_s: float) -> None:
         """Load the batches extracted so far, oldest first; wait up to `wait_s` for the oldest."""
@@ -260,16 +286,17 @@ class _PageLoads:
             batch = self.on_the_way.pop(0)
             self.extracted.discard(batch.extracted)
             extracted = batch.extracted.result()
-            loaded = load_batch(batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted)
-            self.stream.release(len(batch.results))
+            loaded = load_batch(batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted,
+                                batch.archive)
+            batch.loaded()
             _count(self.summary, batch.results, extracted, loaded)
             self.held += loaded.value.counts.held
             self.done += len(batch.results)
-            progress.report("pages", self.done, self.total)
-            update_progress_artifact(self.progress_id, 100.0 * self.done / self.total)
+            progress.report("pages", self.done, max(self.total, self.done))
+            update_progress_artifact(self.progress_id, 100.0 * self.done / max(self.total, self.done))
 
     def finish(self) -> None:
-        if not self.total:
+        if not self.done:
             update_progress_artifact(self.progress_id, 100.0)
 
 

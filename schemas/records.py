@@ -48,6 +48,18 @@ class FetchResult:
     last_modified: str | None = None
     error: str | None = None
     attempts: list[FetchAttempt] = field(default_factory=list)
+    fetched_at: datetime | None = None  # when the body was fetched where no attempt says: an archive's capture
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePosition:
+    """How far a source has read one web archive (an `archive_cursors` row)."""
+
+    source: str
+    archive: str  # the WARC file's path or URL
+    resume_at: int  # offset of the first record not read yet
+    done: bool  # read to its end
+    pages: int  # pages taken from it in this batch
 
 
 # fetched: a new body; not_modified: 304 to a conditional GET; failed: give up this run,

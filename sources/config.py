@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
@@ -135,7 +136,48 @@ class PagesFeed(_Strict):
         return folder
 
 
-Feed = Annotated[RssFeed | SitemapFeed | PagesFeed, Field(discriminator="kind")]
+class WarcFeed(_Strict):
+    """WARC files, read as a stream: local (`path`, a file or a glob, relative to the config
+    file) or at an http(s) `url`. Robots.txt and rate limits do not apply to an archive; the
+    source's allowed domains do."""
+
+    kind: Literal["warc"]
+    path: str | None = None
+    url: WebURL | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> WarcFeed:
+        if (self.path is None) == (self.url is None):
+            raise ValueError("give either path (a WARC file or a glob of them) or url, not both")
+        return self
+
+    @field_validator("path", mode="after")
+    @classmethod
+    def _absolute_glob(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        base_dir = Path((info.context or {}).get("base_dir", "."))
+        return str((base_dir / Path(value).expanduser()).absolute())
+
+
+class CCNewsFeed(_Strict):
+    """Common Crawl's CC-NEWS archive over a date range (UTC days, both included): the WARC
+    files of those days, their records on the source's allowed domains."""
+
+    kind: Literal["ccnews"]
+    start: date
+    end: date
+    index: WebURL = "https://data.commoncrawl.org"  # where crawl-data/CC-NEWS/ is served
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CCNewsFeed:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+ARCHIVE_FEEDS = (WarcFeed, CCNewsFeed)
+Feed = Annotated[RssFeed | SitemapFeed | PagesFeed | WarcFeed | CCNewsFeed, Field(discriminator="kind")]
 
 
 class Defaults(_Strict):
@@ -168,10 +210,18 @@ class SourceConfig(Defaults):
     @model_validator(mode="after")
     def _default_domains(self) -> SourceConfig:
         if "allowed_domains" not in self.model_fields_set:
+            if self.archive_feeds():
+                # An archive's host is not the site: the pages to take from it must be named.
+                raise ValueError("a source with a warc or ccnews feed must list allowed_domains:"
+                                 " the sites whose pages to take from the archive")
             # "www." is dropped so a feed on www.herald.example also admits herald.example.
-            hosts = (host_of(feed.url) for feed in self.feeds if not isinstance(feed, PagesFeed))
+            hosts = (host_of(feed.url) for feed in self.feeds if isinstance(feed, (RssFeed, SitemapFeed)))
             self.allowed_domains = sorted({h.removeprefix("www.") for h in hosts if h})
         return self
+
+    def archive_feeds(self) -> list[WarcFeed | CCNewsFeed]:
+        """The source's web archives, read apart from its feeds (no discovery, no fetching)."""
+        return [feed for feed in self.feeds if isinstance(feed, ARCHIVE_FEEDS)]
 
     def accepted_languages(self) -> list[str]:
         """The languages this source's pages may be in; empty: any."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-FEED_KINDS = ("rss", "sitemap", "pages")  # the `kind`s of the feed models in sources.config
+FEED_KINDS = ("rss", "sitemap", "pages", "warc", "ccnews")  # the `kind`s of the feed models in sources.config
 # Plain words for pydantic's error types; {names} come from the error's context.
 MESSAGES = {
     "extra_forbidden": "unknown key",

@@ -14,7 +14,8 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS, RunSummary
+from schemas.records import (Article, ArchivePosition, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS,
+                             RunSummary)
 from warehouse import db, staging, validation
 from warehouse.validation import Gate
 
@@ -138,8 +139,17 @@ def discovery_cursors(db_path: str | os.PathLike, source: str) -> dict[str, date
     return dict(rows)
 
 
+def archive_cursors(db_path: str | os.PathLike, source: str) -> dict[str, tuple[int, bool]]:
+    """{archive: (resume_at, done)} for the web archives `source` has read."""
+    with db.read(db_path) as conn:
+        rows = conn.execute("select archive, resume_at, done from archive_cursors where source = ?",
+                            [source]).fetchall()
+    return {archive: (resume_at, done) for archive, resume_at, done in rows}
+
+
 def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
-               failures: list[ExtractionFailure], gate: Gate | None = None, layout_min_pages: int = 3) -> BatchCounts:
+               failures: list[ExtractionFailure], gate: Gate | None = None, layout_min_pages: int = 3,
+               archive: ArchivePosition | None = None) -> BatchCounts:
     """Load one fetched and extracted batch in one transaction; returns what changed.
 
     Writes the fetch log, the raw pages (compressed, each (url, page_hash) once), each URL's
@@ -189,7 +199,21 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
         _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
         _stage(conn, "no_article", staging.urls(_without_article(conn, results, failures)))
         _update_frontier(conn, now)
+        if archive is not None:
+            _advance_archive_cursor(conn, archive, run_id, now)
     return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held)
+
+
+def _advance_archive_cursor(conn: duckdb.DuckDBPyConnection, position: ArchivePosition, run_id: str,
+                            now: datetime) -> None:
+    """The archive is read up to `position`: written with the pages read before it, so that a
+    backfill goes on from what was loaded, never from what was only read."""
+    conn.execute("""
+        insert into archive_cursors values (?, ?, ?, ?, ?, ?, ?)
+        on conflict (source, archive) do update set
+            resume_at = excluded.resume_at, done = excluded.done,
+            pages = archive_cursors.pages + excluded.pages, updated_at = excluded.updated_at, run_id = excluded.run_id
+    """, [position.source, position.archive, position.resume_at, position.done, position.pages, now, run_id])
 
 
 def _without_article(conn: duckdb.DuckDBPyConnection, results: list[FetchResult],

@@ -195,9 +195,12 @@ def enriched(enrichments: list[Enrichment]) -> pa.Table:
 
 
 def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:
-    # The last attempt's time is when the body (or the failure) arrived; a result with no attempts
-    # (skipped by robots.txt, say) made no request, so it gets the batch's time.
-    return result.attempts[-1].fetched_at if result.attempts else fallback_time
+    # The last attempt's time is when the body (or the failure) arrived; a page read from an
+    # archive has its capture time; a result with no attempts (skipped by robots.txt, say) made
+    # no request, so it gets the batch's time.
+    if result.attempts:
+        return result.attempts[-1].fetched_at
+    return result.fetched_at or fallback_time
 
 
 def _table(schema: pa.Schema, rows: list[tuple]) -> pa.Table:

@@ -184,7 +184,7 @@ def test_reports_every_error_with_source_and_field(config_dir):
         f"{src} feeds[2].max_depth: must be at most 10",
         f"{src} feeds[3].url: missing required key",
         f"{src} feeds[3].urll: unknown key",
-        f"{src} feeds[4]: unknown feed kind 'atom': expected one of rss, sitemap, pages",
+        f"{src} feeds[4]: unknown feed kind 'atom': expected one of rss, sitemap, pages, warc, ccnews",
         f"{src} feeds[5].path: folder 'saved/missing' does not exist (looked for {missing})",
         "sources.yaml: source 'Bad Name' (sources[1]), field name: invalid name 'Bad Name':"
         " must be lower-case letters, digits, '-' or '_', starting with a letter or digit",
@@ -219,7 +219,7 @@ def test_duplicate_names_name_both_indexes(tmp_path):
     ("rate_limit", ".inf", "must be a finite number"),
     ("feeds", "['https://a.example/f']", "expected a mapping, got 'https://a.example/f'"),
     ("feeds", "[{kind: pages, path: 5}]", "expected a folder path, got 5"),
-    ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages)"),
+    ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages, warc, ccnews)"),
     ("cron", "'every hour'", "invalid cron 'every hour': expected 5 fields (minute hour day-of-month month"),
     ("group", "Wires", "invalid name 'Wires'"),
 ])

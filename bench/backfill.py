@@ -1,0 +1,130 @@
+"""Backfill throughput: a WARC of N demo article pages ingested through the `ingest` flow,
+against bare trafilatura over the same records, in one run; prints JSON.
+
+    .venv/bin/python bench/backfill.py [--pages 2000] [--prefect server|ephemeral] [--no-dask] [--out FILE]
+
+1. bare: warcio reads the WARC and `trafilatura.extract` runs on each HTML record, in one
+   process (what a script of one's own would do);
+2. winnow: the `ingest` flow reads the same WARC (`kind: warc`) into a fresh DuckDB file,
+   enrichment off, validation on (the default), the extraction pool on every core;
+3. winnow without validation, likewise;
+4. (unless --no-dask) winnow on a local Dask cluster of two worker processes.
+Each winnow run is timed around the flow call. The target (issue 17): winnow >= 0.9x the bare
+pages/s, without enrichment. The cost of a million pages follows from the pages/s; the loads
+run in the flow's one thread whatever the runner, so the load seconds per page bound what a
+cluster of any size can reach. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+
+def _bench_ingest():
+    """bench/ingest.py as a module (bench/ is not a package): its Prefect and RSS helpers."""
+    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_bi = _bench_ingest()
+TARGET_RATIO = 0.9
+SITE = "https://news.example"
+
+
+def log(message: str) -> None:
+    print(f"[backfill {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def bare_trafilatura(warc_path: Path) -> tuple[float, int]:
+    """Seconds for warcio + trafilatura.extract over the WARC's HTML responses, and how many."""
+    import trafilatura
+    from warcio.archiveiterator import ArchiveIterator
+
+    started, extracted = time.perf_counter(), 0
+    with warc_path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                extracted += trafilatura.extract(record.content_stream().read().decode("utf-8")) is not None
+    return time.perf_counter() - started, extracted
+
+
+def winnow_run(warc_path: Path, tmp: Path, name: str, validation: bool, runner=None) -> dict:
+    from flows.ingest import ingest
+
+    config = tmp / f"{name}.yaml"
+    config.write_text(
+        f"validation: {{enabled: {'true' if validation else 'false'}, max_duplicate_share: 1.0}}\n"
+        "enrich: {enabled: false}\n"
+        f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc_path}'}}], allowed_domains: [news.example],"
+        " max_pages: 1000000, language: en}\n", encoding="utf-8")
+    started = time.perf_counter()
+    summary = ingest(config_path=str(config), db_path=str(tmp / f"{name}.duckdb"), runner=runner)
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "new": summary.new, "pages_per_s": round(summary.fetched / seconds, 1),
+            "flow_s": round(summary.seconds, 2), "extract_s": round(summary.extract_seconds, 2),
+            "load_s": round(summary.load_seconds, 2), "validate_s": round(summary.validate_seconds, 2),
+            "load_ms_per_page": round(1000 * summary.load_seconds / max(1, summary.fetched), 2)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="bench/backfill.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--prefect", choices=("server", "ephemeral"), default="server")
+    parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    loadavg = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="winnow-backfill-") as folder:
+        tmp = Path(folder)
+        from demo.archive import articles_warc
+
+        warc_path = tmp / "backfill.warc.gz"
+        warc_path.write_bytes(articles_warc(SITE, args.pages))
+        log(f"{args.pages} pages, {warc_path.stat().st_size / 1e6:.1f} MB of WARC")
+        with _bi.prefect_api(args.prefect, tmp, log):
+            bare_s, bare_n = bare_trafilatura(warc_path)
+            log(f"bare trafilatura: {bare_s:.1f} s ({args.pages / bare_s:.0f} pages/s)")
+            runs = {"validation_on": winnow_run(warc_path, tmp, "on", True)}
+            log(f"winnow: {runs['validation_on']}")
+            runs["validation_off"] = winnow_run(warc_path, tmp, "off", False)
+            log(f"winnow without validation: {runs['validation_off']}")
+            if not args.no_dask:
+                from sources.runner_config import RunnerConfig
+
+                runs["dask_2_workers"] = winnow_run(warc_path, tmp, "dask", True,
+                                                    RunnerConfig(kind="dask", workers=2))
+                log(f"winnow on Dask: {runs['dask_2_workers']}")
+    bare_rate = args.pages / bare_s
+    result = {
+        "date": time.strftime("%Y-%m-%d"), "pages": args.pages, "loadavg_1m_at_start": round(loadavg, 2),
+        "bare_trafilatura": {"seconds": round(bare_s, 2), "pages_per_s": round(bare_rate, 1), "extracted": bare_n},
+        **runs,
+        "ratio_to_bare": {name: round(run["pages_per_s"] / bare_rate, 2) for name, run in runs.items()},
+        "hours_per_million_pages": {name: round(1e6 / run["pages_per_s"] / 3600, 1) for name, run in runs.items()},
+        "load_bound_pages_per_s": round(1000 / runs["validation_on"]["load_ms_per_page"], 1),
+        "target_ratio": TARGET_RATIO,
+        "target_met": runs["validation_on"]["pages_per_s"] / bare_rate >= TARGET_RATIO,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    main()
