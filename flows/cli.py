@@ -537,20 +537,16 @@ def extract(
 ) -> None:
     """Print the entities and events found in one page or text file, its chaff removed first."""
     from flows.console import print_enrichment
-    from flows.strip import StripError, strip_document
-    from schemas.records import EnrichInput, EnrichOptions
-    from transforms.enrich.enricher import enricher
+    from flows.strip import StripError, extract_document
+    from schemas.records import EnrichOptions
 
     options = _load_config(config).enrich.options() if config else EnrichOptions()
     try:
-        article = strip_document(target, None, None)
+        found, when = extract_document(target, published.date() if published else None, options)
     except StripError as error:
         raise _fail(str(error))
-    when = published.date() if published else article.published_at.date() if article.published_at else None
-    try:
-        found = enricher(options).enrich([EnrichInput(article.article_id, article.title, article.text, when)])[0]
     except OSError as error:  # spaCy cannot find the model
-        raise _fail(f"cannot load the spaCy model {options.model!r}: {error}")
+        raise _fail(f"cannot load a spaCy model of {dict(options.models)}: {error}")
     print_enrichment(found, when, as_json)
 
 

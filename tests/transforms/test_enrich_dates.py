@@ -98,6 +98,19 @@ def day(year: int, month: int, day_of_month: int) -> ResolvedDate:
     ("last Monday", day(2016, 9, 19)),
     ("next Friday", day(2016, 9, 30)),
     ("next Wednesday", day(2016, 9, 28)),
+    # periods news refers to: a weekend (its Saturday), part of a month, of this week, month or year
+    ("over the weekend", ResolvedDate(date(2016, 9, 17), "week")),
+    ("last weekend", ResolvedDate(date(2016, 9, 17), "week")),
+    ("earlier this month", ResolvedDate(date(2016, 9, 1), "month")),
+    ("earlier this week", ResolvedDate(date(2016, 9, 19), "week")),
+    ("early this year", ResolvedDate(date(2016, 1, 1), "year")),
+    ("this fall", ResolvedDate(date(2016, 1, 1), "year")),
+    ("the end of August", ResolvedDate(date(2016, 8, 1), "month")),
+    ("early October", ResolvedDate(date(2015, 10, 1), "month")),
+    # a time of day is its day
+    ("Monday night", day(2016, 9, 19)),
+    ("into Tuesday night", day(2016, 9, 20)),
+    ("Wednesday morning", day(2016, 9, 21)),
 ])
 def test_resolves_in_the_past_tense(expression, expected):
     assert resolve_date(expression, PUBLISHED) == expected
@@ -173,6 +186,7 @@ def test_every_weekday_in_the_past_tense(weekday, expected_day):
     "the 1990s", "recent years", "every Friday", "Fridays", "a seven day", "12 hours", "Monthly", "weekly",
     "five-day", "twenty years", "20 years", "three weeks", "a year", "a week", "the past week", "summer",
     "the 17th", "Feb. 30", "Feb. 30, 2016", "2016-02-30", "2016-13-01", "", "  ", "last decade",
+    "later this month", "the early 2020s",
 ])
 def test_unresolvable_expressions_are_unknown(expression):
     assert resolve_date(expression, PUBLISHED) == ResolvedDate(None, "unknown")

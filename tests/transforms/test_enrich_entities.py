@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from schemas.records import EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event, Mention
+from schemas.records import (DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event,
+                             Mention)
 from transforms.enrich.consolidate import consolidate
 from transforms.enrich.enricher import enricher
-from transforms.enrich.entities import acronym_definitions, clean_surface
+from transforms.enrich.surfaces import acronym_definitions, clean_surface
 from transforms.enrich.names import name_key
 from transforms.hashing import entity_id
 
@@ -130,3 +131,32 @@ def test_an_article_whose_enrichment_fails_comes_back_empty_with_the_reason_and_
         EnrichInput("good", None, "John Kerry arrived in Geneva on Monday.", date(2024, 3, 8))])
     assert (bad.error, bad.entities, bad.events) == ("ValueError: a rule broke", (), ())
     assert good.error is None and {e.name for e in good.entities} >= {"John Kerry", "Geneva"}
+
+
+def test_bylines_credits_and_a_datelines_wire_are_not_entities():
+    found = entities("HALDEN (Wirepress) — Police arrested Jon Dale in Hull on Monday.\n"
+                     "Dale was released on Tuesday.\nMarta Lindqvist, Nordic Daily chief correspondent\n"
+                     "Photo: Erik Sand/Nordic Daily")
+    assert {"Jon Dale", "Hull"} <= set(found)
+    assert not {"Wirepress", "Marta Lindqvist", "Nordic Daily", "Erik Sand"} & set(found)
+
+
+def test_a_nationality_alone_is_not_an_entity_but_a_named_country_keeps_it_as_an_alias():
+    assert "Afghanistan" not in entities("Afghan police arrested two suspects in Kabul.")
+    found = entities("Russian troops moved north. Russia denied it.")
+    assert "Russian" in found["Russia"][2]
+
+
+def test_pieces_of_a_longer_name_are_not_entities_of_their_own():
+    found = entities("Harold Brisk met officials in Denver. Harold later flew home.")
+    assert "Harold Brisk" in found and "Harold" not in found  # a first name alone
+
+
+def test_a_name_the_tagger_cut_in_two_is_joined_again():
+    from spacy.tokens import Span
+
+    from transforms.enrich.surfaces import joined_spans
+
+    doc = enricher(EnrichOptions()).pipeline("en", DEFAULT_NLP_MODEL).nlp.make_doc("Orders went to Thornbury Marsh.")
+    doc.ents = [Span(doc, 3, 4, label="ORG"), Span(doc, 4, 5, label="PERSON")]
+    assert [(span.text, span.label_) for span in joined_spans(doc)] == [("Thornbury Marsh", "ORG")]

@@ -27,6 +27,9 @@ GOLD = json.loads((ROOT / "tests" / "fixtures" / "enrich-gold.json").read_text("
 # dates were given (the rest have no date expression the parse ties to the event). The floors sit
 # about 0.05 under, to catch regressions without failing on a model's ties; the model's NER
 # (people tagged ORG, venues missed) is most of the entity error left, and a larger model is a setting.
+# 2026-12-09 (issue 14, rules written for real news, precision first): entities P 0.90 R 0.86;
+# events P 0.43 R 0.50; date precision 1.00 (dates of their own: a `reported` date is the
+# publication's), date recall 0.87 (a `reported` date equal to the gold's counts).
 FLOORS = {"entity_precision": 0.84, "entity_recall": 0.81, "event_precision": 0.38, "event_recall": 0.50,
           "date_precision": 0.90, "date_recall": 0.55}
 
@@ -44,7 +47,8 @@ def scores() -> dict[str, float]:
     inputs = [EnrichInput(str(i), None, *article_text(a["path"])) for i, a in enumerate(GOLD)]
     results = consolidate(enricher(EnrichOptions()).enrich(inputs), {})  # as the flow does, with an empty warehouse
     counts = dict.fromkeys(("entities", "entities_gold", "entities_right", "entities_found",
-                            "events", "events_gold", "events_right", "gold_dated", "dated", "dated_right"), 0)
+                            "events", "events_gold", "events_right", "gold_dated", "gold_dated_right", "dated",
+                            "dated_right"), 0)
     for gold, result in zip(GOLD, results):
         found = {(name_key(e.name), e.type) for e in result.entities}
         accepted = [{(name_key(n), g["type"]) for n in [g["name"], *g.get("also", [])]} for g in gold["entities"]]
@@ -62,18 +66,20 @@ def scores() -> dict[str, float]:
                 continue
             unmatched.remove(match)
             counts["events_right"] += 1
+            right = str(match.event_date) == g["event_date"]
             if g["event_date"]:
                 counts["gold_dated"] += 1
-            if match.event_date:
+                counts["gold_dated_right"] += right
+            if match.event_date and match.date_precision != "reported":  # a date of its own, not the publication's
                 counts["dated"] += 1
-                counts["dated_right"] += str(match.event_date) == g["event_date"]
+                counts["dated_right"] += right
     measured = {
         "entity_precision": counts["entities_right"] / counts["entities"],
         "entity_recall": counts["entities_found"] / counts["entities_gold"],
         "event_precision": counts["events_right"] / counts["events"],
         "event_recall": counts["events_right"] / counts["events_gold"],
         "date_precision": counts["dated_right"] / max(counts["dated"], 1),
-        "date_recall": counts["dated_right"] / max(counts["gold_dated"], 1),
+        "date_recall": counts["gold_dated_right"] / max(counts["gold_dated"], 1),
     }
     print("\nenrich gold:", ", ".join(f"{k} {v:.2f}" for k, v in measured.items()), counts)
     return measured

@@ -68,3 +68,16 @@ def test_strong_entities_and_people_by_surname_are_found_for_the_next_batch(db_p
     assert people_by_surname(db_path, [name_key("Ruiz-Farrow")]) == (person,)
     assert people_by_surname(db_path, ["farrow"]) == (person,)  # a wider net; consolidate checks the surname
     assert people_by_surname(db_path, ["askew"]) == ()
+
+
+def test_actor_roles_reported_dates_and_languages_are_stored(db_path):
+    migrate(db_path)
+    police = Event("a1-ev", "a1", "coerce", "17", "arrested", None, None, None, date(2024, 3, 8), "reported",
+                   "Afghan police arrested two suspects.", 0, 0.8, "police", "COP", "AF", "suspects", "CRM", None)
+    english = Enrichment("a1", "h1", (), (), (police,), language="en")
+    german = Enrichment("a2", "h2", (), (), (), error="no enrich model for language 'de'", language="de")
+    assert load_enrichments(db_path, "run-1", "v1", [english, german]).failed == 1
+    assert run_query(db_path, "select date_precision, actor1_role, actor1_type, actor1_country, actor2_role,"
+                              " actor2_type from events").rows == [("reported", "police", "COP", "AF", "suspects", "CRM")]
+    assert run_query(db_path, "select article_id, language, error from article_enrichment order by 1").rows == [
+        ("a1", "en", None), ("a2", "de", "no enrich model for language 'de'")]

@@ -10,9 +10,12 @@ Expressions without a year take one from the publication date:
 - a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
   before the publication day and "next Tuesday" strictly after, whatever the tense; "this Tuesday"
   follows the tense.
-Relative expressions ("yesterday", "last week", "a year ago") count from the publication date. A
-week resolves to its Monday, a month to its first day, a year to January 1; the precision says which.
-Durations ("three weeks", "a year"), decades, recurrences and anything else come back unknown.
+Relative expressions ("yesterday", "last week", "a year ago", "earlier this month") count from the
+publication date. A week resolves to its Monday, a month to its first day, a year to January 1;
+the precision says which. A weekend ("over the weekend") is the last one before publication, its
+Saturday at week precision; a season of this year ("this fall") is the year. Durations ("three
+weeks", "a year"), decades, recurrences, what is still to come in a period ("later this month")
+and anything else come back unknown.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ _ON_WEEKDAY = rf"(?:(?:{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the 
 _NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
-_LEADING_WORDS = re.compile(r"^(?:(?:on|in|by|since|from|until|the) )+")
+_LEADING_WORDS = re.compile(r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
+                            r"|late|mid|(?:end|beginning|start|middle) of) )+")
+_SEASONS = r"(?:spring|summer|fall|autumn|winter)"
+_TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$")
 
 
 def _month(match: re.Match[str]) -> int:
@@ -120,6 +126,16 @@ def _last_this_next(match: re.Match[str], published: date, future: bool) -> Reso
     return _shifted(published, match["unit"], ("last", "this", "next").index(match["which"]) - 1)
 
 
+def _weekend(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    """The Saturday of the last weekend before the publication day (or of its own, on a Sunday)."""
+    gap = (published.weekday() - 5) % 7 or (7 if published.weekday() == 5 else 0)
+    return ResolvedDate(published - timedelta(days=gap), "week")
+
+
+def _season(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    return ResolvedDate(date(published.year, 1, 1), "year")
+
+
 _Resolver = Callable[[re.Match[str], date, bool], ResolvedDate]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; the first full match decides
     (re.compile(r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"), _iso),
@@ -128,7 +144,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
     (re.compile(rf"{_MONTH}(?:,? {_YEAR})?"), _month_of_year),
     (re.compile(_YEAR), _year),
     (re.compile(rf"{_NUMBER} {_UNIT} (?P<direction>ago|earlier|later|from now)"), _counted),
-    (re.compile(rf"{_WHICH} (?P<unit>week|month|year)"), _last_this_next),
+    (re.compile(rf"(?:(?:early|late) )?{_WHICH} (?P<unit>week|month|year)"), _last_this_next),
+    (re.compile(r"(?:this |last |this past )?weekend"), _weekend),
+    (re.compile(rf"this {_SEASONS}"), _season),
     (re.compile(rf"(?:{_WHICH} )?(?P<weekday>{'|'.join(_WEEKDAYS)})"), _weekday),
 )
 
@@ -142,6 +160,7 @@ def resolve_date(expression: str, published: date, tense: str = "past") -> Resol
     text = _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
     if text in _DAYS_FROM_PUBLICATION:
         return ResolvedDate(published + timedelta(days=_DAYS_FROM_PUBLICATION[text]), "day")
+    text = _TIME_OF_DAY.sub("", text)  # "Monday night" is Monday
     for pattern, resolver in _PATTERNS:
         if match := pattern.fullmatch(text):
             try:

@@ -1,89 +1,141 @@
 """The enrich stage's work on a batch of articles.
 
-Two passes over a batch, both with `nlp.pipe`: NER (only the components it needs) over every
-title and text, then tagging and dependency parsing over just the sentences holding an event
-trigger. Pure: text in, records out; the model is loaded once per process.
+Each article's language is detected from its text (language.py) and the article goes to the
+spaCy pipeline configured for that language; an article in a language with none is returned
+not enriched, with the reason. Per pipeline, two passes over the batch, both with `nlp.pipe`:
+NER (only the components it needs) over every title and text, then tagging and dependency
+parsing over just the sentences holding an event trigger. The event rules (events.yaml,
+roles.yaml, dates.py) are English: in other languages only entities are found. Pure: text in,
+records out; each model is loaded once per process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from schemas.records import EnrichInput, EnrichOptions, Enrichment, Event
-from transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, acronym_definitions,
-                                        entities_and_mentions, merge)
-from transforms.enrich.events import ArticleContext, EventExtractor, TriggerFinder
+from schemas.records import EnrichInput, EnrichOptions, Enrichment
+from transforms.enrich.credits import credit_ranges, title_without_site
+from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+from transforms.enrich.entities import AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id
+from transforms.enrich.events import ArticleContext, EventExtractor, distinct
+from transforms.enrich.factuality import quoted_ranges
 from transforms.enrich.geo import gazetteer
+from transforms.enrich.language import detect_language
 from transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
+from transforms.enrich.surfaces import acronym_definitions
+from transforms.enrich.triggers import TriggerFinder
 from transforms.hashing import sha256_hex
 
 # Bump when a change to the code would change what is found; stored articles are then enriched again.
-RULES_VERSION = 2
+RULES_VERSION = 3
+EVENT_LANGUAGES = ("en",)  # the languages the event rules are written in
+DATELINE = re.compile(r"^([A-Z][A-Za-z .'-]{2,40}?)(?:,\s*[A-Z][\w .]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s")
 
 
 class Enricher:
-    """Enriches batches of articles with one loaded model and alias table."""
+    """Enriches batches of articles, each with the pipeline of its language."""
 
     def __init__(self, options: EnrichOptions = EnrichOptions()) -> None:
         self.options = options
-        aliases = merged_aliases(options.aliases)
-        self.nlp = load_pipeline(options.model, aliases)
-        self.resolver = EntityResolver(gazetteer(), AliasTable(aliases))
-        self.extractor = EventExtractor(TriggerFinder(self.nlp))
+        self.aliases = merged_aliases(options.aliases)
+        self.resolver = EntityResolver(gazetteer(), AliasTable(self.aliases))
 
     def enrich(self, articles: list[EnrichInput]) -> list[Enrichment]:
         """The entities, mentions and events of each article, in order. An article whose
-        enrichment fails comes back empty, with the error, and the others go on."""
-        texts = [a.title or "" for a in articles] + [a.text for a in articles]
-        docs = list(self.nlp.pipe(texts, disable=ner_disabled(self.nlp), batch_size=self.options.batch_size))
+        enrichment fails, or whose language has no pipeline, comes back empty with the reason,
+        and the others go on."""
+        languages = [detect_language(a.title, a.text) for a in articles]
+        results: list[Enrichment | None] = [None] * len(articles)
+        for language in dict.fromkeys(languages):
+            indexes = [i for i, found in enumerate(languages) if found == language]
+            model = self.options.model_for(language)
+            batch = [articles[i] for i in indexes]
+            found = (self.pipeline(language, model).enrich(batch) if model else
+                     [_failed(a, f"no enrich model for language {language!r}", language) for a in batch])
+            for index, enrichment in zip(indexes, found):
+                results[index] = enrichment
+        return results  # type: ignore[return-value]
+
+    def pipeline(self, language: str, model: str) -> LanguageEnricher:
+        return _language_enricher(model, language, self.aliases, self.options.min_event_confidence,
+                                  self.options.batch_size)
+
+
+@cache
+def _language_enricher(model: str, language: str, aliases, min_event_confidence: float,
+                       batch_size: int) -> LanguageEnricher:
+    return LanguageEnricher(model, language, aliases, min_event_confidence, batch_size)
+
+
+class LanguageEnricher:
+    """Enriches articles of one language with one loaded pipeline."""
+
+    def __init__(self, model: str, language: str, aliases, min_event_confidence: float, batch_size: int) -> None:
+        self.language = language
+        self.nlp = load_pipeline(model, aliases)
+        self.resolver = EntityResolver(gazetteer(), AliasTable(aliases))
+        self.min_event_confidence = min_event_confidence
+        self.batch_size = batch_size
+        self.finder = TriggerFinder(self.nlp) if language in EVENT_LANGUAGES else None
+        self.extractor = EventExtractor(self.finder) if self.finder else None
+
+    def enrich(self, articles: list[EnrichInput]) -> list[Enrichment]:
+        titles = [title_without_site(a.title) or "" for a in articles]
+        docs = list(self.nlp.pipe(titles + [a.text for a in articles], disable=ner_disabled(self.nlp),
+                                  batch_size=self.batch_size))
         work = [self._names(article, title, body)
                 for article, title, body in zip(articles, docs[:len(articles)], docs[len(articles):])]
         sentence_docs = [sentence.as_doc() for item in work for sentence in item.sentences]
         parsed = list(self.nlp.pipe(sentence_docs, disable=parse_disabled(self.nlp),
-                                    batch_size=self.options.batch_size * 4))
+                                    batch_size=self.batch_size * 4)) if sentence_docs else []
         results, position = [], 0
         for item in work:
             parses = parsed[position:position + len(item.sentences)]
             position += len(item.sentences)
-            results.append(self._guarded(item.article, lambda: self._found(item, parses)) if item.error is None
-                           else _failed(item.article, item.error))
+            results.append(_guarded(item.article, self.language, lambda: self._found(item, parses))
+                           if item.error is None else _failed(item.article, item.error, self.language))
         return results
 
     def _names(self, article: EnrichInput, title: Doc, body: Doc) -> _Work:
         """The article's resolved names and the sentences holding a trigger (to be parsed)."""
         try:
             acronyms = acronym_definitions(article.text)
-            occurrences = merge(self.resolver.occurrences(title, True, acronyms)
-                                + self.resolver.occurrences(body, False, acronyms))
-            acronym_kinds = self.extractor.finder.acronym_kinds(acronyms)
-            sentences = [span.sent for span in self.extractor.finder.find(body)]
+            credits = credit_ranges(article.text)
+            body_names = [o for o in self.resolver.occurrences(body, False, acronyms)
+                          if not any(low <= o.start < high for low, high in credits)]
+            occurrences = merge(self.resolver.occurrences(title, True, acronyms) + body_names)
+            if self.finder is None:
+                return _Work(article, occurrences, [], {}, credits)
+            acronym_kinds = self.finder.acronym_kinds(acronyms)
+            sentences = [span.sent for span in self.finder.find(body)]
             sentences += [token.sent for token in body if token.text in acronym_kinds]
-            return _Work(article, occurrences, list(dict.fromkeys(sentences)), acronym_kinds)
+            sentences = [s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high
+                                                                         for low, high in credits)]
+            dates = [_date_context(s, body, article.published) for s in sentences]
+            return _Work(article, occurrences, sentences, acronym_kinds, credits, dates)
         except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
-            return _Work(article, [], [], {}, _reason(error))
+            return _Work(article, [], [], {}, [], error=_reason(error))
 
     def _found(self, item: _Work, parses: list[Doc]) -> Enrichment:
         article = item.article
-        context = ArticleContext(article.article_id, article.published, item.occurrences, gazetteer(),
-                                 self.options.min_event_confidence, item.acronym_kinds)
         extra: list[Occurrence] = []
-        events = [event for sentence, parse in zip(item.sentences, parses)
-                  for event in self.extractor.events(context, sentence, parse, extra)]
+        events = []
+        if self.extractor is not None:
+            context = ArticleContext(article.article_id, article.published, item.occurrences, gazetteer(),
+                                     self.min_event_confidence, item.acronym_kinds, quoted_ranges(article.text),
+                                     _dateline(article.text, item.occurrences))
+            events = [event for sentence, parse, when in zip(item.sentences, parses, item.dates)
+                      for event in self.extractor.events(context, sentence, parse, extra, when)]
         lead_end = article.text.find("\n") % (len(article.text) + 1)
         entities, mentions = entities_and_mentions(article.article_id, item.occurrences + extra, lead_end)
         return Enrichment(article.article_id, article.content_hash, tuple(entities), tuple(mentions),
-                          tuple(_distinct(events)))
-
-    @staticmethod
-    def _guarded(article: EnrichInput, work) -> Enrichment:
-        try:
-            return work()
-        except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
-            return _failed(article, _reason(error))
+                          tuple(distinct(events)), language=self.language)
 
 
 @dataclass(slots=True)
@@ -93,12 +145,43 @@ class _Work:
     article: EnrichInput
     occurrences: list[Occurrence]
     sentences: list[Span]
-    acronym_kinds: dict[str, list[tuple[str, str]]]
+    acronym_kinds: dict
+    credits: list[tuple[int, int]]
+    dates: list[ResolvedDate] = field(default_factory=list)  # the date each sentence's paragraph set before it
     error: str | None = None
 
 
-def _failed(article: EnrichInput, reason: str) -> Enrichment:
-    return Enrichment(article.article_id, article.content_hash, (), (), (), error=reason)
+def _date_context(sentence: Span, body: Doc, published: date | None) -> ResolvedDate:
+    """The last date an earlier sentence of the same paragraph gave, if it is not after publication."""
+    if published is None:
+        return UNKNOWN
+    block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
+    for entity in reversed([e for e in body.ents if e.label_ == "DATE"
+                            and block_start <= e.start_char < sentence.start_char]):
+        when = resolve_date(entity.text, published)
+        if when.value is not None and when.value <= published:
+            return when
+    return UNKNOWN
+
+
+def _dateline(text: str, occurrences: list[Occurrence]) -> str | None:
+    """The place an article is datelined from ("OSLO, Norway —"), if NER named it."""
+    match = DATELINE.match(text)
+    if match is None:
+        return None
+    return next((resolved_id(o.resolved) for o in occurrences if not o.in_title and o.start < match.end(1)
+                 and o.resolved.type == "place"), None)
+
+
+def _guarded(article: EnrichInput, language: str, work) -> Enrichment:
+    try:
+        return work()
+    except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
+        return _failed(article, _reason(error), language)
+
+
+def _failed(article: EnrichInput, reason: str, language: str | None) -> Enrichment:
+    return Enrichment(article.article_id, article.content_hash, (), (), (), error=reason, language=language)
 
 
 def _reason(error: Exception) -> str:
@@ -117,22 +200,11 @@ def enrich_batch(articles: list[EnrichInput], options: EnrichOptions) -> list[En
 
 
 def enrich_version(options: EnrichOptions) -> str:
-    """Names the enrichment: the model, and a hash of the rules, taxonomy and alias tables. An
-    article enriched under another version is enriched again."""
+    """Names the enrichment: the models, and a hash of the rules, taxonomy, role and alias tables.
+    An article enriched under another version is enriched again."""
     package = resources.files(__package__)
     rules = "\x1f".join([str(RULES_VERSION), repr(options.aliases), str(options.min_event_confidence),
-                         package.joinpath("events.yaml").read_text("utf-8"),
-                         package.joinpath("aliases.yaml").read_text("utf-8")])
-    return f"{options.model}:{sha256_hex(rules)[:12]}"
-
-
-def _distinct(events: list[Event]) -> list[Event]:
-    """One event per happening: of several with the same type, actors, place and date (an
-    agreement named in three sentences), the most confident, then the first."""
-    best: dict[tuple, Event] = {}
-    for event in events:
-        key = (event.event_type, event.actor1, event.actor2, event.location, event.event_date)
-        if key not in best or event.confidence > best[key].confidence:
-            best[key] = event
-    return sorted(best.values(), key=lambda e: (e.sentence_offset, e.trigger))
-
+                         *(package.joinpath(name).read_text("utf-8")
+                           for name in ("events.yaml", "roles.yaml", "aliases.yaml"))])
+    models = ",".join(f"{language}={model}" for language, model in options.models)
+    return f"{models}:{sha256_hex(rules)[:12]}"

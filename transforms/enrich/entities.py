@@ -21,9 +21,11 @@ from schemas.records import Entity, EntityAlias, Mention
 from transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
 from transforms.enrich.names import name_key
 from transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
+from transforms.enrich.surfaces import clean_surface, joined_spans, title_words, words_before
 from transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+OTHER_LABELS = {"PER": "PERSON"}  # the label other languages' pipelines give people (French: PER, LOC, ORG, MISC)
 LOCATIVE_WORDS = {"in", "at", "near", "outside", "inside", "around", "across", "from", "into", "to", "toward",
                   "towards"}
 # After these a name is a place even if the tagger made it an organisation ("in Brackenford").
@@ -38,15 +40,8 @@ PLACE_NOUNS = {"neighborhood", "neighbourhood", "district", "province", "city", 
 # Words for armed or political groups; not "company" or "council", which describe people's roles.
 GROUP_NOUNS = {"group", "groups", "coalition", "movement", "militia", "militias", "faction", "factions",
                "organisation", "organization", "front", "brigade", "brigades"}
-HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady|president|prime minister|secretary|senator|sen"
-                        r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain|councillor"
-                        r"|councilmember|councilwoman|councilman|alderman|rep|representative|minister|chancellor"
-                        r"|commissioner|chief|inspector|superintendent|detective|sergeant|sgt|rev|reverend|bishop"
-                        r"|ambassador|speaker)\.?\s+", re.I)
 NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
 ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
-ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
-                                r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)")
 # Words that make a name an organisation's or a place's, never a person's.
 INSTITUTION_WORDS = {"council", "ministry", "union", "trust", "company", "holdings", "group", "party", "hall",
                      "university", "college", "school", "hospital", "bank", "club", "committee", "court", "department",
@@ -65,6 +60,7 @@ class Resolved:
     type: str
     country: str | None = None
     fixed: bool = False  # from the alias table or a gazetteer: not open to the type vote
+    adjective: bool = False  # a nationality ("Russian"): its country, but not a name the article gives
 
 
 @dataclass(slots=True)
@@ -77,6 +73,7 @@ class Occurrence:
     end: int
     in_title: bool
     sentence_start: bool = False  # capitalised there whatever it is ("Turnout was 46 percent")
+    titles: tuple[str, ...] = ()  # lower-case words given as a person's title ("gov", "house", "speaker")
 
 
 def resolved_id(resolved: Resolved) -> str:
@@ -102,29 +99,6 @@ class AliasTable:
         return self.cased.get(surface) or self.keyed.get(name_key(surface))
 
 
-def clean_surface(text: str) -> str:
-    """The name in a span: no leading article or honorific, no possessive, no stray punctuation."""
-    text = re.sub(r"\s+", " ", text).strip(" \t\"'“”‘,;:()[]—–-")  # a final dot may be "U.S."
-    text = re.sub(r"(?:['’]s|['’])$", "", text)
-    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
-    text = HONORIFICS.sub("", text)
-    return text.strip(" \"'“”‘,;:")
-
-
-def acronym_definitions(text: str) -> dict[str, str]:
-    """Acronyms the text defines: "Cessation of Hostilities (CoH)" -> {"CoH": "Cessation of Hostilities"}."""
-    found = {}
-    for match in ACRONYM_DEFINITION.finditer(text):
-        words = match[1].split()
-        acronym = match[2]
-        capitals = [c for c in acronym if c.isupper()]
-        for start in range(len(words)):  # the shortest tail of the phrase whose initials match
-            initials = [w[0] for w in words[start:] if w[0].isupper()]
-            if initials == capitals and words[start][0].isupper():
-                found[acronym] = " ".join(words[start:])
-    return found
-
-
 class EntityResolver:
     """Resolves the NER spans of one article's title and text into entities and mentions."""
 
@@ -135,7 +109,7 @@ class EntityResolver:
     def occurrences(self, doc: Doc, in_title: bool, acronyms: dict[str, str]) -> list[Occurrence]:
         """Every name in `doc` (the title or the text), resolved; call `merge` on the article's."""
         found = []
-        for span in doc.ents:
+        for span in joined_spans(doc):
             if span.label_ == "DATE":
                 continue
             surface = clean_surface(span.text)
@@ -143,7 +117,8 @@ class EntityResolver:
                 continue
             first = span.start == span.sent.start
             for resolved in self.resolve(span, surface, acronyms):
-                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title, first))
+                titles = title_words(surface, span.text, words_before(span)) if resolved.type == "person" else ()
+                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title, first, titles))
         return found
 
     def resolve(self, span: Span, surface: str, acronyms: dict[str, str]) -> list[Resolved]:
@@ -160,11 +135,11 @@ class EntityResolver:
         inner, _, outer = surface.partition(" in ")
         if outer and inner[:1].isupper() and outer[:1].isupper():  # "Union Hall in Eastgate": two places
             return [Resolved(inner, "place", fixed=True), Resolved(outer, "place", fixed=True)]
-        label = span.label_
-        if label == "NORP":
+        label = OTHER_LABELS.get(span.label_, span.label_)
+        if label == "NORP" or self.gazetteer.country_of_demonym(surface):
             country = self.gazetteer.country_of_demonym(surface)
-            if country:
-                return [Resolved(country.name, "place", country.code, fixed=True)]
+            if country:  # "Russian": Russia, as an adjective (see `merge`)
+                return [Resolved(country.name, "place", country.code, fixed=True, adjective=True)]
         locative = _after_locative_word(span)
         if label == "GPE" and not locative:
             capital_of = self.gazetteer.country_of_capital(surface)
@@ -234,7 +209,25 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
             o.resolved = by_key[next(iter(full_names[key]))]
         merged.append(o)
     mid_sentence = {name_key(o.resolved.name) for o in merged if not o.sentence_start or o.in_title}
-    return [o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence]
+    merged = [o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence]
+    named = {name_key(o.resolved.name) for o in merged if not o.resolved.adjective}
+    return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, merged)]
+
+
+def _fragment(resolved: Resolved, occurrences: list[Occurrence]) -> bool:
+    """A piece of a longer name of the article that the tagger cut off: its tail ("Rhein" of "Weil
+    am Rhein", "Fisheries Protection" of "Marine and Fisheries Protection"), or a first name alone
+    ("Harold" of "Harold Brisk")."""
+    if resolved.fixed:
+        return False
+    words = name_key(resolved.name).split()
+    for other in {name_key(o.resolved.name) for o in occurrences}:
+        longer = other.split()
+        for start in range(len(longer) - len(words) + 1):
+            if longer[start:start + len(words)] == words and len(longer) > len(words) and (
+                    start > 0 or resolved.type == "person" and len(words) == 1):
+                return True
+    return False
 
 
 def _people_by_surname(occurrences: list[Occurrence]) -> None:

@@ -1,0 +1,106 @@
+"""Events on real news phrasing, one rule family at a time (transforms/enrich/events.py,
+factuality.py, arguments.py, actors.py), through the real small English model. The sentences
+are written for these tests; the place and people names are made up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.records import EnrichInput, EnrichOptions
+from transforms.enrich.enricher import enricher
+
+PUBLISHED = date(2024, 3, 8)  # a Friday
+
+
+def events(text: str) -> list[dict]:
+    """Each event of `text` as a dict, actors and place by name (or role, for an unnamed actor)."""
+    found = enricher(EnrichOptions()).enrich([EnrichInput("a", None, text, PUBLISHED)])[0]
+    names = {e.entity_id: e.name for e in found.entities}
+    return [{"type": v.event_type, "actor1": names.get(v.actor1) or v.actor1_role,
+             "actor2": names.get(v.actor2) or v.actor2_role, "place": names.get(v.location),
+             "date": v.event_date, "precision": v.date_precision, "actor1_type": v.actor1_type,
+             "actor1_country": v.actor1_country, "actor1_role": v.actor1_role} for v in found.events]
+
+
+def test_a_verb_trigger_gives_type_actors_place_and_date():
+    (arrest,) = events("Police arrested three men in Leeds on Monday.")
+    assert arrest == {"type": "coerce", "actor1": "police", "actor2": "men", "place": "Leeds",
+                      "date": date(2024, 3, 4), "precision": "day", "actor1_type": "COP", "actor1_country": None,
+                      "actor1_role": "police"}
+
+
+@pytest.mark.parametrize("text", [
+    "Police did not arrest anyone in Leeds.",  # negated
+    "The army could attack the town of Velka.",  # modal
+    "The ministers will meet in Oslo next week.",  # future
+    "If the union rejects the offer, dockers in Hull will strike.",  # condition
+    "The mayor of Dunmore decided to ban the march.",  # intention
+    "Lena Voss has always denied the allegations in Dunmore.",  # a habit, not a happening
+])
+def test_what_is_not_done_is_not_an_event(text):
+    assert events(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Police arrest protesters in Leeds",  # a heading: no sentence
+    "Photo: Police arrested a man in Leeds.",  # a caption
+    "Did police arrest the man in Leeds?",  # a question
+    "“We will attack their camps,” the general said in Velka.",  # the speaker's words
+    "“We got him,” officers in Leeds announced.",  # a saying verb only attributes the quote
+])
+def test_headings_captions_questions_and_quotes_report_nothing(text):
+    assert events(text) == []
+
+
+def test_a_noun_counts_where_a_verb_says_it_happened():
+    (talks,) = events("The unions held talks with the ministry in Lisbon.")
+    assert (talks["type"], talks["actor1"], talks["actor2"], talks["place"]) == ("consult", "unions", "ministry", "Lisbon")
+    (lawsuit,) = events("Prosecutors filed a lawsuit against Norvik Shipping.")
+    assert (lawsuit["type"], lawsuit["actor1"], lawsuit["actor2"]) == ("disapprove", "prosecutors", "Norvik Shipping")
+    assert events("A deal is possible in Lisbon.") == []
+
+
+def test_an_agreement_refused_is_a_rejection():
+    (refusal,) = events("The council in Dunmore did not accept the proposal from the developer.")
+    assert (refusal["type"], refusal["actor1"], refusal["place"]) == ("reject", "council", "Dunmore")
+
+
+def test_an_unnamed_actor_keeps_its_role_type_and_country():
+    (arrest,) = events("Afghan police arrested two suspects in Kabul.")
+    assert (arrest["actor1"], arrest["actor1_type"], arrest["actor1_country"]) == ("police", "COP", "AF")
+    assert arrest["actor2"] == "suspects"
+
+
+def test_pronouns_and_role_nouns_stand_for_the_names_before_them():
+    (criticism,) = events("Maria Olsen arrived in Bergen on Monday. She criticised the port authority.")
+    assert criticism["actor1"] == "Maria Olsen"
+    (sacking,) = events("Norvik Shipping Ltd posted losses in March.\n"
+                        "On Tuesday the company sacked its chief executive, Ann Berg.")
+    assert (sacking["type"], sacking["actor1"], sacking["actor2"]) == ("reduce_relations", "Norvik Shipping Ltd", "Ann Berg")
+    assert sacking["actor1_type"] == "BUS" and sacking["date"] == date(2024, 3, 5)
+
+
+def test_a_named_actor_takes_the_role_its_title_gives():
+    (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
+    assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")
+
+
+def test_news_without_a_time_of_its_own_is_dated_by_publication_as_reported():
+    (charge,) = events("Prosecutors have charged the former mayor of Dunmore with fraud.")
+    assert (charge["type"], charge["date"], charge["precision"]) == ("coerce", PUBLISHED, "reported")
+
+
+def test_a_day_the_paragraph_gave_carries_to_the_next_sentence_told_in_the_past():
+    raid, arrest = events("On Monday, police raided an office in Tromso. Officers arrested two managers.")
+    assert raid["date"] == arrest["date"] == date(2024, 3, 4) and arrest["precision"] == "day"
+    (other,) = events("Police raided an office in Tromso on Monday.\nOfficers have arrested Jon Dale in Hull.")[1:]
+    assert other["precision"] == "reported"  # another paragraph, and news of now
+
+
+def test_one_happening_told_twice_is_one_event():
+    (arrest,) = events("Police arrested Jon Dale in Hull on Monday. Dale was arrested after a chase, police said.")
+    assert (arrest["actor1"], arrest["actor2"], arrest["date"]) == ("police", "Jon Dale", date(2024, 3, 4))
+    two = events("Police arrested Jon Dale in Hull on Monday. Police arrested Jon Dale again in York on Thursday.")
+    assert [e["date"] for e in two] == [date(2024, 3, 4), date(2024, 3, 7)]  # two days, two arrests

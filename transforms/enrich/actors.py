@@ -1,0 +1,200 @@
+"""Who an event's actor is: the named entity the parse points to, or the one a pronoun or a role
+noun stands for in the article, with the actor's role and country as the text gives them.
+
+A head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
+beside it ("the suspect, Colin Marsh"); for "he" or "she", to the person last named before it, for
+"it" or "they", to the organisation or country last named close before; for a role noun
+(roles.yaml), to the person the article gives that title, the organisation whose name holds the
+word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
+organisation last named; else to a name among its modifiers ("the Nordair fleet"). A role
+noun that resolves to no name stays the actor as the text gives it ("Afghan police": police,
+COP, AF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Token
+
+from transforms.enrich.entities import ROLE_SUFFIX, Occurrence, Resolved, resolved_id
+from transforms.enrich.geo import Gazetteer
+from transforms.enrich.triggers import noun_forms
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+# A definite one of these ("the company") is the organisation named last before it.
+LAST_ORGANISATION_WORDS = {"company", "firm", "carrier", "airline", "group", "club", "side", "team", "utility",
+                           "organisation", "organization", "coalition", "movement", "party", "network", "bank",
+                           "agency", "department", "commission", "committee", "authority", "office", "board",
+                           "regulator"}
+PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
+MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One side of an event: a named entity, a role, or both."""
+
+    entity: str | None  # entity_id
+    name: str  # the entity's name, or else the role
+    role: str | None = None  # the title of a named actor ("president"), or the role as the text gives it
+    type: str | None = None  # its CAMEO agent code
+    country: str | None = None  # ISO 3166-1 alpha-2
+
+
+@cache
+def role_codes() -> dict[str, tuple[str, str]]:
+    """Every form of every role noun (one or two words) -> (the role, its CAMEO agent code)."""
+    raw = yaml.safe_load(resources.files(__package__).joinpath("roles.yaml").read_text("utf-8"))
+    table = {}
+    for code, spec in raw.items():
+        for entry in spec["roles"]:
+            singular, *plural = entry.split("/")  # "man/men": an irregular plural
+            words = singular.split()
+            for form in plural or noun_forms(words[-1]):
+                table[" ".join(words[:-1] + [form])] = (singular, code)
+            table[singular] = (singular, code)
+    return table
+
+
+def role_of(head: Token) -> tuple[str, str] | None:
+    """The role a head noun names, preferring two words ("police chief") to one ("chief")."""
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    codes = role_codes()
+    before = head.doc[head.i - 1] if head.i > 0 else None
+    if before is not None and (pair := codes.get(f"{before.lower_} {head.lower_}")):
+        return pair
+    if head.lower_ in codes:
+        return codes[head.lower_]
+    # A closed compound ends with its role: "dockworkers", "steelworkers", "policemen".
+    return next((codes[head.lower_[i:]] for i in range(2, len(head.lower_) - 4) if head.lower_[i:] in codes), None)
+
+
+class ActorResolver:
+    """Resolves the head nouns of one sentence's parse to actors of the article."""
+
+    def __init__(self, occurrences: list[Occurrence], gazetteer: Gazetteer, offset: int,
+                 extra: list[Occurrence]) -> None:
+        self.occurrences = [o for o in occurrences if not o.in_title]
+        self.gazetteer = gazetteer
+        self.offset = offset  # of the parsed sentence in the article's text
+        self.extra = extra  # names found only here ("U.S.-led"), for the article's entities
+
+    def actor(self, head: Token, actors_only: bool = True) -> Actor | None:
+        """The actor a head noun (subject, object, possessor) stands for, or None."""
+        role = role_of(head)
+        country = self._country_among(head)
+        named = self._named_at(head) or next((n for c in head.children if c.dep_ == "appos"
+                                              for n in [self._named_at(c)] if n), None)
+        if named is None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            named = self._antecedent(head)
+        if named is None and role is not None:
+            named = self._for_role(head, role[0])
+        if named is None and role is None:
+            named = next((n for c in head.children if c.dep_ in MODIFIERS for n in [self._named_at(c)] if n), None)
+        if named is not None and actors_only and not self._can_act(named):
+            named = None
+        if named is None and role is None:
+            return None
+        if named is not None and named.resolved.type == "place":
+            country = country or named.resolved.country
+        if named is not None and role is None:
+            role = self._title_role(named)
+        if named is None:
+            phrase = self._role_phrase(head)
+            return Actor(None, phrase, phrase, role[1], country)
+        return Actor(resolved_id(named.resolved), named.resolved.name, role[0] if role else None,
+                     role[1] if role else None, country)
+
+    def all_actors(self, token: Token) -> list[Actor]:
+        """Every actor named at a token: both countries of "U.S.-Russia"."""
+        start = self.offset + token.idx
+        return [Actor(resolved_id(o.resolved), o.resolved.name, None, None, o.resolved.country)
+                for o in self.occurrences if o.start <= start < o.end and self._can_act(o)]
+
+    def places_in(self, tokens: list[Token]) -> list[Occurrence]:
+        """The places named within these tokens, in order."""
+        found: list[Occurrence] = []
+        for token in sorted(tokens, key=lambda t: t.i):
+            o = self._named_at(token)
+            if o is not None and o.resolved.type == "place" and o not in found:
+                found.append(o)
+        return found
+
+    def _named_at(self, token: Token) -> Occurrence | None:
+        start = self.offset + token.idx
+        found = next((o for o in self.occurrences if o.start <= start < o.end), None)
+        if found is None and ROLE_SUFFIX.search(token.text):  # "U.S.-led": its country
+            country = self.gazetteer.country(ROLE_SUFFIX.sub("", token.text))
+            if country is not None:
+                found = Occurrence(Resolved(country.name, "place", country.code, fixed=True), token.text, start,
+                                   start + len(token.text), False)
+                self.occurrences.append(found)
+                self.extra.append(found)
+        return found
+
+    def _can_act(self, named: Occurrence) -> bool:
+        """People and organisations act; of places, only countries (their governments)."""
+        return named.resolved.type != "place" or self.gazetteer.country(named.resolved.name) is not None
+
+    def _antecedent(self, pronoun: Token) -> Occurrence | None:
+        start = self.offset + pronoun.idx
+        before = [o for o in self.occurrences if o.end <= start]
+        if pronoun.lower_ in PERSON_PRONOUNS:
+            return next((o for o in reversed(before) if o.resolved.type == "person"), None)
+        return next((o for o in reversed(before) if start - o.end <= PRONOUN_REACH and (
+            o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")), None)
+
+    def _for_role(self, head: Token, role: str) -> Occurrence | None:
+        """The person given this title, the organisation whose name holds the role word, or for a
+        definite company or group, the organisation named last before it."""
+        start = self.offset + head.idx
+        word = role.split()[-1]
+        forms = set(noun_forms(word))
+        ordered = sorted(self.occurrences, key=lambda o: (o.end > start, -o.start if o.end <= start else o.start))
+        for o in ordered:
+            if o.resolved.type == "person" and set(role.split()) <= set(o.titles):
+                return o
+        for o in ordered:
+            if o.resolved.type == "organisation" and forms & {w.lower() for w in o.resolved.name.split()}:
+                return o
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their") for c in head.children)
+        if definite and head.lower_ in LAST_ORGANISATION_WORDS:
+            return next((o for o in ordered if o.end <= start and o.resolved.type == "organisation"), None)
+        return None
+
+    def _title_role(self, named: Occurrence) -> tuple[str, str] | None:
+        """The role a name's title gives ("Foreign Secretary Lena Hartley": foreign secretary)."""
+        codes, titles = role_codes(), named.titles
+        pairs = [f"{a} {b}" for a, b in zip(titles, titles[1:])]
+        return next((codes[t] for t in pairs + list(titles) if t in codes), None)
+
+    def _country_among(self, head: Token) -> str | None:
+        """A country the head's modifiers name ("Afghan police", "U.S. troops", "officials from Kenya")."""
+        candidates = [c for c in head.children if c.dep_ in MODIFIERS]
+        candidates += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                       for g in c.children if g.dep_ == "pobj"]
+        for token in candidates:
+            country = self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text)
+            if country is None:
+                o = self._named_at(token)
+                country = self.gazetteer.country(o.resolved.name) if o else None
+            if country is not None:
+                return country.code
+        return None
+
+    def _role_phrase(self, head: Token) -> str:
+        """A role as the text gives it, with the words that qualify it ("federal prosecutors"),
+        less its country, which is a column of its own ("Afghan police": police)."""
+        words = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i and c.is_alpha
+                 and c.pos_ in ("NOUN", "PROPN", "ADJ") and not self._names_country(c)
+                 and all(t.dep_ in ("compound", "amod") for t in c.subtree)]
+        return " ".join(t.lower_ if t.pos_ != "PROPN" else t.text for t in sorted(words + [head], key=lambda t: t.i))
+
+    def _names_country(self, token: Token) -> bool:
+        return bool(self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text))

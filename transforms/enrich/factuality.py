@@ -1,0 +1,221 @@
+"""Whether a trigger reports something done, from the parse of its sentence and where it stands.
+
+Precision comes first: a verb counts only when it is not negated, not under a modal or a future
+auxiliary ("could bomb", "will meet"), not an intention or a plan ("decided to bomb", "wants to
+meet"; "began to shell" is done), not in a condition ("if members reject it", or any clause
+under one), and not a state told in a present-tense relative clause ("Hale, who denies the
+charge"). A noun counts only where a verb says it happened: the object of a light verb ("held
+talks"), what an undergo verb's subject faced ("faces charges"), the subject of a happening
+verb ("talks began"), a phrase of time or place under a reported verb ("said in a statement",
+"hit during a clash"), or with a date of its own ("the March 3 meeting"). Words inside quotation
+marks are the speaker's, and headings, captions and questions report nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from transforms.enrich.triggers import Licensing
+
+FUTURE = {"will", "shall", "'ll", "wo"}
+MODALS = {"would", "could", "may", "might", "should", "must", "can", "ca", "'d"} | FUTURE
+CONDITIONS = {"if", "unless", "whether", "once", "until"}
+NEGATIONS = {"not", "n't", "never", "no"}
+# "is due to end", "is expected to sign", "plans to visit": what is to come.
+PLAN_WORDS = {"due", "expected", "likely", "unlikely", "poised", "going", "about", "able", "ready", "willing"}
+SAYING = {"say", "comment", "speak", "elaborate", "discuss", "disclose", "confirm", "specify", "answer", "respond",
+          "state", "reveal"}
+# "has always denied", "is typically negotiated": a habit or a state, not a happening.
+HABITUAL = {"always", "typically", "usually", "often", "generally", "normally", "routinely", "consistently",
+            "frequently", "regularly"}
+# A clause under one of these nouns is feared, planned or possible, not done ("fear of being deported").
+HYPOTHETICAL_NOUNS = {"fear", "fears", "threat", "risk", "possibility", "prospect", "chance", "danger", "plan",
+                      "plans", "bid", "attempt", "attempts", "effort", "efforts", "hope", "hopes", "idea", "proposal",
+                      "option", "way", "ability", "right", "need", "decision", "reason"}
+# "the site of air strikes", "the onset of the truce": the noun before "of" says it happened.
+PRESUPPOSING_NOUNS = {"site", "scene", "aftermath", "wake", "onset", "start", "beginning", "end", "collapse",
+                      "breakdown", "victims", "anniversary", "outcome", "result", "results", "footage", "video"}
+NAME_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC"}
+# "a wave of criticism", "months of protests": the noun before "of" only counts how much.
+QUANTITY_NOUNS = {"mix", "wave", "series", "number", "string", "spate", "flurry", "round", "rounds", "months",
+                  "weeks", "days", "years", "hours", "lot", "couple", "dozens", "hundreds", "thousands", "barrage",
+                  "storm", "torrent", "chorus", "volley", "burst", "day", "week", "month", "year"}
+LICENSING_PREPOSITIONS = {"in", "at", "during", "into", "under", "after", "amid", "following", "through"}
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+CAPTION_START = re.compile(r"^(?:image|photo|picture|pictured|video|caption|credit|source|getty|file photo)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Licence:
+    """The verb that makes a noun trigger an event, and how the noun stands to it."""
+
+    verb: Token | None  # None: the noun is dated
+    relation: str  # "light", "undergo", "happening", "phrase" or "dated"
+
+
+def verb_reported(verb: Token, licensing: Licensing) -> bool:
+    """Whether a verb (a trigger, or the verb licensing a noun) tells of something done."""
+    if _negated(verb) or _modal(verb):
+        return False
+    if verb.dep_ == "relcl" and verb.tag_ in ("VBZ", "VBP") and not _auxiliaries(verb):
+        return False  # "who denies the charge": a state, not an event
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.ent_type_ == "DATE" for c in verb.subtree):
+        return False  # "goods sold to retailers" describes; "duties levied on March 3" tells
+    if any(c.dep_ == "xcomp" and c.lower_ in SAYING for c in verb.children):
+        return False  # "declined to comment" is not a refusal of anything
+    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in verb.children):
+        return False
+    if _under_hypothetical_noun(verb):
+        return False
+    if _intended(verb, licensing):
+        return False
+    clause = verb
+    while clause.dep_ in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp") and clause.head != clause:
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children):
+            return False
+        if clause.dep_ == "conj" and (_negated(clause.head) or _modal(clause.head)
+                                      or _intended(clause.head, licensing)):
+            return False  # "could stop and search", "wants to cut and end": the first covers both
+        clause = clause.head
+    return not any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
+
+
+def _under_hypothetical_noun(verb: Token) -> bool:
+    """"his fear of being deported", "an attempt to stall": the clause hangs on a noun of what may be."""
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        head = head.head
+    return verb.dep_ in ("pcomp", "acl") and head.lower_ in HYPOTHETICAL_NOUNS
+
+
+def refused(verb: Token) -> bool:
+    """Negated, or failed ("did not accept", "failed to answer"): for an agreement, a rejection."""
+    return _negated(verb) or (verb.dep_ == "xcomp" and verb.head.lower_ in ("fail", "failed", "fails", "refused"))
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in verb.children)
+
+
+def _auxiliaries(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _modal(verb: Token) -> bool:
+    return bool(_auxiliaries(verb) & MODALS)
+
+
+def _intended(verb: Token, licensing: Licensing) -> bool:
+    """An infinitive or a verb planned: "decided to bomb", "is set to meet" (not "began to shell")."""
+    infinitive = verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    if not infinitive:
+        return False
+    return not (verb.head == verb or verb.head.lower_ in licensing.factual_heads)
+
+
+def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | None:
+    """The verb that says a noun trigger happened, or None when it is only referred to."""
+    if noun.dep_ in ("compound", "amod", "poss"):
+        return None  # "rescue workers", "the protest's organisers"
+    head = noun.head
+    phrase = _verb_phrase(head)
+    if head.pos_ in ("VERB", "AUX"):
+        if noun.dep_ in ("dobj", "nsubjpass") and (phrase in licensing.undergo and noun.dep_ == "dobj"):
+            return Licence(head, "undergo")
+        if noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and phrase in licensing.light:
+            return Licence(head, "light")
+        if noun.dep_ == "nsubj" and phrase in licensing.happening:
+            return Licence(head, "happening")
+    if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.lower_ in LICENSING_PREPOSITIONS:
+        verb = head.head
+        if verb.pos_ in ("VERB", "AUX") and _verb_phrase(verb) in licensing.light | licensing.undergo:
+            return Licence(verb, "light")  # "placed under quarantine", "taken into custody"
+        if verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN"):
+            return Licence(verb, "phrase")  # "said in a statement", "hit during a clash"
+    if noun.dep_ == "conj" and noun.head.pos_ == "NOUN":
+        return noun_licence(noun.head, licensing, dated)  # "talks and meetings were held"
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in QUANTITY_NOUNS \
+            and head.head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj"):
+        return noun_licence(head.head, licensing, dated)  # "drew a wave of criticism", "months of protests"
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PRESUPPOSING_NOUNS:
+        return Licence(None, "presupposed")  # "the site of air strikes", "the onset of the truce"
+    for clause in (c for c in noun.children if c.dep_ == "relcl"):
+        if _verb_phrase(clause) in licensing.happening and any(
+                c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children):
+            return Licence(clause, "happening")  # "the protests that began in Market Square"
+        if clause.tag_ == "VBD" and not _negated(clause) and not _modal(clause):
+            return Licence(None, "presupposed")  # "the strike, which Washington blamed on ...", told as done
+    if noun.dep_ == "nsubj" and _definite(noun) and not future_clause(head):
+        return Licence(None, "presupposed")  # "the air strike on the convoy could be the death knell"
+    if _named_and_definite(noun) and not (head.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "nsubjpass")
+                                          and not verb_reported(head, licensing)):
+        return Licence(None, "presupposed")  # "the U.S.-Russia agreement": a named, definite happening
+    return Licence(None, "dated") if dated else None
+
+
+def _definite(noun: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "his", "her", "their") or c.dep_ == "poss"
+               for c in noun.children)
+
+
+def _named_and_definite(noun: Token) -> bool:
+    """"the U.S.-Russia agreement", "the Geneva talks": "the" and a name among the noun's modifiers."""
+    children = list(noun.children)
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in children) and any(
+        c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ in NAME_LABELS for c in children)
+
+
+def _verb_phrase(verb: Token) -> str:
+    """The verb with its particle ("broke out", "took place") where it has one, else the verb."""
+    particle = next((c for c in verb.children if c.dep_ == "prt"
+                     or (c.dep_ == "dobj" and c.lower_ == "place" and c.i == verb.i + 1)), None)
+    return f"{verb.lower_} {particle.lower_}" if particle is not None else verb.lower_
+
+
+def future_clause(verb: Token) -> bool:
+    """Whether the clause speaks of what is to come ("will open", "is due to end")."""
+    while True:
+        if _auxiliaries(verb) & FUTURE or any(c.lower_ in PLAN_WORDS for c in verb.children if c.dep_ == "acomp"):
+            return True
+        if verb.dep_ not in ("xcomp", "conj") or verb.head == verb:
+            return False
+        verb = verb.head
+
+
+def simple_past(verb: Token) -> bool:
+    """Whether a clause is told in the past ("arrested", "was arrested", "had arrested"), not as
+    news of now ("has arrested", "is arresting", "faces")."""
+    auxiliaries = _auxiliaries(verb)
+    if auxiliaries & {"has", "have", "is", "are", "am", "'s", "'re", "'ve"}:
+        return False
+    return verb.tag_ == "VBD" or bool(auxiliaries & {"was", "were", "had", "did"})
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The character ranges of `text` inside quotation marks, block by block (a quote left open
+    runs to the end of its line, as news prints a quote that goes on in the next paragraph)."""
+    ranges, start = [], None
+    for index, char in enumerate(text):
+        if char == "\n":
+            if start is not None:
+                ranges.append((start, index))
+            start = None
+        elif char == "“" or (char == '"' and start is None):
+            start = index if start is None else start
+        elif char == "”" or char == '"':
+            if start is not None:
+                ranges.append((start, index + 1))
+            start = None
+    if start is not None:
+        ranges.append((start, len(text)))
+    return ranges
+
+
+def reporting_block(line: str) -> bool:
+    """Whether a block of text can report an event: a sentence, not a heading, a caption or a question."""
+    stripped = line.strip()
+    return bool(SENTENCE_END.search(stripped)) and not CAPTION_START.match(stripped) \
+        and not stripped.rstrip("\"'”’)").endswith("?")
