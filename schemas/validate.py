@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,8 @@ class Validator:
         self.definitions: dict[str, tuple[tuple[Check, ...], Any]] = {}  # by suite name: its checks, its GX definition
         self.context.delete_data_docs_site("local_site")  # an ephemeral context's, in a temporary folder
         self.docs_folder: Path | None = None
+        self._documented: set[Any] = set()  # result keys whose pages the docs folder has
+        self._changed_suites: set[str] = set()  # suites made or updated since the docs were built
 
     def validate(self, suite: Suite, frame: Any, run_name: str | None = None,
                  parameters: dict[str, Any] | None = None) -> SuiteResult:
@@ -126,21 +129,31 @@ class Validator:
 
     def build_docs(self, folder: Path) -> Path:
         """GX Data Docs of the suites and the latest results this process validated, as static
-        HTML in `folder` that opens offline; returns its index.html."""
+        HTML in `folder` that opens offline; returns its index.html. After the first build in a
+        folder, only the pages of what changed since are built (and the index): a long-running
+        process builds its docs after every run."""
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
         folder = Path(folder).resolve()
-        if self.docs_folder != folder:
+        whole = self.docs_folder != folder or not (folder / "index.html").exists()
+        if whole:
             if self.docs_folder is not None:
                 self.context.delete_data_docs_site(DOCS_SITE)
             self.context.add_data_docs_site(site_name=DOCS_SITE, site_config={
                 "class_name": "SiteBuilder", "show_how_to_buttons": False,
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-            self.docs_folder = folder
+            self.docs_folder, self._documented = folder, set()
         self._forget_old_results()
+        results = set(self.context.validation_results_store.list_keys())
+        changed = [*(ExpectationSuiteIdentifier(name) for name in sorted(self._changed_suites)),
+                   *(results - self._documented)]
+        started = time.time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            self.context.build_data_docs(site_names=[DOCS_SITE])
-        offline_assets(folder)
+            self.context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else changed)
+        self._documented, self._changed_suites = results, set()
+        offline_assets(folder, built_since=None if whole else started)
         return folder / "index.html"
 
     def _forget_old_results(self) -> None:
@@ -165,6 +178,7 @@ class Validator:
             definition = self.context.validation_definitions.add_or_update(
                 self.gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
             self.definitions[name] = suite.checks, definition
+            self._changed_suites.add(name)
         return definition
 
     def _whole_frames(self, name: str) -> Any:
@@ -177,11 +191,14 @@ class Validator:
         return getattr(self.gx.expectations, check.expectation)(**kwargs, meta={CHECK_META: check.name})
 
 
-def offline_assets(site: Path) -> None:
+def offline_assets(site: Path, built_since: float | None = None) -> None:
     """Point GX's pages at local copies of the scripts and styles they take from CDNs, so the
-    docs render without a network (and in a browser opening file:// pages)."""
+    docs render without a network (and in a browser opening file:// pages); with `built_since`
+    (a time), only the pages written since then."""
     shutil.copytree(ASSETS, site / "static" / "vendor", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     for page in site.rglob("*.html"):
+        if built_since is not None and page.stat().st_mtime < built_since:
+            continue
         up = os.path.relpath(site / "static", page.parent)
         html = page.read_text(encoding="utf-8")
         for pattern, path in OFFLINE_ASSETS.items():

@@ -131,6 +131,24 @@ def test_data_docs_list_one_page_per_suite_with_each_runs_results_under_it(db_pa
     assert "'expectation_suite_name': 'articles.news'" in index
 
 
+def test_after_the_first_build_only_the_new_run_s_pages_are_built(db_path, tmp_path, own_validator):
+    docs = tmp_path / "validation-docs"
+    batch = batch_of(0, datetime.now(timezone.utc))
+    load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-1"))
+    own_validator.build_docs(docs)
+    first_pages = {page: page.stat().st_mtime_ns for page in docs.rglob("*.html") if page.name != "index.html"}
+
+    batch = batch_of(1, datetime.now(timezone.utc))
+    load.load_batch(db_path, "run-2", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-2"))
+    index = own_validator.build_docs(docs).read_text(encoding="utf-8")
+
+    assert {page: page.stat().st_mtime_ns for page in first_pages} == first_pages  # not written again
+    assert len(list(docs.glob("validations/articles/news/run-2/*/*.html"))) == 1
+    assert "run-1" in index and "run-2" in index and "code.jquery.com" not in index
+    new_pages = [page for page in docs.rglob("*.html") if page not in first_pages]
+    assert new_pages and all("static/vendor/" in page.read_text(encoding="utf-8") for page in new_pages)
+
+
 def test_data_docs_keep_the_newest_results_of_each_suite(db_path, tmp_path, own_validator, monkeypatch):
     monkeypatch.setattr(validate, "RESULTS_KEPT_PER_SUITE", 2)
     for n in range(3):
