@@ -11,6 +11,7 @@ from schemas.records import (DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions, Enri
                              Mention)
 from transforms.enrich.consolidate import consolidate
 from transforms.enrich.enricher import enricher
+from transforms.enrich.entities import Occurrence, Resolved, names_only
 from transforms.enrich.surfaces import acronym_definitions, clean_surface
 from transforms.enrich.names import name_key
 from transforms.hashing import entity_id
@@ -160,3 +161,13 @@ def test_a_name_the_tagger_cut_in_two_is_joined_again():
     doc = enricher(EnrichOptions()).pipeline("en", DEFAULT_NLP_MODEL).nlp.make_doc("Orders went to Thornbury Marsh.")
     doc.ents = [Span(doc, 3, 4, label="ORG"), Span(doc, 4, 5, label="PERSON")]
     assert [(span.text, span.label_) for span in joined_spans(doc)] == [("Thornbury Marsh", "ORG")]
+
+
+
+def test_what_the_tagger_took_for_a_name_is_not_an_entity():
+    text = ("Frost closed the road; frost damage is rising. Ann Berg spoke. The Bergs left.\n"
+            "The Harbour Protection Act passed, the Kelmouth Composite Index rose and Syndicalism waned. Gale hit Hull.")
+    names = [("Frost", "person"), ("Ann Berg", "person"), ("Bergs", "place"), ("Harbour Protection Act", "organisation"),
+             ("Kelmouth Composite Index", "organisation"), ("Syndicalism", "organisation"), ("Hull", "place")]
+    occurrences = [Occurrence(Resolved(name, kind), name, 0, 1, False) for name, kind in names]
+    assert [o.resolved.name for o in names_only(occurrences, text)] == ["Ann Berg", "Hull"]

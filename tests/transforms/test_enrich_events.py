@@ -38,6 +38,7 @@ def test_a_verb_trigger_gives_type_actors_place_and_date():
     "If the union rejects the offer, dockers in Hull will strike.",  # condition
     "The mayor of Dunmore decided to ban the march.",  # intention
     "Lena Voss has always denied the allegations in Dunmore.",  # a habit, not a happening
+    "Union leaders in Dunmore would like to see the port board sign the pay deal.",  # a wish
 ])
 def test_what_is_not_done_is_not_an_event(text):
     assert events(text) == []
@@ -65,6 +66,8 @@ def test_a_noun_counts_where_a_verb_says_it_happened():
 def test_an_agreement_refused_is_a_rejection():
     (refusal,) = events("The council in Dunmore did not accept the proposal from the developer.")
     assert (refusal["type"], refusal["actor1"], refusal["place"]) == ("reject", "council", "Dunmore")
+    (refusal,) = events("The councillors in Dunmore failed to answer the committee's letter.")  # no trigger but the refusal
+    assert (refusal["type"], refusal["actor1"]) == ("reject", "councillors")
 
 
 def test_an_unnamed_actor_keeps_its_role_type_and_country():
@@ -104,3 +107,56 @@ def test_one_happening_told_twice_is_one_event():
     assert (arrest["actor1"], arrest["actor2"], arrest["date"]) == ("police", "Jon Dale", date(2024, 3, 4))
     two = events("Police arrested Jon Dale in Hull on Monday. Police arrested Jon Dale again in York on Thursday.")
     assert [e["date"] for e in two] == [date(2024, 3, 4), date(2024, 3, 7)]  # two days, two arrests
+
+
+def test_who_in_a_relative_clause_is_the_noun_it_describes():
+    (election,) = [e for e in events("Mayor Tom Reyes, who lost the mayoral election in November, criticised "
+                                     "the port board.") if e["type"] == "election"]
+    assert election["actor1"] == "Tom Reyes"
+
+
+def test_a_count_of_goods_sold_by_no_one_named_is_a_statistic():
+    assert events("Shipyards in Kelmouth sold 42 fishing boats last year.") == []
+    (sale,) = events("Norvik Shipping bought two ferries from Astrel Yards in February.")
+    assert (sale["type"], sale["actor1"]) == ("cooperate", "Norvik Shipping")
+
+
+def test_a_saying_verb_after_a_quote_the_splitter_cut_off_attributes_it():
+    assert events("“All clear!” firefighters in Kelmouth announced through a loudspeaker.") == []
+
+
+def test_violence_to_a_thing_shared_by_coordinated_verbs_is_no_event():
+    assert events("A farmer in Dunmore who shot and cooked a wild goose has fallen ill.") == []
+    assert [e["type"] for e in events("Police in Dunmore killed and wounded two men.")] == ["assault"]
+
+
+def test_news_phrasings_of_pleas_burnings_and_aid_withheld():
+    (plea,) = events("Jon Dale pleaded guilty to fraud in a Dunmore court.")
+    assert (plea["type"], plea["actor1"]) == ("coerce", "Jon Dale")
+    (burning,) = events("A police officer in Dunmore was set on fire by rioters.")
+    assert (burning["type"], burning["actor2"], burning["place"]) == ("assault", "police officer", "Dunmore")
+    (freeze,) = events("The Corvian government withheld flood relief funds from Ostrava in July.")
+    assert freeze["type"] == "reduce_relations"
+
+
+def test_force_or_a_sanction_promised_on_a_condition_is_a_threat():
+    (threat,) = events("The army of Velka said it would attack the rebels unless they surrendered.")
+    assert (threat["type"], threat["actor1"]) == ("threaten", "army")
+    assert events("The army of Velka said it would attack the rebels.") == []  # a plan, no condition
+
+
+def test_a_surname_the_tagger_missed_is_the_person_named_in_full():
+    found = events("John Mercer replaced David Hollis as manager.\nHollis was fired on Sunday after a run of defeats.")
+    assert [(e["type"], e["actor2"]) for e in found] == [("reduce_relations", "David Hollis")]
+
+
+def test_plural_happenings_in_several_places_are_one_in_each():
+    found = events("Dock strikes were staged in March in Leeds, Bristol and Hull.")
+    assert sorted(e["place"] for e in found) == ["Bristol", "Hull", "Leeds"]
+    assert len({e["type"] for e in found}) == 1
+    (arrest,) = events("Police arrested Jon Dale in Hull and York on Monday.")  # one arrest, one event
+
+
+def test_a_news_conference_between_two_parties_is_a_meeting():
+    (meeting,) = events("A joint news conference between Jon Dale and Ann Berg in Hull on Monday ended early.")
+    assert (meeting["type"], meeting["actor1"], meeting["actor2"]) == ("consult", "Jon Dale", "Ann Berg")

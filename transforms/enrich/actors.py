@@ -129,6 +129,9 @@ class ActorResolver:
     def _named_at(self, token: Token) -> Occurrence | None:
         start = self.offset + token.idx
         found = next((o for o in self.occurrences if o.start <= start < o.end), None)
+        if found is None and token.tag_ == "NNP":  # a surname the tagger missed here, of a person named in full
+            found = next((o for o in self.occurrences if o.resolved.type == "person" and " " in o.resolved.name
+                          and o.resolved.name.split()[-1] == token.text), None)
         if found is None and ROLE_SUFFIX.search(token.text):  # "U.S.-led": its country
             country = self.gazetteer.country(ROLE_SUFFIX.sub("", token.text))
             if country is not None:
@@ -146,7 +149,9 @@ class ActorResolver:
         start = self.offset + pronoun.idx
         before = [o for o in self.occurrences if o.end <= start]
         if pronoun.lower_ in PERSON_PRONOUNS:
-            return next((o for o in reversed(before) if o.resolved.type == "person"), None)
+            earlier = (self._named_at(t) for t in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]))
+            return next((o for o in earlier if o is not None and o.resolved.type == "person"), None) or next(
+                (o for o in reversed(before) if o.resolved.type == "person"), None)  # the sentence's own first
         return next((o for o in reversed(before) if start - o.end <= PRONOUN_REACH and (
             o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")), None)
 

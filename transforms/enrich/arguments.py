@@ -7,8 +7,10 @@
 - the location: a place in an "in", "at", "near" phrase of the trigger or its verb, else of
   the sentence's main verb; a proper noun there is a place even if NER missed it;
 - the date: a date expression tied to the trigger, its verb or the sentence's main clause
-  (dates.py resolves it in the clause's tense); else the date the paragraph set before, for a
-  clause told in the past; else the publication date, precision `reported`.
+  (dates.py resolves it in the clause's tense; "two days later", "that night" count from the
+  sentence's earlier date or the story's), else the nearest one of a clause that holds the trigger;
+  else, for a clause told in the past, the story's date context (timeline.py); else the
+  publication date, precision `reported`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from transforms.enrich.actors import Actor, ActorResolver
-from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+from transforms.enrich.dates import UNKNOWN, ResolvedDate, needs_anchor, resolve_date
 from transforms.enrich.entities import Occurrence, Resolved, resolved_id
 from transforms.enrich.factuality import Licence, future_clause, simple_past
 from transforms.enrich.geo import Gazetteer
@@ -92,6 +94,16 @@ class Arguments:
                         return self._new_place(pobj)
         return None
 
+    def coordinated_places(self, anchors: list[Token], location: str) -> list[tuple[str, int]]:
+        """The places coordinated with the event's ("protests in Leeds, York and Hull"), with the
+        offset of each in the article's text."""
+        for prep in (t for a in anchors for t in a.subtree if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPOSITIONS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                if [resolved_id(o.resolved) for o in self.resolver.places_in([pobj])] == [location]:
+                    return [(resolved_id(o.resolved), self.offset + c.idx) for c in pobj.conjuncts
+                            for o in self.resolver.places_in([c])]
+        return []
+
     def _new_place(self, pobj: Token) -> str:
         """A proper noun after "in", "at" or "near" that NER missed: a place."""
         tokens = [t for t in pobj.subtree if t.tag_ in ("NNP", "NNPS", "HYPH", "NN", "NNS") and t.i <= pobj.i]
@@ -105,7 +117,7 @@ class Arguments:
 
     def date(self, head: Token, trigger: Span, published: date | None, context: ResolvedDate) -> ResolvedDate:
         """The trigger's own date; else, told in the past, the paragraph's; else `reported`."""
-        own, expressed = self._own_date(head, trigger, published)
+        own, expressed = self._own_date(head, trigger, published, context)
         if own.value is not None or published is None or expressed:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
         verb = _clause_verb(head)
@@ -113,7 +125,8 @@ class Arguments:
             return context
         return ResolvedDate(published, "reported")
 
-    def _own_date(self, head: Token, trigger: Span, published: date | None) -> tuple[ResolvedDate, bool]:
+    def _own_date(self, head: Token, trigger: Span, published: date | None,
+                  context: ResolvedDate) -> tuple[ResolvedDate, bool]:
         """The date tied to the trigger, resolved, and whether the text gave it one at all."""
         dates = [e for e in self.parsed.ents if e.label_ == "DATE" or e.label_ == "TIME"
                  and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))]
@@ -131,10 +144,24 @@ class Arguments:
         if not near:  # a date set off at the end, as in captions ("... eastern Aleppo, Sept. 21, 2016.")
             end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
-        resolved = [resolve_date(d.text, published, "future" if future_clause(_clause_verb(head)) else "past")
+        tense = "future" if future_clause(_clause_verb(head)) else "past"
+        resolved = [resolve_date(d.text, published, tense, self._anchor(d, published, context))
                     for d in sorted(near, key=lambda d: abs(d.start - trigger.start))]
-        return next((r for r in resolved if r.value is not None), UNKNOWN), any(CALENDAR_WORDS.search(d.text)
-                                                                                for d in near)
+        found = next((r for r in resolved if r.value is not None), UNKNOWN)
+        if found.value is None:  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
+            resolved = [resolve_date(d.text, published, tense) for d in sorted(dates, key=lambda d: _distance(d.root, head))
+                        if d not in near and not _of_another_clause(d.root, head)]
+            found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
+        return found, any(CALENDAR_WORDS.search(d.text) for d in near)
+
+
+    def _anchor(self, expression: Span, published: date, context: ResolvedDate) -> ResolvedDate | None:
+        """What "two months later" or "that night" counts from: the sentence's last date before it,
+        else the date context."""
+        if not needs_anchor(expression.text):
+            return None
+        earlier = [resolve_date(d.text, published) for d in self.parsed.ents if d.label_ == "DATE" and d.end <= expression.start]
+        return next((r for r in reversed(earlier) if r.value is not None), context)
 
 
 def _governed_by(token: Token, head: Token) -> bool:
@@ -147,6 +174,25 @@ def _governed_by(token: Token, head: Token) -> bool:
         if token != head and (token.dep_ in CLAUSES and token.pos_ in ("VERB", "AUX") or token.dep_ in ("acl", "relcl")):
             return False
     return True
+
+
+def _of_another_clause(token: Token, head: Token) -> bool:
+    """Whether `token` stands in a clause of another happening that `head` is not in: a relative
+    clause ("Hale, who lost in May, criticised ..."), a past participle's ("appealed against a fine
+    imposed in 2015") or a coordinated clause with a subject of its own ("started a petition,
+    and by Tuesday it had ..."); a date elsewhere in the sentence is one of the trigger's clause or
+    its reporting ("agreed a deal, officials announced Monday")."""
+    return any(head not in t.subtree and (t.dep_ == "relcl" or t.dep_ == "acl" and t.tag_ == "VBN"
+                                          or t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                                          and any(c.dep_ in SUBJECTS | {"nsubjpass"} for c in t.children))
+               for t in [token, *token.ancestors])
+
+
+def _distance(a: Token, b: Token) -> int:
+    """The number of dependency arcs between two tokens of one sentence."""
+    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
+    common = next((t for t in up_a if t in up_b), None)
+    return up_a.index(common) + up_b.index(common) if common is not None else len(up_a) + len(up_b)
 
 
 def _clause_verb(head: Token) -> Token:
@@ -166,8 +212,8 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     while not subjects and clause.dep_ in ("conj", "xcomp", "advcl") and clause.head != clause:
         clause = clause.head  # "police came and arrested", "began to shell"
         subjects = [c for c in clause.children if c.dep_ in SUBJECTS]
-    if not subjects and verb.dep_ == "relcl":
-        subjects = [verb.head]
+    if verb.dep_ == "relcl" and all(s.tag_ in ("WP", "WDT") for s in subjects):
+        subjects = [verb.head]  # "Hale, who lost the race": "who" is Hale
     doers = agents if passive else subjects
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):

@@ -11,8 +11,10 @@ Expressions without a year take one from the publication date:
   before the publication day and "next Tuesday" strictly after, whatever the tense; "this Tuesday"
   follows the tense.
 Relative expressions ("yesterday", "last week", "a year ago", "earlier this month") count from the
-publication date. A week resolves to its Monday, a month to its first day, a year to January 1;
-the precision says which. A weekend ("over the weekend") is the last one before publication, its
+publication date; "two months later" counts from the story's earlier date where the caller gives
+one, else from publication in the future tense (told in the past it is unknown); "later that day",
+"that night" are the story's earlier day, unknown without one. A week resolves to its Monday, a
+month to its first day, a year to January 1; the precision says which. A weekend ("over the weekend") is the last one before publication, its
 Saturday at week precision; a season of this year ("this fall") is the year. Durations ("three
 weeks", "a year"), decades, recurrences, what is still to come in a period ("later this month")
 and anything else come back unknown.
@@ -56,6 +58,8 @@ _WHICH = r"(?P<which>last|this|next)"
 _LEADING_WORDS = re.compile(r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
                             r"|late|mid|(?:end|beginning|start|middle) of) )+")
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
+# The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
+_SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
 _TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$")
 
 
@@ -100,6 +104,8 @@ def _shifted(published: date, unit: str, shift: int) -> ResolvedDate:
 
 
 def _counted(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    if match["direction"] == "later" and not future:
+        return UNKNOWN  # "was freed two weeks later" counts from the story's earlier event, not from publication
     number = match["number"]
     count = int(number) if number.isdigit() else _NUMBERS[number]
     return _shifted(published, match["unit"], -count if match["direction"] in ("ago", "earlier") else count)
@@ -136,6 +142,16 @@ def _season(match: re.Match[str], published: date, future: bool) -> ResolvedDate
     return ResolvedDate(date(published.year, 1, 1), "year")
 
 
+def needs_anchor(expression: str) -> bool:
+    """Whether an expression counts from the story's earlier date ("two days later", "that night")."""
+    text = _normal(expression)
+    return text.endswith(" later") or bool(_SAME_DAY.fullmatch(text))
+
+
+def _normal(expression: str) -> str:
+    return _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
+
+
 _Resolver = Callable[[re.Match[str], date, bool], ResolvedDate]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; the first full match decides
     (re.compile(r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"), _iso),
@@ -151,13 +167,19 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
 )
 
 
-def resolve_date(expression: str, published: date, tense: str = "past") -> ResolvedDate:
+def resolve_date(expression: str, published: date, tense: str = "past",
+                 anchor: ResolvedDate | None = None) -> ResolvedDate:
     """Resolve a date expression found in an article (as spaCy's DATE entity text gives it) against
     the article's publication date; `tense` ("past" or "future", from the sentence's verb) decides
-    weekday names and bare month names. See the module docstring for the rules."""
+    weekday names and bare month names; "two months later" and "later that day" count from
+    `anchor`, the story's earlier date, where there is one. See the module docstring for the rules."""
     if tense not in ("past", "future"):
         raise ValueError(f"tense must be 'past' or 'future', not {tense!r}")
-    text = _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
+    text = _normal(expression)
+    if anchor is not None and anchor.value is not None and text.endswith(" later"):
+        return resolve_date(text, anchor.value, "future")
+    if _SAME_DAY.fullmatch(text):
+        return anchor if anchor is not None and anchor.precision == "day" else UNKNOWN
     if text in _DAYS_FROM_PUBLICATION:
         return ResolvedDate(published + timedelta(days=_DAYS_FROM_PUBLICATION[text]), "day")
     text = _TIME_OF_DAY.sub("", text)  # "Monday night" is Monday

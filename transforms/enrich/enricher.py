@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -21,21 +20,24 @@ from spacy.tokens import Doc, Span
 
 from schemas.records import EnrichInput, EnrichOptions, Enrichment
 from transforms.enrich.credits import credit_ranges, title_without_site
-from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
-from transforms.enrich.entities import AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id
-from transforms.enrich.events import ArticleContext, EventExtractor, distinct
+from transforms.enrich.dates import ResolvedDate
+from transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id,
+                                        names_only)
+from transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, distinct
 from transforms.enrich.factuality import quoted_ranges
 from transforms.enrich.geo import gazetteer
 from transforms.enrich.language import detect_language
 from transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
 from transforms.enrich.surfaces import acronym_definitions
+from transforms.enrich.timeline import date_contexts
 from transforms.enrich.triggers import TriggerFinder
 from transforms.hashing import sha256_hex
 
 # Bump when a change to the code would change what is found; stored articles are then enriched again.
-RULES_VERSION = 3
+RULES_VERSION = 4
 EVENT_LANGUAGES = ("en",)  # the languages the event rules are written in
-DATELINE = re.compile(r"^([A-Z][A-Za-z .'-]{2,40}?)(?:,\s*[A-Z][\w .]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s")
+DATELINE = re.compile(r"^([A-Z][A-Za-z .'-]{2,40}?)(?:,\s*[A-Z][\w .]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s", re.M)
+DATELINE_BLOCKS = 2  # a dateline opens the first block, or the second after a standfirst
 
 
 class Enricher:
@@ -109,15 +111,16 @@ class LanguageEnricher:
             credits = credit_ranges(article.text)
             body_names = [o for o in self.resolver.occurrences(body, False, acronyms)
                           if not any(low <= o.start < high for low, high in credits)]
-            occurrences = merge(self.resolver.occurrences(title, True, acronyms) + body_names)
+            occurrences = names_only(merge(self.resolver.occurrences(title, True, acronyms) + body_names), article.text)
             if self.finder is None:
                 return _Work(article, occurrences, [], {}, credits)
             acronym_kinds = self.finder.acronym_kinds(acronyms)
             sentences = [span.sent for span in self.finder.find(body)]
-            sentences += [token.sent for token in body if token.text in acronym_kinds]
+            sentences += [token.sent for token in body if token.text in acronym_kinds or token.lower_ in NEGATED_AGREEMENT]
             sentences = [s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high
                                                                          for low, high in credits)]
-            dates = [_date_context(s, body, article.published) for s in sentences]
+            sentences = _without_dateline(sentences, body)
+            dates = date_contexts(sentences, body, article.published)
             return _Work(article, occurrences, sentences, acronym_kinds, credits, dates)
         except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
             return _Work(article, [], [], {}, [], error=_reason(error))
@@ -147,30 +150,41 @@ class _Work:
     sentences: list[Span]
     acronym_kinds: dict
     credits: list[tuple[int, int]]
-    dates: list[ResolvedDate] = field(default_factory=list)  # the date each sentence's paragraph set before it
+    dates: list[ResolvedDate] = field(default_factory=list)  # each sentence's date context (timeline.py)
     error: str | None = None
 
 
-def _date_context(sentence: Span, body: Doc, published: date | None) -> ResolvedDate:
-    """The last date an earlier sentence of the same paragraph gave, if it is not after publication."""
-    if published is None:
-        return UNKNOWN
-    block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
-    for entity in reversed([e for e in body.ents if e.label_ == "DATE"
-                            and block_start <= e.start_char < sentence.start_char]):
-        when = resolve_date(entity.text, published)
-        if when.value is not None and when.value <= published:
-            return when
-    return UNKNOWN
+def _dateline_match(text: str) -> tuple[int, re.Match[str]] | None:
+    """Where the dateline's block starts, and the dateline ("OSLO, Norway (AP) — ") there."""
+    start = 0
+    for _ in range(DATELINE_BLOCKS):
+        if match := DATELINE.match(text, start):
+            return start, match
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    return None
 
 
 def _dateline(text: str, occurrences: list[Occurrence]) -> str | None:
     """The place an article is datelined from ("OSLO, Norway —"), if NER named it."""
-    match = DATELINE.match(text)
-    if match is None:
+    found = _dateline_match(text)
+    if found is None:
         return None
-    return next((resolved_id(o.resolved) for o in occurrences if not o.in_title and o.start < match.end(1)
+    start, match = found
+    return next((resolved_id(o.resolved) for o in occurrences if not o.in_title and start <= o.start < match.end(1)
                  and o.resolved.type == "place"), None)
+
+
+def _without_dateline(sentences: list[Span], body: Doc) -> list[Span]:
+    """The sentences with the dateline cut off the one it opens: parsed with the sentence, a
+    dateline's place becomes its subject."""
+    found = _dateline_match(body.text)
+    if found is None:
+        return sentences
+    end = found[1].end()
+    return [body.char_span(end, s.end_char, alignment_mode="expand") or s if s.start_char < end < s.end_char else s
+            for s in sentences]
 
 
 def _guarded(article: EnrichInput, language: str, work) -> Enrichment:

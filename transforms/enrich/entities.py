@@ -49,6 +49,7 @@ INSTITUTION_WORDS = {"council", "ministry", "union", "trust", "company", "holdin
                      "center", "inc", "ltd", "corp", "line", "lines", "army", "force", "state", "times", "news",
                      "port", "terminal", "bridge", "street", "road", "station", "theater", "theatre", "cafe"}
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
+NOT_NAME_ENDINGS = {"act", "bill", "average", "index"}  # laws and market indices, which the tagger calls organisations
 ACRONYM = "acronym"  # the type of a defined acronym until `merge` resolves it
 
 
@@ -212,6 +213,18 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
     merged = [o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence]
     named = {name_key(o.resolved.name) for o in merged if not o.resolved.adjective}
     return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, merged)]
+
+
+def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
+    """Drops what the tagger took for a name: a one-word name the article also writes in lower case
+    ("Frost closed the road", "frost damage"), a family ("the Bergs" of Ann Berg), a law, an index or
+    an ideology ("the Harbour Protection Act", "the Kelmouth Composite Index", "Syndicalism")."""
+    lower = set(re.findall(r"(?<![\w.-])[a-z][a-z]+(?![\w-])", text))
+    surnames = {name_key(o.resolved.name.split()[-1]) for o in occurrences
+                if o.resolved.type == "person" and " " in o.resolved.name}
+    return [o for o in occurrences if o.resolved.fixed or not (
+        " " not in o.resolved.name and (o.resolved.name.lower() in lower or name_key(o.resolved.name[:-1]) in surnames)
+        or o.resolved.name.split()[-1].lower() in NOT_NAME_ENDINGS or o.resolved.name.endswith("ism"))]
 
 
 def _fragment(resolved: Resolved, occurrences: list[Occurrence]) -> bool:

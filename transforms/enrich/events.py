@@ -5,20 +5,22 @@ negated, modal, planned or conditional; a noun that a verb says happened. Trigge
 headings, captions and questions report nothing. Then arguments.py finds who, where and when; an
 event with no actor and no place is left out, as is one dated after publication (a plan). A
 negated agreement ("did not accept the proposal") is a rejection. A statement in a sentence that
-reports something else is how that is reported, not an event of its own. One happening told
-twice in an article is one event (`distinct`).
+reports something else is how that is reported, not an event of its own; force or a sanction
+promised on a condition is a threat; goods counted as sold by no one named are a statistic. A plural
+happening in several places is one in each; one happening told twice in an article is one event
+(`distinct`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
 from schemas.records import Event
 from transforms.enrich.arguments import Arguments, Participants
-from transforms.enrich.dates import ResolvedDate
+from transforms.enrich.dates import UNKNOWN, ResolvedDate
 from transforms.enrich.entities import Occurrence
 from transforms.enrich.factuality import Licence, noun_licence, refused, reporting_block, verb_reported
 from transforms.enrich.geo import Gazetteer
@@ -32,7 +34,13 @@ ACTOR1_BONUS, ACTOR2_BONUS, LOCATION_BONUS, DATE_BONUS = 0.15, 0.1, 0.1, 0.1
 NEGATED_AGREEMENT = {"accept", "accepted", "accepting", "agree", "agreed", "approve", "approved", "sign", "signed",
                      "answer", "answered"}
 SAYING_TYPES = {"statement", "threaten"}
+TRADE_VERBS = {"buy", "bought", "buys", "buying", "sell", "sold", "sells", "selling", "purchase", "purchased",
+               "purchases", "purchasing"}
 VIOLENCE = {"assault", "fight", "mass_violence"}
+# Force or a sanction promised on a condition ("said it would impose tariffs if ...") is a threat.
+THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
+PROMISING = {"would", "will", "'ll", "'d"}
+THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
 
 
@@ -78,7 +86,7 @@ class EventExtractor:
         spans += [parsed[t.i:t.i + 1] for t in parsed if t.lower_ in NEGATED_AGREEMENT and refused(t)
                   and not any(s.start <= t.i < s.end for s in spans)]
         found = [f for span in spans if not self._quoted(context, offset + span.start_char)
-                 for f in [self._reported(span, context)] if f is not None]
+                 for f in [self._reported(span, context) or self._threat(span)] if f is not None]
         found = [f for f in found if not (f.event_type == "statement" and _reports_another(f, found))]
         arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra)
         found = [f for f in found if not _attributes_a_quote(f, context, offset)
@@ -87,16 +95,21 @@ class EventExtractor:
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
+            presupposed = item.licence is not None and item.licence.relation == "presupposed"
             when = arguments.date(anchor if item.pos == "noun" and item.licence and item.licence.relation != "dated"
-                                  else item.head, item.span, context.published, date_context)
+                                  else item.head, item.span, context.published,
+                                  UNKNOWN if presupposed else date_context)  # no verb tells when it happened
             if when.value and context.published and (when.value - context.published).days > 1:
                 continue  # a plan or a schedule, not something reported as done
+            if _trade_figure(item, who):
+                continue
             if who.actor1 is None and who.actor2 is None and who.location is None and not (
                     item.event_type == "ceasefire" and when.precision not in ("reported", "unknown")):
                 continue  # no one and nowhere: nothing a reader could use (a dated truce's sides often go unnamed)
             event = self._event(context, sentence, item, who, when)
             if event.confidence >= context.min_confidence:
                 events.append(event)
+                events += self._elsewhere(context, offset, item, event, arguments)
         return events
 
     def _spans(self, parsed: Doc, context: ArticleContext) -> list[Span]:
@@ -111,6 +124,8 @@ class EventExtractor:
         kinds = context.acronym_kinds.get(span.text) or self.finder.kinds_of(span.text)
         is_verb = span[0].pos_ in ("VERB", "AUX") or span[0].tag_.startswith("VB")
         head = span[0] if is_verb else span.root
+        if is_verb and refused(head) and head.lower_ in NEGATED_AGREEMENT:
+            return _Found(span, head, "verb", "reject", None)
         if is_verb:
             objects = {c.lower_ for c in head.children if c.dep_ in ("dobj", "acomp", "oprd", "nsubjpass")}
             objects |= {g.lower_ for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "into", "on")
@@ -124,13 +139,13 @@ class EventExtractor:
                     c.dep_ in ("dobj", "nsubjpass") and any(k.pos == "noun" for k in self.finder.kinds_of(c.text))
                     for c in head.children):
                 return None  # "signed a deal", "struck a deal": the object is the event
-            if refused(head) and head.lower_ in NEGATED_AGREEMENT:
-                return _Found(span, head, "verb", "reject", None)
             return _Found(span, head, "verb", kind.event_type, None) if verb_reported(head, licensing()) else None
         kind = next((k for k in kinds if k.pos == "noun"), None) or next(
             (k for k in self.finder.kinds_of(head.text) if k.pos == "noun"), None)  # "talks with": the noun alone
         if kind is None or head.pos_ not in ("NOUN", "PROPN") or head.ent_type_ == "DATE":  # "in March"
             return None
+        if kind.event_type == "statement" and any(c.dep_ == "prep" and c.lower_ == "between" for c in head.children):
+            kind = Kind("noun", "consult")  # "a news conference between A and B": they met
         licence = noun_licence(head, licensing(), _has_own_date(head))
         if licence is None:
             return None
@@ -140,6 +155,29 @@ class EventExtractor:
             if not verb_reported(licence.verb, licensing()):
                 return None
         return _Found(span, head, "noun", kind.event_type, licence)
+
+    @staticmethod
+    def _elsewhere(context: ArticleContext, offset: int, item: _Found, event: Event, arguments: Arguments) -> list[Event]:
+        """"Protests were held in Leeds, York and Hull": a plural happening in several places is one
+        in each."""
+        if item.pos != "noun" or item.head.tag_ != "NNS" or event.location is None:
+            return []
+        anchors = [item.head] + ([item.licence.verb] if item.licence and item.licence.verb is not None else [])
+        return [replace(event, event_id=event_id(context.article_id, offset, start), location=place)
+                for place, start in arguments.coordinated_places(anchors, event.location)]
+
+    def _threat(self, span: Span) -> _Found | None:
+        """"Hale said he would impose tariffs if talks failed": the speaker threatens."""
+        head, speaker = span[0], span[0].head
+        if head.dep_ != "ccomp" or speaker.lower_ not in THREAT_SAYING or not verb_reported(speaker, licensing()):
+            return None
+        if not any(k.pos == "verb" and k.event_type in THREATENED_TYPES and (not k.objects or k.objects & {
+                c.lower_ for c in head.children if c.dep_ == "dobj"}) for k in self.finder.kinds_of(span.text)):
+            return None
+        promised = any(c.dep_ == "aux" and c.lower_ in PROMISING for c in head.children)
+        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+                          for verb in (head, speaker) for c in verb.children)
+        return _Found(span.doc[speaker.i:speaker.i + 1], speaker, "verb", "threaten", None) if promised and conditional else None
 
     @staticmethod
     def _event(context: ArticleContext, sentence: Span, item: _Found, who: Participants,
@@ -170,9 +208,19 @@ def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> b
     if item.pos != "verb" or item.event_type not in SAYING_TYPES:
         return False
     start = offset + item.span.start_char
-    quotes = [(low, high) for low, high in context.quoted if offset + item.head.sent.start_char <= high <= start]
+    # a quote just before the sentence counts: the splitter often ends the sentence at the quote's "!"
+    quotes = [(low, high) for low, high in context.quoted if offset + item.head.sent.start_char - 3 <= high <= start]
     said = [c for c in item.head.children if c.dep_ in ("ccomp", "dobj")]
     return bool(quotes) and all(any(low <= offset + c.idx < high for low, high in quotes) for c in said)
+
+
+def _trade_figure(item: _Found, who: Participants) -> bool:
+    """"Shipyards sold 42 boats last year": a count of goods traded by no one named is a statistic,
+    not a deal."""
+    if item.pos != "verb" or item.head.lower_ not in TRADE_VERBS:
+        return False
+    counted = any(c.dep_ == "dobj" and any(n.dep_ == "nummod" for n in c.children) for c in item.head.children)
+    return counted and not any(actor is not None and actor.entity for actor in (who.actor1, who.actor2))
 
 
 def _done_by_no_one(item: _Found, arguments: Arguments) -> bool:
@@ -180,7 +228,10 @@ def _done_by_no_one(item: _Found, arguments: Arguments) -> bool:
     "production beat forecasts") is not an event between actors."""
     if item.pos != "verb" or item.event_type not in VIOLENCE:
         return False
-    for child in item.head.children:
+    children = list(item.head.children)
+    if not any(c.dep_ == "dobj" for c in children):  # "killed and ate a rabbit": the object is shared
+        children += [o for c in children if c.dep_ == "conj" for o in c.children if o.dep_ == "dobj"]
+    for child in children:
         if child.dep_ in ("nsubj", "dobj") and child.pos_ != "PRON" and arguments.resolver.actor(child) is None \
                 and not arguments.resolver.places_in([child]):
             return True
@@ -203,8 +254,8 @@ def _has_own_date(noun: Token) -> bool:
 
 
 def distinct(events: list[Event]) -> list[Event]:
-    """One event per happening. Events of one type with the same actors (an actor missing on one
-    side counting as the same) and compatible dates (equal, or one of them only `reported`) are
+    """One event per happening. Events of one type with the same actors and places (one missing on
+    one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two."""
     kept: list[Event] = []
@@ -220,7 +271,7 @@ def _same_happening(a: Event, b: Event) -> bool:
     sides = [(a.actor1 or a.actor1_role, b.actor1 or b.actor1_role), (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role)]
     if not any(x is not None and x == y for x, y in sides):
         return False
-    if any(x is not None and y is not None and x != y for x, y in sides):
+    if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
         return False
     dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
     return len(dated) < 2 or a.event_date == b.event_date

@@ -79,6 +79,8 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         if clause.dep_ == "conj" and (_negated(clause.head) or _modal(clause.head)
                                       or _intended(clause.head, licensing)):
             return False  # "could stop and search", "wants to cut and end": the first covers both
+        if clause.dep_ == "ccomp" and _intended(clause.head, licensing):
+            return False  # "would like to see Corvia agree": a wish
         clause = clause.head
     return not any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
 

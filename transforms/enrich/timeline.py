@@ -1,0 +1,57 @@
+"""The date context of each event sentence: when the story has set its clauses told in the past.
+
+A reader dates "Police arrested him" by what came before: the last date an earlier sentence of the
+paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the story's
+news day, the day its lead says the news happened ("... said on Tuesday"). arguments.py uses the
+context only for a clause told in the past with no date of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from itertools import islice
+
+from spacy.tokens import Doc, Span
+
+from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+
+LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
+BLOCK = re.compile(r"[^\n]*\S[^\n]*")
+NEWS_DAYS = 7  # a lead's day further back than a week is background, not the news
+
+
+def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> list[ResolvedDate]:
+    """Each sentence's date context (see the module docstring)."""
+    if published is None:
+        return [UNKNOWN for _ in sentences]
+    dates = [e for e in body.ents if e.label_ == "DATE"]
+    news = news_day(body, dates, published)
+    return [_paragraph_date(s, body, dates, published) or news for s in sentences]
+
+
+def news_day(body: Doc, dates: list[Span], published: date) -> ResolvedDate:
+    """The first day the lead names within the week before publication, else UNKNOWN: news of the
+    publication day itself is what `reported` already says."""
+    lead_end = _lead_end(body.text)
+    for entity in (e for e in dates if e.start_char < lead_end):
+        when = resolve_date(entity.text, published)
+        if when.precision == "day" and published - timedelta(days=NEWS_DAYS) <= when.value <= published:
+            return when if when.value < published else UNKNOWN
+    return UNKNOWN
+
+
+def _paragraph_date(sentence: Span, body: Doc, dates: list[Span], published: date) -> ResolvedDate | None:
+    """The last date an earlier sentence of the same paragraph gave, if it is not after publication."""
+    block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
+    for entity in reversed([e for e in dates if block_start <= e.start_char < sentence.start_char]):
+        when = resolve_date(entity.text, published)
+        if when.value is not None and when.value <= published:
+            return when
+    return None
+
+
+def _lead_end(text: str) -> int:
+    """Where the lead's last block of text ends."""
+    lead = list(islice(BLOCK.finditer(text), LEAD_BLOCKS))
+    return lead[-1].end() if lead else 0
