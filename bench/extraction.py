@@ -1,6 +1,7 @@
-"""Article-body extraction on the Scrapinghub benchmark: winnow against plain trafilatura, in one process.
+"""Article-body extraction on two sets, winnow against plain trafilatura, in one process: the
+Scrapinghub benchmark (shingle scores) and trafilatura's evaluation set (strings kept and left out).
 
-    .venv/bin/python bench/extraction.py [--data DIR] [--systems a,b] [--limit N]
+    .venv/bin/python bench/extraction.py [--data DIR] [--strings-data DIR] [--systems a,b] [--limit N]
                                         [--repeat 3] [--dump DIR] [--out FILE] [--json]
     .venv/bin/python bench/extraction.py --self-check
 
@@ -9,7 +10,10 @@ systems take turns (in a rotating order) to extract it, and each extract call is
 a slow spell on a shared machine hits every system alike. This is repeated (--repeat); a system's
 time is the sum over pages of its fastest call on each page. Scores use the benchmark's shingle
 metric (bench/shingles.py), with ± from a seeded bootstrap over pages. winnow is compared page by
-page with plain `trafilatura.extract(html)` and checked against the issue's targets.
+page with plain `trafilatura.extract(html)` and checked against the issue's targets. On the
+second set, winnow and `trafilatura.extract(html, url=url)` are timed the same way and scored by
+the share of must-keep strings kept and of must-drop strings (and appeals) absent
+(bench/kept_strings.py).
 The table goes to stderr and one JSON object to stdout (--json: the JSON only).
 """
 
@@ -35,6 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import lxml.etree  # noqa: E402
 import trafilatura  # noqa: E402
 
+from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
 from schemas.records import Article  # noqa: E402
 from transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
@@ -43,7 +48,9 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrap
 BASELINE = "trafilatura"  # the per-page recall and speed comparisons are against this one
 WINNOW = "winnow"
 SAME_WORK = "trafilatura_with_metadata"  # also compared for speed: the same work as winnow's call
+DEFAULT_STRINGS = DEFAULT_DATA.parent / "trafilatura-eval"
 TARGETS = {"f1": 0.975, "precision": 0.97, "max_recall_drop": 0.05, "speed_ratio": 0.80}
+STRING_TARGETS = {"with_kept": 0.945, "without_absent": 0.95, "appeals_absent": 0.97, "max_time_ratio": 1.25}
 QUIET = False
 
 Extractor = Callable[[bytes, str], str]  # (decompressed HTML, page URL) -> article text, "" if none
@@ -69,6 +76,10 @@ def winnow(html: bytes, url: str) -> str:
     return result.text if isinstance(result, Article) else ""  # else an ExtractionFailure
 
 
+STRING_SYSTEMS: dict[str, Extractor] = {  # as the set's own baselines were measured
+    BASELINE: lambda html, url: trafilatura.extract(html, url=url) or "",
+    WINNOW: winnow,
+}
 SYSTEMS: dict[str, Extractor] = {
     BASELINE: plain_trafilatura(),
     "trafilatura_no_comments": plain_trafilatura(include_comments=False),
@@ -95,6 +106,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/extraction.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help=f"benchmark folder (default {DEFAULT_DATA})")
+    parser.add_argument("--strings-data", type=Path, default=DEFAULT_STRINGS,
+                        help=f"the set of must-keep and must-drop strings (default {DEFAULT_STRINGS})")
     parser.add_argument("--systems", default=",".join(SYSTEMS),
                         help=f"comma-separated subset of: {', '.join(SYSTEMS)} (default: all)")
     parser.add_argument("--limit", type=int, help="only the first N pages (by id), for a quick run")
@@ -113,6 +126,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not args.self_check and not (args.data / "ground-truth.json").is_file():
         parser.error(f"no benchmark at {args.data} (expected ground-truth.json and html/<id>.html.gz);"
                      " pass --data DIR")
+    if not args.self_check and not (args.strings_data / "evaldata.json").is_file():
+        parser.error(f"no string set at {args.strings_data} (expected evaldata.json and html/<file>.gz)")
     return args
 
 
@@ -123,10 +138,11 @@ def load_pages(data: Path, limit: int | None) -> list[Page]:
                  truth[id]["articleBody"]) for id in ids]
 
 
-def run_systems(names: list[str], pages: list[Page], repeat: int) -> tuple[dict, dict]:
+def run_systems(names: list[str], pages: list[Page] | list[StringPage], repeat: int,
+                systems: dict[str, Extractor] = SYSTEMS) -> tuple[dict, dict]:
     """Each system's predictions, and the seconds of each of its extract calls, as [pass][page]."""
     for name in names:
-        SYSTEMS[name](pages[0].html, pages[0].url)  # warm-up: lazy imports, caches
+        systems[name](pages[0].html, pages[0].url)  # warm-up: lazy imports, caches
     predictions = {name: [""] * len(pages) for name in names}
     seconds = {name: [[0.0] * len(pages) for _ in range(repeat)] for name in names}
     for run in range(repeat):
@@ -134,7 +150,7 @@ def run_systems(names: list[str], pages: list[Page], repeat: int) -> tuple[dict,
             for turn in range(len(names)):
                 name = names[(i + turn) % len(names)]
                 started = time.perf_counter()
-                predictions[name][i] = SYSTEMS[name](page.html, page.url)
+                predictions[name][i] = systems[name](page.html, page.url)
                 seconds[name][run][i] = time.perf_counter() - started
         log(f"pass {run + 1}/{repeat}: " + ", ".join(
             f"{name} {len(pages) / sum(seconds[name][run]):.1f}" for name in names) + " pages/s")
@@ -180,6 +196,33 @@ def compare(systems: dict[str, dict], pages: list[Page], scores: dict[str, list[
             "speed": speed_ratio >= TARGETS["speed_ratio"],
         },
     }
+
+
+def string_set(data: Path, limit: int | None, repeat: int) -> dict:
+    """Both systems on the string set: each one's shares and time, and winnow's against the targets."""
+    pages = load_string_pages(data, limit)
+    log(f"string set: {len(pages)} pages")
+    predictions, seconds = run_systems(list(STRING_SYSTEMS), pages, repeat, STRING_SYSTEMS)
+    systems = {name: {**{key: round(value, 4) for key, value in string_scores(pages, predictions[name]).items()},
+                      "seconds": round(sum(min(calls) for calls in zip(*seconds[name])), 3)}
+               for name in STRING_SYSTEMS}
+    ours = string_scores(pages, predictions[WINNOW])  # unrounded, for the targets
+    time_ratio = systems[WINNOW]["seconds"] / systems[BASELINE]["seconds"]
+    met = {name: ours[name] >= STRING_TARGETS[name] for name in ("with_kept", "without_absent", "appeals_absent")}
+    return {"data": str(data), "pages": len(pages), "systems": systems,
+            "time_ratio_winnow_to_" + BASELINE: round(time_ratio, 3), "targets": STRING_TARGETS,
+            "targets_met": {**met, "time": time_ratio <= STRING_TARGETS["max_time_ratio"]}}
+
+
+def string_table(strings: dict) -> str:
+    lines = [f"\n{strings['pages']} pages of {strings['data']}",
+             f"{'system':<26}{'with kept':>11}{'without absent':>16}{'appeals absent':>16}{'seconds':>9}"]
+    lines += [f"{name:<26}{s['with_kept']:>11.3f}{s['without_absent']:>16.3f}{s['appeals_absent']:>16.3f}"
+              f"{s['seconds']:>9.2f}" for name, s in strings["systems"].items()]
+    lines.append(f"time {WINNOW} / {BASELINE}: {strings['time_ratio_winnow_to_' + BASELINE]:.2f}")
+    lines.append("targets_met:")
+    lines += [f"  {name:<22}{'yes' if met else 'NO'}" for name, met in strings["targets_met"].items()]
+    return "\n".join(lines)
 
 
 def winnow_code() -> dict:
@@ -246,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         "pages": len(pages),
         "systems": systems,
         "comparison": compare(systems, pages, scores),
+        "strings": string_set(args.strings_data, args.limit, args.repeat),
         "timing": {"passes": args.repeat, "seconds": "sum over pages of each page's fastest call",
                    "order": "systems take turns page by page, rotating", "warm_up_calls": 1},
         "bootstrap": {"resamples": 1000, "seed": 0},
@@ -256,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_1m_at_start": round(loadavg, 2),
     }
     if not args.json:
-        print(table(result), file=sys.stderr)
+        print(table(result) + "\n" + string_table(result["strings"]), file=sys.stderr)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

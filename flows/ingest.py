@@ -315,6 +315,7 @@ def _count(summary: RunSummary, results: list[FetchResult], extracted: Timed, lo
         setattr(summary, result.outcome, getattr(summary, result.outcome) + 1)
     articles = sum(isinstance(r, Article) for r in extracted.value.records)
     summary.extracted += articles
+    summary.paywalled += sum(isinstance(r, Article) and r.paywalled for r in extracted.value.records)
     summary.not_extracted += len(extracted.value.records) - articles
     summary.unchanged += extracted.value.unchanged
     summary.chaff_removed += loaded.value.chaff_removed

@@ -92,6 +92,9 @@ class Article:
     # was removed from them; `text` is the blocks not removed, one per line.
     blocks: tuple[str, ...] = ()
     chaff: tuple[ChaffBlock, ...] = ()
+    # The page declares the article is not free, or its text ended in a subscription prompt:
+    # `text` may be only the part shown to everyone.
+    paywalled: bool = False
 
 
 # What a removed block was; "other" covers promotions, adverts and boxes of unknown purpose.
@@ -289,6 +292,7 @@ class RunSummary:
     extracted: int = 0
     not_extracted: int = 0  # fetched pages that yielded no article (see extraction_failures)
     chaff_removed: int = 0  # blocks removed from the extracted articles' text (see article_chaff)
+    paywalled: int = 0  # extracted articles behind a paywall (articles.paywalled)
     new: int = 0
     updated: int = 0
     enriched: int = 0  # articles whose entities and events were (re)found
@@ -310,7 +314,7 @@ class RunSummary:
 
 # The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "behind_cursor", "fetched", "not_modified", "failed", "gone", "skipped",
-                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "new", "updated", "enriched",
-                "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
+                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "paywalled", "new", "updated",
+                "enriched", "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
                 "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds",
                 "validate_seconds")

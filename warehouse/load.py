@@ -392,7 +392,7 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime,
             title = excluded.title, authors = excluded.authors, published_at = excluded.published_at,
             language = excluded.language, site_name = excluded.site_name, description = excluded.description,
             image = excluded.image, text = excluded.text, word_count = excluded.word_count,
-            content_hash = excluded.content_hash, page_hash = excluded.page_hash,
+            content_hash = excluded.content_hash, page_hash = excluded.page_hash, paywalled = excluded.paywalled,
             updated_at = excluded.updated_at, run_id = excluded.run_id
     """, [now, now, run_id])
     return new, updated, unchanged

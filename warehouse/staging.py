@@ -44,6 +44,7 @@ ARTICLES = pa.schema([
     ("title", pa.string()), ("authors", pa.list_(pa.string())), ("published_at", UTC_TIME),
     ("language", pa.string()), ("site_name", pa.string()), ("description", pa.string()), ("image", pa.string()),
     ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()), ("page_hash", pa.string()),
+    ("paywalled", pa.bool_()),
 ])
 ARTICLE_CHAFF = pa.schema([
     ("article_id", pa.string()), ("position", pa.int32()), ("text", pa.string()), ("kind", pa.string()),
@@ -134,7 +135,7 @@ def articles(records: list[Article]) -> pa.Table:
     """Articles deduplicated on article_id, the last of a batch winning."""
     return _table(ARTICLES, [
         (a.article_id, a.source, a.url, a.fetched_url, a.title, list(a.authors), a.published_at, a.language,
-         a.site_name, a.description, a.image, a.text, a.word_count, a.content_hash, a.page_hash)
+         a.site_name, a.description, a.image, a.text, a.word_count, a.content_hash, a.page_hash, a.paywalled)
         for a in _last_per_article(records)
     ])
 

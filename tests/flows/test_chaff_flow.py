@@ -14,7 +14,9 @@ from warehouse.query import run_query
 pytestmark = pytest.mark.prefect
 
 GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
-VALE_BODIES = {truth["title"]: truth["body"] for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
+# Each article's text: its standfirst (put back where trafilatura leaves it out) and its body.
+VALE_BODIES = {truth["title"]: truth["standfirst"] + "\n" + truth["body"]
+               for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
 
 
 def vale_config(folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None,

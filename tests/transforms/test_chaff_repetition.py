@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from schemas.records import Article
-from transforms.chaff.lexicon import lexicon_for, parse_lexicon
+from transforms.chaff.lexicon import languages, lexicon_for, parse_lexicon
 from transforms.chaff.repetition import block_key, strip_repeated, strip_repeated_batch
 from transforms.extract import extract_text
 
@@ -76,19 +76,22 @@ def test_a_block_already_removed_is_not_counted_twice():
 def test_lexicons_name_known_kinds_and_fall_back_to_english_or_to_all():
     assert lexicon_for("xx").language == "en"
     unknown = lexicon_for(None)  # a page and a source that name no language: every lexicon at once
-    assert unknown.language == "any" and {p.name.split(":")[0] for p in unknown.strong} == {"de", "en", "es", "fr", "it", "pt"}
+    assert unknown.language == "any" and {p.name.split(":")[0] for p in unknown.strong} == set(languages())
     with pytest.raises(ValueError, match="unknown chaff kinds \\['adverts'\\]"):
         parse_lexicon({"phrases": {"adverts": {"strong": ["buy now"]}}}, "xx")
 
 
-def test_each_language_has_its_own_phrases_and_shares_the_english_class_words():
+def test_each_language_has_its_own_words_and_every_lexicons_phrases_apply_to_every_page():
     german = lexicon_for("de")
     assert german.language == "de" and german.class_tokens["newsletter"] == "newsletter"
     assert german.class_tokens["lesenauch"] == "related"
+    assert "wir" in german.publisher and "wir" not in lexicon_for("en").publisher
     text = "\n".join(["Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen, der deutlich mehr Geld für"
                       " Schulen und Straßen vorsieht als im vergangenen Jahr.",
                       "Lesen Sie auch: Neue Radwege für die Innenstadt",
                       "Die Opposition kritisierte den Beschluss als zu teuer und kündigte Widerstand an."])
     result = extract_text(text, "https://zeitung.example/a", "zeitung", "de")
     assert [(c.text, c.kind) for c in result.chaff] == [("Lesen Sie auch: Neue Radwege für die Innenstadt", "related")]
-    assert extract_text(text, "https://zeitung.example/a", "zeitung", "en").chaff == ()
+    # A page that declares another language (wrongly, or one without a lexicon) loses the line too.
+    for declared in ("en", "tr"):
+        assert extract_text(text, "https://zeitung.example/a", "zeitung", declared).chaff == result.chaff

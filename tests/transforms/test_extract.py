@@ -76,3 +76,23 @@ def test_min_words_is_a_setting():
 def test_same_input_same_record():
     body = FIXTURE.read_bytes()
     assert extract_article(page(body)) == extract_article(page(body))
+
+
+def test_the_fallback_extractors_are_asked_only_where_the_fast_result_looks_incomplete(monkeypatch):
+    import trafilatura
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def fast_finds(found: bool):
+        def extraction(*args, fast: bool, **kwargs):
+            calls.append(fast)
+            return real(*args, fast=fast, **kwargs) if found or not fast else None
+        return extraction
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", fast_finds(True))
+    assert isinstance(extract_article(page(FIXTURE.read_bytes())), Article) and calls == [True]
+    calls.clear()
+    monkeypatch.setattr(trafilatura, "bare_extraction", fast_finds(False))
+    article = extract_article(page(FIXTURE.read_bytes()))
+    assert isinstance(article, Article) and "ferry" in article.text and calls == [True, False]

@@ -36,10 +36,11 @@ def test_new_then_unchanged_then_updated(db_path):
     changed = [article(A, "Second text of a.", body=b"<html>a2</html>"), first[1]]
     assert load.load_batch(db_path, "run-3", [fetched(A, b"<html>a2</html>")], changed, []) == BatchCounts(0, 1, 1, 1)
     (old,) = [row for row in before["articles"] if row[2] == A]
+    old = dict(zip(run_query(db_path, "select * from articles limit 0").columns, old))
     row = run_query(db_path, "select text, first_seen_at, updated_at, run_id from articles where url = ?", [A]).rows[0]
     assert row[0] == "Second text of a."
-    assert row[1] == old[-3]  # first_seen_at kept
-    assert row[2] > old[-2] and row[3] == "run-3"
+    assert row[1] == old["first_seen_at"]  # kept
+    assert row[2] > old["updated_at"] and row[3] == "run-3"
     b_row = run_query(db_path, "select run_id from articles where url = ?", [B]).rows
     assert b_row == [("run-1",)]
 

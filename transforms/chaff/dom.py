@@ -1,7 +1,7 @@
 """What the page's markup says about each extracted block: the boxes it sits in, forms, links.
 
-trafilatura's output keeps no attributes, so each output line is found again in the page
-(by its whitespace-normalised text) and judged by the elements around it there.
+Each output line is found again in the page (transforms/chaff/page_text.py) and judged by the
+elements around it there.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ from itertools import chain, islice
 from lxml.etree import _Element
 
 from schemas.records import ChaffBlock
+from transforms.chaff.page_text import STOP_TAGS, PageText, normalise
 
-# Above these the classes describe the page or the article itself, not a box inside it.
-_STOP_TAGS = frozenset({"body", "html", "article", "main"})
 _MAX_BOX_DEPTH = 6  # how far up from a block to look for a marked box
 _FORM_BOX_DEPTH = 3  # how far up from a block an e-mail field still belongs to its box
-_TEXT_NODES = "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]"
-_KEY_CHARS = 24  # how much of a text node's start indexes it
-_MAX_TEXT_DEPTH = 6  # how far up from a text node its line's element may be
 _PROSE_WORDS = 30  # a line this long in a box is a paragraph of prose
 _FORM_BOX_LINES = 5
 _FORM_BOX_WORDS = 80  # larger elements are containers, never one line
@@ -45,10 +41,6 @@ class DomHints:
 
     marks: tuple[BoxMark, ...]  # innermost first
     link_share: float  # share of the block's text inside links
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _without_bullet(line: str) -> str:
@@ -78,12 +70,12 @@ def drop_selected(tree: _Element, selectors: tuple[str, ...]) -> list[ChaffBlock
             text = normalise(element.text_content())
             if text:
                 dropped.append(ChaffBlock(-(len(dropped) + 1), text, "other", "rule", f"drop selector {selector!r}"))
-            _remove_keeping_tail(element)
+            remove_keeping_tail(element)
     return dropped
 
 
-def _remove_keeping_tail(element: _Element) -> None:
-    # The tail is the text after the element, which belongs to the parent.
+def remove_keeping_tail(element: _Element) -> None:
+    """Remove an element from the page, keeping the text after it (its tail, which belongs to the parent)."""
     parent = element.getparent()
     if element.tail:
         previous = element.getprevious()
@@ -94,38 +86,14 @@ def _remove_keeping_tail(element: _Element) -> None:
     parent.remove(element)
 
 
-class PageIndex:
-    """Finds the element of an extracted line: the innermost element whose normalised text is
-    the line. Text nodes are indexed by how they start, so that only a few elements near each
-    candidate are ever measured (lxml makes a Python object for every element it hands out)."""
+class PageMarkup:
+    """The markup evidence about extracted lines: each line's element in the page, the boxes
+    around it, and how much of it is link text."""
 
-    def __init__(self, tree: _Element, class_tokens: dict[str, str]) -> None:
+    def __init__(self, page: PageText, class_tokens: dict[str, str]) -> None:
+        self.page = page
         self._class_tokens = class_tokens
         self._box_cache: dict[tuple[_Element, bool], tuple[BoxMark, ...]] = {}
-        self._starts: dict[str, list] = {}  # a text node's normalised start -> the text nodes
-        for text in tree.xpath(_TEXT_NODES):
-            self._starts.setdefault(normalise(text[:_KEY_CHARS * 4])[:_KEY_CHARS], []).append(text)
-        self._key_lengths = sorted({len(key) for key in self._starts}, reverse=True)
-
-    def element_for(self, target: str) -> _Element | None:
-        """The innermost element whose normalised text is `target`; None if there is none."""
-        for length in self._key_lengths:
-            for text in self._starts.get(target[:length], ()):
-                element = text.getparent()
-                if text.is_tail:  # the text after an element belongs to that element's parent
-                    element = element.getparent()
-                for _ in range(_MAX_TEXT_DEPTH):
-                    if element is None or element.tag in _STOP_TAGS:
-                        break
-                    raw = element.text_content()
-                    if len(raw) >= len(target):  # normalising only shortens: a shorter text cannot match
-                        found = normalise(raw)
-                        if found == target:
-                            return element
-                        if len(found) > len(target):
-                            break
-                    element = element.getparent()
-        return None
 
     def hints(self, lines: list[str]) -> list[DomHints | None]:
         """Markup evidence for each line (None where the line is not found in the page).
@@ -135,7 +103,7 @@ class PageIndex:
         appeals and link lists are short.
         """
         targets = [normalise(_without_bullet(line)) for line in lines]
-        elements = [self.element_for(target) for target in targets]
+        elements = self._elements(targets)
         marks = [self._marks(element) if element is not None else () for element in elements]
         words = [len(line.split()) for line in lines]
         total = sum(words) or 1
@@ -159,11 +127,25 @@ class PageIndex:
             for element, mark_list, target in zip(elements, marks, targets)
         ]
 
+    def _elements(self, targets: list[str]) -> list[_Element | None]:
+        """Each line's element. The lines come in page order, so each is looked for after the
+        one before it first: a heading's text may also be a link in a table of contents above."""
+        elements = []
+        after = 0
+        for target in targets:
+            element = self.page.element_for(target, after)
+            if element is None:
+                element = self.page.element_for(target)
+            if element is not None:
+                after = self.page.span(element)[1]
+            elements.append(element)
+        return elements
+
     def _marks(self, element: _Element) -> tuple[BoxMark, ...]:
         found: list[BoxMark] = []
         boxes = chain((element,), element.iterancestors())
         for depth, box in enumerate(islice(boxes, _MAX_BOX_DEPTH + 1)):
-            if box.tag in _STOP_TAGS:
+            if box.tag in STOP_TAGS:  # its classes describe the page or the article, not a box in it
                 break
             found += self._box_marks(box, near=depth <= _FORM_BOX_DEPTH)
         return tuple(found)
@@ -183,9 +165,8 @@ class PageIndex:
             self._box_cache[key] = marks
         return marks
 
-    @staticmethod
-    def _hints(element: _Element, marks: tuple[BoxMark, ...], text_length: int) -> DomHints:
+    def _hints(self, element: _Element, marks: tuple[BoxMark, ...], text_length: int) -> DomHints:
         """`text_length`: of the element's normalised text, which is its line."""
         in_link = element.tag == "a" or any(a.tag == "a" for a in islice(element.iterancestors(), 3))
-        linked = sum(len(normalise(a.text_content())) for a in element.iterdescendants("a"))
+        linked = sum(self.page.text_length(a) for a in element.iterdescendants("a"))
         return DomHints(marks=marks, link_share=1.0 if in_link else min(1.0, linked / (text_length or 1)))

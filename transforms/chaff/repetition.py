@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from schemas.records import Article, ChaffBlock
 from transforms.chaff.lexicon import lexicon_for
+from transforms.chaff.paywall import ends_in_paywall
 from transforms.chaff.strip import clean_text
 from transforms.hashing import sha256_hex
 
@@ -83,13 +84,12 @@ def strip_repeated(article: Article, counts: Mapping[str, int], min_articles: in
     chaff = tuple(sorted((*article.chaff, *learned), key=lambda c: c.position))
     text = clean_text(article.blocks, chaff)
     return replace(article, chaff=chaff, text=text, word_count=len(_WORD.findall(text)),
-                   content_hash=sha256_hex(text))
+                   content_hash=sha256_hex(text), paywalled=article.paywalled or ends_in_paywall(article.blocks, chaff))
 
 
 def _kind(text: str, lexicon) -> str:
     """The kind a recurring block most likely is, by the lexicon's phrases; "other" if none."""
-    for phrases in (lexicon.strong, lexicon.weak):
-        for phrase in phrases:
-            if phrase.regex.search(text):
-                return phrase.kind
+    for level in ("strong", "weak"):
+        if (found := lexicon.first_match(level, text, text.lower())) is not None:
+            return found[0].kind
     return "other"
