@@ -36,7 +36,6 @@ import argparse
 import gzip
 import hashlib
 import json
-import random
 import socket
 import struct
 import threading

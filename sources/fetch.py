@@ -23,7 +23,7 @@ from sources.addresses import AddressGuard, Network, parse_networks
 from sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
                              type_refusal)
 from sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
-from sources.robots import RobotsCache
+from sources.robots import RobotsCache, RobotsRules
 
 KINDS = ("page", "feed")
 MAX_IN_FLIGHT = 16
