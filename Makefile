@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench soak bench-extraction bench-enrich validation-docs-screenshot lock
+.PHONY: setup demo test bench soak bench-extraction bench-enrich bench-stories validation-docs-screenshot lock
 
 setup: $(INSTALLED)
 
@@ -36,6 +36,10 @@ bench-extraction: $(INSTALLED)
 # Uses the Scrapinghub bodies when present (bench/README.md), else the demo corpus.
 bench-enrich: $(INSTALLED)
 	$(BIN)/python bench/enrich.py
+
+# The Scrapinghub pages served three times with small edits: one story per page, enriched once.
+bench-stories: $(INSTALLED)
+	$(BIN)/python bench/stories.py
 
 # A picture of the validation Data Docs that `make demo` built (needs Debian's chromium package).
 validation-docs-screenshot:

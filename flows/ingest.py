@@ -324,5 +324,6 @@ def _count(summary: RunSummary, results: list[FetchResult], extracted: Timed, lo
     summary.validate_seconds += loaded.value.validate_seconds
     summary.new += loaded.value.counts.new
     summary.updated += loaded.value.counts.updated
+    summary.duplicates += loaded.value.counts.duplicates
     summary.extract_seconds += extracted.seconds
     summary.load_seconds += loaded.seconds

@@ -295,6 +295,7 @@ class RunSummary:
     paywalled: int = 0  # extracted articles behind a paywall (articles.paywalled)
     new: int = 0
     updated: int = 0
+    duplicates: int = 0  # new or changed articles that are copies of a story already held: not enriched
     enriched: int = 0  # articles whose entities and events were (re)found
     entities_found: int = 0  # mentions loaded
     events_found: int = 0
@@ -314,7 +315,7 @@ class RunSummary:
 
 # The counters of a run: each is a column of the `runs` table.
 RUN_COUNTERS = ("discovered", "behind_cursor", "fetched", "not_modified", "failed", "gone", "skipped",
-                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "paywalled", "new", "updated",
+                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "paywalled", "new", "updated", "duplicates",
                 "enriched", "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
                 "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds",
                 "validate_seconds")

@@ -16,6 +16,7 @@ import duckdb
 
 from schemas.records import EnrichInput, Enrichment, Entity
 from warehouse import db, staging, validation
+from warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
 from warehouse.validation import POSITION, Gate
 
 
@@ -29,7 +30,7 @@ class EnrichCounts(NamedTuple):
 
 def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[str] | None = None,
                        batch_size: int = 200) -> Iterator[list[EnrichInput]]:
-    """Batches of the articles not yet enriched as they now are with this `version`. Articles
+    """Batches of the canonical articles not yet enriched as they now are with this `version`. Articles
     without a publication date resolve relative dates against the day they were first seen."""
     with db.read(db_path) as conn:
         rows = conn.execute("""
@@ -38,6 +39,7 @@ def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[s
             from articles a left join article_enrichment e using (article_id)
             where (e.article_id is null or e.content_hash <> a.content_hash or e.enrich_version <> ?)
               and (? or a.source in (select unnest(?::varchar[])))
+              and coalesce(a.canonical, true)  -- a story is enriched once, as its canonical copy
             order by a.article_id
         """, [version, sources is None, sources or []]).fetchall()
     for start in range(0, len(rows), batch_size):
@@ -88,9 +90,10 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enri
                 join new_entities s on s.name_key = e.name_key and s.strong and s.type <> e.type
                 where not e.strong)
         """)
-        conn.execute("delete from mentions where article_id in (select article_id from enriched)")
-        conn.execute(f"insert into mentions by name select * exclude ({POSITION}, entity_known), ? as run_id"
-                     " from new_mentions", [run_id])
+        with pairs_recounted(conn, "select article_id from enriched"):
+            conn.execute("delete from mentions where article_id in (select article_id from enriched)")
+            conn.execute(f"insert into mentions by name select * exclude ({POSITION}, entity_known), ? as run_id"
+                         " from new_mentions", [run_id])
         conn.execute("delete from events where article_id in (select article_id from enriched)")
         conn.execute(f"insert into events by name select * exclude ({POSITION}, latest_allowed_date, roles_known),"
                      " ? as run_id from new_events", [run_id])
@@ -106,6 +109,7 @@ def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tup
     """Insert the staged `new_entities`, or update a known entity's name, type, country, aliases
     and evidence where they changed (an unchanged entity keeps its updated_at). `exclude`:
     staged columns that are not the table's."""
+    mark_renamed(conn, "new_entities")
     conn.execute(f"""
         insert into entities by name
         select * exclude ({", ".join((POSITION, *exclude))}), ? as first_seen_at, ? as updated_at from new_entities
@@ -121,6 +125,7 @@ def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tup
            or (excluded.strong and not entities.strong)
            or len(list_filter(excluded.aliases, x -> not list_contains(entities.aliases, x))) > 0
     """, [now, now])
+    follow_renamed(conn)
 
 
 def _stage_checked(conn: duckdb.DuckDBPyConnection, gate: Gate | None, run_id: str) -> int:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from schemas.records import (Article, ArchivePosition, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS,
                              RunSummary)
-from warehouse import db, staging, validation
+from warehouse import db, repeated_blocks, staging, stories, validation
 from warehouse.validation import Gate
 
 MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
@@ -43,6 +43,7 @@ class BatchCounts(NamedTuple):
     pages_stored: int
     quarantined: int = 0  # rows moved to quarantine
     held: tuple[str, ...] = ()  # why the batch's articles were held back whole, one line per failed batch check
+    duplicates: int = 0  # new or changed articles that are copies of a story another article holds
 
 
 def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL], *, run_id: str | None = None,
@@ -188,6 +189,7 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
                          for r in verdict.batch_failures() + pages.batch_failures())
         _replace_chaff(conn, articles, run_id, now)
         new, updated, unchanged = upsert_articles(conn, run_id, now)
+        duplicates = stories.place_articles(conn, now)
         # Same reason again: leave the row as it is, like an unchanged article.
         conn.execute("""
             insert into extraction_failures by name select *, ? as run_id, ? as failed_at from failures
@@ -201,7 +203,7 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
         _update_frontier(conn, now)
         if archive is not None:
             _advance_archive_cursor(conn, archive, run_id, now)
-    return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held)
+    return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held, duplicates)
 
 
 def _advance_archive_cursor(conn: duckdb.DuckDBPyConnection, position: ArchivePosition, run_id: str,
@@ -341,6 +343,7 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
         insert into article_chaff by name
         select c.*, ? as run_id from chaff c semi join chaff_changed using (article_id)
     """, [run_id])
+    repeated_blocks.count_before(conn, "select article_id from changed")
     conn.execute("delete from block_sightings where article_id in (select article_id from changed)")
     conn.execute("""
         insert into block_sightings by name
@@ -352,6 +355,7 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
         where not exists (select 1 from block_texts t where t.source = b.source and t.block_key = b.block_key)
         group by source, block_key
     """)
+    repeated_blocks.count_after(conn)
 
 
 def block_counts(db_path: str | os.PathLike, source: str, keys: list[str],

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
 
-from warehouse import db
+from warehouse import db, repeated_blocks
 
 COMPACT_MIN_RECLAIMABLE = 0.2  # below this share of the file to give back, a copy is not worth the rewrite
 
@@ -61,6 +61,7 @@ def refresh_repetition(db_path: str | os.PathLike, keep_sources: list[str] | Non
             delete from block_texts t
             where not exists (select 1 from block_sightings s where s.source = t.source and s.block_key = t.block_key)
         """).fetchone()
+        repeated_blocks.recount(conn)
         (left,) = conn.execute("select count(*) from block_sightings").fetchone()
     return RepetitionRefresh(orphaned, removed, removed_rows, texts, left)
 

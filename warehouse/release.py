@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 import duckdb
 
-from warehouse import db, validation
+from warehouse import db, stories, validation
+from warehouse.comentions import pairs_recounted
 from warehouse.enrichment import upsert_entities
 from warehouse.load import upsert_articles
 from warehouse.validation import POSITION, Gate
@@ -85,11 +87,15 @@ def _merge(conn: duckdb.DuckDBPyConnection, table: str, staged: str, run_id: str
         return 0
     if table == "articles":
         upsert_articles(conn, run_id, now, exclude=("quarantine_id",))
+        stories.place_articles(conn, now)
     elif table == "entities":
         upsert_entities(conn, now, exclude=("quarantine_id",))
     else:
         derived = {"mentions": ", entity_known", "events": ", latest_allowed_date, roles_known"}.get(table, "")
         run_column = ", ? as run_id" if table != "fetch_log" else ""
-        conn.execute(f"insert or ignore into {table} by name select * exclude ({POSITION}, quarantine_id{derived})"
-                     f"{run_column} from {staged}", [run_id] if run_column else [])
+        recounted = (pairs_recounted(conn, f"select article_id from {staged}") if table == "mentions"
+                     else nullcontext())
+        with recounted:
+            conn.execute(f"insert or ignore into {table} by name select * exclude ({POSITION}, quarantine_id{derived})"
+                         f"{run_column} from {staged}", [run_id] if run_column else [])
     return count

@@ -1,0 +1,54 @@
+"""Which articles tell one story: exact copies, copies with small edits, and distinct articles."""
+
+from pathlib import Path
+
+from transforms.hashing import sha256_hex
+from transforms.stories import SIMILARITY, Copy, assign_stories, band_keys, jaccard, shingles
+
+STORIES = Path(__file__).parent.parent / "fixtures" / "stories"
+CRANE = (STORIES / "harbour-crane.txt").read_text(encoding="utf-8")
+LIBRARY = (STORIES / "library-roof.txt").read_text(encoding="utf-8")
+
+
+def copy(article_id: str, text: str, story_id: str | None = None) -> Copy:
+    return Copy(article_id, sha256_hex(text), text, story_id)
+
+
+def new_first_line(text: str) -> str:
+    return "EASTWICK (Coastal Wire) - Updated at 14:05 with the authority's statement.\n" + text.split("\n", 1)[1]
+
+
+def new_footer(text: str) -> str:
+    return text + "\nThis story was distributed by Coastal Wire. Copyright 2026, all rights reserved. Follow us."
+
+
+def test_a_copy_with_small_edits_is_well_above_the_threshold_and_distinct_articles_far_below():
+    crane = shingles(CRANE)
+    assert jaccard(crane, shingles(new_footer(new_first_line(CRANE)))) > SIMILARITY + 0.2
+    assert jaccard(crane, shingles(LIBRARY)) < 0.05
+
+
+def test_exact_and_near_copies_share_the_first_copys_story_and_distinct_ones_found_their_own():
+    batch = [copy("a", CRANE), copy("b", CRANE), copy("c", new_first_line(CRANE)), copy("d", new_footer(CRANE)),
+             copy("e", LIBRARY)]
+    stories = assign_stories(batch, [])
+    assert stories == {"a": sha256_hex(CRANE)[:32], "b": sha256_hex(CRANE)[:32], "c": sha256_hex(CRANE)[:32],
+                       "d": sha256_hex(CRANE)[:32], "e": sha256_hex(LIBRARY)[:32]}
+
+
+def test_a_copy_joins_the_story_of_a_stored_copy():
+    stored = [copy("old-crane", CRANE, "story-1"), copy("old-library", LIBRARY, "story-2")]
+    stories = assign_stories([copy("n1", new_footer(CRANE)), copy("n2", LIBRARY)], stored)
+    assert stories == {"n1": "story-1", "n2": "story-2"}
+
+
+def test_band_keys_are_stable_across_processes():
+    # They are stored: a change of hashing or permutations would orphan every stored key.
+    keys = band_keys(shingles("the quick brown fox jumps over the lazy dog"))
+    assert len(keys) == 20
+    assert keys[0] == band_keys(shingles("The quick, brown fox jumps over the lazy dog!"))[0]
+    assert keys[:2] == [-3415774367748827179, -1363975433310237104]
+
+
+def test_an_empty_text_has_no_band_keys():
+    assert band_keys(shingles("")) == []

@@ -1,0 +1,107 @@
+"""One story, once: which articles tell the same story as each other, from their clean text.
+
+Two texts are the same story when the Jaccard similarity of their sets of word 5-grams
+("shingles", lower-cased) is at least SIMILARITY: a copy with another first line, header or
+footer stays far above it, distinct articles far below (bench/stories.py measures both). The
+candidates to compare are found by MinHash locality-sensitive hashing: each text's MinHash
+signature is cut into bands, and texts sharing a band key are compared exactly. The band keys
+are what the warehouse stores and looks up; the comparison itself is exact, so a band collision
+never merges two stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+SIMILARITY = 0.5  # least shingle Jaccard of two copies of one story (bench/stories.py, README "Stories")
+SHINGLE_WORDS = 5
+PERMUTATIONS = 60
+# 20 bands of 3: a pair at Jaccard 0.5 shares a band with probability 0.93, at 0.6 0.99; one at
+# 0.1, 0.02 (an exact comparison for nothing). 16 bands of 4 stored less but found 0.5 at 0.64.
+BAND_ROWS = 3
+_PRIME = np.uint64((1 << 61) - 1)
+# Fixed seed: signatures must agree across processes and runs, since their bands are stored.
+_RANDOM = np.random.default_rng(17)
+_A = _RANDOM.integers(1, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
+_B = _RANDOM.integers(0, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """An article's text as the story matching sees it; `story_id` is None for one not yet placed."""
+
+    article_id: str
+    content_hash: str
+    text: str
+    story_id: str | None = None
+
+
+def shingles(text: str) -> frozenset[int]:
+    """The text's word 5-grams as stable 64-bit hashes; a shorter text is one shingle."""
+    words = _WORD.findall(text.lower())
+    grams = (" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+    return frozenset(_hash64(gram, signed=False) for gram in grams if gram)
+
+
+def band_keys(shingle_set: frozenset[int]) -> list[int]:
+    """The MinHash signature's band keys (signed 64-bit), one per band; none for an empty text."""
+    if not shingle_set:
+        return []
+    hashes = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
+    with np.errstate(over="ignore"):  # the multiply wraps modulo 2**64 by design, as in datasketch
+        signature = ((hashes[:, None] * _A + _B) % _PRIME).min(axis=0)
+    return [_hash64(f"{band}:" + signature[band * BAND_ROWS:(band + 1) * BAND_ROWS].tobytes().hex())
+            for band in range(PERMUTATIONS // BAND_ROWS)]
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def assign_stories(batch: list[Copy], known: Iterable[Copy]) -> dict[str, str]:
+    """The story of each article of `batch`, in order: that of a known or earlier copy with the
+    same text, else of the most similar one at SIMILARITY or above, else a story of its own
+    (named by its text's hash, so the same text founds the same story everywhere)."""
+    index = _Index()
+    for copy in known:
+        own = shingles(copy.text)
+        index.add(copy.content_hash, copy.story_id, own, band_keys(own))
+    stories = {}
+    for copy in batch:
+        own = shingles(copy.text)
+        keys = band_keys(own)
+        story = index.exact.get(copy.content_hash) or index.most_similar(own, keys) or copy.content_hash[:32]
+        stories[copy.article_id] = story
+        index.add(copy.content_hash, story, own, keys)
+    return stories
+
+
+class _Index:
+    """Placed copies by text hash and by band key."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        self.placed: list[tuple[str, frozenset[int]]] = []  # (story, shingles)
+        self.bands: dict[int, list[int]] = {}  # band key -> positions in `placed`
+
+    def add(self, content_hash: str, story: str, own: frozenset[int], keys: list[int]) -> None:
+        self.exact.setdefault(content_hash, story)
+        for key in keys:
+            self.bands.setdefault(key, []).append(len(self.placed))
+        self.placed.append((story, own))
+
+    def most_similar(self, own: frozenset[int], keys: list[int]) -> str | None:
+        candidates = {position for key in keys for position in self.bands.get(key, ())}
+        scored = [(jaccard(own, self.placed[p][1]), self.placed[p][0]) for p in sorted(candidates)]
+        best = max(scored, default=(0.0, None), key=lambda pair: pair[0])
+        return best[1] if best[0] >= SIMILARITY else None
+
+
+def _hash64(text: str, signed: bool = True) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=signed)

@@ -1,0 +1,81 @@
+"""Stories in the warehouse: each article written by a load joins the story of a stored or
+batch copy of it, or founds one (transforms/stories.py decides), in the load's transaction.
+
+A story's canonical copy is its first-seen article: the only one enriched, so a story's entities
+and events are stored once, under that article. A copy that stops being canonical loses its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from transforms.stories import Copy, assign_stories, band_keys, shingles
+from warehouse.comentions import pairs_recounted
+
+_BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
+_PLACED = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
+
+
+def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int:
+    """Place the articles this transaction wrote at `written_at` (new ones, and those whose text
+    changed) in their stories; returns how many of them are copies of a story held by another."""
+    rows = conn.execute("""
+        select article_id, content_hash, text, story_id from articles where updated_at = ?
+        order by first_seen_at, article_id
+    """, [written_at]).fetchall()
+    if not rows:
+        return 0
+    batch = [Copy(*row) for row in rows]
+    conn.register("batch_bands", pa.Table.from_pylist(
+        [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in band_keys(shingles(copy.text))],
+        schema=_BANDS))
+    conn.register("placed_ids", pa.table({"article_id": [copy.article_id for copy in batch],
+                                          "content_hash": [copy.content_hash for copy in batch]}))
+    stories = assign_stories(batch, _stored_copies(conn))
+    conn.register("placed", pa.Table.from_pylist(
+        [{"article_id": article, "story_id": story} for article, story in stories.items()], schema=_PLACED))
+    conn.execute("""
+        create or replace temp table touched_stories as
+        select story_id from articles semi join placed_ids using (article_id) where story_id is not null
+        union select story_id from placed
+    """)
+    conn.execute("update articles set story_id = p.story_id from placed p where articles.article_id = p.article_id")
+    conn.execute("delete from story_bands where article_id in (select article_id from placed_ids)")
+    conn.execute("insert into story_bands select band_key, article_id from batch_bands")
+    _choose_canonical(conn)
+    (copies,) = conn.execute(
+        "select count(*) from articles semi join placed_ids using (article_id) where not canonical").fetchone()
+    return copies
+
+
+def _stored_copies(conn: duckdb.DuckDBPyConnection) -> list[Copy]:
+    """The stored articles, not of the batch, with the same text as one of it or a band key in common."""
+    rows = conn.execute("""
+        select a.article_id, a.content_hash, a.text, a.story_id from articles a
+        where a.article_id not in (select article_id from placed_ids)
+          and (a.content_hash in (select content_hash from placed_ids)
+               or a.article_id in (select s.article_id from story_bands s semi join batch_bands using (band_key)))
+        order by a.first_seen_at, a.article_id
+    """).fetchall()
+    return [Copy(*row) for row in rows]
+
+
+def _choose_canonical(conn: duckdb.DuckDBPyConnection) -> None:
+    """The first-seen copy of each touched story is its canonical one; copies that stop being
+    canonical lose their enrichment (a new canonical one has none, so it is enriched next)."""
+    conn.execute("""
+        update articles set canonical = articles.article_id = f.article_id
+        from (select story_id, first(article_id order by first_seen_at, article_id) as article_id
+              from articles where story_id in (select story_id from touched_stories) group by story_id) f
+        where articles.story_id = f.story_id
+          and articles.canonical is distinct from (articles.article_id = f.article_id)
+    """)
+    copies = """select article_id from articles
+                where not canonical and story_id in (select story_id from touched_stories)"""
+    with pairs_recounted(conn, copies):
+        conn.execute(f"delete from mentions where article_id in ({copies})")
+    conn.execute(f"delete from events where article_id in ({copies})")
+    conn.execute(f"delete from article_enrichment where article_id in ({copies})")
