@@ -242,6 +242,22 @@ def test_changed_page_updates_its_article(http_server, tmp_path):
     assert scalar(db, "select count(*) from pages where url = ?", [url]) == 2  # both versions kept
 
 
+def test_a_page_declared_not_free_is_loaded_flagged_and_counted(http_server, tmp_path):
+    not_free = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+                ' "isAccessibleForFree": false}</script></head>')
+    http_server.add("/feed.xml", rss(http_server, [ARTICLE_PATH, OTHER_PATH]), "application/rss+xml")
+    http_server.add("/" + ARTICLE_PATH, demo_page(http_server, ARTICLE_PATH).replace("</head>", not_free, 1))
+    http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
+    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
+
+    summary = ingest(config, db)
+
+    assert (summary.new, summary.paywalled) == (2, 1)
+    assert rows(db, "select url, paywalled from articles order by url") == sorted(
+        [(http_server.url("/" + ARTICLE_PATH), True), (http_server.url("/" + OTHER_PATH), False)])
+    assert scalar(db, "select paywalled from runs where run_id = ?", [summary.run_id]) == 1
+
+
 def test_http_errors_never_fail_the_run(http_server, tmp_path):
     good, missing, broken, data = ("/" + ARTICLE_PATH, "/news/missing.html", "/news/broken.html",
                                    "/news/data.json")
