@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -32,7 +33,7 @@ _B = _RANDOM.integers(0, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Copy:
     """An article's text as the story matching sees it; `story_id` is None for one not yet placed."""
 
@@ -40,6 +41,15 @@ class Copy:
     content_hash: str
     text: str
     story_id: str | None = None
+
+    # Computed once per copy: the loader stores the band keys and matches on both (a few ms a text).
+    @cached_property
+    def grams(self) -> frozenset[int]:
+        return shingles(self.text)
+
+    @cached_property
+    def bands(self) -> list[int]:
+        return band_keys(self.grams)
 
 
 def shingles(text: str) -> frozenset[int]:
@@ -70,15 +80,12 @@ def assign_stories(batch: list[Copy], known: Iterable[Copy]) -> dict[str, str]:
     (named by its text's hash, so the same text founds the same story everywhere)."""
     index = _Index()
     for copy in known:
-        own = shingles(copy.text)
-        index.add(copy.content_hash, copy.story_id, own, band_keys(own))
+        index.add(copy, copy.story_id)
     stories = {}
     for copy in batch:
-        own = shingles(copy.text)
-        keys = band_keys(own)
-        story = index.exact.get(copy.content_hash) or index.most_similar(own, keys) or copy.content_hash[:32]
+        story = index.exact.get(copy.content_hash) or index.most_similar(copy) or copy.content_hash[:32]
         stories[copy.article_id] = story
-        index.add(copy.content_hash, story, own, keys)
+        index.add(copy, story)
     return stories
 
 
@@ -90,15 +97,15 @@ class _Index:
         self.placed: list[tuple[str, frozenset[int]]] = []  # (story, shingles)
         self.bands: dict[int, list[int]] = {}  # band key -> positions in `placed`
 
-    def add(self, content_hash: str, story: str, own: frozenset[int], keys: list[int]) -> None:
-        self.exact.setdefault(content_hash, story)
-        for key in keys:
+    def add(self, copy: Copy, story: str) -> None:
+        self.exact.setdefault(copy.content_hash, story)
+        for key in copy.bands:
             self.bands.setdefault(key, []).append(len(self.placed))
-        self.placed.append((story, own))
+        self.placed.append((story, copy.grams))
 
-    def most_similar(self, own: frozenset[int], keys: list[int]) -> str | None:
-        candidates = {position for key in keys for position in self.bands.get(key, ())}
-        scored = [(jaccard(own, self.placed[p][1]), self.placed[p][0]) for p in sorted(candidates)]
+    def most_similar(self, copy: Copy) -> str | None:
+        candidates = {position for key in copy.bands for position in self.bands.get(key, ())}
+        scored = [(jaccard(copy.grams, self.placed[p][1]), self.placed[p][0]) for p in sorted(candidates)]
         best = max(scored, default=(0.0, None), key=lambda pair: pair[0])
         return best[1] if best[0] >= SIMILARITY else None
 

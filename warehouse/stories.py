@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from transforms.stories import Copy, assign_stories, band_keys, shingles
+from transforms.stories import Copy, assign_stories
 from warehouse.comentions import pairs_recounted
 
 _BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
@@ -30,7 +30,7 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
         return 0
     batch = [Copy(*row) for row in rows]
     conn.register("batch_bands", pa.Table.from_pylist(
-        [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in band_keys(shingles(copy.text))],
+        [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in copy.bands],
         schema=_BANDS))
     conn.register("placed_ids", pa.table({"article_id": [copy.article_id for copy in batch],
                                           "content_hash": [copy.content_hash for copy in batch]}))
