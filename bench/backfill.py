@@ -18,8 +18,6 @@ cluster of any size can reach. Progress goes to stderr.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import sys
 import tempfile
@@ -30,17 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.ingest import prefect_api  # noqa: E402
+from bench.report import print_result  # noqa: E402
 
-def _bench_ingest():
-    """bench/ingest.py as a module (bench/ is not a package): its Prefect and RSS helpers."""
-    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_bi = _bench_ingest()
 TARGET_RATIO = 0.9
 SITE = "https://news.example"
 
@@ -95,7 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
         warc_path = tmp / "backfill.warc.gz"
         warc_path.write_bytes(articles_warc(SITE, args.pages))
         log(f"{args.pages} pages, {warc_path.stat().st_size / 1e6:.1f} MB of WARC")
-        with _bi.prefect_api(args.prefect, tmp, log):
+        with prefect_api(args.prefect, tmp, log):
             bare_s, bare_n = bare_trafilatura(warc_path)
             log(f"bare trafilatura: {bare_s:.1f} s ({args.pages / bare_s:.0f} pages/s)")
             runs = {"validation_on": winnow_run(warc_path, tmp, "on", True)}
@@ -119,10 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
         "target_ratio": TARGET_RATIO,
         "target_met": runs["validation_on"]["pages_per_s"] / bare_rate >= TARGET_RATIO,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 

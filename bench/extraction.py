@@ -39,6 +39,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import lxml.etree  # noqa: E402
 import trafilatura  # noqa: E402
 
+from bench.report import print_result  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
 from schemas.records import Article  # noqa: E402
@@ -301,10 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.json:
         print(table(result) + "\n" + string_table(result["strings"]), file=sys.stderr)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return 0
 
 

@@ -27,7 +27,6 @@ Progress goes to stderr; the result (and --out FILE) is one JSON object.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -47,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.report import print_result  # noqa: E402
 from flows.environment import configure_prefect  # noqa: E402  (must precede any prefect import)
 
 RATIO_TARGET = 1.5
@@ -481,10 +481,7 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
             "all_pages_loaded": articles_loaded == args.pages,
         },
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 

@@ -23,7 +23,6 @@ and the peak RSS of a real `winnow run` into a small and into the large warehous
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -39,6 +38,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
+
+from bench.report import print_result  # noqa: E402
 
 from warehouse import db  # noqa: E402
 from warehouse.migrate import migrate  # noqa: E402
@@ -422,10 +423,7 @@ def main(argv: list[str] | None = None) -> dict:
                 log(f"winnow run into the warehouse of {size} articles")
                 result["run"][str(size)] = winnow_run_rss(path, config, folder / "prefect-home")
                 log(f"peak RSS {result['run'][str(size)]['peak_rss_mb']} MB")
-    text = json.dumps(result, indent=2, default=str)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 

@@ -18,7 +18,6 @@ peak RSS and pages/s. Progress goes to stderr; the result (and --out FILE) is on
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -35,17 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-def _bench_ingest():
-    """bench/ingest.py as a module (bench/ is not a package): its Prefect, RSS and port helpers."""
-    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_bi = _bench_ingest()
-prefect_api, TreeRSS, peak_rss_mb, free_port = _bi.prefect_api, _bi.TreeRSS, _bi.peak_rss_mb, _bi.free_port
+from bench.ingest import TreeRSS, free_port, peak_rss_mb, prefect_api, stop_ephemeral_servers  # noqa: E402
+from bench.report import print_result  # noqa: E402
 
 SOURCE = "soak"
 LOST_TARGET = 0
@@ -283,7 +273,7 @@ def main(argv: list[str] | None = None) -> dict:
             with prefect_api(args.prefect, tmp, log) as server:
                 result = _soak(args, tmp, server, loadavg)
         if args.prefect == "ephemeral":
-            _bi.stop_ephemeral_servers()
+            stop_ephemeral_servers()
         rss = peak_rss_mb()
         result["peak_rss_mb"] = rss["total"]
         result["peak_rss_detail_mb"] = {**rss, "tree_sampled": round(tree_rss.peak_kb / 1024, 1),
@@ -292,10 +282,7 @@ def main(argv: list[str] | None = None) -> dict:
                                                 " server and Prefect server included), sampled every 0.1 s"}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    text = json.dumps(result, indent=2, default=str)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 

@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from bench.extraction import DEFAULT_DATA  # noqa: E402
 from bench.ingest import counts, free_port, log, prefect_api, warm_duckdb  # noqa: E402
+from bench.report import print_result  # noqa: E402
 
 RATIO_TARGET = 0.5
 WORD = re.compile(r"\w+")
@@ -219,9 +220,7 @@ def main(argv: list[str] | None = None) -> dict:
             result = _bench(args, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 

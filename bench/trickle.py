@@ -18,7 +18,6 @@ article that trickles in. Two runs of the real CLI, each on a fresh database, as
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -35,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.report import print_result  # noqa: E402
 from demo.server import SITE_ROOT, serve_site  # noqa: E402
 
 GOOD_PAGES = 23
@@ -192,10 +192,7 @@ def main(argv: list[str] | None = None) -> dict:
                         "every_good_page_loaded_when_stopped":
                             runs["stopped"]["articles"] >= TARGET_LOADED_WHEN_STOPPED},
     }
-    text = json.dumps(result, indent=2, default=str)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    print_result(result, args.out)
     return result
 
 
