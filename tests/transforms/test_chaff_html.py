@@ -9,7 +9,7 @@ import re
 import trafilatura
 
 from schemas.records import Article, ChaffRules
-from transforms.extract import ExtractOptions, PageInput, extract_article
+from tests.transforms.pages import extracted, paragraphs
 
 GRAIN = [
     "The regional water board approved a plan on Wednesday to replace the oldest mains under the town centre,"
@@ -36,16 +36,6 @@ def page(body: str, container_class: str = "article-body") -> bytes:
 <div class="{container_class}">{body}</div></article></main>
 <footer><p>Copyright 2026 The Town Paper</p></footer></body></html>""".encode()
 
-
-def paragraphs(items: list[str]) -> str:
-    return "\n".join(f"<p>{text}</p>" for text in items)
-
-
-def extracted(html: bytes, rules: ChaffRules = ChaffRules()) -> Article:
-    result = extract_article(PageInput(url="https://paper.example/a", final_url="https://paper.example/a",
-                                       source="paper", body=html, rules=rules), ExtractOptions(min_words=0))
-    assert isinstance(result, Article), result
-    return result
 
 
 def kept(article: Article) -> list[str]:

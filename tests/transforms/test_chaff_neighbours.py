@@ -4,9 +4,9 @@ themselves, rows of the article's own lists, the lead put back."""
 
 from __future__ import annotations
 
-from schemas.records import Article
+from tests.transforms.pages import extracted, paragraphs
 from transforms.chaff.lexicon import parse_lexicon
-from transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
+from transforms.extract import extract_text
 
 DUTCH = [
     "De gemeenteraad heeft dinsdagavond ingestemd met een nieuw plan voor de haven, waarin de oude"
@@ -34,15 +34,6 @@ def page(body: str, lang: str = "en", before_body: str = "", container: str = "a
 <footer><p>Copyright 2026 The Paper</p></footer></body></html>""".encode()
 
 
-def paragraphs(items: list[str]) -> str:
-    return "\n".join(f"<p>{text}</p>" for text in items)
-
-
-def extracted(html: bytes) -> Article:
-    result = extract_article(PageInput(url="https://paper.example/a", final_url="https://paper.example/a",
-                                       source="paper", body=html), ExtractOptions(min_words=0))
-    assert isinstance(result, Article), result
-    return result
 
 
 def test_a_name_card_inside_a_sentence_is_removed_and_the_sentence_mended():

@@ -4,7 +4,8 @@ subscription prompt, gives an article kept with `paywalled` set and the prompt r
 from __future__ import annotations
 
 from schemas.records import Article
-from transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
+from tests.transforms.pages import extracted, paragraphs
+from transforms.extract import extract_text
 
 LEAD = [
     "The harbour authority has agreed to dredge the north channel next spring, ending a dispute with the"
@@ -26,15 +27,6 @@ def page(body: str, head: str = "") -> bytes:
 <footer><p>Copyright 2026 The Coast Gazette</p></footer></body></html>""".encode()
 
 
-def paragraphs(items: list[str]) -> str:
-    return "\n".join(f"<p>{text}</p>" for text in items)
-
-
-def extracted(html: bytes) -> Article:
-    result = extract_article(PageInput(url="https://gazette.example/a", final_url="https://gazette.example/a",
-                                       source="gazette", body=html), ExtractOptions(min_words=0))
-    assert isinstance(result, Article), result
-    return result
 
 
 def test_a_free_page_is_not_paywalled():
