@@ -53,7 +53,7 @@ def bare_trafilatura(warc_path: Path) -> tuple[float, int]:
 
 
 def winnow_run(warc_path: Path, tmp: Path, name: str, validation: bool, runner=None) -> dict:
-    from flows.ingest import ingest
+    from winnow.flows.ingest import ingest
 
     config = tmp / f"{name}.yaml"
     config.write_text(
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
     loadavg = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="winnow-backfill-") as folder:
         tmp = Path(folder)
-        from demo.archive import articles_warc
+        from winnow.demo.archive import articles_warc
 
         warc_path = tmp / "backfill.warc.gz"
         warc_path.write_bytes(articles_warc(SITE, args.pages))
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
             runs["validation_off"] = winnow_run(warc_path, tmp, "off", False)
             log(f"winnow without validation: {runs['validation_off']}")
             if not args.no_dask:
-                from sources.runner_config import RunnerConfig
+                from winnow.sources.runner_config import RunnerConfig
 
                 runs["dask_2_workers"] = winnow_run(warc_path, tmp, "dask", True,
                                                     RunnerConfig(kind="dask", workers=2))

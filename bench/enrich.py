@@ -44,13 +44,13 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import spacy  # noqa: E402
 
 from bench.extraction import DEFAULT_DATA  # noqa: E402
-from demo.corpus import load_stories  # noqa: E402
-from flows.console import enrichment_json  # noqa: E402
-from flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
-from flows.strip import extract_document  # noqa: E402
-from schemas.records import EnrichInput, EnrichOptions  # noqa: E402
-from transforms.enrich.consolidate import consolidate  # noqa: E402
-from transforms.enrich.enricher import enricher  # noqa: E402
+from winnow.demo.corpus import load_stories  # noqa: E402
+from winnow.flows.console import enrichment_json  # noqa: E402
+from winnow.flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
+from winnow.flows.strip import extract_document  # noqa: E402
+from winnow.schemas.records import EnrichInput, EnrichOptions  # noqa: E402
+from winnow.transforms.enrich.consolidate import consolidate  # noqa: E402
+from winnow.transforms.enrich.enricher import enricher  # noqa: E402
 
 TARGET = 0.9  # winnow's words/s over plain nlp.pipe's
 DEFAULT_GOLD = ROOT.parent / "shared" / "gold" / "news-events-dev.json"

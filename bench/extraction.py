@@ -42,8 +42,8 @@ import trafilatura  # noqa: E402
 from bench.report import print_result  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
-from schemas.records import Article  # noqa: E402
-from transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
+from winnow.schemas.records import Article  # noqa: E402
+from winnow.transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrapinghub"
 BASELINE = "trafilatura"  # the per-page recall and speed comparisons are against this one

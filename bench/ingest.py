@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from bench.report import print_result  # noqa: E402
-from flows.environment import configure_prefect  # noqa: E402  (must precede any prefect import)
+from winnow.flows.environment import configure_prefect  # noqa: E402  (must precede any prefect import)
 
 RATIO_TARGET = 1.5
 RERUN_TARGET = 0.05
@@ -88,7 +88,7 @@ def free_port() -> int:
 def demo_server_process(copies: int) -> Iterator[str]:
     """The demo site in its own process, as a remote site would be: its threads do not compete
     with the ingest for this process's GIL."""
-    process = subprocess.Popen([sys.executable, "-m", "demo.server", "--port", str(free_port()),
+    process = subprocess.Popen([sys.executable, "-m", "winnow.demo.server", "--port", str(free_port()),
                                 "--copies", str(copies)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         line = process.stdout.readline()  # "Serving the demo site at http://127.0.0.1:N/ (...)"
@@ -207,7 +207,7 @@ def time_trafilatura(pages: list[tuple[str, bytes]]) -> tuple[float, int]:
 def time_extract_article(pages: list[tuple[str, bytes]]) -> float:
     """Seconds for the pipeline's own per-page extraction (metadata, hashes) over the same
     bodies, sequentially and without Prefect: separates extraction cost from orchestration."""
-    from transforms.extract import ExtractOptions, PageInput, extract_article
+    from winnow.transforms.extract import ExtractOptions, PageInput, extract_article
 
     options = ExtractOptions()
     inputs = [PageInput(url=url, final_url=url, source=SOURCE, body=body, language="en") for url, body in pages]
@@ -237,7 +237,7 @@ def warm_duckdb() -> float:
 
 
 def counts(summary) -> dict:
-    from schemas.records import RUN_COUNTERS
+    from winnow.schemas.records import RUN_COUNTERS
 
     return {"status": summary.status,
             **{name: (round(value, 3) if isinstance(value, float) else value)
@@ -352,12 +352,12 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
 
     started_import = time.perf_counter()
     import prefect
-    from flows.ingest import BATCH_SIZE, ingest
-    from warehouse.query import run_query
+    from winnow.flows.ingest import BATCH_SIZE, ingest
+    from winnow.warehouse.query import run_query
     import_s = time.perf_counter() - started_import
     batch_size = args.batch_size or BATCH_SIZE
     extra = {}
-    from flows.extraction_pool import default_workers
+    from winnow.flows.extraction_pool import default_workers
 
     extra["extract_workers"] = args.extract_workers or default_workers()
     duckdb_first_use_s = warm_duckdb()
@@ -388,7 +388,7 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
         log(f"run 3: {warm_s:.2f} s, {counts(third)}")
         dask_s = fourth = None
         if not args.no_dask:
-            from sources.runner_config import RunnerConfig
+            from winnow.sources.runner_config import RunnerConfig
 
             log(f"run 4: the Dask runner, a local cluster of {args.dask_workers} worker processes, fresh DB ...")
             dask_s, fourth = run_flow(ingest, config, tmp / "bench-dask.duckdb", args.pages, batch_size,

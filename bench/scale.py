@@ -41,8 +41,8 @@ import duckdb  # noqa: E402
 
 from bench.report import print_result  # noqa: E402
 
-from warehouse import db  # noqa: E402
-from warehouse.migrate import migrate  # noqa: E402
+from winnow.warehouse import db  # noqa: E402
+from winnow.warehouse.migrate import migrate  # noqa: E402
 
 TARGET_S = 1.0
 REPEAT_UNDER_S = 10.0  # a query slower than this is run once

@@ -74,7 +74,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def fault_server_process(args: argparse.Namespace) -> Iterator[str]:
     """demo/faults.py in its own process: its threads do not compete for this process's GIL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "demo.faults", "--port", str(free_port()), "--copies", str(args.pages),
+        [sys.executable, "-m", "winnow.demo.faults", "--port", str(free_port()), "--copies", str(args.pages),
          "--fault-rate", str(args.fault_rate), "--permanent-rate", str(args.permanent_rate),
          "--seed", str(args.seed)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
@@ -112,7 +112,7 @@ def write_config(path: Path, base_url: str, pages: int, enrich: bool, networks: 
 def config_with_networks(path: Path, base_url: str, pages: int, enrich: bool) -> dict:
     """Write the config with `allowed_networks` where it parses (the key is being added to
     sources/config.py); without it if it parses nowhere. Says what happened."""
-    from sources.config import load_config
+    from winnow.sources.config import load_config
 
     errors = {}
     for place in ("source", "defaults", None):
@@ -129,8 +129,8 @@ def config_with_networks(path: Path, base_url: str, pages: int, enrich: bool) ->
 
 def run_counts(db_path: Path, run_id: str | None) -> dict:
     """The run's row of `runs` (the latest ingest row when the flow raised before returning)."""
-    from schemas.records import RUN_COUNTERS
-    from warehouse import db
+    from winnow.schemas.records import RUN_COUNTERS
+    from winnow.warehouse import db
 
     with db.read(db_path) as conn:
         where, params = ("run_id = ?", [run_id]) if run_id else ("flow = 'ingest'", [])
@@ -143,8 +143,8 @@ def run_counts(db_path: Path, run_id: str | None) -> dict:
 
 
 def due_count(db_path: Path) -> int:
-    from warehouse import db
-    from warehouse.load import MAX_ATTEMPTS
+    from winnow.warehouse import db
+    from winnow.warehouse.load import MAX_ATTEMPTS
 
     with db.read(db_path) as conn:
         (due,) = conn.execute("select count(*) from frontier where source = ? and (state = 'pending'"
@@ -169,7 +169,7 @@ DUPLICATE_KEYS = {  # table: its key (a primary key, or the key the loader keeps
 def audit(db_path: Path, manifest: dict, bad_bodies: dict[str, str], examples: int) -> dict:
     """Pages lost, duplicates, frontier states and articles made from faulty bodies."""
     import pyarrow as pa
-    from warehouse import db
+    from winnow.warehouse import db
 
     urls = manifest["urls"]
     bad_bodies = {**{v["sha256"]: "clean" for v in urls.values()}, **bad_bodies}
@@ -290,8 +290,8 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
     import duckdb
     import httpx
     import prefect
-    from flows.extraction_pool import default_workers
-    from flows.ingest import BATCH_SIZE, ingest
+    from winnow.flows.extraction_pool import default_workers
+    from winnow.flows.ingest import BATCH_SIZE, ingest
 
     batch_size = args.batch_size or BATCH_SIZE
     workers = args.extract_workers or default_workers()

@@ -163,7 +163,7 @@ def time_baseline(bodies: list[bytes]) -> dict:
     import spacy
     import trafilatura
 
-    from schemas.records import DEFAULT_NLP_MODEL
+    from winnow.schemas.records import DEFAULT_NLP_MODEL
 
     trafilatura.extract(bodies[0])
     started = time.perf_counter()
@@ -185,8 +185,8 @@ def time_baseline(bodies: list[bytes]) -> dict:
 def threshold_figures(db_path: Path) -> dict:
     """Misses and false merges per threshold over every pair of stored copies, and the stories
     the run found against the pages they came from."""
-    from transforms.stories import jaccard, shingles
-    from warehouse.query import run_query
+    from winnow.transforms.stories import jaccard, shingles
+    from winnow.warehouse.query import run_query
 
     rows = run_query(db_path, "select url, text, story_id from articles").rows
     copies = [(url.rsplit("/", 1)[1], shingles(text), story) for url, text, story in rows]
@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def _bench(args: argparse.Namespace, tmp: Path) -> dict:
-    from flows.extraction_pool import default_workers
-    from flows.ingest import ingest
+    from winnow.flows.extraction_pool import default_workers
+    from winnow.flows.ingest import ingest
 
     warm_duckdb()
     port = free_port()

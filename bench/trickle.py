@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from bench.report import print_result  # noqa: E402
-from demo.server import SITE_ROOT, serve_site  # noqa: E402
+from winnow.demo.server import SITE_ROOT, serve_site  # noqa: E402
 
 GOOD_PAGES = 23
 WINNOW = Path(sys.executable).with_name("winnow")

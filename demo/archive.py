@@ -15,7 +15,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from demo.server import SITE_ROOT
+from winnow.demo.server import SITE_ROOT
 
 ARTICLES = sorted(json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8")))
 CAPTURED = datetime(2024, 1, 2, 10, 0, tzinfo=timezone.utc)

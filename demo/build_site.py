@@ -12,15 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make the `demo` package importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from demo import discovery, layouts
-from demo.chaff import Box, in_body_chaff
-from demo.corpus import ARTICLES_DIR, BASE_URL, Story, load_stories
+from winnow.demo import discovery, layouts
+from winnow.demo.chaff import Box, in_body_chaff
+from winnow.demo.corpus import ARTICLES_DIR, BASE_URL, Story, load_stories
 
 SITE_DIR = Path(__file__).parent / "site"
 GROUND_TRUTH = "ground-truth.json"

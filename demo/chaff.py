@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
-from demo.corpus import Publisher, Story
+from winnow.demo.corpus import Publisher, Story
 
 # The kinds of chaff a ground-truth entry may name.
 KINDS = ("newsletter", "donation", "paywall", "related", "share", "cookie", "app", "other")

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from demo.corpus import BASE_URL, PUBLISHERS, Story
+from winnow.demo.corpus import BASE_URL, PUBLISHERS, Story
 
 TRACKING = "?utm_source=rss&utm_medium=feed"
 PRIVATE_PATH = "private/harbour-herald/2026/11/harbour-budget-draft.html"

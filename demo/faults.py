@@ -43,7 +43,7 @@ import time
 from http.server import ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from demo.server import CONTENT_TYPES, SITE_ROOT, _Handler, _Site
+from winnow.demo.server import CONTENT_TYPES, SITE_ROOT, _Handler, _Site
 
 TRANSIENT_KINDS = ("http_500", "http_503", "http_429", "reset", "cut_body", "trickle", "redirect_loop",
                    "empty_body", "truncated_html", "wrong_charset", "gzip_bomb")

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from demo.chaff import (COOKIE_TEXT, Box, attr, donation_lines, head_meta, place_boxes,
+from winnow.demo.chaff import (COOKIE_TEXT, Box, attr, donation_lines, head_meta, place_boxes,
                         share_links, slugify, text)
-from demo.corpus import BASE_URL, Publisher, Story
+from winnow.demo.corpus import BASE_URL, Publisher, Story
 
 
 def render_article(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:

@@ -37,7 +37,7 @@ def start_temporary_server() -> str:
     """Start the server and point this process's Prefect at it (PREFECT_API_URL); it is stopped
     when this process exits. Call before Prefect is imported. Returns the API URL."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "flows.api_server", str(os.getpid()), str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "winnow.flows.api_server", str(os.getpid()), str(port)],
                                env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
                                start_new_session=True)
     atexit.register(_stop, process)

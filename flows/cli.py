@@ -13,9 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from sources.runner_config import RunnerConfig
+from winnow.sources.runner_config import RunnerConfig
 
-from flows.environment import configure_prefect
+from winnow.flows.environment import configure_prefect
 
 app = typer.Typer(help="winnow: clean, queryable news in DuckDB.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -55,8 +55,8 @@ def _fail(message: str) -> typer.Exit:
 @sources_app.command("check")
 def sources_check(config: ConfigOption = Path("sources.yaml")) -> None:
     """Validate the sources config; print the sources, or every error (exit code 1)."""
-    from flows.console import print_sources
-    from sources.config import ConfigError, load_config
+    from winnow.flows.console import print_sources
+    from winnow.sources.config import ConfigError, load_config
 
     try:
         loaded = load_config(config)
@@ -77,9 +77,9 @@ def sources_list(
     """Each configured source's last run, article count and page failure rate in that run."""
     import duckdb
 
-    from flows.console import print_rows
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
-    from warehouse.query import SourceStats, source_stats
+    from winnow.flows.console import print_rows
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.warehouse.query import SourceStats, source_stats
 
     names = [source.name for source in _load_config(config).sources]
     try:
@@ -117,13 +117,13 @@ def sources_add(
     import asyncio
     import sys
 
-    from flows.console import print_rows
-    from sources.config import ConfigError
-    from sources.config_edit import add_source, configured_sources, read_config_text, write_config_text
-    from sources.feed_finder import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, GIVEN_URL, FeedSearchError, FoundFeed,
+    from winnow.flows.console import print_rows
+    from winnow.sources.config import ConfigError
+    from winnow.sources.config_edit import add_source, configured_sources, read_config_text, write_config_text
+    from winnow.sources.feed_finder import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, GIVEN_URL, FeedSearchError, FoundFeed,
                                      default_name, find_feeds, preferred_feeds)
-    from sources.fetch import Fetcher, FetchPolicy
-    from sources.urls import canonical_url
+    from winnow.sources.fetch import Fetcher, FetchPolicy
+    from winnow.sources.urls import canonical_url
 
     url = url if "://" in url else f"https://{url}"
     if canonical_url(url) is None:
@@ -247,7 +247,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the local demo server on 127.0.0.1.")] = 8765,
 ) -> None:
     """Serve the bundled demo corpus on 127.0.0.1, ingest it through the real fetch path, query it."""
-    from demo.server import render_sources, serve_site
+    from winnow.demo.server import render_sources, serve_site
 
     with ExitStack() as stack:
         try:
@@ -303,9 +303,9 @@ def quarantine_list(
     output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
 ) -> None:
     """List the rows validation held back, newest first, with the checks they failed."""
-    from flows.console import print_rows
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
-    from warehouse.validation import QuarantinedRow, quarantined
+    from winnow.flows.console import print_rows
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.warehouse.validation import QuarantinedRow, quarantined
 
     try:
         rows = quarantined(db or default_db_path(), table, released)
@@ -323,10 +323,10 @@ def quarantine_release(
     """Check the held rows again with the config's current settings; merge those that pass."""
     from datetime import timezone
 
-    from flows.console import print_rows
-    from flows.validation import build_docs, table_gates
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
-    from warehouse.release import Released, release
+    from winnow.flows.console import print_rows
+    from winnow.flows.validation import build_docs, table_gates
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.warehouse.release import Released, release
 
     loaded = _load_config(config)
     run_id = f"release-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
@@ -349,9 +349,9 @@ def validate(
     """Run every table's expectation suite over the whole warehouse; exit code 1 if a check fails."""
     from datetime import timezone
 
-    from flows.console import print_rows
-    from flows.validation import build_docs, validate_warehouse
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.flows.console import print_rows
+    from winnow.flows.validation import build_docs, validate_warehouse
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
 
     loaded = _load_config(config)
     run_id = f"validate-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}"
@@ -380,8 +380,8 @@ def export(
     """Write a snapshot of the warehouse as files, partitioned by source and date (hive style)."""
     import duckdb
 
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
-    from warehouse.export import export_parquet
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.warehouse.export import export_parquet
 
     try:
         written = export_parquet(db or default_db_path(), folder)
@@ -415,8 +415,8 @@ def reprocess(
     _check_config(config, source)
     with _writing_run(db, "reprocess"):
         _start_prefect()
-        from flows.console import showing_progress
-        from flows.reprocess import reprocess as reprocess_flow
+        from winnow.flows.console import showing_progress
+        from winnow.flows.reprocess import reprocess as reprocess_flow
 
         with showing_progress():
             state = _flow_state(reprocess_flow, config_path=str(config), db_path=str(db) if db else None,
@@ -440,8 +440,8 @@ def maintenance(
     _load_config(config)
     with _writing_run(db, "maintenance"):
         _start_prefect()
-        from flows.console import print_rows
-        from flows.maintenance import maintenance as maintenance_flow
+        from winnow.flows.console import print_rows
+        from winnow.flows.maintenance import maintenance as maintenance_flow
 
         steps = maintenance_flow(config_path=str(config), db_path=str(db) if db else None,
                                  export_dir=str(export_dir) if export_dir else None, refresh_repetition=refresh,
@@ -460,7 +460,7 @@ def deployments_write(
 
     One ingest deployment per schedule group (the sources' cron: and group:), then reprocess and maintenance.
     """
-    from flows.deployments import render_prefect_yaml
+    from winnow.flows.deployments import render_prefect_yaml
 
     loaded = _load_config(config)
     _check_crons(loaded)
@@ -494,7 +494,7 @@ def serve(config: ConfigOption = Path("sources.yaml"), file: DeploymentsFileOpti
     _start_prefect()
     from prefect import serve as serve_deployments
 
-    from flows.deployments import DeploymentsError, deployment_specs, runner_deployments
+    from winnow.flows.deployments import DeploymentsError, deployment_specs, runner_deployments
 
     try:
         deployments = runner_deployments(deployment_specs(file.read_text(encoding="utf-8"), str(file)))
@@ -513,9 +513,9 @@ def strip(
     db: DbOption = None,
 ) -> None:
     """Print the clean text of one page or text file, its chaff removed."""
-    from flows.console import print_stripped
-    from flows.strip import StripError, strip_document
-    from warehouse.db import WarehouseBusy, default_db_path
+    from winnow.flows.console import print_stripped
+    from winnow.flows.strip import StripError, strip_document
+    from winnow.warehouse.db import WarehouseBusy, default_db_path
 
     source_config = _check_config(config, [source])[0] if source else None
     try:
@@ -536,9 +536,9 @@ def extract(
         "--config", "-c", help="Sources config whose enrich: settings and aliases to use.")] = None,
 ) -> None:
     """Print the entities and events found in one page or text file, its chaff removed first."""
-    from flows.console import print_enrichment
-    from flows.strip import StripError, extract_document
-    from schemas.records import EnrichOptions
+    from winnow.flows.console import print_enrichment
+    from winnow.flows.strip import StripError, extract_document
+    from winnow.schemas.records import EnrichOptions
 
     options = _load_config(config).enrich.options() if config else EnrichOptions()
     try:
@@ -556,7 +556,7 @@ def _print_config_errors(error) -> None:
 
 
 def _load_config(config: Path):
-    from sources.config import ConfigError, load_config
+    from winnow.sources.config import ConfigError, load_config
 
     try:
         return load_config(config)
@@ -568,7 +568,7 @@ def _load_config(config: Path):
 
 def _check_config(config: Path, sources: list[str] | None) -> list:
     """The selected sources; a config error is the user's to fix: no flow run, no traceback."""
-    from sources.config import ConfigError
+    from winnow.sources.config import ConfigError
 
     try:
         return _load_config(config).select(sources)
@@ -580,8 +580,8 @@ def _check_config(config: Path, sources: list[str] | None) -> list:
 
 def _check_crons(loaded) -> None:
     """Prefect's own check of the config's crons; Prefect is imported for it, with winnow's settings."""
-    from flows.deployments import check_crons
-    from sources.config import ConfigError
+    from winnow.flows.deployments import check_crons
+    from winnow.sources.config import ConfigError
 
     if loaded.schedules:
         configure_prefect(PREFECT_HOME)
@@ -601,7 +601,7 @@ def _read_if_present(path: Path) -> str | None:
 
 def _deployment_differences(config: Path, file: Path) -> list[str]:
     """How `file` differs from the deployments `config` gives, as a diff; empty when it does not."""
-    from flows.deployments import DeploymentsError, differences, render_prefect_yaml
+    from winnow.flows.deployments import DeploymentsError, differences, render_prefect_yaml
 
     loaded = _load_config(config)
     _check_crons(loaded)
@@ -618,7 +618,7 @@ def _start_prefect() -> None:
     configure_prefect(PREFECT_HOME)
     if os.environ.get("PREFECT_API_URL"):
         return
-    from flows.api_server import ServerFailed, start_temporary_server
+    from winnow.flows.api_server import ServerFailed, start_temporary_server
 
     typer.echo("starting Prefect's temporary API server (a few seconds; set PREFECT_API_URL to use a "
                "running server instead)", err=True)
@@ -633,8 +633,8 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
     _check_config(config, sources)
     with _writing_run(db, "ingest"):
         _start_prefect()
-        from flows.console import showing_progress
-        from flows.ingest import ingest
+        from winnow.flows.console import showing_progress
+        from winnow.flows.ingest import ingest
 
         with showing_progress():
             state = _flow_state(ingest, config_path=str(config), db_path=str(db) if db else None,
@@ -644,7 +644,7 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
 
 def _flow_state(flow, **parameters):
     """Run `flow` here and return its final Prefect state; a second stop signal exits at once."""
-    from flows.stopping import RunInterrupted
+    from winnow.flows.stopping import RunInterrupted
 
     try:
         return flow(**parameters, return_state=True)
@@ -657,9 +657,9 @@ def _flow_state(flow, **parameters):
 def _report_run(state) -> None:
     """Print the summary of an ingest or reprocess run; exit code 1 when validation held batches
     back, 128 + N when signal N stopped it (the summary says what it loaded)."""
-    from flows.console import print_summary
-    from flows.runs import BatchesHeld
-    from flows.stopping import RunStopped
+    from winnow.flows.console import print_summary
+    from winnow.flows.runs import BatchesHeld
+    from winnow.flows.stopping import RunStopped
 
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, (RunStopped, BatchesHeld)):
@@ -678,9 +678,9 @@ def _writing_run(db: Path | None, flow: str) -> ExitStack:
     the reason (exit code 1, no traceback). The flow takes the lock again inside."""
     import duckdb
 
-    from warehouse.db import WarehouseBusy, default_db_path
-    from warehouse.migrate import migrate
-    from warehouse.run_lock import RunLocked, run_lock
+    from winnow.warehouse.db import WarehouseBusy, default_db_path
+    from winnow.warehouse.migrate import migrate
+    from winnow.warehouse.run_lock import RunLocked, run_lock
 
     path = db or default_db_path()
     held = ExitStack()
@@ -709,7 +709,7 @@ def _exit_on_stop_signals() -> Iterator[None]:
     import signal
     import threading
 
-    from flows.stopping import add_stop_listener
+    from winnow.flows.stopping import add_stop_listener
 
     def leave(signal_number: int, _frame) -> None:
         raise SystemExit(128 + signal_number)
@@ -744,9 +744,9 @@ def _runner(spec: str | None) -> RunnerConfig | None:
 def _print_query(sql: str, db: Path | None, fmt: str) -> None:
     import duckdb
 
-    from flows.console import print_rows
-    from warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
-    from warehouse.query import run_query
+    from winnow.flows.console import print_rows
+    from winnow.warehouse.db import WarehouseBusy, WarehouseMissing, default_db_path
+    from winnow.warehouse.query import run_query
 
     if not sql.strip():
         raise _fail("no SQL given")

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from flows import progress
-from schemas.records import RUN_COUNTERS, RunSummary
+from winnow.flows import progress
+from winnow.schemas.records import RUN_COUNTERS, RunSummary
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

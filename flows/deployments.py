@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sources.config import ConfigError, SourcesConfig
+from winnow.sources.config import ConfigError, SourcesConfig
 
 WORK_POOL = "winnow-local"
 _DEPLOYMENTS_LINE = re.compile(r"^deployments:", re.MULTILINE)

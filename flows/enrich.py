@@ -9,19 +9,19 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from schemas.records import EnrichInput, EnrichOptions, Enrichment, RunSummary
-from sources.enrich_config import EnrichConfig
-from sources.validation_config import ValidationConfig
-from transforms.enrich.consolidate import consolidate
-from transforms.enrich.names import name_key
-from warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichments, people_by_surname,
+from winnow.schemas.records import EnrichInput, EnrichOptions, Enrichment, RunSummary
+from winnow.sources.enrich_config import EnrichConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.enrich.consolidate import consolidate
+from winnow.transforms.enrich.names import name_key
+from winnow.warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichments, people_by_surname,
                                   strong_entities)
 
-from flows import progress
-from flows.extraction_pool import enrich_articles
-from flows.stopping import Stop
-from flows.task_runners import DASK_ENRICH_PART, Stages
-from flows.validation import enrich_gate
+from winnow.flows import progress
+from winnow.flows.extraction_pool import enrich_articles
+from winnow.flows.stopping import Stop
+from winnow.flows.task_runners import DASK_ENRICH_PART, Stages
+from winnow.flows.validation import enrich_gate
 
 BATCH_SIZE = 200  # articles per enrich-then-load round
 
@@ -34,7 +34,7 @@ def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: s
     left are enriched by the next run."""
     if not config.enabled or stop.requested:
         return
-    from transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
+    from winnow.transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
     started = time.perf_counter()
     options = config.options()
     version = enrich_version(options)

@@ -20,8 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from schemas.records import Article, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
-from transforms.extract import ExtractOptions, PageInput, extract_batch
+from winnow.schemas.records import Article, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
+from winnow.transforms.extract import ExtractOptions, PageInput, extract_batch
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -79,7 +79,7 @@ def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int)
 
 def enrich_articles(articles: list[EnrichInput], options: EnrichOptions, workers: int) -> list[Enrichment]:
     """Enrich articles on `workers` processes (in this process when 1), keeping their order."""
-    from transforms.enrich.enricher import enrich_batch  # spaCy is imported only where enrichment runs
+    from winnow.transforms.enrich.enricher import enrich_batch  # spaCy is imported only where enrichment runs
     return _in_parts(enrich_batch, articles, options, workers)
 
 

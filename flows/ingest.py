@@ -23,29 +23,29 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
-from sources.config import SourceConfig, load_config
-from sources.archive_stream import ArchiveJob, ArchiveStream
-from sources.crawl import Crawl, CrawlStopped, FetchStream
-from sources.runner_config import RunnerConfig
-from sources.validation_config import ValidationConfig
-from sources.discover import Discovery, discover_source
-from sources.fetch import FetchPolicy, FetchRequest
-from transforms.extract import ExtractOptions, PageInput
-from transforms.hashing import sha256_hex
-from warehouse import load
-from warehouse.db import default_db_path, resolved
-from warehouse.migrate import migrate
+from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
+from winnow.sources.config import SourceConfig, load_config
+from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
+from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
+from winnow.sources.runner_config import RunnerConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.sources.discover import Discovery, discover_source
+from winnow.sources.fetch import FetchPolicy, FetchRequest
+from winnow.transforms.extract import ExtractOptions, PageInput
+from winnow.transforms.hashing import sha256_hex
+from winnow.warehouse import load
+from winnow.warehouse.db import default_db_path, resolved
+from winnow.warehouse.migrate import migrate
 
-from flows import progress
-from flows.enrich import enrich_stored
-from flows.extraction_pool import extract_pages
-from flows.page_batches import PageBatches
-from flows.repetition import without_repeated_blocks
-from flows.validation import gate_for, warm_up_validation
-from flows.runs import conclude, recorded_run
-from flows.stopping import Stop, stop_on_signals
-from flows.task_runners import Stages
+from winnow.flows import progress
+from winnow.flows.enrich import enrich_stored
+from winnow.flows.extraction_pool import extract_pages
+from winnow.flows.page_batches import PageBatches
+from winnow.flows.repetition import without_repeated_blocks
+from winnow.flows.validation import gate_for, warm_up_validation
+from winnow.flows.runs import conclude, recorded_run
+from winnow.flows.stopping import Stop, stop_on_signals
+from winnow.flows.task_runners import Stages
 
 BATCH_SIZE = 200  # pages per extract -> load batch at most; measured best of 50, 200 (bench/README.md)
 # A batch not yet full is loaded once its first page has waited this long: a slow page delays

@@ -9,13 +9,13 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from sources.config import load_config
-from warehouse import maintenance as upkeep
-from warehouse.db import default_db_path, resolved
-from warehouse.export import export_parquet
-from warehouse.migrate import migrate
+from winnow.sources.config import load_config
+from winnow.warehouse import maintenance as upkeep
+from winnow.warehouse.db import default_db_path, resolved
+from winnow.warehouse.export import export_parquet
+from winnow.warehouse.migrate import migrate
 
-from flows.runs import recorded_run
+from winnow.flows.runs import recorded_run
 
 
 @task(retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)

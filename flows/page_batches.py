@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from schemas.records import FetchResult
+from winnow.schemas.records import FetchResult
 
 
 class PageBatches:

@@ -5,10 +5,10 @@ Kept apart from the flows so that `winnow strip` uses it without importing Prefe
 
 from __future__ import annotations
 
-from schemas.records import Article
-from sources.config import SourceConfig
-from transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
-from warehouse import load
+from winnow.schemas.records import Article
+from winnow.sources.config import SourceConfig
+from winnow.transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
+from winnow.warehouse import load
 
 
 def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[Article]) -> list[Article]:

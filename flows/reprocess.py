@@ -16,25 +16,25 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from schemas.records import Article, ExtractionFailure, RunSummary
-from sources.config import SourceConfig, load_config
-from sources.runner_config import RunnerConfig
-from sources.validation_config import ValidationConfig
-from transforms.extract import ExtractOptions, PageInput
-from warehouse import load
-from warehouse.db import default_db_path, resolved
-from warehouse.migrate import migrate
-from warehouse.query import StoredPage, stored_page_count, stored_pages
+from winnow.schemas.records import Article, ExtractionFailure, RunSummary
+from winnow.sources.config import SourceConfig, load_config
+from winnow.sources.runner_config import RunnerConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.extract import ExtractOptions, PageInput
+from winnow.warehouse import load
+from winnow.warehouse.db import default_db_path, resolved
+from winnow.warehouse.migrate import migrate
+from winnow.warehouse.query import StoredPage, stored_page_count, stored_pages
 
-from flows import progress
-from flows.enrich import enrich_stored
-from flows.extraction_pool import extract_pages
-from flows.ingest import BATCH_SIZE
-from flows.repetition import without_repeated_blocks
-from flows.validation import gate_for
-from flows.runs import conclude, recorded_run
-from flows.stopping import stop_on_signals
-from flows.task_runners import Stages
+from winnow.flows import progress
+from winnow.flows.enrich import enrich_stored
+from winnow.flows.extraction_pool import extract_pages
+from winnow.flows.ingest import BATCH_SIZE
+from winnow.flows.repetition import without_repeated_blocks
+from winnow.flows.validation import gate_for
+from winnow.flows.runs import conclude, recorded_run
+from winnow.flows.stopping import stop_on_signals
+from winnow.flows.task_runners import Stages
 
 
 class Reprocessed(NamedTuple):

@@ -12,12 +12,12 @@ from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, State
 
-from schemas.records import RUN_COUNTERS, RunSummary
-from flows.stopping import RunInterrupted, RunStopped, Stop
-from flows.validation import build_docs
-from warehouse import load
-from warehouse.run_lock import run_lock
-from warehouse.validation import run_results
+from winnow.schemas.records import RUN_COUNTERS, RunSummary
+from winnow.flows.stopping import RunInterrupted, RunStopped, Stop
+from winnow.flows.validation import build_docs
+from winnow.warehouse import load
+from winnow.warehouse.run_lock import run_lock
+from winnow.warehouse.validation import run_results
 
 
 class BatchesHeld(Exception):

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from schemas.records import RunSummary
+from winnow.schemas.records import RunSummary
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 REPEAT_WINDOW_S = 1.0  # a signal this soon after the first is the same request, delivered twice

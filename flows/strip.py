@@ -8,13 +8,13 @@ import gzip
 from datetime import date
 from pathlib import Path
 
-from schemas.records import Article, ChaffRules, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
-from sources.config import DEFAULT_USER_AGENT, SourceConfig
-from sources.fetch import Fetcher, FetchPolicy, FetchRequest
-from transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
-from warehouse.db import WarehouseMissing
+from winnow.schemas.records import Article, ChaffRules, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
+from winnow.sources.config import DEFAULT_USER_AGENT, SourceConfig
+from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from winnow.transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
+from winnow.warehouse.db import WarehouseMissing
 
-from flows.repetition import without_repeated_blocks
+from winnow.flows.repetition import without_repeated_blocks
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 
@@ -59,7 +59,7 @@ def strip_document(target: str, source: SourceConfig | None, db_path: str | None
 def extract_document(target: str, published: date | None, options: EnrichOptions) -> tuple[Enrichment, date | None]:
     """The entities and events of one document, its chaff removed first, and the publication date
     relative dates were resolved against (`published`, else the page's own)."""
-    from transforms.enrich.enricher import enricher  # imports spaCy: only when enriching
+    from winnow.transforms.enrich.enricher import enricher  # imports spaCy: only when enriching
 
     article = strip_document(target, None, None)
     when = published or (article.published_at.date() if article.published_at else None)

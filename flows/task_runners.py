@@ -16,9 +16,9 @@ from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from sources.runner_config import RunnerConfig
+from winnow.sources.runner_config import RunnerConfig
 
-from flows.extraction_pool import default_workers, warm_up
+from winnow.flows.extraction_pool import default_workers, warm_up
 
 # Articles per enrich task on Dask. Each task costs Prefect and Dask bookkeeping, so parts are large
 # (bench/ingest.py, 500 pages: the enrich stage took 31 s in parts of 25, 28 s in parts of 100).

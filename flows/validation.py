@@ -13,15 +13,15 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from schemas import expectations
-from schemas.records import ValidationSettings
-from schemas.validate import SuiteResult, validation_ran, validator
-from schemas.validate import warm_up as warm_up_validation
-from sources.config import SourceConfig
-from sources.validation_config import ValidationConfig
-from transforms.chaff.lexicon import lexicon_for
-from warehouse.db import resolved
-from warehouse.validation import record_validation, warehouse_frames
+from winnow.schemas import expectations
+from winnow.schemas.records import ValidationSettings
+from winnow.schemas.validate import SuiteResult, validation_ran, validator
+from winnow.schemas.validate import warm_up as warm_up_validation
+from winnow.sources.config import SourceConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.chaff.lexicon import lexicon_for
+from winnow.warehouse.db import resolved
+from winnow.warehouse.validation import record_validation, warehouse_frames
 
 
 class TimedGate:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemas.expectations import BATCH, ROW, Check, Suite
+from winnow.schemas.expectations import BATCH, ROW, Check, Suite
 
 FRAME_PARAMETER = "dataframe"
 CHECK_META = "check"  # the key of a GX expectation's meta that names its check

@@ -23,7 +23,7 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-from sources.urls import WEB_SCHEMES
+from winnow.sources.urls import WEB_SCHEMES
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

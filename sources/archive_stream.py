@@ -24,10 +24,10 @@ from typing import BinaryIO
 
 import httpx
 
-from sources.addresses import AddressGuard
-from sources.archives import ArchiveBatch, archive_batches
-from sources.config import CCNewsFeed, SourceConfig, WarcFeed
-from sources.fetch import FetchPolicy
+from winnow.sources.addresses import AddressGuard
+from winnow.sources.archives import ArchiveBatch, archive_batches
+from winnow.sources.config import CCNewsFeed, SourceConfig, WarcFeed
+from winnow.sources.fetch import FetchPolicy
 
 _END = object()  # the stream's last item
 CC_NEWS = "crawl-data/CC-NEWS"

@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
-from schemas.records import ArchivePosition, FetchResult
-from sources.content import HTML_TYPES, media_type_of
+from winnow.schemas.records import ArchivePosition, FetchResult
+from winnow.sources.content import HTML_TYPES, media_type_of
 
 # A batch is handed over after this many archive bytes even with few pages in it, so that the
 # cursor moves on through an archive whose pages are mostly other sites'.

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from schemas.records import CHAFF_KINDS, ChaffPattern, ChaffRules
+from winnow.schemas.records import CHAFF_KINDS, ChaffPattern, ChaffRules
 
 DEFAULT_RULES = ChaffRules()
 

@@ -20,13 +20,13 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 
-from sources.addresses import parse_networks
-from sources.chaff_config import ChaffConfig
-from sources.config_errors import field_path, validation_messages
-from sources.enrich_config import EnrichConfig
-from sources.validation_config import ValidationConfig
-from sources.runner_config import RunnerConfig
-from sources.urls import WEB_SCHEMES, host_of
+from winnow.sources.addresses import parse_networks
+from winnow.sources.chaff_config import ChaffConfig
+from winnow.sources.config_errors import field_path, validation_messages
+from winnow.sources.enrich_config import EnrichConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.sources.runner_config import RunnerConfig
+from winnow.sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")

@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from sources.config import ConfigError, SourceConfig, parse_config
-from sources.feed_finder import FoundFeed
-from sources.urls import host_of
+from winnow.sources.config import ConfigError, SourceConfig, parse_config
+from winnow.sources.feed_finder import FoundFeed
+from winnow.sources.urls import host_of
 
 NULL_TAG = "tag:yaml.org,2002:null"
 

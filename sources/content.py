@@ -18,8 +18,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from schemas.records import FetchAttempt
-from sources.parsers import starts_as_url_list
+from winnow.schemas.records import FetchAttempt
+from winnow.sources.parsers import starts_as_url_list
 
 ROBOTS_KIND = "robots"  # internal: any content type, an empty body is fine
 HTML_TYPES = {"text/html", "application/xhtml+xml"}

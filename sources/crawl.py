@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from schemas.records import FetchResult
-from sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from winnow.schemas.records import FetchResult
+from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
 
 T = TypeVar("T")
 _END = object()  # the stream's last item: every request was answered, deferred or cancelled

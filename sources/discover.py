@@ -22,12 +22,12 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from schemas.records import DiscoveredURL, FetchResult
-from sources.config import PagesFeed, RssFeed, SitemapFeed, SourceConfig
-from sources.fetch import Fetcher, FetchPolicy
-from sources.parsers import (MAX_SITEMAP_ENTRIES, DiscoveryError, SitemapPage, list_pages_folder, parse_feed,
+from winnow.schemas.records import DiscoveredURL, FetchResult
+from winnow.sources.config import PagesFeed, RssFeed, SitemapFeed, SourceConfig
+from winnow.sources.fetch import Fetcher, FetchPolicy
+from winnow.sources.parsers import (MAX_SITEMAP_ENTRIES, DiscoveryError, SitemapPage, list_pages_folder, parse_feed,
                              parse_sitemap)
-from sources.urls import canonical_url
+from winnow.sources.urls import canonical_url
 
 # A date further ahead than this is a broken feed's, not news: it does not move a cursor, or the
 # feed's real entries would all be behind it until that day.

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from schemas.records import ENTITY_TYPES, EnrichOptions, EntityAlias
+from winnow.schemas.records import ENTITY_TYPES, EnrichOptions, EntityAlias
 
 
 DEFAULTS = EnrichOptions()

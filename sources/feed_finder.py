@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from schemas.records import FetchResult
-from sources.fetch import Fetcher, FetchRequest
-from sources.parsers import DiscoveryError, feed_links, is_news_sitemap, parse_feed, parse_sitemap
-from sources.robots import RobotsRules
-from sources.urls import canonical_url
+from winnow.schemas.records import FetchResult
+from winnow.sources.fetch import Fetcher, FetchRequest
+from winnow.sources.parsers import DiscoveryError, feed_links, is_news_sitemap, parse_feed, parse_sitemap
+from winnow.sources.robots import RobotsRules
+from winnow.sources.urls import canonical_url
 
 # Where sites commonly serve a feed without announcing it (WordPress /feed/, Hugo /index.xml,
 # Jekyll /feed.xml, ...) and their sitemaps (the protocol's /sitemap.xml, Yoast's

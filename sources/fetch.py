@@ -18,12 +18,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from schemas.records import FetchAttempt, FetchResult
-from sources.addresses import AddressGuard, Network, parse_networks
-from sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
+from winnow.schemas.records import FetchAttempt, FetchResult
+from winnow.sources.addresses import AddressGuard, Network, parse_networks
+from winnow.sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
                              type_refusal)
-from sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
-from sources.robots import RobotsCache, RobotsRules
+from winnow.sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
+from winnow.sources.robots import RobotsCache, RobotsRules
 
 KINDS = ("page", "feed")
 MAX_IN_FLIGHT = 16

@@ -22,7 +22,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml_safely
 
-from sources.urls import WEB_SCHEMES
+from winnow.sources.urls import WEB_SCHEMES
 
 # The sitemaps protocol's own limits per file; they also bound what a hostile file costs.
 MAX_SITEMAP_ENTRIES = 50_000

@@ -24,8 +24,8 @@ from urllib.parse import urljoin
 
 from protego import Protego
 
-from schemas.records import FetchResult
-from sources.ratelimit import origin_of
+from winnow.schemas.records import FetchResult
+from winnow.sources.ratelimit import origin_of
 
 # RFC 9309 §2.5: a crawler must parse at least the first 500 KiB of a robots.txt. We parse
 # exactly that much, so a huge file costs no more than a reasonable one.

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.records import ValidationSettings
+from winnow.schemas.records import ValidationSettings
 
 DEFAULTS = ValidationSettings()
 

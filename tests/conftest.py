@@ -88,7 +88,7 @@ def prefect_harness(tmp_path_factory, migrated_prefect_db):
     saved = {name: os.environ.get(name) for name in [*env, "PREFECT_API_URL"]}
     os.environ.update(env)
     try:
-        from flows.api_server import start_temporary_server
+        from winnow.flows.api_server import start_temporary_server
 
         yield start_temporary_server()  # stopped when the session's process exits
     finally:

@@ -19,7 +19,7 @@ import httpx
 import pytest
 import yaml
 
-from demo.server import SITE_ROOT, render_sources, serve_site
+from winnow.demo.server import SITE_ROOT, render_sources, serve_site
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))

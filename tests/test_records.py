@@ -1,6 +1,6 @@
 import dataclasses
 
-from schemas.records import FETCH_OUTCOMES, RUN_COUNTERS, RunSummary
+from winnow.schemas.records import FETCH_OUTCOMES, RUN_COUNTERS, RunSummary
 
 
 def test_every_fetch_outcome_is_counted_in_the_run_summary():

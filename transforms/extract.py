@@ -11,16 +11,16 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from schemas.records import Article, ChaffRules, ExtractionFailure
-from transforms.chaff import clean_text, strip_blocks, strip_text, text_blocks
-from transforms.chaff.dom import PageMarkup, drop_selected
-from transforms.chaff.lexicon import lexicon_for
-from transforms.chaff.name_cards import drop_name_cards
-from transforms.chaff.page_text import PageText
-from transforms.chaff.paywall import declared_paywalled, ends_in_paywall
-from transforms.hashing import article_id, sha256_hex
-from transforms.lead import missing_lead
-from transforms.metadata import page_metadata
+from winnow.schemas.records import Article, ChaffRules, ExtractionFailure
+from winnow.transforms.chaff import clean_text, strip_blocks, strip_text, text_blocks
+from winnow.transforms.chaff.dom import PageMarkup, drop_selected
+from winnow.transforms.chaff.lexicon import lexicon_for
+from winnow.transforms.chaff.name_cards import drop_name_cards
+from winnow.transforms.chaff.page_text import PageText
+from winnow.transforms.chaff.paywall import declared_paywalled, ends_in_paywall
+from winnow.transforms.hashing import article_id, sha256_hex
+from winnow.transforms.lead import missing_lead
+from winnow.transforms.metadata import page_metadata
 
 # htmldate returns day precision unless told to keep the time and offset.
 _DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}

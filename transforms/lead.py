@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from lxml.etree import _Element
 
-from transforms.chaff.dom import attribute_tokens
-from transforms.chaff.page_text import PageText, normalise
+from winnow.transforms.chaff.dom import attribute_tokens
+from winnow.transforms.chaff.page_text import PageText, normalise
 
 # Class and id words of a lead's box, in the vocabularies of page templates (the English ones,
 # and the French, Italian, Spanish and Portuguese terms of the trade).

@@ -242,7 +242,7 @@ def _apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
 def migrations() -> list[Migration]:
     """The migration files shipped in the `schemas` package, in version order."""
     # importlib.resources finds them in a source tree and in an installed wheel alike.
-    folder = resources.files("schemas") / "migrations"
+    folder = resources.files("winnow.schemas") / "migrations"
     found: dict[int, Migration] = {}
     for entry in folder.iterdir():
         match = _MIGRATION_FILE.match(entry.name)

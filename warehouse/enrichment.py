@@ -14,10 +14,10 @@ from typing import NamedTuple
 
 import duckdb
 
-from schemas.records import EnrichInput, Enrichment, Entity
-from warehouse import db, staging, validation
-from warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
-from warehouse.validation import POSITION, Gate
+from winnow.schemas.records import EnrichInput, Enrichment, Entity
+from winnow.warehouse import db, staging, validation
+from winnow.warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
+from winnow.warehouse.validation import POSITION, Gate
 
 
 class EnrichCounts(NamedTuple):

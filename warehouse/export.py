@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from warehouse import db
+from winnow.warehouse import db
 
 DATE = "strftime(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC', '%Y-%m-%d')"
 # Each table's snapshot; the partitioned ones carry their article's source and (publication) date.

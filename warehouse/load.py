@@ -14,10 +14,10 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from schemas.records import (Article, ArchivePosition, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS,
+from winnow.schemas.records import (Article, ArchivePosition, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS,
                              RunSummary)
-from warehouse import db, repeated_blocks, staging, stories, validation
-from warehouse.validation import Gate
+from winnow.warehouse import db, repeated_blocks, staging, stories, validation
+from winnow.warehouse.validation import Gate
 
 MAX_ATTEMPTS = 5  # failed runs in a row before a URL is left alone
 

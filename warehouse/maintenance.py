@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
 
-from warehouse import db, repeated_blocks
+from winnow.warehouse import db, repeated_blocks
 
 COMPACT_MIN_RECLAIMABLE = 0.2  # below this share of the file to give back, a copy is not worth the rewrite
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from warehouse import db
+from winnow.warehouse import db
 
 
 def migrate(db_path: str | os.PathLike) -> list[str]:

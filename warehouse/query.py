@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from warehouse import db
+from winnow.warehouse import db
 
 PAGES_PER_CHUNK = 200
 

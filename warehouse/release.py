@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 import duckdb
 
-from warehouse import db, stories, validation
-from warehouse.comentions import pairs_recounted
-from warehouse.enrichment import upsert_entities
-from warehouse.load import upsert_articles
-from warehouse.validation import POSITION, Gate
+from winnow.warehouse import db, stories, validation
+from winnow.warehouse.comentions import pairs_recounted
+from winnow.warehouse.enrichment import upsert_entities
+from winnow.warehouse.load import upsert_articles
+from winnow.warehouse.validation import POSITION, Gate
 
 # Each table that validation quarantines, and its key.
 KEYS = {"articles": ("article_id",), "fetch_log": ("url", "attempt"), "entities": ("entity_id",),

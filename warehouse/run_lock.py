@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from warehouse import db
+from winnow.warehouse import db
 
 # How long a run waits for another to finish by default. Deployments queue their runs already
 # (one at a time), so what collides is a hand-run with a scheduled one: the newcomer should

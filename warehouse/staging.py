@@ -11,10 +11,10 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
-from transforms.chaff.repetition import article_block_keys
-from transforms.enrich.names import name_key
-from transforms.hashing import sha256_hex
+from winnow.schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
+from winnow.transforms.chaff.repetition import article_block_keys
+from winnow.transforms.enrich.names import name_key
+from winnow.transforms.hashing import sha256_hex
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
 

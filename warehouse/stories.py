@@ -12,8 +12,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from transforms.stories import Copy, assign_stories
-from warehouse.comentions import pairs_recounted
+from winnow.transforms.stories import Copy, assign_stories
+from winnow.warehouse.comentions import pairs_recounted
 
 _BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
 _PLACED = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])

@@ -18,9 +18,9 @@ from typing import Any, NamedTuple, Protocol
 import duckdb
 import pyarrow as pa
 
-from schemas.expectations import Suite
-from schemas.validate import SuiteResult
-from warehouse import db
+from winnow.schemas.expectations import Suite
+from winnow.schemas.validate import SuiteResult
+from winnow.warehouse import db
 
 class Gate(Protocol):
     """The flow's gate: runs the named suite ("articles", "pages", ...) on a frame of a staged batch."""

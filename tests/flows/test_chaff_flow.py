@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from demo.server import SITE_ROOT, render_sources, serve_site
-from warehouse.query import run_query
+from winnow.demo.server import SITE_ROOT, render_sources, serve_site
+from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
 
@@ -41,7 +41,7 @@ def texts(db: Path) -> dict[str, str]:
 
 
 def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, tmp_path):
-    from flows.ingest import ingest
+    from winnow.flows.ingest import ingest
 
     with serve_site(port=0) as base_url:
         config = vale_config(tmp_path, base_url, {"detectors": False})
@@ -58,7 +58,7 @@ def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, t
     # `winnow strip --source` applies what the warehouse has learned to a page it has not seen.
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from winnow.flows.cli import app
 
     page = tmp_path / "new-story.html"
     page.write_text((SITE_ROOT / "vale-courier/news/bus-routes.html").read_text(encoding="utf-8")
@@ -71,8 +71,8 @@ def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, t
 
 
 def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(prefect_harness, tmp_path):
-    from flows.ingest import ingest
-    from flows.reprocess import reprocess
+    from winnow.flows.ingest import ingest
+    from winnow.flows.reprocess import reprocess
 
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:

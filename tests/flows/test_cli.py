@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from schemas.records import Article, FetchAttempt, FetchResult
-from transforms.hashing import article_id, sha256_hex
-from warehouse.load import load_batch
-from warehouse.query import run_query
+from winnow.flows.cli import app
+from winnow.schemas.records import Article, FetchAttempt, FetchResult
+from winnow.transforms.hashing import article_id, sha256_hex
+from winnow.warehouse.load import load_batch
+from winnow.warehouse.query import run_query
 
 WINNOW = Path(sys.executable).with_name("winnow")
 T0 = datetime(2026, 10, 1, 8, 30, tzinfo=timezone.utc)

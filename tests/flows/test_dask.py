@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from demo.server import render_sources, serve_site
-from warehouse.query import run_query
+from winnow.demo.server import render_sources, serve_site
+from winnow.warehouse.query import run_query
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 
@@ -39,9 +39,9 @@ def dask_cluster(prefect_harness):
 def test_ingest_on_two_dask_workers_loads_what_the_local_runner_loads(dask_cluster, tmp_path):
     from distributed import get_task_stream
 
-    from flows.ingest import ingest
-    from flows.reprocess import reprocess
-    from sources.runner_config import RunnerConfig
+    from winnow.flows.ingest import ingest
+    from winnow.flows.reprocess import reprocess
+    from winnow.sources.runner_config import RunnerConfig
 
     address, client = dask_cluster
     with serve_site(port=0) as base_url:

@@ -16,10 +16,10 @@ import httpx
 import pytest
 import yaml
 
-from flows.deployments import deployment_specs, differences, render_prefect_yaml
-from sources.config import ConfigError, load_config
+from winnow.flows.deployments import deployment_specs, differences, render_prefect_yaml
+from winnow.sources.config import ConfigError, load_config
 from tests.conftest import prefect_home_from
-from warehouse.query import run_query
+from winnow.warehouse.query import run_query
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -53,7 +53,7 @@ def test_every_shipped_deployment_loads_and_takes_its_parameters(monkeypatch):
 def test_serve_builds_one_deployment_per_entry_with_its_schedules(monkeypatch):
     from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 
-    from flows.deployments import runner_deployments
+    from winnow.flows.deployments import runner_deployments
 
     monkeypatch.chdir(REPO)
     specs = shipped_specs()
@@ -123,7 +123,7 @@ def test_write_makes_a_deployment_per_group_and_keeps_the_settings(tmp_path):
 
 @pytest.mark.prefect
 def test_prefect_checks_the_crons_and_the_message_names_source_and_field(tmp_path):
-    from flows.deployments import check_crons
+    from winnow.flows.deployments import check_crons
 
     (tmp_path / "saved").mkdir()
     config = tmp_path / "sources.yaml"

@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = """
 import os, sys, time
-from flows.extraction_pool import _shared_pool
+from winnow.flows.extraction_pool import _shared_pool
 
 if __name__ == "__main__":
     pool = _shared_pool(2)

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from demo.server import SITE_ROOT, render_sources, serve_site
-from schemas.records import RUN_COUNTERS
+from winnow.demo.server import SITE_ROOT, render_sources, serve_site
+from winnow.schemas.records import RUN_COUNTERS
 from tests.localserver import LOOPBACK_YAML
-from warehouse.query import run_query
+from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
 
@@ -24,7 +24,7 @@ OTHER_PATH = "harbour-herald/2026/10/ferry-timetable.html"
 
 
 def ingest(config: Path, db: Path, **options):
-    from flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
+    from winnow.flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
 
     options.setdefault("extract_workers", 1)  # no process pool for a handful of pages
     return ingest_flow(config_path=str(config), db_path=str(db), **options)
@@ -295,7 +295,7 @@ def test_http_errors_never_fail_the_run(http_server, tmp_path):
 
 
 def test_bad_config_fails_the_flow_naming_source_and_field(prefect_harness, tmp_path):
-    from sources.config import ConfigError
+    from winnow.sources.config import ConfigError
 
     config = tmp_path / "sources.yaml"
     config.write_text("sources:\n  - name: herald\n    rate_limit: -1\n"

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from tests.warehouse.conftest import article
-from warehouse.load import load_batch
-from warehouse.query import run_query
+from winnow.warehouse.load import load_batch
+from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
 
@@ -17,7 +17,7 @@ def test_maintenance_refreshes_compacts_exports_and_reports(tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-    from flows.maintenance import maintenance
+    from winnow.flows.maintenance import maintenance
 
     (tmp_path / "saved").mkdir()
     config = tmp_path / "sources.yaml"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flows.page_batches import PageBatches
-from schemas.records import FetchResult
+from winnow.flows.page_batches import PageBatches
+from winnow.schemas.records import FetchResult
 
 
 def result(source: str, n: int) -> FetchResult:

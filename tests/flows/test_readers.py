@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from demo.server import render_sources, serve_site
+from winnow.demo.server import render_sources, serve_site
 from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
-from warehouse.db import WarehouseMissing
-from warehouse.query import run_query
+from winnow.warehouse.db import WarehouseMissing
+from winnow.warehouse.query import run_query
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 

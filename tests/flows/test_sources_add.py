@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from sources.config import RssFeed, SitemapFeed, load_config
+from winnow.flows.cli import app
+from winnow.sources.config import RssFeed, SitemapFeed, load_config
 from tests.localserver import LOOPBACK_YAML
 from tests.sources.test_feed_finder import site  # noqa: F401 (the news site fixture, shared)
 

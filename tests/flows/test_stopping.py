@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from flows.stopping import REPEAT_WINDOW_S, RunInterrupted, Stop, add_stop_listener, stop_on_signals
+from winnow.flows.stopping import REPEAT_WINDOW_S, RunInterrupted, Stop, add_stop_listener, stop_on_signals
 
 
 def test_the_first_signal_asks_to_stop_and_the_handlers_are_put_back(caplog):

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from demo.server import SITE_ROOT
+from winnow.demo.server import SITE_ROOT
 from tests.flows.test_cli import winnow
 from tests.localserver import LOOPBACK_YAML
 from tests.transforms.test_chaff_text import LOOKALIKE

@@ -47,7 +47,7 @@ def serve_a_layout_change(server, folder: Path) -> Path:
 
 
 def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefect_harness, http_server, tmp_path):
-    from flows.runs import BatchesHeld
+    from winnow.flows.runs import BatchesHeld
 
     config = serve_a_layout_change(http_server, tmp_path)
     db = tmp_path / "winnow.duckdb"
@@ -107,8 +107,8 @@ def test_winnow_run_prints_the_summary_and_the_held_batches_and_exits_1(prefect_
 
 
 def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path):
-    from warehouse import db as warehouse_db
-    from warehouse.migrate import migrate
+    from winnow.warehouse import db as warehouse_db
+    from winnow.warehouse.migrate import migrate
 
     db = tmp_path / "w.duckdb"
     migrate(db)
@@ -129,10 +129,10 @@ def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path)
 
 def test_release_merges_the_held_rows_that_pass_after_the_config_changes(tmp_path):
     from tests.warehouse.conftest import article
-    from warehouse.load import load_batch
-    from warehouse.migrate import migrate
-    from flows.validation import gate_for
-    from sources.config import load_config
+    from winnow.warehouse.load import load_batch
+    from winnow.warehouse.migrate import migrate
+    from winnow.flows.validation import gate_for
+    from winnow.sources.config import load_config
 
     db = tmp_path / "w.duckdb"
     migrate(db)

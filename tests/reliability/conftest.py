@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sources.fetch import FetchPolicy
+from winnow.sources.fetch import FetchPolicy
 from tests.localserver import LOOPBACK_YAML
-from warehouse.query import run_query
+from winnow.warehouse.query import run_query
 
 # Limits small enough that a timeout, an oversized body or a retry costs a test well under a
 # second; the sources config does not expose them, so the tests set them on every source's policy.
@@ -32,7 +32,7 @@ def small_limits(monkeypatch):
 
 
 def ingest(config: Path, db: Path):
-    from flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
+    from winnow.flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
 
     return ingest_flow(config_path=str(config), db_path=str(db), extract_workers=1)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sources.addresses import AddressGuard, address_kind, parse_networks
-from sources.config import ConfigError, parse_config
-from sources.discover import discover_source
-from sources.fetch import Fetcher, FetchPolicy
+from winnow.sources.addresses import AddressGuard, address_kind, parse_networks
+from winnow.sources.config import ConfigError, parse_config
+from winnow.sources.discover import discover_source
+from winnow.sources.fetch import Fetcher, FetchPolicy
 from tests.localserver import LocalServer, Reply
 from tests.reliability.conftest import ingest, rows
 

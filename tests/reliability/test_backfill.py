@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from demo.archive import CAPTURED, articles_warc
+from winnow.demo.archive import CAPTURED, articles_warc
 from tests.archives import cc_news_index, ranged
 from tests.conftest import prefect_home_from
 from tests.localserver import LOOPBACK_YAML
@@ -21,7 +21,7 @@ NO_CHECKS = "validation: {enabled: false}\nenrich: {enabled: false}\n"  # not wh
 
 
 def ingest(config, db):
-    from flows.ingest import ingest as ingest_flow  # imports Prefect: only once the harness is set up
+    from winnow.flows.ingest import ingest as ingest_flow  # imports Prefect: only once the harness is set up
 
     return ingest_flow(config_path=str(config), db_path=str(db), extract_workers=1)
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.flows.test_cli import _assert_clean, _run_winnow
 from tests.reliability.ingest_process import winnow_env
-from warehouse.query import run_query
+from winnow.warehouse.query import run_query
 
 WINNOW = Path(sys.executable).with_name("winnow")
 GOOD_SOURCE = 'sources:\n  - name: herald\n    feeds:\n      - {kind: rss, url: "https://herald.example/feed.xml"}\n'

@@ -10,15 +10,15 @@ import time
 
 import pytest
 
-from demo.server import render_sources, serve_site
+from winnow.demo.server import render_sources, serve_site
 from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
 from tests.reliability.ingest_process import prefect_api, winnow_env  # noqa: F401 (a fixture)
-from warehouse.query import run_query
-from warehouse.run_lock import RunLocked, lock_path, run_lock
+from winnow.warehouse.query import run_query
+from winnow.warehouse.run_lock import RunLocked, lock_path, run_lock
 
 HOLD_LOCK = """
 import sys, time
-from warehouse.run_lock import run_lock
+from winnow.warehouse.run_lock import run_lock
 with run_lock(sys.argv[1], "ingest", "run-held"):
     print("held", flush=True)
     time.sleep(600)

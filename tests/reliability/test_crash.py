@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import serve_site
-from schemas.records import RunSummary
+from winnow.demo.server import serve_site
+from winnow.schemas.records import RunSummary
 from tests.flows.test_cli import WINNOW, _assert_clean, _run_winnow
 from tests.reliability.ingest_process import count, holder_pid, prefect_api, winnow_env, write_bench_config  # noqa: F401
 from tests.warehouse.conftest import T0
-from warehouse import load
-from warehouse.query import run_query
+from winnow.warehouse import load
+from winnow.warehouse.query import run_query
 
 PAGES = 300  # two batches: 200, then 100
 RATE = 25.0  # pages per second: the first batch takes 8 s to fetch, time to kill the run in it

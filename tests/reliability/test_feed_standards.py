@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from sources.addresses import parse_networks
-from sources.config import RssFeed, SitemapFeed, load_config
-from sources.feed_finder import HEAD_LINK, ROBOTS_TXT, find_feeds
-from sources.fetch import Fetcher, FetchPolicy
+from winnow.flows.cli import app
+from winnow.sources.addresses import parse_networks
+from winnow.sources.config import RssFeed, SitemapFeed, load_config
+from winnow.sources.feed_finder import HEAD_LINK, ROBOTS_TXT, find_feeds
+from winnow.sources.fetch import Fetcher, FetchPolicy
 from tests.localserver import LOOPBACK, LOOPBACK_YAML, LocalServer
 from tests.sources.test_discover import SITEMAP_NS, discover, make_source
 

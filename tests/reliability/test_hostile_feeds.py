@@ -82,12 +82,11 @@ def test_hostile_feeds_and_sitemaps_are_refused_or_bounded(http_server, tmp_path
 
 
 def test_a_sitemap_over_the_entry_limit_is_cut_and_says_so(http_server, tmp_path, small_limits, monkeypatch):
-    import sources.discover
-    import sources.parsers
+    from winnow.sources import discover, parsers
 
     # The protocol's 50,000 would make the test slow; the bound works the same at 100.
-    monkeypatch.setattr(sources.parsers, "MAX_SITEMAP_ENTRIES", 100)
-    monkeypatch.setattr(sources.discover, "MAX_SITEMAP_ENTRIES", 100)
+    monkeypatch.setattr(parsers, "MAX_SITEMAP_ENTRIES", 100)
+    monkeypatch.setattr(discover, "MAX_SITEMAP_ENTRIES", 100)
     page = http_server.url("/news/story.html")
     http_server.add("/big-sitemap.xml", URLSET.format(
         "".join(f"<url><loc>{page}?n={i}</loc></url>" for i in range(150))), "application/xml")

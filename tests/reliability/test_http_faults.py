@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from demo.server import SITE_ROOT
+from winnow.demo.server import SITE_ROOT
 from tests.localserver import LocalServer, Reply
 from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, use_small_limits, write_config
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
+from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
 from tests.localserver import LOOPBACK_YAML, LocalServer, Reply
 from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, write_config
 from tests.reliability.test_http_faults import ARTICLES, demo_page
@@ -67,14 +67,14 @@ def test_a_trickling_page_is_given_up_at_once_and_tried_again_next_run(prefect_h
 
 
 def test_pages_are_loaded_while_a_slow_page_is_still_coming(prefect_harness, http_server, tmp_path, monkeypatch):
-    import flows.ingest
+    from winnow.flows import ingest as ingest_flow  # imports Prefect: only after the harness set it up
 
     good = serve_articles(http_server, 6)
     slow = "/" + ARTICLES[6]  # a valid page at a steady 2 kB/s: about 6 s for its ~12 kB
     body = demo_page(http_server, slow).encode()
     http_server.routes[slow] = lambda r: Reply(200, body, PAGE_TYPE, trickle_s=0.1, trickle_bytes=200)
     serve_feed(http_server, good + [slow])
-    monkeypatch.setattr(flows.ingest, "BATCH_WAIT_S", 0.5)
+    monkeypatch.setattr(ingest_flow, "BATCH_WAIT_S", 0.5)
     use_limits(monkeypatch, total_timeout_s=30.0)
     config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
 
@@ -151,7 +151,7 @@ def test_robots_txt_is_asked_once_per_host_per_run(prefect_harness, http_server,
         "sources:\n"
         f"  - {{name: a, feeds: [{{kind: rss, url: '{http_server.url('/a.xml')}'}}]}}\n"
         f"  - {{name: b, feeds: [{{kind: rss, url: '{http_server.url('/b.xml')}'}}]}}\n", encoding="utf-8")
-    from flows.ingest import ingest as ingest_flow
+    from winnow.flows.ingest import ingest as ingest_flow
 
     summary = ingest_flow(config_path=str(config), db_path=str(tmp_path / "w.duckdb"), batch_size=2,
                           extract_workers=1)

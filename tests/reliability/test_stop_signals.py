@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.server import serve_site
+from winnow.demo.server import serve_site
 from tests.conftest import prefect_home_from
 from tests.flows.test_cli import _assert_clean, _run_winnow
 from tests.localserver import LocalServer, Reply
@@ -77,7 +77,7 @@ def api_servers_of(pid: int) -> list[int]:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if command[1:4] == [b"-m", b"flows.api_server", str(pid).encode()]:
+        if command[1:4] == [b"-m", b"winnow.flows.api_server", str(pid).encode()]:
             found.append(int(entry.name))
     return found
 

@@ -9,12 +9,12 @@ import time
 import httpx
 import pytest
 
-from demo.archive import CAPTURED, articles_warc, warc
-from sources.addresses import parse_networks
-from sources.archive_stream import ArchiveError, ArchiveJob, ArchiveStream, archive_locations, open_archive
-from sources.archives import archive_batches
-from sources.config import parse_config
-from sources.fetch import FetchPolicy
+from winnow.demo.archive import CAPTURED, articles_warc, warc
+from winnow.sources.addresses import parse_networks
+from winnow.sources.archive_stream import ArchiveError, ArchiveJob, ArchiveStream, archive_locations, open_archive
+from winnow.sources.archives import archive_batches
+from winnow.sources.config import parse_config
+from winnow.sources.fetch import FetchPolicy
 from tests.archives import cc_news_index, ranged
 from tests.localserver import LOOPBACK, LOOPBACK_YAML
 
@@ -136,7 +136,7 @@ def test_the_stream_reads_a_glob_of_files_holds_back_until_released_and_stops(tm
 
 
 def test_a_feed_needs_a_place_and_a_source_of_archives_its_domains(tmp_path):
-    from sources.config import ConfigError
+    from winnow.sources.config import ConfigError
 
     with pytest.raises(ConfigError) as error:
         parse_config("sources:\n  - name: a\n    feeds: [{kind: warc, path: x.warc, url: 'https://h.example/x.warc'}]\n"

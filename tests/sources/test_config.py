@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from sources.config import (DEFAULT_USER_AGENT, ConfigError, PagesFeed, RssFeed, SitemapFeed,
+from winnow.sources.config import (DEFAULT_USER_AGENT, ConfigError, PagesFeed, RssFeed, SitemapFeed,
                             load_config, parse_config)
 
 VALID = """
@@ -284,7 +284,7 @@ sources:
 
 
 def test_chaff_rules_merge_with_the_defaults_key_by_key(tmp_path):
-    from schemas.records import ChaffPattern
+    from winnow.schemas.records import ChaffPattern
 
     a, b, c = (source.chaff.rules() for source in parse_config(CHAFF, tmp_path, "s.yaml").sources)
     assert a.drop_selectors == ("aside.promo", "#donate")
@@ -324,7 +324,7 @@ enrich:
 
 
 def test_enrich_settings_and_aliases_become_the_transforms_options(tmp_path):
-    from schemas.records import DEFAULT_NLP_MODEL, EntityAlias
+    from winnow.schemas.records import DEFAULT_NLP_MODEL, EntityAlias
 
     options = parse_config(ENRICH, tmp_path, "s.yaml").enrich.options()
     assert (options.models, options.min_event_confidence) == ((("en", DEFAULT_NLP_MODEL),), 0.6)

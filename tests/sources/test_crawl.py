@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from sources.crawl import Crawl, CrawlStopped
-from sources.fetch import FetchRequest
+from winnow.sources.crawl import Crawl, CrawlStopped
+from winnow.sources.fetch import FetchRequest
 from tests.localserver import Reply
 from tests.sources.test_fetch import PAGE, policy
 

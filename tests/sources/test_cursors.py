@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from sources.parsers import parse_sitemap
+from winnow.sources.parsers import parse_sitemap
 
 from tests.localserver import Reply
 from tests.sources.test_discover import SITEMAP_NS, discover, make_source, urlset

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sources.config import parse_config
-from sources.discover import discover_source
-from sources.fetch import Fetcher, FetchPolicy
-from sources.parsers import MAX_SITEMAP_ENTRIES, DiscoveryError, list_pages_folder, parse_feed, parse_sitemap
+from winnow.sources.config import parse_config
+from winnow.sources.discover import discover_source
+from winnow.sources.fetch import Fetcher, FetchPolicy
+from winnow.sources.parsers import MAX_SITEMAP_ENTRIES, DiscoveryError, list_pages_folder, parse_feed, parse_sitemap
 from tests.localserver import LOOPBACK_YAML
 
 UTC = timezone.utc
@@ -197,7 +197,7 @@ def test_parse_sitemap_refuses_external_entities(tmp_path):
 
 def test_parse_sitemap_bounds_entries_per_file(monkeypatch):
     assert MAX_SITEMAP_ENTRIES == 50_000  # the protocol's limit; lowered below to keep this fast
-    monkeypatch.setattr("sources.parsers.MAX_SITEMAP_ENTRIES", 10)
+    monkeypatch.setattr("winnow.sources.parsers.MAX_SITEMAP_ENTRIES", 10)
     entry = "<url><loc>https://herald.example/a{}</loc></url>"
     page = parse_sitemap(urlset(*(entry.format(i) for i in range(13))), "https://herald.example/s.xml")
     assert [url for url, _ in page.urls] == [f"https://herald.example/a{i}" for i in range(10)]
@@ -220,7 +220,7 @@ def test_parse_text_sitemap_plain_and_gzipped():
 
 
 def test_parse_text_sitemap_bounds_entries_per_file(monkeypatch):
-    monkeypatch.setattr("sources.parsers.MAX_SITEMAP_ENTRIES", 10)
+    monkeypatch.setattr("winnow.sources.parsers.MAX_SITEMAP_ENTRIES", 10)
     body = "".join(f"https://herald.example/a{i}\n" for i in range(13)).encode()
     page = parse_sitemap(body, "https://herald.example/sitemap.txt")
     assert [url for url, _ in page.urls] == [f"https://herald.example/a{i}" for i in range(10)]
@@ -334,7 +334,7 @@ def test_list_empty_pages_folder(tmp_path):
 
 
 def test_parse_gzip_bomb_is_bounded(monkeypatch):
-    monkeypatch.setattr("sources.parsers.MAX_SITEMAP_BYTES", 10_000)
+    monkeypatch.setattr("winnow.sources.parsers.MAX_SITEMAP_BYTES", 10_000)
     body = gzip.compress(urlset("<url><loc>https://herald.example/a</loc></url>" * 1000))
     with pytest.raises(DiscoveryError, match="more than 10000 bytes once decompressed"):
         parse_sitemap(body, "https://herald.example/s.xml.gz")

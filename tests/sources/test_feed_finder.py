@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sources.config import ConfigError, RssFeed, SitemapFeed, parse_config
-from sources.config_edit import add_source, configured_sources
-from sources.feed_finder import (COMMON_PATH, GIVEN_URL, HEAD_LINK, ROBOTS_TXT, FeedSearchError, FoundFeed,
+from winnow.sources.config import ConfigError, RssFeed, SitemapFeed, parse_config
+from winnow.sources.config_edit import add_source, configured_sources
+from winnow.sources.feed_finder import (COMMON_PATH, GIVEN_URL, HEAD_LINK, ROBOTS_TXT, FeedSearchError, FoundFeed,
                                  default_name, find_feeds, preferred_feeds, robots_sitemaps)
-from sources.addresses import parse_networks
-from sources.fetch import Fetcher, FetchPolicy
-from sources.parsers import FeedLink, feed_links, is_news_sitemap
-from sources.robots import parse_robots
+from winnow.sources.addresses import parse_networks
+from winnow.sources.fetch import Fetcher, FetchPolicy
+from winnow.sources.parsers import FeedLink, feed_links, is_news_sitemap
+from winnow.sources.robots import parse_robots
 from tests.localserver import LOOPBACK, LocalServer
 
 UTC = timezone.utc

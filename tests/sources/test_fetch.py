@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from sources.addresses import parse_networks
-from sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchPolicy, FetchRequest
+from winnow.sources.addresses import parse_networks
+from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchPolicy, FetchRequest
 from tests.localserver import LOOPBACK, LocalServer, Reply
 
 PAGE = "<html><head><title>Ferry</title></head><body><p>Timetable</p></body></html>"

@@ -6,9 +6,9 @@ import asyncio
 import pickle
 import time
 
-from schemas.records import FetchResult
-from sources.fetch import Fetcher, FetchRequest
-from sources.robots import ROBOTS_PARSE_LIMIT, parse_robots, product_token, rules_from_fetch
+from winnow.schemas.records import FetchResult
+from winnow.sources.fetch import Fetcher, FetchRequest
+from winnow.sources.robots import ROBOTS_PARSE_LIMIT, parse_robots, product_token, rules_from_fetch
 from tests.localserver import Reply
 from tests.sources.test_fetch import PAGE, fetch, policy
 

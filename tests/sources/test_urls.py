@@ -2,7 +2,7 @@
 
 import pytest
 
-from sources.urls import canonical_url, host_of
+from winnow.sources.urls import canonical_url, host_of
 
 CANONICAL = [
     # (given, base, expected)

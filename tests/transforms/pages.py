@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from schemas.records import Article, ChaffRules
-from transforms.extract import ExtractOptions, PageInput, extract_article
+from winnow.schemas.records import Article, ChaffRules
+from winnow.transforms.extract import ExtractOptions, PageInput, extract_article
 
 
 def paragraphs(items: list[str]) -> str:

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from demo.server import SITE_ROOT
-from schemas.records import Article
-from transforms.extract import PageInput, extract_article
+from winnow.demo.server import SITE_ROOT
+from winnow.schemas.records import Article
+from winnow.transforms.extract import PageInput, extract_article
 
 GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 

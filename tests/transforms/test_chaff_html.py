@@ -8,7 +8,7 @@ import re
 
 import trafilatura
 
-from schemas.records import Article, ChaffRules
+from winnow.schemas.records import Article, ChaffRules
 from tests.transforms.pages import extracted, paragraphs
 
 GRAIN = [

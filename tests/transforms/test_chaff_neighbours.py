@@ -5,8 +5,8 @@ themselves, rows of the article's own lists, the lead put back."""
 from __future__ import annotations
 
 from tests.transforms.pages import extracted, paragraphs
-from transforms.chaff.lexicon import parse_lexicon
-from transforms.extract import extract_text
+from winnow.transforms.chaff.lexicon import parse_lexicon
+from winnow.transforms.extract import extract_text
 
 DUTCH = [
     "De gemeenteraad heeft dinsdagavond ingestemd met een nieuw plan voor de haven, waarin de oude"

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from schemas.records import Article
-from transforms.chaff.lexicon import languages, lexicon_for, parse_lexicon
-from transforms.chaff.repetition import block_key, strip_repeated, strip_repeated_batch
-from transforms.extract import extract_text
+from winnow.schemas.records import Article
+from winnow.transforms.chaff.lexicon import languages, lexicon_for, parse_lexicon
+from winnow.transforms.chaff.repetition import block_key, strip_repeated, strip_repeated_batch
+from winnow.transforms.extract import extract_text
 
 BOX = ["Get the Valley Daily in your inbox.", "Local news, no spam."]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from schemas.records import ChaffPattern, ChaffRules
-from transforms.chaff import clean_text, strip_text, text_blocks
+from winnow.schemas.records import ChaffPattern, ChaffRules
+from winnow.transforms.chaff import clean_text, strip_text, text_blocks
 
 # The seed is third-party text kept beside the repository, not in it (see the brief).
 SEEDS = Path(os.environ.get("WINNOW_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds"))
@@ -167,7 +167,7 @@ def test_a_copy_of_the_article_is_removed_but_a_repeated_quote_stays():
 
 
 def test_a_portuguese_byline_goes_and_a_sentence_about_publishing_stays():
-    from transforms.extract import extract_text
+    from winnow.transforms.extract import extract_text
 
     text = ("O estudo foi publicado em março na revista Nature, segundo os autores da universidade, que"
             " analisaram dados de dez anos.\n05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde\n"

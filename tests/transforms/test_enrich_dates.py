@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from transforms.enrich.dates import PRECISIONS, ResolvedDate, resolve_date
+from winnow.transforms.enrich.dates import PRECISIONS, ResolvedDate, resolve_date
 
 PUBLISHED = date(2016, 9, 23)  # a Friday; its week starts on Monday 2016-09-19
 

@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
-from schemas.records import (DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event,
+from winnow.schemas.records import (DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event,
                              Mention)
-from transforms.enrich.consolidate import consolidate
-from transforms.enrich.enricher import enricher
-from transforms.enrich.entities import Occurrence, Resolved, names_only
-from transforms.enrich.surfaces import acronym_definitions, clean_surface
-from transforms.enrich.names import name_key
-from transforms.hashing import entity_id
+from winnow.transforms.enrich.consolidate import consolidate
+from winnow.transforms.enrich.enricher import enricher
+from winnow.transforms.enrich.entities import Occurrence, Resolved, names_only
+from winnow.transforms.enrich.surfaces import acronym_definitions, clean_surface
+from winnow.transforms.enrich.names import name_key
+from winnow.transforms.hashing import entity_id
 
 
 def entities(text: str, title: str | None = None, options: EnrichOptions = EnrichOptions()) -> dict[str, tuple]:
@@ -118,7 +118,7 @@ def test_a_surname_alone_is_the_one_person_known_by_that_surname():
 
 
 def test_an_article_whose_enrichment_fails_comes_back_empty_with_the_reason_and_the_batch_goes_on(monkeypatch):
-    from transforms.enrich import entities as entity_rules
+    from winnow.transforms.enrich import entities as entity_rules
 
     def broken(occurrences):
         if any(o.surface == "Brackenford" for o in occurrences):
@@ -126,7 +126,7 @@ def test_an_article_whose_enrichment_fails_comes_back_empty_with_the_reason_and_
         return original(occurrences)
 
     original = entity_rules.merge
-    monkeypatch.setattr("transforms.enrich.enricher.merge", broken)
+    monkeypatch.setattr("winnow.transforms.enrich.enricher.merge", broken)
     bad, good = enricher(EnrichOptions()).enrich([
         EnrichInput("bad", None, "Floods hit homes in Brackenford on Friday.", date(2024, 3, 8)),
         EnrichInput("good", None, "John Kerry arrived in Geneva on Monday.", date(2024, 3, 8))])
@@ -156,7 +156,7 @@ def test_pieces_of_a_longer_name_are_not_entities_of_their_own():
 def test_a_name_the_tagger_cut_in_two_is_joined_again():
     from spacy.tokens import Span
 
-    from transforms.enrich.surfaces import joined_spans
+    from winnow.transforms.enrich.surfaces import joined_spans
 
     doc = enricher(EnrichOptions()).pipeline("en", DEFAULT_NLP_MODEL).nlp.make_doc("Orders went to Thornbury Marsh.")
     doc.ents = [Span(doc, 3, 4, label="ORG"), Span(doc, 4, 5, label="PERSON")]

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from schemas.records import EnrichInput, EnrichOptions
-from transforms.enrich.enricher import enricher
+from winnow.schemas.records import EnrichInput, EnrichOptions
+from winnow.transforms.enrich.enricher import enricher
 
 PUBLISHED = date(2024, 3, 8)  # a Friday
 

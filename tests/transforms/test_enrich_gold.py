@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schemas.records import EnrichInput, EnrichOptions
-from transforms.enrich.consolidate import consolidate
-from transforms.enrich.enricher import enricher
-from transforms.enrich.names import name_key
+from winnow.schemas.records import EnrichInput, EnrichOptions
+from winnow.transforms.enrich.consolidate import consolidate
+from winnow.transforms.enrich.enricher import enricher
+from winnow.transforms.enrich.names import name_key
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = json.loads((ROOT / "tests" / "fixtures" / "enrich-gold.json").read_text("utf-8"))["articles"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from schemas.records import DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions
-from transforms.enrich.enricher import enricher
-from transforms.enrich.language import detect_language
+from winnow.schemas.records import DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions
+from winnow.transforms.enrich.enricher import enricher
+from winnow.transforms.enrich.language import detect_language
 
 GERMAN = ("Die Polizei hat am Montag in Hamburg drei Männer festgenommen. Der Bürgermeister Klaus Brenner "
           "kritisierte die Entscheidung des Gerichts und kündigte eine Beschwerde an.")

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from schemas.records import EnrichInput, EnrichOptions, EntityAlias
-from transforms.chaff import clean_text, strip_text
-from transforms.enrich.enricher import enricher
+from winnow.schemas.records import EnrichInput, EnrichOptions, EntityAlias
+from winnow.transforms.chaff import clean_text, strip_text
+from winnow.transforms.enrich.enricher import enricher
 
 from tests.transforms.test_chaff_text import SEED
 

@@ -6,10 +6,10 @@ import pytest
 import trafilatura
 from trafilatura.utils import load_html
 
-from demo.server import SITE_ROOT
+from winnow.demo.server import SITE_ROOT
 from tests.transforms.test_chaff_demo import GROUND_TRUTH
-from transforms.extract import _DATE_PARAMS
-from transforms.metadata import page_metadata
+from winnow.transforms.extract import _DATE_PARAMS
+from winnow.transforms.metadata import page_metadata
 
 FIELDS = ("title", "author", "date", "sitename", "description", "image", "url")
 

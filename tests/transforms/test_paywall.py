@@ -3,9 +3,9 @@ subscription prompt, gives an article kept with `paywalled` set and the prompt r
 
 from __future__ import annotations
 
-from schemas.records import Article
+from winnow.schemas.records import Article
 from tests.transforms.pages import extracted, paragraphs
-from transforms.extract import extract_text
+from winnow.transforms.extract import extract_text
 
 LEAD = [
     "The harbour authority has agreed to dredge the north channel next spring, ending a dispute with the"

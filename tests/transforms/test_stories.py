@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from transforms.hashing import sha256_hex
-from transforms.stories import SIMILARITY, Copy, assign_stories, band_keys, jaccard, shingles
+from winnow.transforms.hashing import sha256_hex
+from winnow.transforms.stories import SIMILARITY, Copy, assign_stories, band_keys, jaccard, shingles
 
 STORIES = Path(__file__).parent.parent / "fixtures" / "stories"
 CRANE = (STORIES / "harbour-crane.txt").read_text(encoding="utf-8")

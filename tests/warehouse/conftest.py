@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from schemas.records import Article, FetchAttempt, FetchResult
-from transforms.hashing import article_id, sha256_hex
-from warehouse.query import run_query
+from winnow.schemas.records import Article, FetchAttempt, FetchResult
+from winnow.transforms.hashing import article_id, sha256_hex
+from winnow.warehouse.query import run_query
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from schemas.records import DiscoveredURL
-from warehouse import load
-from warehouse.query import run_query
+from winnow.schemas.records import DiscoveredURL
+from winnow.warehouse import load
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import T0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from schemas.records import Enrichment, Entity, Event, Mention
-from warehouse.enrichment import load_enrichments
-from warehouse.migrate import migrate
-from warehouse.query import run_query
+from winnow.schemas.records import Enrichment, Entity, Event, Mention
+from winnow.warehouse.enrichment import load_enrichments
+from winnow.warehouse.migrate import migrate
+from winnow.warehouse.query import run_query
 
 
 def enrichment(article: str, text_hash: str, entities: list[tuple[str, str, tuple[str, ...]]],
@@ -54,9 +54,9 @@ def test_the_views_answer_from_the_loaded_rows(db_path):
 
 
 def test_strong_entities_and_people_by_surname_are_found_for_the_next_batch(db_path):
-    from transforms.enrich.names import name_key
-    from transforms.hashing import entity_id
-    from warehouse.enrichment import people_by_surname, strong_entities
+    from winnow.transforms.enrich.names import name_key
+    from winnow.transforms.hashing import entity_id
+    from winnow.warehouse.enrichment import people_by_surname, strong_entities
 
     migrate(db_path)
     town = Entity(entity_id("place", "brackenford"), "Brackenford", "place", None, ("Brackenford",), True)

@@ -6,8 +6,8 @@ import duckdb
 
 from tests.flows.test_cli import winnow
 from tests.warehouse.conftest import article
-from warehouse.load import load_batch
-from warehouse.query import run_query
+from winnow.warehouse.load import load_batch
+from winnow.warehouse.query import run_query
 
 
 def test_export_writes_every_row_partitioned_by_source_and_date(db_path, tmp_path):

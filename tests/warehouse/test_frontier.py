@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from schemas.records import DiscoveredURL
-from warehouse import load
-from warehouse.load import DueURL
-from warehouse.query import run_query
+from winnow.schemas.records import DiscoveredURL
+from winnow.warehouse import load
+from winnow.warehouse.load import DueURL
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import T0, fetched
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from schemas.records import Article, ChaffBlock, ExtractionFailure
-from transforms.chaff.repetition import block_key
-from transforms.hashing import sha256_hex
-from warehouse import load
-from warehouse.load import BatchCounts
-from warehouse.query import run_query, stored_pages
+from winnow.schemas.records import Article, ChaffBlock, ExtractionFailure
+from winnow.transforms.chaff.repetition import block_key
+from winnow.transforms.hashing import sha256_hex
+from winnow.warehouse import load
+from winnow.warehouse.load import BatchCounts
+from winnow.warehouse.query import run_query, stored_pages
 
 from tests.warehouse.conftest import T0, article, fetched, table
 

@@ -6,10 +6,10 @@ import os
 from dataclasses import replace
 
 from tests.warehouse.conftest import article
-from warehouse import db
-from warehouse.load import load_batch
-from warehouse.maintenance import compact, refresh_repetition
-from warehouse.query import run_query
+from winnow.warehouse import db
+from winnow.warehouse.load import load_batch
+from winnow.warehouse.maintenance import compact, refresh_repetition
+from winnow.warehouse.query import run_query
 
 BOX = "Sign up for our newsletter"
 

@@ -1,10 +1,10 @@
 from pathlib import Path
 
-import schemas
-from warehouse import db
-from warehouse.db import migrations
-from warehouse.migrate import migrate
-from warehouse.query import run_query
+from winnow import schemas
+from winnow.warehouse import db
+from winnow.warehouse.db import migrations
+from winnow.warehouse.migrate import migrate
+from winnow.warehouse.query import run_query
 
 # The migration files as they lie in the source tree, independent of how db.migrations() finds them.
 SHIPPED = sorted(path.stem for path in (Path(schemas.__file__).parent / "migrations").glob("*.sql"))

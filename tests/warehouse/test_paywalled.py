@@ -2,8 +2,8 @@
 
 from dataclasses import replace
 
-from warehouse import load
-from warehouse.query import run_query
+from winnow.warehouse import load
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import article, fetched
 

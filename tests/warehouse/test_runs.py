@@ -1,8 +1,8 @@
 from datetime import timedelta
 
-from schemas.records import RunSummary
-from warehouse import load
-from warehouse.query import run_query
+from winnow.schemas.records import RunSummary
+from winnow.warehouse import load
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import T0
 

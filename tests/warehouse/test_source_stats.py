@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from schemas.records import RunSummary
+from winnow.schemas.records import RunSummary
 from tests.flows.test_cli import winnow
 from tests.warehouse.conftest import T0, article, fetched
-from warehouse import load
-from warehouse.query import source_stats
+from winnow.warehouse import load
+from winnow.warehouse.query import source_stats
 
 
 def test_each_source_shows_its_last_run_articles_and_failure_rate(db_path, tmp_path):

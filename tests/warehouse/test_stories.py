@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from schemas.records import Enrichment
-from warehouse import load
-from warehouse.enrichment import articles_to_enrich, load_enrichments
-from warehouse.query import run_query
+from winnow.schemas.records import Enrichment
+from winnow.warehouse import load
+from winnow.warehouse.enrichment import articles_to_enrich, load_enrichments
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import article, fetched, table
 

@@ -15,16 +15,16 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from flows.validation import gate_for
-from schemas import expectations
-from schemas.records import ExtractionFailure, ValidationSettings
-from schemas.validate import validator
-from sources.config import parse_config
-from sources.validation_config import ValidationConfig
-from transforms.hashing import sha256_hex
-from warehouse import load
-from warehouse.load import BatchCounts
-from warehouse.query import run_query
+from winnow.flows.validation import gate_for
+from winnow.schemas import expectations
+from winnow.schemas.records import ExtractionFailure, ValidationSettings
+from winnow.schemas.validate import validator
+from winnow.sources.config import parse_config
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.hashing import sha256_hex
+from winnow.warehouse import load
+from winnow.warehouse.load import BatchCounts
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import article, fetched, table
 

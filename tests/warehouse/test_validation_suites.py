@@ -13,13 +13,13 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from flows.validation import gate_for, table_gates
-from schemas import expectations, validate
-from schemas.records import ValidationSettings
-from sources.config import parse_config
-from sources.validation_config import ValidationConfig
-from warehouse import load
-from warehouse.query import run_query
+from winnow.flows.validation import gate_for, table_gates
+from winnow.schemas import expectations, validate
+from winnow.schemas.records import ValidationSettings
+from winnow.sources.config import parse_config
+from winnow.sources.validation_config import ValidationConfig
+from winnow.warehouse import load
+from winnow.warehouse.query import run_query
 
 from tests.warehouse.conftest import T0
 from tests.warehouse.test_validation import make_gate, pages_of, story

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from warehouse import db, repeated_blocks
-from warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
-from warehouse.migrate import migrate
+from winnow.warehouse import db, repeated_blocks
+from winnow.warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
+from winnow.warehouse.migrate import migrate
 
 SCALE_MIGRATION = 16
 T = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)

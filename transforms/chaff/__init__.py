@@ -3,9 +3,9 @@ related links, share prompts), found by per-source rules, generic detectors and 
 
 from __future__ import annotations
 
-from schemas.records import ChaffBlock, ChaffRules
-from transforms.chaff.lexicon import lexicon_for
-from transforms.chaff.strip import clean_text, strip_blocks
+from winnow.schemas.records import ChaffBlock, ChaffRules
+from winnow.transforms.chaff.lexicon import lexicon_for
+from winnow.transforms.chaff.strip import clean_text, strip_blocks
 
 
 def text_blocks(text: str) -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.chaff.dom import DomHints
-from transforms.chaff.lexicon import Lexicon
+from winnow.transforms.chaff.dom import DomHints
+from winnow.transforms.chaff.lexicon import Lexicon
 
 _WORD = re.compile(r"\w+")
 # Text in double quotation marks: reported speech, where an appeal is news, not chaff.

@@ -12,8 +12,8 @@ from itertools import chain, islice
 
 from lxml.etree import _Element
 
-from schemas.records import ChaffBlock
-from transforms.chaff.page_text import STOP_TAGS, PageText, normalise
+from winnow.schemas.records import ChaffBlock
+from winnow.transforms.chaff.page_text import STOP_TAGS, PageText, normalise
 
 _MAX_BOX_DEPTH = 6  # how far up from a block to look for a marked box
 _FORM_BOX_DEPTH = 3  # how far up from a block an e-mail field still belongs to its box

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from schemas.records import CHAFF_KINDS
+from winnow.schemas.records import CHAFF_KINDS
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 FALLBACK_LANGUAGE = "en"

@@ -14,9 +14,9 @@ from itertools import islice
 
 from lxml.etree import XPath, _Element
 
-from schemas.records import ChaffBlock
-from transforms.chaff.dom import remove_keeping_tail
-from transforms.chaff.page_text import normalise
+from winnow.schemas.records import ChaffBlock
+from winnow.transforms.chaff.dom import remove_keeping_tail
+from winnow.transforms.chaff.page_text import normalise
 
 MAX_NAME_WORDS = 5
 PARAGRAPH_DEPTH = 3  # how far above the link its paragraph may be

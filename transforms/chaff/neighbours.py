@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from transforms.chaff.blocks import SENTENCE_END, SUBSTANTIVE_WORDS, TEASER_LINKED_SHARE, Block, Verdict, weak_phrase
-from transforms.chaff.lexicon import Lexicon
+from winnow.transforms.chaff.blocks import SENTENCE_END, SUBSTANTIVE_WORDS, TEASER_LINKED_SHARE, Block, Verdict, weak_phrase
+from winnow.transforms.chaff.lexicon import Lexicon
 
 SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
 TAIL_LINE_WORDS = 8  # lines this short may belong to an appeal that ends the page

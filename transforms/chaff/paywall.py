@@ -8,7 +8,7 @@ import re
 
 from lxml.etree import XPath, _Element
 
-from schemas.records import ChaffBlock
+from winnow.schemas.records import ChaffBlock
 
 # As publishers write it in JSON-LD (Google asks for it on paywalled content): false, "False", "no".
 _NOT_FREE = re.compile(r"[\"']isAccessibleForFree[\"']\s*:\s*[\"']?(?:false|no)\b", re.IGNORECASE)

@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 
-from schemas.records import Article, ChaffBlock
-from transforms.chaff.lexicon import lexicon_for
-from transforms.chaff.paywall import ends_in_paywall
-from transforms.chaff.strip import clean_text
-from transforms.hashing import sha256_hex
+from winnow.schemas.records import Article, ChaffBlock
+from winnow.transforms.chaff.lexicon import lexicon_for
+from winnow.transforms.chaff.paywall import ends_in_paywall
+from winnow.transforms.chaff.strip import clean_text
+from winnow.transforms.hashing import sha256_hex
 
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")

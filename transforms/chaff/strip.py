@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from schemas.records import ChaffBlock, ChaffRules
-from transforms.chaff import neighbours
-from transforms.chaff.blocks import Block, Verdict, parse_block
-from transforms.chaff.dom import DomHints
-from transforms.chaff.lexicon import Lexicon
+from winnow.schemas.records import ChaffBlock, ChaffRules
+from winnow.transforms.chaff import neighbours
+from winnow.transforms.chaff.blocks import Block, Verdict, parse_block
+from winnow.transforms.chaff.dom import DomHints
+from winnow.transforms.chaff.lexicon import Lexicon
 
 LONG_BLOCK_WORDS = 80  # a paragraph this long needs more than one phrase to be an appeal
 # Latin words with Cyrillic look-alike letters in them ("Yоur соntеnt"): no writer does that

@@ -20,9 +20,9 @@ from importlib import resources
 import yaml
 from spacy.tokens import Token
 
-from transforms.enrich.entities import ROLE_SUFFIX, Occurrence, Resolved, resolved_id
-from transforms.enrich.geo import Gazetteer
-from transforms.enrich.triggers import noun_forms
+from winnow.transforms.enrich.entities import ROLE_SUFFIX, Occurrence, Resolved, resolved_id
+from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}

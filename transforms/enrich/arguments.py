@@ -21,11 +21,11 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.enrich.actors import Actor, ActorResolver
-from transforms.enrich.dates import UNKNOWN, ResolvedDate, needs_anchor, resolve_date
-from transforms.enrich.entities import Occurrence, Resolved, resolved_id
-from transforms.enrich.factuality import Licence, future_clause, simple_past
-from transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.actors import Actor, ActorResolver
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, needs_anchor, resolve_date
+from winnow.transforms.enrich.entities import Occurrence, Resolved, resolved_id
+from winnow.transforms.enrich.factuality import Licence, future_clause, simple_past
+from winnow.transforms.enrich.geo import Gazetteer
 
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from schemas.records import Enrichment, Entity, Mention
-from transforms.enrich.names import name_key
-from transforms.hashing import entity_id
+from winnow.schemas.records import Enrichment, Entity, Mention
+from winnow.transforms.enrich.names import name_key
+from winnow.transforms.hashing import entity_id
 
 
 def consolidate(enrichments: list[Enrichment], known: dict[str, Entity],

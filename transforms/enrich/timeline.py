@@ -14,7 +14,7 @@ from itertools import islice
 
 from spacy.tokens import Doc, Span
 
-from transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
