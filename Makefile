@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test bench soak bench-extraction bench-enrich bench-stories validation-docs-screenshot lock
+.PHONY: setup demo test lint bench soak bench-extraction bench-enrich bench-stories validation-docs-screenshot lock
 
 setup: $(INSTALLED)
 
@@ -19,8 +19,21 @@ $(INSTALLED): pyproject.toml requirements.lock
 demo: $(INSTALLED)
 	$(BIN)/winnow demo
 
-test: $(INSTALLED)
+test: lint
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+# Style (ruff) and the layering (import-linter's contracts in pyproject.toml). grimp reads a
+# package's own folder, and only the installed tree has the parts inside winnow/, so the
+# contracts are checked on a throwaway install of the working tree.
+LINT_TREE := build/installed
+lint: $(INSTALLED)
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
+	rm -rf $(LINT_TREE)
+	$(BIN)/uv pip install -q --no-deps --no-build-isolation --target $(LINT_TREE) --python $(BIN)/python .
+	cd $(LINT_TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml > lint-imports.txt \
+		|| (cat lint-imports.txt; exit 1)
+	grep -h "^Contracts:" $(LINT_TREE)/lint-imports.txt
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/ingest.py

@@ -60,14 +60,22 @@ def winnow_run(warc_path: Path, tmp: Path, name: str, validation: bool, runner=N
         f"validation: {{enabled: {'true' if validation else 'false'}, max_duplicate_share: 1.0}}\n"
         "enrich: {enabled: false}\n"
         f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc_path}'}}], allowed_domains: [news.example],"
-        " max_pages: 1000000, language: en}\n", encoding="utf-8")
+        " max_pages: 1000000, language: en}\n",
+        encoding="utf-8",
+    )
     started = time.perf_counter()
     summary = ingest(config_path=str(config), db_path=str(tmp / f"{name}.duckdb"), runner=runner)
     seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 2), "new": summary.new, "pages_per_s": round(summary.fetched / seconds, 1),
-            "flow_s": round(summary.seconds, 2), "extract_s": round(summary.extract_seconds, 2),
-            "load_s": round(summary.load_seconds, 2), "validate_s": round(summary.validate_seconds, 2),
-            "load_ms_per_page": round(1000 * summary.load_seconds / max(1, summary.fetched), 2)}
+    return {
+        "seconds": round(seconds, 2),
+        "new": summary.new,
+        "pages_per_s": round(summary.fetched / seconds, 1),
+        "flow_s": round(summary.seconds, 2),
+        "extract_s": round(summary.extract_seconds, 2),
+        "load_s": round(summary.load_seconds, 2),
+        "validate_s": round(summary.validate_seconds, 2),
+        "load_ms_per_page": round(1000 * summary.load_seconds / max(1, summary.fetched), 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -95,12 +103,13 @@ def main(argv: list[str] | None = None) -> dict:
             if not args.no_dask:
                 from winnow.sources.runner_config import RunnerConfig
 
-                runs["dask_2_workers"] = winnow_run(warc_path, tmp, "dask", True,
-                                                    RunnerConfig(kind="dask", workers=2))
+                runs["dask_2_workers"] = winnow_run(warc_path, tmp, "dask", True, RunnerConfig(kind="dask", workers=2))
                 log(f"winnow on Dask: {runs['dask_2_workers']}")
     bare_rate = args.pages / bare_s
     result = {
-        "date": time.strftime("%Y-%m-%d"), "pages": args.pages, "loadavg_1m_at_start": round(loadavg, 2),
+        "date": time.strftime("%Y-%m-%d"),
+        "pages": args.pages,
+        "loadavg_1m_at_start": round(loadavg, 2),
         "bare_trafilatura": {"seconds": round(bare_s, 2), "pages_per_s": round(bare_rate, 1), "extracted": bare_n},
         **runs,
         "ratio_to_bare": {name: round(run["pages_per_s"] / bare_rate, 2) for name, run in runs.items()},

@@ -39,8 +39,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import lxml.etree  # noqa: E402
 import trafilatura  # noqa: E402
 
-from bench.report import print_result  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
+from bench.report import print_result  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
 from winnow.schemas.records import Article  # noqa: E402
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
@@ -60,6 +60,7 @@ Extractor = Callable[[bytes, str], str]  # (decompressed HTML, page URL) -> arti
 def plain_trafilatura(**options) -> Extractor:
     def extract(html: bytes, url: str) -> str:
         return trafilatura.extract(html, **options) or ""
+
     return extract
 
 
@@ -105,15 +106,20 @@ def log(message: str) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/extraction.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"benchmark folder (default {DEFAULT_DATA})")
-    parser.add_argument("--strings-data", type=Path, default=DEFAULT_STRINGS,
-                        help=f"the set of must-keep and must-drop strings (default {DEFAULT_STRINGS})")
-    parser.add_argument("--systems", default=",".join(SYSTEMS),
-                        help=f"comma-separated subset of: {', '.join(SYSTEMS)} (default: all)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"benchmark folder (default {DEFAULT_DATA})")
+    parser.add_argument(
+        "--strings-data",
+        type=Path,
+        default=DEFAULT_STRINGS,
+        help=f"the set of must-keep and must-drop strings (default {DEFAULT_STRINGS})",
+    )
+    parser.add_argument(
+        "--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of: {', '.join(SYSTEMS)} (default: all)"
+    )
     parser.add_argument("--limit", type=int, help="only the first N pages (by id), for a quick run")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="timed passes over the pages; each page's fastest call counts (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed passes over the pages; each page's fastest call counts (default 3)"
+    )
     parser.add_argument("--dump", type=Path, help="write each system's predictions to DIR/<system>.json")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     parser.add_argument("--json", action="store_true", help="print the JSON only (no table, no progress)")
@@ -125,8 +131,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if (args.limit is not None and args.limit < 1) or args.repeat < 1:
         parser.error("--limit and --repeat must be at least 1")
     if not args.self_check and not (args.data / "ground-truth.json").is_file():
-        parser.error(f"no benchmark at {args.data} (expected ground-truth.json and html/<id>.html.gz);"
-                     " pass --data DIR")
+        parser.error(f"no benchmark at {args.data} (expected ground-truth.json and html/<id>.html.gz); pass --data DIR")
     if not args.self_check and not (args.strings_data / "evaldata.json").is_file():
         parser.error(f"no string set at {args.strings_data} (expected evaldata.json and html/<file>.gz)")
     return args
@@ -135,12 +140,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def load_pages(data: Path, limit: int | None) -> list[Page]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)[:limit]
-    return [Page(id, truth[id]["url"], gzip.decompress((data / "html" / f"{id}.html.gz").read_bytes()),
-                 truth[id]["articleBody"]) for id in ids]
+    return [
+        Page(
+            id,
+            truth[id]["url"],
+            gzip.decompress((data / "html" / f"{id}.html.gz").read_bytes()),
+            truth[id]["articleBody"],
+        )
+        for id in ids
+    ]
 
 
-def run_systems(names: list[str], pages: list[Page] | list[StringPage], repeat: int,
-                systems: dict[str, Extractor] = SYSTEMS) -> tuple[dict, dict]:
+def run_systems(
+    names: list[str], pages: list[Page] | list[StringPage], repeat: int, systems: dict[str, Extractor] = SYSTEMS
+) -> tuple[dict, dict]:
     """Each system's predictions, and the seconds of each of its extract calls, as [pass][page]."""
     for name in names:
         systems[name](pages[0].html, pages[0].url)  # warm-up: lazy imports, caches
@@ -153,26 +166,40 @@ def run_systems(names: list[str], pages: list[Page] | list[StringPage], repeat: 
                 started = time.perf_counter()
                 predictions[name][i] = systems[name](page.html, page.url)
                 seconds[name][run][i] = time.perf_counter() - started
-        log(f"pass {run + 1}/{repeat}: " + ", ".join(
-            f"{name} {len(pages) / sum(seconds[name][run]):.1f}" for name in names) + " pages/s")
+        log(
+            f"pass {run + 1}/{repeat}: "
+            + ", ".join(f"{name} {len(pages) / sum(seconds[name][run]):.1f}" for name in names)
+            + " pages/s"
+        )
     return predictions, seconds
 
 
 def summarise(scores: list[PageScore], predictions: list[str], seconds: list[list[float]]) -> dict:
     means, spread = corpus_scores(scores), bootstrap_std(scores)
     best = sum(min(calls) for calls in zip(*seconds))  # each page's fastest call
-    return {**{name: round(value, 4) for name, value in means.items()},
-            **{f"{name}_std": round(value, 4) for name, value in spread.items()},
-            "empty_predictions": sum(not text.strip() for text in predictions),
-            "seconds": round(best, 3), "pages_per_s": round(len(scores) / best, 1),
-            "seconds_per_pass": [round(sum(run), 3) for run in seconds]}
+    return {
+        **{name: round(value, 4) for name, value in means.items()},
+        **{f"{name}_std": round(value, 4) for name, value in spread.items()},
+        "empty_predictions": sum(not text.strip() for text in predictions),
+        "seconds": round(best, 3),
+        "pages_per_s": round(len(scores) / best, 1),
+        "seconds_per_pass": [round(sum(run), 3) for run in seconds],
+    }
 
 
 def recall_regressions(pages: list[Page], base: list[PageScore], ours: list[PageScore]) -> list[dict]:
     """Pages where winnow's recall is more than the allowed drop below the baseline's, worst first."""
-    drops = [{"id": page.id, "host": urlsplit(page.url).hostname, "recall_" + BASELINE: round(b.recall, 4),
-              "recall_" + WINNOW: round(o.recall, 4), "drop": round(b.recall - o.recall, 4)}
-             for page, b, o in zip(pages, base, ours) if b.recall - o.recall > TARGETS["max_recall_drop"]]
+    drops = [
+        {
+            "id": page.id,
+            "host": urlsplit(page.url).hostname,
+            "recall_" + BASELINE: round(b.recall, 4),
+            "recall_" + WINNOW: round(o.recall, 4),
+            "drop": round(b.recall - o.recall, 4),
+        }
+        for page, b, o in zip(pages, base, ours)
+        if b.recall - o.recall > TARGETS["max_recall_drop"]
+    ]
     return sorted(drops, key=lambda row: -row["drop"])
 
 
@@ -182,8 +209,11 @@ def compare(systems: dict[str, dict], pages: list[Page], scores: dict[str, list[
     ours = corpus_scores(scores[WINNOW])  # unrounded, for the targets
     regressions = recall_regressions(pages, scores[BASELINE], scores[WINNOW])
     speed_ratio = systems[BASELINE]["seconds"] / systems[WINNOW]["seconds"]  # winnow's pages/s over the baseline's
-    same_work = ({"speed_ratio_winnow_to_" + SAME_WORK: round(systems[SAME_WORK]["seconds"] / systems[WINNOW]["seconds"], 3)}
-                 if SAME_WORK in systems else {})
+    same_work = (
+        {"speed_ratio_winnow_to_" + SAME_WORK: round(systems[SAME_WORK]["seconds"] / systems[WINNOW]["seconds"], 3)}
+        if SAME_WORK in systems
+        else {}
+    )
     return {
         "speed_ratio_winnow_to_" + BASELINE: round(speed_ratio, 3),
         **same_work,
@@ -204,22 +234,35 @@ def string_set(data: Path, limit: int | None, repeat: int) -> dict:
     pages = load_string_pages(data, limit)
     log(f"string set: {len(pages)} pages")
     predictions, seconds = run_systems(list(STRING_SYSTEMS), pages, repeat, STRING_SYSTEMS)
-    systems = {name: {**{key: round(value, 4) for key, value in string_scores(pages, predictions[name]).items()},
-                      "seconds": round(sum(min(calls) for calls in zip(*seconds[name])), 3)}
-               for name in STRING_SYSTEMS}
+    systems = {
+        name: {
+            **{key: round(value, 4) for key, value in string_scores(pages, predictions[name]).items()},
+            "seconds": round(sum(min(calls) for calls in zip(*seconds[name])), 3),
+        }
+        for name in STRING_SYSTEMS
+    }
     ours = string_scores(pages, predictions[WINNOW])  # unrounded, for the targets
     time_ratio = systems[WINNOW]["seconds"] / systems[BASELINE]["seconds"]
     met = {name: ours[name] >= STRING_TARGETS[name] for name in ("with_kept", "without_absent", "appeals_absent")}
-    return {"data": str(data), "pages": len(pages), "systems": systems,
-            "time_ratio_winnow_to_" + BASELINE: round(time_ratio, 3), "targets": STRING_TARGETS,
-            "targets_met": {**met, "time": time_ratio <= STRING_TARGETS["max_time_ratio"]}}
+    return {
+        "data": str(data),
+        "pages": len(pages),
+        "systems": systems,
+        "time_ratio_winnow_to_" + BASELINE: round(time_ratio, 3),
+        "targets": STRING_TARGETS,
+        "targets_met": {**met, "time": time_ratio <= STRING_TARGETS["max_time_ratio"]},
+    }
 
 
 def string_table(strings: dict) -> str:
-    lines = [f"\n{strings['pages']} pages of {strings['data']}",
-             f"{'system':<26}{'with kept':>11}{'without absent':>16}{'appeals absent':>16}{'seconds':>9}"]
-    lines += [f"{name:<26}{s['with_kept']:>11.3f}{s['without_absent']:>16.3f}{s['appeals_absent']:>16.3f}"
-              f"{s['seconds']:>9.2f}" for name, s in strings["systems"].items()]
+    lines = [
+        f"\n{strings['pages']} pages of {strings['data']}",
+        f"{'system':<26}{'with kept':>11}{'without absent':>16}{'appeals absent':>16}{'seconds':>9}",
+    ]
+    lines += [
+        f"{name:<26}{s['with_kept']:>11.3f}{s['without_absent']:>16.3f}{s['appeals_absent']:>16.3f}{s['seconds']:>9.2f}"
+        for name, s in strings["systems"].items()
+    ]
     lines.append(f"time {WINNOW} / {BASELINE}: {strings['time_ratio_winnow_to_' + BASELINE]:.2f}")
     lines.append("targets_met:")
     lines += [f"  {name:<22}{'yes' if met else 'NO'}" for name, met in strings["targets_met"].items()]
@@ -228,12 +271,16 @@ def string_table(strings: dict) -> str:
 
 def winnow_code() -> dict:
     """Which winnow code was measured: the commit, and whether extraction code differs from it."""
+
     def git(*command: str) -> str | None:
         done = subprocess.run(["git", "-C", str(ROOT), *command], capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else None
+
     changed = git("status", "--porcelain", "--", "transforms", "schemas")
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "uncommitted_changes": None if changed is None else bool(changed)}
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": None if changed is None else bool(changed),
+    }
 
 
 def dump(folder: Path, name: str, pages: list[Page], predictions: list[str]) -> None:
@@ -244,9 +291,11 @@ def dump(folder: Path, name: str, pages: list[Page], predictions: list[str]) -> 
 
 
 def table(result: dict) -> str:
-    lines = [f"{result['pages']} pages, {result['date']}, load {result['loadavg_1m_at_start']},"
-             f" trafilatura {result['versions']['trafilatura']}",
-             f"{'system':<26}{'P':>14}{'R':>14}{'F1':>14}{'acc':>7}{'empty':>7}{'pages/s':>9}"]
+    lines = [
+        f"{result['pages']} pages, {result['date']}, load {result['loadavg_1m_at_start']},"
+        f" trafilatura {result['versions']['trafilatura']}",
+        f"{'system':<26}{'P':>14}{'R':>14}{'F1':>14}{'acc':>7}{'empty':>7}{'pages/s':>9}",
+    ]
     for name, s in result["systems"].items():
         scores = "".join(f"{s[m]:>8.3f}±{s[m + '_std']:.3f}" for m in ("precision", "recall", "f1"))
         lines.append(f"{name:<26}{scores}{s['accuracy']:>7.3f}{s['empty_predictions']:>7}{s['pages_per_s']:>9.1f}")
@@ -256,11 +305,15 @@ def table(result: dict) -> str:
     lines.append(f"\nspeed {WINNOW} / {BASELINE}: {comparison['speed_ratio_winnow_to_' + BASELINE]:.2f}")
     if "speed_ratio_winnow_to_" + SAME_WORK in comparison:
         lines.append(f"speed {WINNOW} / {SAME_WORK}: {comparison['speed_ratio_winnow_to_' + SAME_WORK]:.2f}")
-    lines.append(f"pages whose {WINNOW} recall is more than {TARGETS['max_recall_drop']} below {BASELINE}'s:"
-                 f" {comparison['recall_regressions']}")
+    lines.append(
+        f"pages whose {WINNOW} recall is more than {TARGETS['max_recall_drop']} below {BASELINE}'s:"
+        f" {comparison['recall_regressions']}"
+    )
     for row in comparison["worst_recall_regressions"]:
-        lines.append(f"  {row['id'][:12]}  {row['host']:<32} recall {row['recall_' + BASELINE]:.3f} ->"
-                     f" {row['recall_' + WINNOW]:.3f}")
+        lines.append(
+            f"  {row['id'][:12]}  {row['host']:<32} recall {row['recall_' + BASELINE]:.3f} ->"
+            f" {row['recall_' + WINNOW]:.3f}"
+        )
     lines.append("targets_met:")
     lines += [f"  {name:<22}{'yes' if met else 'NO'}" for name, met in comparison["targets_met"].items()]
     return "\n".join(lines)
@@ -291,12 +344,19 @@ def main(argv: list[str] | None = None) -> int:
         "systems": systems,
         "comparison": compare(systems, pages, scores),
         "strings": string_set(args.strings_data, args.limit, args.repeat),
-        "timing": {"passes": args.repeat, "seconds": "sum over pages of each page's fastest call",
-                   "order": "systems take turns page by page, rotating", "warm_up_calls": 1},
+        "timing": {
+            "passes": args.repeat,
+            "seconds": "sum over pages of each page's fastest call",
+            "order": "systems take turns page by page, rotating",
+            "warm_up_calls": 1,
+        },
         "bootstrap": {"resamples": 1000, "seed": 0},
         "winnow_code": winnow_code(),
-        "versions": {"python": platform.python_version(), "trafilatura": trafilatura.__version__,
-                     "lxml": ".".join(map(str, lxml.etree.LXML_VERSION))},
+        "versions": {
+            "python": platform.python_version(),
+            "trafilatura": trafilatura.__version__,
+            "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)),
+        },
         "cpu_count": os.cpu_count(),
         "loadavg_1m_at_start": round(loadavg, 2),
     }

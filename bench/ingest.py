@@ -62,13 +62,22 @@ def log(message: str) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/ingest.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=500, help="distinct article URLs to ingest (default 500)")
-    parser.add_argument("--batch-size", type=int, default=None,
-                        help="pages per fetch/extract/load batch (default: the flow's BATCH_SIZE)")
-    parser.add_argument("--prefect", choices=("server", "ephemeral"), default="server",
-                        help="server: start `prefect server start` first and time its startup apart;"
-                             " ephemeral: Prefect's temporary server, started inside the first flow call")
-    parser.add_argument("--extract-workers", type=int, default=None,
-                        help="processes extracting pages (default: one per core)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="pages per fetch/extract/load batch (default: the flow's BATCH_SIZE)",
+    )
+    parser.add_argument(
+        "--prefect",
+        choices=("server", "ephemeral"),
+        default="server",
+        help="server: start `prefect server start` first and time its startup apart;"
+        " ephemeral: Prefect's temporary server, started inside the first flow call",
+    )
+    parser.add_argument(
+        "--extract-workers", type=int, default=None, help="processes extracting pages (default: one per core)"
+    )
     parser.add_argument("--dask-workers", type=int, default=2, help="workers of run 4's local Dask cluster")
     parser.add_argument("--no-dask", action="store_true", help="skip run 4, the Dask runner")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
@@ -88,8 +97,12 @@ def free_port() -> int:
 def demo_server_process(copies: int) -> Iterator[str]:
     """The demo site in its own process, as a remote site would be: its threads do not compete
     with the ingest for this process's GIL."""
-    process = subprocess.Popen([sys.executable, "-m", "winnow.demo.server", "--port", str(free_port()),
-                                "--copies", str(copies)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "winnow.demo.server", "--port", str(free_port()), "--copies", str(copies)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         line = process.stdout.readline()  # "Serving the demo site at http://127.0.0.1:N/ (...)"
         yield line.split(" at ", 1)[1].split("/ ", 1)[0]
@@ -119,8 +132,9 @@ class PrefectServer:
         env.pop("PREFECT_API_URL", None)
         started = time.perf_counter()
         with open(self.log_path, "wb") as out:
-            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            )
         deadline = started + timeout_s
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
@@ -168,12 +182,13 @@ def write_config(path: Path, base_url: str, pages: int) -> None:
         "    feeds:\n"
         "      - kind: sitemap\n"
         f"        url: {base_url}/bench/sitemap.xml\n"
-        "    allowed_domains: [\"127.0.0.1\"]\n"
-        "    allowed_networks: [\"127.0.0.0/8\"]\n"  # the bench server is on loopback, refused otherwise
+        '    allowed_domains: ["127.0.0.1"]\n'
+        '    allowed_networks: ["127.0.0.0/8"]\n'  # the bench server is on loopback, refused otherwise
         "    rate_limit: 100000.0\n"
         f"    max_pages: {pages}\n"
         "    language: en\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def download_pages(base_url: str) -> list[tuple[str, bytes]]:
@@ -184,8 +199,10 @@ def download_pages(base_url: str) -> list[tuple[str, bytes]]:
     with httpx.Client(timeout=30) as client:
         sitemap = client.get(base_url + "/bench/sitemap.xml")
         sitemap.raise_for_status()
-        urls = [loc.text.strip() for loc in etree.fromstring(sitemap.content).iter(
-            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        urls = [
+            loc.text.strip()
+            for loc in etree.fromstring(sitemap.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+        ]
         pages = []
         for url in urls:
             response = client.get(url)
@@ -218,11 +235,16 @@ def time_extract_article(pages: list[tuple[str, bytes]]) -> float:
     return time.perf_counter() - started
 
 
-def run_flow(ingest, config: Path, db_path: Path, pages: int, batch_size: int,
-             extra: dict) -> tuple[float, object]:
+def run_flow(ingest, config: Path, db_path: Path, pages: int, batch_size: int, extra: dict) -> tuple[float, object]:
     started = time.perf_counter()
-    summary = ingest(config_path=str(config), db_path=str(db_path), source_names=[SOURCE],
-                     max_pages=pages, batch_size=batch_size, **extra)
+    summary = ingest(
+        config_path=str(config),
+        db_path=str(db_path),
+        source_names=[SOURCE],
+        max_pages=pages,
+        batch_size=batch_size,
+        **extra,
+    )
     return time.perf_counter() - started, summary
 
 
@@ -239,9 +261,14 @@ def warm_duckdb() -> float:
 def counts(summary) -> dict:
     from winnow.schemas.records import RUN_COUNTERS
 
-    return {"status": summary.status,
-            **{name: (round(value, 3) if isinstance(value, float) else value)
-               for name in RUN_COUNTERS for value in [getattr(summary, name)]}}
+    return {
+        "status": summary.status,
+        **{
+            name: (round(value, 3) if isinstance(value, float) else value)
+            for name in RUN_COUNTERS
+            for value in [getattr(summary, name)]
+        },
+    }
 
 
 def stop_ephemeral_servers() -> None:
@@ -352,8 +379,10 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
 
     started_import = time.perf_counter()
     import prefect
+
     from winnow.flows.ingest import BATCH_SIZE, ingest
     from winnow.warehouse.query import run_query
+
     import_s = time.perf_counter() - started_import
     batch_size = args.batch_size or BATCH_SIZE
     extra = {}
@@ -391,8 +420,14 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
             from winnow.sources.runner_config import RunnerConfig
 
             log(f"run 4: the Dask runner, a local cluster of {args.dask_workers} worker processes, fresh DB ...")
-            dask_s, fourth = run_flow(ingest, config, tmp / "bench-dask.duckdb", args.pages, batch_size,
-                                      {"runner": RunnerConfig(kind="dask", workers=args.dask_workers)})
+            dask_s, fourth = run_flow(
+                ingest,
+                config,
+                tmp / "bench-dask.duckdb",
+                args.pages,
+                batch_size,
+                {"runner": RunnerConfig(kind="dask", workers=args.dask_workers)},
+            )
             log(f"run 4: {dask_s:.2f} s, {counts(fourth)}")
 
     (articles_loaded,) = run_query(db_path, "select count(*) from articles where source = ?", [SOURCE]).rows[0]
@@ -423,7 +458,7 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
             "validate_s": round(first.validate_seconds, 3),
             "flow_s": round(first.seconds, 3),
             "note": "summed over batches; fetch, extract and load overlap, so they can add up to more than flow_s;"
-                    " enrich runs after them",
+            " enrich runs after them",
         },
         "trafilatura_s": round(trafilatura_s, 3),
         "trafilatura_pages_per_s": round(args.pages / trafilatura_s, 1),
@@ -436,10 +471,15 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
         # Like for like with the baseline: the flow without its enrich step (bench/enrich.py measures that).
         "ratio_ingest_without_enrich_to_trafilatura": round((ingest_s - first.enrich_seconds) / trafilatura_s, 2),
         "ingest_warm_s": round(warm_s, 3),
-        "warm_stages": {"discover_s": round(third.discover_seconds, 3), "fetch_s": round(third.fetch_seconds, 3),
-                        "extract_s": round(third.extract_seconds, 3), "load_s": round(third.load_seconds, 3),
-                        "enrich_s": round(third.enrich_seconds, 3), "validate_s": round(third.validate_seconds, 3),
-                        "flow_s": round(third.seconds, 3)},
+        "warm_stages": {
+            "discover_s": round(third.discover_seconds, 3),
+            "fetch_s": round(third.fetch_seconds, 3),
+            "extract_s": round(third.extract_seconds, 3),
+            "load_s": round(third.load_seconds, 3),
+            "enrich_s": round(third.enrich_seconds, 3),
+            "validate_s": round(third.validate_seconds, 3),
+            "flow_s": round(third.seconds, 3),
+        },
         "ratio_warm_ingest_to_trafilatura": round(warm_s / trafilatura_s, 2),
         "rerun_s": round(rerun_s, 3),
         "ratio_rerun_to_first": round(rerun_ratio, 3),
@@ -448,20 +488,29 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
         "run3_warm": counts(third),
         # Issue 6: the Dask runner against the default one (a process pool of one worker per core),
         # its cluster's start and stop included, as every run on a local cluster pays them.
-        "dask": None if dask_s is None else {
+        "dask": None
+        if dask_s is None
+        else {
             "workers": args.dask_workers,
             "ingest_s": round(dask_s, 3),
             "speedup_over_default_first_run": round(ingest_s / dask_s, 2),
             "speedup_over_default_warm_run": round(warm_s / dask_s, 2),
-            "stages": {"fetch_s": round(fourth.fetch_seconds, 3), "extract_s": round(fourth.extract_seconds, 3),
-                       "load_s": round(fourth.load_seconds, 3), "enrich_s": round(fourth.enrich_seconds, 3),
-                       "flow_s": round(fourth.seconds, 3)},
+            "stages": {
+                "fetch_s": round(fourth.fetch_seconds, 3),
+                "extract_s": round(fourth.extract_seconds, 3),
+                "load_s": round(fourth.load_seconds, 3),
+                "enrich_s": round(fourth.enrich_seconds, 3),
+                "flow_s": round(fourth.seconds, 3),
+            },
             "run": counts(fourth),
         },
         "peak_rss_mb": rss["total"],
-        "peak_rss_detail_mb": {**rss, "tree_sampled": round(tree_rss.peak_kb / 1024, 1),
-                               "note": "self + largest reaped child (getrusage); tree_sampled: peak of the"
-                                       " summed RSS of this process and every descendant, sampled every 0.1 s"},
+        "peak_rss_detail_mb": {
+            **rss,
+            "tree_sampled": round(tree_rss.peak_kb / 1024, 1),
+            "note": "self + largest reaped child (getrusage); tree_sampled: peak of the"
+            " summed RSS of this process and every descendant, sampled every 0.1 s",
+        },
         "prefect_server_startup_s": round(server.startup_s, 2) if server else None,
         "first_flow_call_includes_prefect_server_start": server is None,
         "import_prefect_and_flow_s": round(import_s, 2),

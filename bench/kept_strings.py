@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # The sign-up, subscription and donation appeals among the strings that must go.
-APPEAL = re.compile(r"newsletter|subscri|abonn|donat|spende|support (us|our|independent)|unterstütz|sign[ -]up"
-                    r"|anmelden|register|membership|become a (member|supporter)|contribut", re.IGNORECASE)
+APPEAL = re.compile(
+    r"newsletter|subscri|abonn|donat|spende|support (us|our|independent)|unterstütz|sign[ -]up"
+    r"|anmelden|register|membership|become a (member|supporter)|contribut",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +32,16 @@ def load_string_pages(data: Path, limit: int | None = None) -> list[StringPage]:
     """The set's pages, decoded as UTF-8 with replacement (and handed to every system so)."""
     cases = json.loads((data / "evaldata.json").read_text(encoding="utf-8"))
     ids = sorted(cases)[:limit]
-    return [StringPage(id, cases[id]["url"],
-                       gzip.decompress((data / "html" / f"{id}.gz").read_bytes()).decode("utf-8", "replace").encode(),
-                       tuple(cases[id]["with"]), tuple(cases[id]["without"])) for id in ids]
+    return [
+        StringPage(
+            id,
+            cases[id]["url"],
+            gzip.decompress((data / "html" / f"{id}.gz").read_bytes()).decode("utf-8", "replace").encode(),
+            tuple(cases[id]["with"]),
+            tuple(cases[id]["without"]),
+        )
+        for id in ids
+    ]
 
 
 def collapse(text: str) -> str:
@@ -51,6 +61,9 @@ def string_scores(pages: list[StringPage], predictions: list[str]) -> dict:
             if APPEAL.search(string):
                 appeals += 1
                 appeals_absent += gone
-    return {"with_kept": kept / max(1, sum(len(page.with_) for page in pages)),
-            "without_absent": absent / max(1, sum(len(page.without) for page in pages)),
-            "appeals_absent": appeals_absent / max(1, appeals), "appeals": appeals}
+    return {
+        "with_kept": kept / max(1, sum(len(page.with_) for page in pages)),
+        "without_absent": absent / max(1, sum(len(page.without) for page in pages)),
+        "appeals_absent": appeals_absent / max(1, appeals),
+        "appeals": appeals,
+    }

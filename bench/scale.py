@@ -40,7 +40,6 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import duckdb  # noqa: E402
 
 from bench.report import print_result  # noqa: E402
-
 from winnow.warehouse import db  # noqa: E402
 from winnow.warehouse.migrate import migrate  # noqa: E402
 
@@ -51,24 +50,56 @@ GIVE_UP_S = 60.0
 # they would an existing warehouse (and count the pairs and blocks they keep).
 SCALE_MIGRATION = 16
 WINNOW = ROOT / ".venv" / "bin" / "winnow"
-SOURCES = ["vale-courier", "harbour-herald", "northgate-observer", "wire-east", "wire-west", "metro-daily",
-           "coast-times", "valley-post"]
+SOURCES = [
+    "vale-courier",
+    "harbour-herald",
+    "northgate-observer",
+    "wire-east",
+    "wire-west",
+    "metro-daily",
+    "coast-times",
+    "valley-post",
+]
 COUNTRIES = ["US", "SY", "GB", "FR", "DE", "UA", "RU", "CN", "IN", "IL", "IR", "TR", "BR", "NG", "ZA", "JP"]
 # (type, CAMEO root code, trigger), the taxonomy of transforms/enrich/events.yaml; the first most frequent.
-EVENT_TYPES = [("statement", "01", "said"), ("consult", "04", "met"), ("appeal", "02", "urged"),
-               ("cooperate", "05", "signed"), ("disapprove", "11", "criticised"), ("protest", "14", "protested"),
-               ("coerce", "17", "arrested"), ("assault", "18", "attacked"), ("fight", "19", "shelled"),
-               ("demand", "10", "demanded"), ("reject", "12", "rejected"), ("threaten", "13", "threatened"),
-               ("aid", "07", "sent aid"), ("reduce_relations", "16", "expelled"), ("election", None, "elected"),
-               ("ceasefire", "0871", "agreed a truce"), ("mass_violence", "20", "massacred")]
-ROLES = [("police", "COP"), ("government", "GOV"), ("army", "MIL"), ("court", "JUD"), ("parliament", "LEG"),
-         ("company", "BUS"), ("union", "LAB"), ("rebels", "REB")]
-WORDS = ("elected council port strike talks harbour ferry storm flood budget school hospital election "
-         "court ruling minister resigns market fire rescue bridge rail plan tax vote protest police arrest "
-         "border ceasefire summit trade deal energy prices water drought wildfire health funding union").split()
+EVENT_TYPES = [
+    ("statement", "01", "said"),
+    ("consult", "04", "met"),
+    ("appeal", "02", "urged"),
+    ("cooperate", "05", "signed"),
+    ("disapprove", "11", "criticised"),
+    ("protest", "14", "protested"),
+    ("coerce", "17", "arrested"),
+    ("assault", "18", "attacked"),
+    ("fight", "19", "shelled"),
+    ("demand", "10", "demanded"),
+    ("reject", "12", "rejected"),
+    ("threaten", "13", "threatened"),
+    ("aid", "07", "sent aid"),
+    ("reduce_relations", "16", "expelled"),
+    ("election", None, "elected"),
+    ("ceasefire", "0871", "agreed a truce"),
+    ("mass_violence", "20", "massacred"),
+]
+ROLES = [
+    ("police", "COP"),
+    ("government", "GOV"),
+    ("army", "MIL"),
+    ("court", "JUD"),
+    ("parliament", "LEG"),
+    ("company", "BUS"),
+    ("union", "LAB"),
+    ("rebels", "REB"),
+]
+WORDS = (
+    "elected council port strike talks harbour ferry storm flood budget school hospital election "
+    "court ruling minister resigns market fire rescue bridge rail plan tax vote protest police arrest "
+    "border ceasefire summit trade deal energy prices water drought wildfire health funding union"
+).split()
 SYLLABLES = "ka lo mi ner sa tor vel bri dan ost ren hal mar pet sun gal fen wik dor lin bas cor tam rus el an".split()
-FIRST_NAMES = ("Ada John Maria Omar Li Elena Tomas Aisha Pierre Sven Nadia Karl Rosa Ivan Mei Jonas Sara Ahmed "
-               "Lucia Pavel").split()
+FIRST_NAMES = (
+    "Ada John Maria Omar Li Elena Tomas Aisha Pierre Sven Nadia Karl Rosa Ivan Mei Jonas Sara Ahmed Lucia Pavel"
+).split()
 ORG_KINDS = ["Ministry", "Council", "Group", "Bank", "Party", "Union", "Agency", "Institute", "Holdings", "Police"]
 
 
@@ -97,8 +128,11 @@ def build(db_path: Path, articles: int) -> dict[str, float]:
         # Zipf with exponent 1: rank r (1..n) with probability ~1/r.
         conn.execute("create temp macro zipf(_row, _k, _n) as least(_n, floor(pow(_n + 1, u(_row, _k))))::bigint")
         conn.execute("create temp macro pick(_xs, _row, _k) as _xs[1 + floor(u(_row, _k) * len(_xs))::bigint]")
-        has_stories = bool(conn.execute("select 1 from information_schema.columns"
-                                        " where table_name = 'articles' and column_name = 'story_id'").fetchall())
+        has_stories = bool(
+            conn.execute(
+                "select 1 from information_schema.columns where table_name = 'articles' and column_name = 'story_id'"
+            ).fetchall()
+        )
         for step, statements in _steps(articles, n_entities, has_stories):
             t0 = time.perf_counter()
             for statement in statements:
@@ -116,8 +150,10 @@ def build(db_path: Path, articles: int) -> dict[str, float]:
 def _migrate_before(db_path: Path, version: int) -> None:
     """Apply the migrations numbered below `version`, recorded as warehouse/db.py records them."""
     with duckdb.connect(str(db_path)) as conn:
-        conn.execute("create table schema_migrations (version integer primary key, name varchar not null,"
-                     " applied_at timestamptz not null)")
+        conn.execute(
+            "create table schema_migrations (version integer primary key, name varchar not null,"
+            " applied_at timestamptz not null)"
+        )
         for migration in db.migrations():
             if migration.version < version:
                 conn.execute(migration.sql)
@@ -136,16 +172,30 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
     # Stories (migration 015), when the schema has them: one in ten articles a copy of an earlier
     # one's story, not canonical, so not enriched.
     copy = "u(i, 35) < 0.1 and i > 100"
-    stories = (f", md5('text' || case when {copy} then i - 1 - floor(u(i, 36) * 100)::bigint else i end) as story_id,"
-               f" not ({copy}) as canonical") if has_stories else ""
+    stories = (
+        (
+            f", md5('text' || case when {copy} then i - 1 - floor(u(i, 36) * 100)::bigint else i end) as story_id,"
+            f" not ({copy}) as canonical"
+        )
+        if has_stories
+        else ""
+    )
     enriched = f"where not ({copy})" if has_stories else ""
     steps = [
-        ("runs", [f"""
+        (
+            "runs",
+            [
+                f"""
             insert into runs (run_id, flow, started_at, finished_at, status, sources, fetched, new, seconds)
             select md5('run' || r), 'ingest', timestamptz '2023-01-01' + to_seconds(r * 14400),
                    timestamptz '2023-01-01' + to_seconds(r * 14400 + 300), 'completed', {sources}, 2000, 2000, 300
-            from range({runs}) t(r)"""]),
-        ("entities", [f"""
+            from range({runs}) t(r)"""
+            ],
+        ),
+        (
+            "entities",
+            [
+                f"""
             create temp table ent as
             select r as rank, type, name, country_code, left(sha256(type || '|' || lower(name)), 32) as entity_id
             from (
@@ -166,12 +216,17 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                        case when r % 20 >= 15 then
                             case when u(r, 7) < 0.15 then 'SY' else pick({countries}, r, 8) end end as country_code
                 from range(1, {n_entities} + 1) t(r)))""",
-            """insert into entities (entity_id, name, type, country_code, aliases, first_seen_at, updated_at,
+                """insert into entities (entity_id, name, type, country_code, aliases, first_seen_at, updated_at,
                                      name_key, strong)
                select entity_id, name, type, country_code, [name], timestamptz '2023-01-01',
                       timestamptz '2023-01-01', lower(name), rank % 3 = 0
-               from ent"""]),
-        ("articles", [f"""
+               from ent""",
+            ],
+        ),
+        (
+            "articles",
+            [
+                f"""
             create temp table art as
             select i, {sources}[1 + floor(pow(u(i, 1), 2.0) * {len(SOURCES)})::bigint] as source,
                    timestamptz '2022-12-01' + {span} as published_at,
@@ -180,12 +235,12 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                         else pick({words}, i, 4) || '-' || pick({words}, i, 5) || '-' || pick({words}, i, 6) end as slug,
                    200 + floor(u(i, 7) * 1200)::int as word_count
             from range({articles}) t(i)""",
-            """alter table art add column url varchar""",
-            """update art set url = 'https://' || source || '.example/' || strftime(published_at, '%Y/%m/%d') || '/'
+                """alter table art add column url varchar""",
+                """update art set url = 'https://' || source || '.example/' || strftime(published_at, '%Y/%m/%d') || '/'
                                    || slug || '-' || i""",
-            """alter table art add column article_id varchar""",
-            """update art set article_id = left(sha256(url), 32)""",
-            f"""insert into articles by name
+                """alter table art add column article_id varchar""",
+                """update art set article_id = left(sha256(url), 32)""",
+                f"""insert into articles by name
                 select article_id, source, url, url as fetched_url,
                        upper(slug[1]) || replace(slug[2:], '-', ' ') as title,
                        [{sql_list(FIRST_NAMES)}[1 + i % 20] || ' Writer'] as authors,
@@ -197,41 +252,55 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                        published_at + interval 1 hour as first_seen_at, published_at + interval 1 hour as updated_at,
                        md5('run' || least({runs} - 1, i * {runs} // {articles})) as run_id
                        {stories}
-                from art"""]),
-        ("pages_frontier_fetch_log", [
-            """insert into pages
+                from art""",
+            ],
+        ),
+        (
+            "pages_frontier_fetch_log",
+            [
+                """insert into pages
                select url, md5('page' || i), source, url, 200, 'text/html', null, null,
                       ('<html>' || i || '</html>')::blob, 4000 + i % 90000, published_at + interval 1 hour,
                       md5('run' || 0)
                from art""",
-            """insert into frontier (url, source, via, discovered_at, state, attempts, last_status,
+                """insert into frontier (url, source, via, discovered_at, state, attempts, last_status,
                                      last_fetched_at, page_hash)
                select url, source, 'https://' || source || '.example/feed.xml', published_at, 'fetched', 0, 200,
                       published_at + interval 1 hour, md5('page' || i)
                from art""",
-            f"""insert into fetch_log
+                f"""insert into fetch_log
                 select md5('run' || least({runs} - 1, i * {runs} // {articles})), source, url, 1,
                        case when u(i, 9) < 0.03 then 503 else 200 end,
                        case when u(i, 9) < 0.03 then 'HTTP 503' end, 4000, 120.0,
                        published_at + interval 1 hour, 'page'
                 from art""",
-            """insert into extraction_failures
+                """insert into extraction_failures
                select url || '?print', md5('failed' || i), source, 'no article in the page', md5('run' || 0),
                       published_at
-               from art where u(i, 10) < 0.03"""]),
-        ("mentions", [f"""
+               from art where u(i, 10) < 0.03""",
+            ],
+        ),
+        (
+            "mentions",
+            [
+                f"""
             create temp table drawn as
             select a.article_id, a.i, min(j) as j, any_value(r) as run, zipf(a.i * 16 + j, 11, {n_entities}) as rank
             from (select i, article_id, least({runs} - 1, i * {runs} // {articles}) as r,
                          5 + floor(u(i, 12) * 11)::int as k from art {enriched}) a, range(15) t(j)
             where j < a.k
             group by all""",
-            """insert into mentions
+                """insert into mentions
                select d.article_id, e.entity_id, [e.name], 1 + floor(4 * u(d.i * 16 + d.j, 13) / (d.j + 1))::int,
                       case when d.j = 0 and u(d.i, 14) < 0.3 then null else d.j * 250 + 40 end,
                       w / sum(w) over (partition by d.article_id), md5('run' || d.run)
-               from (select *, 1.0 / (j + 1) as w from drawn) d join ent e using (rank)"""]),
-        ("events", [f"""
+               from (select *, 1.0 / (j + 1) as w from drawn) d join ent e using (rank)""",
+            ],
+        ),
+        (
+            "events",
+            [
+                f"""
             create temp table drawn_events as
             select a.i * 8 + j as e, a.article_id, a.i, j, a.published_at,
                    1 + floor(pow(u(a.i * 8 + j, 25), 2.5) * {len(EVENT_TYPES)})::int as x,
@@ -245,7 +314,7 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                         then greatest(15, (zipf(a.i * 8 + j, 30, {n_entities}) - 15) // 20 * 20 + 15) end as place
             from (select * from art {enriched}) a, range(7) t(j)
             where j < floor(u(a.i, 27) * 7)""",
-            f"""insert into events
+                f"""insert into events
             select left(sha256(d.article_id || '|' || d.j), 32), d.article_id, {types}[x], {codes}[x], {triggers}[x],
                    ac.entity_id, ot.entity_id, pl.entity_id,
                    case when p <> 'unknown' then cast(d.published_at - to_days(floor(u(e, 19) * 3)::int) as date) end,
@@ -257,20 +326,25 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                    null, null, null
             from drawn_events d left join ent ac on ac.rank = d.actor left join ent ot on ot.rank = d.other
             left join ent pl on pl.rank = d.place""",
-            f"""insert into article_enrichment by name
+                f"""insert into article_enrichment by name
                select a.article_id, a.content_hash, 'bench' as enrich_version, coalesce(m.n, 0) as entities,
                       coalesce(v.n, 0) as events, a.first_seen_at as enriched_at, a.run_id, 'en' as language
                from articles a semi join (select article_id from art {enriched}) e using (article_id)
                left join (select article_id, count(*) as n from mentions group by all) m using (article_id)
-               left join (select article_id, count(*) as n from events group by all) v using (article_id)"""]),
-        ("chaff_blocks", ["""
+               left join (select article_id, count(*) as n from events group by all) v using (article_id)""",
+            ],
+        ),
+        (
+            "chaff_blocks",
+            [
+                """
             insert into article_chaff
             select article_id, j, 'Sign up for the ' || source || ' newsletter', 'newsletter', 'repetition',
                    'repeated in 5 articles', md5('run' || 0)
             from art, range(3) t(j) where u(i * 4 + j, 31) < 0.5""",
-            # Each article's ~12 blocks: a third of them the source's boilerplate (a few hundred
-            # Zipf-repeated boxes), the rest its own paragraphs.
-            """create temp table blocks as
+                # Each article's ~12 blocks: a third of them the source's boilerplate (a few hundred
+                # Zipf-repeated boxes), the rest its own paragraphs.
+                """create temp table blocks as
                 select source, case when u(i * 16 + j, 32) < 0.33 then md5(source || zipf(i * 16 + j, 33, 300))
                                     else md5('p' || i || '|' || j) end as block_key,
                        article_id, published_at as seen_at,
@@ -278,13 +352,19 @@ def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str,
                             || ' of ' || source
                             else 'Paragraph ' || j || ' of story ' || i end as text
                 from art, range(16) t(j) where j < 8 + floor(u(i, 34) * 9)""",
-            """insert into block_sightings select distinct source, block_key, article_id, seen_at from blocks""",
-            """insert into block_texts select source, block_key, any_value(text) from blocks group by all""",
-            """drop table blocks"""]),
+                """insert into block_sightings select distinct source, block_key, article_id, seen_at from blocks""",
+                """insert into block_texts select source, block_key, any_value(text) from blocks group by all""",
+                """drop table blocks""",
+            ],
+        ),
     ]
     if has_stories:  # 16 MinHash band keys per article (transforms/stories.py)
-        steps.append(("story_bands", [
-            "insert into story_bands select (hash(i, b) >> 1)::bigint, article_id from art, range(16) t(b)"]))
+        steps.append(
+            (
+                "story_bands",
+                ["insert into story_bands select (hash(i, b) >> 1)::bigint, article_id from art, range(16) t(b)"],
+            )
+        )
     return steps
 
 
@@ -309,14 +389,20 @@ def readme_queries(readme: str) -> list[tuple[str, str]]:
 
 def _statements(block: str) -> list[str]:
     # The README's statements hold no semicolons in strings, so a split at ';' is a statement each.
-    return [s.strip() for s in block.split(";") if s.strip().replace("\n", "").strip("- ")
-            and any(not line.strip().startswith("--") and line.strip() for line in s.splitlines())]
+    return [
+        s.strip()
+        for s in block.split(";")
+        if s.strip().replace("\n", "").strip("- ")
+        and any(not line.strip().startswith("--") and line.strip() for line in s.splitlines())
+    ]
 
 
 EXTRA_QUERIES = [
-    ("article_overview for one article chosen by a subquery",
-     "select * from article_overview where article_id = (select article_id from articles "
-     "where source = 'vale-courier' order by published_at desc nulls last limit 1)"),
+    (
+        "article_overview for one article chosen by a subquery",
+        "select * from article_overview where article_id = (select article_id from articles "
+        "where source = 'vale-courier' order by published_at desc nulls last limit 1)",
+    )
 ]
 
 
@@ -341,8 +427,15 @@ def time_queries(db_path: Path, queries: list[tuple[str, str]], repeats: int) ->
                     stop.cancel()
                 runs.append(time.perf_counter() - t0)
             median = statistics.median(runs)
-            results.append({"query": label, "median_s": round(median, 3), "runs_s": [round(r, 3) for r in runs],
-                            "rows": None if stopped else rows, "under_1_s": not stopped and median < TARGET_S})
+            results.append(
+                {
+                    "query": label,
+                    "median_s": round(median, 3),
+                    "runs_s": [round(r, 3) for r in runs],
+                    "rows": None if stopped else rows,
+                    "under_1_s": not stopped and median < TARGET_S,
+                }
+            )
             log(f"{median:7.3f} s  {'stopped' if stopped else rows:>9} rows  {label}")
     return results
 
@@ -355,7 +448,9 @@ def pages_config(folder: Path) -> Path:
         "  - name: demo-pages\n"
         f"    feeds: [{{kind: pages, path: '{ROOT / 'demo' / 'site'}'}}]\n"
         "    language: en\n"
-        "    max_pages: 100\n", encoding="utf-8")
+        "    max_pages: 100\n",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -364,8 +459,13 @@ def winnow_run_rss(db_path: Path, config: Path, prefect_home: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "WINNOW_"))}
     env.update(PREFECT_HOME=str(prefect_home), NO_COLOR="1")
     started = time.perf_counter()
-    run = subprocess.Popen([str(WINNOW), "run", "--config", str(config), "--db", str(db_path)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    run = subprocess.Popen(
+        [str(WINNOW), "run", "--config", str(config), "--db", str(db_path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     peak_kb = 0
     while run.poll() is None:
         try:
@@ -377,9 +477,14 @@ def winnow_run_rss(db_path: Path, config: Path, prefect_home: Path) -> dict:
     output = run.stdout.read()
     with duckdb.connect(str(db_path), read_only=True) as conn:
         new, enriched = conn.execute("select new, enriched from runs order by started_at desc limit 1").fetchone()
-    return {"exit_code": run.returncode, "wall_s": round(time.perf_counter() - started, 1),
-            "peak_rss_mb": round(peak_kb / 1024, 1), "new": new, "enriched": enriched,
-            "output_tail": output.splitlines()[-3:]}
+    return {
+        "exit_code": run.returncode,
+        "wall_s": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "new": new,
+        "enriched": enriched,
+        "output_tail": output.splitlines()[-3:],
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -391,8 +496,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it (default: a temporary one)")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args(argv)
-    result: dict = {"date": time.strftime("%Y-%m-%d"), "articles": args.articles, "cpus": os.cpu_count(),
-                    "duckdb": duckdb.__version__, "loadavg_1m_at_start": round(os.getloadavg()[0], 2)}
+    result: dict = {
+        "date": time.strftime("%Y-%m-%d"),
+        "articles": args.articles,
+        "cpus": os.cpu_count(),
+        "duckdb": duckdb.__version__,
+        "loadavg_1m_at_start": round(os.getloadavg()[0], 2),
+    }
     with tempfile.TemporaryDirectory(prefix="winnow-scale-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -405,8 +515,10 @@ def main(argv: list[str] | None = None) -> dict:
             log(f"building {args.articles} articles into {large}")
             result["build_s"] = build(large, args.articles)
         with duckdb.connect(str(large), read_only=True) as conn:
-            result["rows"] = {t: conn.execute(f"select count(*) from {t}").fetchone()[0]
-                              for t in ("articles", "mentions", "events", "entities", "block_sightings")}
+            result["rows"] = {
+                t: conn.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("articles", "mentions", "events", "entities", "block_sightings")
+            }
         result["file_mb"] = round(large.stat().st_size / 2**20)
         queries = readme_queries((ROOT / "README.md").read_text(encoding="utf-8")) + EXTRA_QUERIES
         result["queries"] = time_queries(large, queries, args.repeats)

@@ -25,7 +25,7 @@ def shingles(words: list[str]) -> Counter[tuple[str, ...]]:
     """Every run of 4 consecutive words, counted; a shorter text is one short shingle, none if empty."""
     if len(words) < SHINGLE_SIZE:
         return Counter([tuple(words)] if words else [])
-    return Counter(tuple(words[i:i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
+    return Counter(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +58,7 @@ def corpus_scores(pages: list[PageScore]) -> dict[str, float]:
     precision = fmean(precisions) if precisions else 0.0
     recall = fmean(page.recall for page in pages)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1,
-            "accuracy": fmean(page.exact for page in pages)}
+    return {"precision": precision, "recall": recall, "f1": f1, "accuracy": fmean(page.exact for page in pages)}
 
 
 def bootstrap_std(pages: list[PageScore], resamples: int = 1000, seed: int = 0) -> dict[str, float]:
@@ -76,8 +75,13 @@ def self_check() -> list[str]:
     text = "The quick brown fox jumps over the lazy dog"  # 9 tokens, 6 shingles
     cases = [
         ("identical texts", score_page(text, text), 1.0, 1.0, True),
-        ("same tokens, other punctuation", score_page("The quick, brown fox: jumps over the lazy dog!", text),
-         1.0, 1.0, True),
+        (
+            "same tokens, other punctuation",
+            score_page("The quick, brown fox: jumps over the lazy dog!", text),
+            1.0,
+            1.0,
+            True,
+        ),
         ("case is kept", score_page(text.upper(), text), 0.0, 0.0, False),
         ("disjoint texts", score_page("Cats sleep all day long here", text), 0.0, 0.0, False),
         ("empty prediction", score_page("", text), None, 0.0, False),
@@ -91,8 +95,10 @@ def self_check() -> list[str]:
     problems = []
     for name, score, precision, recall, exact in cases:
         if (score.precision, score.recall, score.exact) != (precision, recall, exact):
-            problems.append(f"{name}: got P={score.precision} R={score.recall} exact={score.exact},"
-                            f" want P={precision} R={recall} exact={exact}")
+            problems.append(
+                f"{name}: got P={score.precision} R={score.recall} exact={score.exact},"
+                f" want P={precision} R={recall} exact={exact}"
+            )
     corpus = corpus_scores([score_page(text, text), score_page("", text)])
     if (corpus["precision"], corpus["recall"], corpus["f1"]) != (1.0, 0.5, 2 / 3):
         problems.append(f"an empty prediction must count against recall only: got {corpus}")

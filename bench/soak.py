@@ -52,11 +52,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=5000, help="distinct article URLs (default 5000)")
     parser.add_argument("--runs", type=int, default=5, help="most ingest runs (default 5)")
     parser.add_argument("--fault-rate", type=float, default=0.2, help="share of faulty responses (default 0.2)")
-    parser.add_argument("--permanent-rate", type=float, default=0.02,
-                        help="share of URLs that always answer 404/410 (default 0.02)")
+    parser.add_argument(
+        "--permanent-rate", type=float, default=0.02, help="share of URLs that always answer 404/410 (default 0.02)"
+    )
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--enrich", action=argparse.BooleanOptionalAction, default=False,
-                        help="run the enrich step (spaCy); off by default, it dominates the time")
+    parser.add_argument(
+        "--enrich",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="run the enrich step (spaCy); off by default, it dominates the time",
+    )
     parser.add_argument("--batch-size", type=int, default=None, help="default: the flow's BATCH_SIZE")
     parser.add_argument("--extract-workers", type=int, default=None, help="default: one per core")
     parser.add_argument("--prefect", choices=("server", "ephemeral"), default="server")
@@ -74,9 +79,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def fault_server_process(args: argparse.Namespace) -> Iterator[str]:
     """demo/faults.py in its own process: its threads do not compete for this process's GIL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "winnow.demo.faults", "--port", str(free_port()), "--copies", str(args.pages),
-         "--fault-rate", str(args.fault_rate), "--permanent-rate", str(args.permanent_rate),
-         "--seed", str(args.seed)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "winnow.demo.faults",
+            "--port",
+            str(free_port()),
+            "--copies",
+            str(args.pages),
+            "--fault-rate",
+            str(args.fault_rate),
+            "--permanent-rate",
+            str(args.permanent_rate),
+            "--seed",
+            str(args.seed),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         line = process.stdout.readline()  # "Serving the faulty demo site at http://127.0.0.1:N/ (...)"
         if " at " not in line:
@@ -101,12 +122,13 @@ def write_config(path: Path, base_url: str, pages: int, enrich: bool, networks: 
         "    feeds:\n"
         "      - kind: sitemap\n"
         f"        url: {base_url}/bench/sitemap.xml\n"
-        "    allowed_domains: [\"127.0.0.1\"]\n"
+        '    allowed_domains: ["127.0.0.1"]\n'
         + (f"    {line}" if networks == "source" else "")
         + "    rate_limit: 100000.0\n"
         f"    max_pages: {pages}\n"
         "    language: en\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def config_with_networks(path: Path, base_url: str, pages: int, enrich: bool) -> dict:
@@ -122,8 +144,7 @@ def config_with_networks(path: Path, base_url: str, pages: int, enrich: bool) ->
         except Exception as exc:  # ConfigError, or whatever the edited loader raises
             errors[str(place)] = str(exc).splitlines()[-1][:300]
             continue
-        return {"allowed_networks": ALLOWED_NETWORKS, "parsed": place is not None, "placed_in": place,
-                "errors": errors}
+        return {"allowed_networks": ALLOWED_NETWORKS, "parsed": place is not None, "placed_in": place, "errors": errors}
     raise RuntimeError(f"the soak config does not parse even without allowed_networks: {errors}")
 
 
@@ -134,8 +155,11 @@ def run_counts(db_path: Path, run_id: str | None) -> dict:
 
     with db.read(db_path) as conn:
         where, params = ("run_id = ?", [run_id]) if run_id else ("flow = 'ingest'", [])
-        row = conn.execute(f"select run_id, status, {', '.join(RUN_COUNTERS)} from runs where {where}"
-                           " order by started_at desc limit 1", params).fetchone()
+        row = conn.execute(
+            f"select run_id, status, {', '.join(RUN_COUNTERS)} from runs where {where}"
+            " order by started_at desc limit 1",
+            params,
+        ).fetchone()
     if row is None:
         return {}
     names = ("run_id", "status", *RUN_COUNTERS)
@@ -147,8 +171,11 @@ def due_count(db_path: Path) -> int:
     from winnow.warehouse.load import MAX_ATTEMPTS
 
     with db.read(db_path) as conn:
-        (due,) = conn.execute("select count(*) from frontier where source = ? and (state = 'pending'"
-                              " or (state = 'failed' and attempts < ?))", [SOURCE, MAX_ATTEMPTS]).fetchone()
+        (due,) = conn.execute(
+            "select count(*) from frontier where source = ? and (state = 'pending'"
+            " or (state = 'failed' and attempts < ?))",
+            [SOURCE, MAX_ATTEMPTS],
+        ).fetchone()
     return due
 
 
@@ -169,23 +196,34 @@ DUPLICATE_KEYS = {  # table: its key (a primary key, or the key the loader keeps
 def audit(db_path: Path, manifest: dict, bad_bodies: dict[str, str], examples: int) -> dict:
     """Pages lost, duplicates, frontier states and articles made from faulty bodies."""
     import pyarrow as pa
+
     from winnow.warehouse import db
 
     urls = manifest["urls"]
     bad_bodies = {**{v["sha256"]: "clean" for v in urls.values()}, **bad_bodies}
-    table = pa.table({"url": list(urls), "sha256": [v["sha256"] for v in urls.values()],
-                      "permanent": [v["permanent"] for v in urls.values()]})
+    table = pa.table(
+        {
+            "url": list(urls),
+            "sha256": [v["sha256"] for v in urls.values()],
+            "permanent": [v["permanent"] for v in urls.values()],
+        }
+    )
     with db.read(db_path) as conn:
         conn.register("manifest", table)
         conn.register("bad_bodies", pa.table({"sha256": list(bad_bodies), "kind": list(bad_bodies.values())}))
         duplicates = {}
         for name, key in DUPLICATE_KEYS.items():
             table_name = name.split(" ")[0]
-            (dup,) = conn.execute(f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {table_name}"
-                                  f" group by {key} having count(*) > 1)").fetchone()
+            (dup,) = conn.execute(
+                f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {table_name}"
+                f" group by {key} having count(*) > 1)"
+            ).fetchone()
             duplicates[name] = int(dup)
-        states = dict(conn.execute("select state, count(*) from frontier where source = ? group by state"
-                                   " order by state", [SOURCE]).fetchall())
+        states = dict(
+            conn.execute(
+                "select state, count(*) from frontier where source = ? group by state order by state", [SOURCE]
+            ).fetchall()
+        )
         (in_frontier, distinct_in_frontier, not_in_frontier) = conn.execute("""
             select count(f.url), count(distinct f.url), count(*) filter (where f.url is null)
             from manifest m left join frontier f using (url)""").fetchone()
@@ -222,8 +260,7 @@ def audit(db_path: Path, manifest: dict, bad_bodies: dict[str, str], examples: i
         names = [d[0] for d in lost_rows.description]
         lost_examples = [dict(zip(names, row)) for row in lost_rows.fetchall()]
         for example in lost_examples:  # which fault made the body that was kept
-            example["stored_body_faults"] = [bad_bodies.get(h, "?")
-                                             for h in example.pop("stored_hashes") or []]
+            example["stored_body_faults"] = [bad_bodies.get(h, "?") for h in example.pop("stored_hashes") or []]
         lost_fault_kinds: dict[str, int] = {}
         for (hashes,) in conn.execute("select stored_hashes from lost").fetchall():
             kind = ", ".join(sorted({bad_bodies.get(h, "?") for h in hashes or []})) or "(no body stored)"
@@ -231,15 +268,18 @@ def audit(db_path: Path, manifest: dict, bad_bodies: dict[str, str], examples: i
         (articles, from_faulty_body) = conn.execute("""
             select count(*), count(*) filter (where a.page_hash <> m.sha256)
             from articles a join manifest m on a.url = m.url""").fetchone()
-        faulty_kinds = dict(conn.execute("""
+        faulty_kinds = dict(
+            conn.execute("""
             select k.kind, count(*) from articles a join manifest m on a.url = m.url
             left join bad_bodies k on k.sha256 = a.page_hash
-            where a.page_hash <> m.sha256 group by all""").fetchall())
+            where a.page_hash <> m.sha256 group by all""").fetchall()
+        )
         faulty_examples = conn.execute("""
             select a.url, a.word_count, left(a.text, 80) from articles a join manifest m on a.url = m.url
             where a.page_hash <> m.sha256 order by a.url limit 5""").fetchall()
         urls_with_several_bodies = conn.execute(
-            "select count(*) from (select url from pages group by url having count(*) > 1)").fetchone()[0]
+            "select count(*) from (select url from pages group by url having count(*) > 1)"
+        ).fetchone()[0]
         quarantined_rows = conn.execute("select table_name, count(*) from quarantine group by all").fetchall()
     return {
         "pages_lost": lost,
@@ -257,8 +297,9 @@ def audit(db_path: Path, manifest: dict, bad_bodies: dict[str, str], examples: i
         "articles": articles,
         "articles_from_faulty_body": from_faulty_body,
         "articles_from_faulty_body_by_fault": faulty_kinds,
-        "articles_from_faulty_body_examples": [{"url": u, "word_count": w, "text_start": t}
-                                               for u, w, t in faulty_examples],
+        "articles_from_faulty_body_examples": [
+            {"url": u, "word_count": w, "text_start": t} for u, w, t in faulty_examples
+        ],
         "urls_with_several_bodies_stored": urls_with_several_bodies,
         "quarantine_rows": dict(quarantined_rows),
     }
@@ -276,10 +317,13 @@ def main(argv: list[str] | None = None) -> dict:
             stop_ephemeral_servers()
         rss = peak_rss_mb()
         result["peak_rss_mb"] = rss["total"]
-        result["peak_rss_detail_mb"] = {**rss, "tree_sampled": round(tree_rss.peak_kb / 1024, 1),
-                                        "note": "self + largest reaped child (getrusage); tree_sampled: peak"
-                                                " summed RSS of this process and every descendant (the fault"
-                                                " server and Prefect server included), sampled every 0.1 s"}
+        result["peak_rss_detail_mb"] = {
+            **rss,
+            "tree_sampled": round(tree_rss.peak_kb / 1024, 1),
+            "note": "self + largest reaped child (getrusage); tree_sampled: peak"
+            " summed RSS of this process and every descendant (the fault"
+            " server and Prefect server included), sampled every 0.1 s",
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_result(result, args.out)
@@ -290,6 +334,7 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
     import duckdb
     import httpx
     import prefect
+
     from winnow.flows.extraction_pool import default_workers
     from winnow.flows.ingest import BATCH_SIZE, ingest
 
@@ -299,16 +344,26 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
     runs, total_s = [], 0.0
     with fault_server_process(args) as base_url:
         networks = config_with_networks(config, base_url, args.pages, args.enrich)
-        log(f"faulty site at {base_url}; allowed_networks parsed: {networks['parsed']}"
-            f" ({networks['placed_in'] or networks['errors']})")
+        log(
+            f"faulty site at {base_url}; allowed_networks parsed: {networks['parsed']}"
+            f" ({networks['placed_in'] or networks['errors']})"
+        )
         manifest = httpx.get(base_url + "/soak/manifest.json", timeout=60).json()
         for number in range(1, args.runs + 1):
-            log(f"run {number}: ingest (batch size {batch_size}, {workers} extract workers,"
-                f" enrich {'on' if args.enrich else 'off'}) ...")
+            log(
+                f"run {number}: ingest (batch size {batch_size}, {workers} extract workers,"
+                f" enrich {'on' if args.enrich else 'off'}) ..."
+            )
             started, error, run_id = time.perf_counter(), None, None
             try:
-                summary = ingest(config_path=str(config), db_path=str(db_path), source_names=[SOURCE],
-                                 max_pages=args.pages, batch_size=batch_size, extract_workers=workers)
+                summary = ingest(
+                    config_path=str(config),
+                    db_path=str(db_path),
+                    source_names=[SOURCE],
+                    max_pages=args.pages,
+                    batch_size=batch_size,
+                    extract_workers=workers,
+                )
                 run_id = summary.run_id
             except Exception as exc:  # a held batch fails the flow run; the counts are in `runs`
                 error = f"{type(exc).__name__}: {str(exc)[:500]}"
@@ -318,9 +373,11 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
             counts = run_counts(db_path, run_id)
             # counts' own "seconds" is the flow body (runs.seconds); wall_s is around the flow call.
             runs.append({"run": number, **counts, "wall_s": round(seconds, 2), "error": error, "due_after": due})
-            log(f"run {number}: {seconds:.1f} s, fetched {counts.get('fetched')}, failed {counts.get('failed')},"
+            log(
+                f"run {number}: {seconds:.1f} s, fetched {counts.get('fetched')}, failed {counts.get('failed')},"
                 f" gone {counts.get('gone')}, new {counts.get('new')}, due for retry {due}"
-                + (f", ERROR {error}" if error else ""))
+                + (f", ERROR {error}" if error else "")
+            )
             if due == 0:
                 break
         stats = httpx.get(base_url + "/soak/stats.json", timeout=30).json()
@@ -330,8 +387,12 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
         kept = Path(tempfile.mkdtemp(prefix="winnow-soak-db-")) / db_path.name
         shutil.copy(db_path, kept)
         log(f"audit failed ({type(exc).__name__}: {exc}); database kept at {kept}")
-        found = {"audit_error": f"{type(exc).__name__}: {exc}", "database_kept": str(kept),
-                 "pages_lost": None, "duplicates_total": None}
+        found = {
+            "audit_error": f"{type(exc).__name__}: {exc}",
+            "database_kept": str(kept),
+            "pages_lost": None,
+            "duplicates_total": None,
+        }
     served = stats["served"]
     article_responses = sum(served.values()) - served.get("redirect_loop_hop", 0)
     faulty = article_responses - served.get("clean", 0)
@@ -365,15 +426,15 @@ def _soak(args: argparse.Namespace, tmp: Path, server, loadavg: float) -> dict:
         "due_after_last_run": runs[-1]["due_after"],
         **found,
         "prefect_server_startup_s": round(server.startup_s, 2) if server else None,
-        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__,
-                     "prefect": prefect.__version__},
+        "versions": {"python": platform.python_version(), "duckdb": duckdb.__version__, "prefect": prefect.__version__},
         "cpu_count": os.cpu_count(),
         "loadavg_1m_at_start": round(loadavg, 2),
         "targets": {"pages_lost": LOST_TARGET, "duplicates": DUPLICATES_TARGET},
-        "targets_met": {"no_pages_lost": found["pages_lost"] is not None and found["pages_lost"] <= LOST_TARGET,
-                        "no_duplicates": found["duplicates_total"] is not None
-                                         and found["duplicates_total"] <= DUPLICATES_TARGET,
-                        "nothing_left_due": runs[-1]["due_after"] == 0},
+        "targets_met": {
+            "no_pages_lost": found["pages_lost"] is not None and found["pages_lost"] <= LOST_TARGET,
+            "no_duplicates": found["duplicates_total"] is not None and found["duplicates_total"] <= DUPLICATES_TARGET,
+            "nothing_left_due": runs[-1]["due_after"] == 0,
+        },
     }
     return result
 

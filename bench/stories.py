@@ -56,8 +56,10 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 EDITS = {
     "wire-a": (None, None),
     "wire-b": ("LONDON (Wire B) - {title}, our correspondents report.", None),
-    "wire-c": ("Published with Wire C: {title}.",
-               "Wire C distributed this report on {title}; more of its stories are on its site."),
+    "wire-c": (
+        "Published with Wire C: {title}.",
+        "Wire C distributed this report on {title}; more of its stories are on its site.",
+    ),
 }
 
 
@@ -65,8 +67,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/stories.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_DATA, help="the Scrapinghub benchmark's folder")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id)")
-    parser.add_argument("--prefect", choices=("server", "ephemeral"), default="server",
-                        help="server: a `prefect server start` of its own, its startup timed apart")
+    parser.add_argument(
+        "--prefect",
+        choices=("server", "ephemeral"),
+        default="server",
+        help="server: a `prefect server start` of its own, its startup timed apart",
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     return parser.parse_args(argv)
 
@@ -101,8 +107,11 @@ def edited(html: bytes, truth: str, first_line: str | None, footer: str | None) 
 def _paragraph(tree, line: str):
     """The innermost block element whose words start as `line`'s first six do."""
     start = WORD.findall(line)[:6]
-    found = [element for element in tree.iter("p", "div", "li", "blockquote", "h2", "h3", "td", "section")
-             if WORD.findall(element.text_content()[:400])[:len(start)] == start]
+    found = [
+        element
+        for element in tree.iter("p", "div", "li", "blockquote", "h2", "h3", "td", "section")
+        if WORD.findall(element.text_content()[:400])[: len(start)] == start
+    ]
     return found[-1] if found else None
 
 
@@ -117,8 +126,9 @@ def write_site(bench_dir: Path, limit: int | None, site: Path, base_url: str) ->
         urls = []
         for page_id in ids:
             html = gzip.decompress((bench_dir / "html" / f"{page_id}.html.gz").read_bytes())
-            body, found = (edited(html, truth[page_id]["articleBody"], first_line, footer) if first_line
-                           else (html, True))
+            body, found = (
+                edited(html, truth[page_id]["articleBody"], first_line, footer) if first_line else (html, True)
+            )
             anchored += found and source == "wire-c"
             (site / source / f"{page_id}.html").write_bytes(body)
             urls.append(f"{base_url}/{source}/{page_id}.html")
@@ -126,29 +136,37 @@ def write_site(bench_dir: Path, limit: int | None, site: Path, base_url: str) ->
         locs = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
         (site / source / "sitemap.xml").write_text(
             f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return bodies, anchored
 
 
 def write_config(path: Path, base_url: str, pages: int) -> None:
     sources = "".join(
         f"  - name: {source}\n    feeds:\n      - kind: sitemap\n        url: {base_url}/{source}/sitemap.xml\n"
-        "    allowed_domains: [\"127.0.0.1\"]\n" for source in EDITS)
+        '    allowed_domains: ["127.0.0.1"]\n'
+        for source in EDITS
+    )
     path.write_text(
         "# Written by bench/stories.py: the benchmark pages three times, rate limit lifted.\n"
         "defaults:\n"
-        "  allowed_networks: [\"127.0.0.0/8\"]\n"  # the site is on loopback, refused otherwise
+        '  allowed_networks: ["127.0.0.0/8"]\n'  # the site is on loopback, refused otherwise
         "  rate_limit: 100000.0\n"
         f"  max_pages: {pages}\n"
         "  language: en\n"
-        f"sources:\n{sources}", encoding="utf-8")
+        f"sources:\n{sources}",
+        encoding="utf-8",
+    )
 
 
 @contextmanager
 def served(site: Path, port: int) -> Iterator[None]:
     """The site from its own process, as a remote site would be."""
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                "--directory", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1.0)  # http.server binds at once; give it its start-up
         yield
@@ -170,16 +188,22 @@ def time_baseline(bodies: list[bytes]) -> dict:
     texts = [text for text in (trafilatura.extract(body) for body in bodies) if text]
     trafilatura_s = time.perf_counter() - started
     spacy_s = {}
-    for name, nlp in (("model", spacy.load(DEFAULT_NLP_MODEL)), ("ner_only", spacy.load(DEFAULT_NLP_MODEL,
-                                                                                         enable=["ner"]))):
+    for name, nlp in (
+        ("model", spacy.load(DEFAULT_NLP_MODEL)),
+        ("ner_only", spacy.load(DEFAULT_NLP_MODEL, enable=["ner"])),
+    ):
         list(nlp.pipe(texts[:4]))
         started = time.perf_counter()
         list(nlp.pipe(texts, batch_size=16))
         spacy_s[name] = time.perf_counter() - started
-    return {"trafilatura_s": round(trafilatura_s, 2), "spacy_s": round(spacy_s["model"], 2),
-            "spacy_ner_only_s": round(spacy_s["ner_only"], 2), "texts": len(texts),
-            "baseline_s": round(trafilatura_s + spacy_s["model"], 2),
-            "baseline_ner_only_s": round(trafilatura_s + spacy_s["ner_only"], 2)}
+    return {
+        "trafilatura_s": round(trafilatura_s, 2),
+        "spacy_s": round(spacy_s["model"], 2),
+        "spacy_ner_only_s": round(spacy_s["ner_only"], 2),
+        "texts": len(texts),
+        "baseline_s": round(trafilatura_s + spacy_s["model"], 2),
+        "baseline_ner_only_s": round(trafilatura_s + spacy_s["ner_only"], 2),
+    }
 
 
 def threshold_figures(db_path: Path) -> dict:
@@ -200,15 +224,22 @@ def threshold_figures(db_path: Path) -> dict:
     for page, _, story in copies:
         stories_of.setdefault(page, set()).add(story)
     return {
-        "copies": len(copies), "pages": len(stories_of), "stories_found": len(pages_of),
+        "copies": len(copies),
+        "pages": len(stories_of),
+        "stories_found": len(pages_of),
         "pages_split": sum(len(stories) > 1 for stories in stories_of.values()),
         "stories_merging_pages": sum(len(pages) > 1 for pages in pages_of.values()),
-        "same_page_pairs": len(same), "distinct_pairs": len(other),
+        "same_page_pairs": len(same),
+        "distinct_pairs": len(other),
         "same_page_jaccard_min": round(min(same, default=0.0), 3),
         "distinct_jaccard_max": round(max(other, default=0.0), 3),
-        "by_threshold": {str(t): {"miss_rate": round(sum(s < t for s in same) / max(len(same), 1), 4),
-                                  "false_merge_rate": round(sum(o >= t for o in other) / max(len(other), 1), 6)}
-                         for t in THRESHOLDS},
+        "by_threshold": {
+            str(t): {
+                "miss_rate": round(sum(s < t for s in same) / max(len(same), 1), 4),
+                "false_merge_rate": round(sum(o >= t for o in other) / max(len(other), 1), 6),
+            }
+            for t in THRESHOLDS
+        },
     }
 
 
@@ -246,13 +277,22 @@ def _bench(args: argparse.Namespace, tmp: Path) -> dict:
     log(f"ingest: {ingest_s:.1f} s, {counts(summary)}")
     ratio = ingest_s / baseline["baseline_s"]
     flow_s = summary.seconds  # the flow alone: without the Prefect API's start or the flow call's own overhead
-    return {"date": time.strftime("%Y-%m-%d"), "loadavg_at_end": round(os.getloadavg()[0], 2),
-            "copies_served": len(bodies), "pages": pages, "pages_with_paragraphs_found": anchored,
-            "baseline": baseline, "ingest_s": round(ingest_s, 2), "ratio": round(ratio, 3),
-            "ratio_target": RATIO_TARGET, "ratio_met": ratio <= RATIO_TARGET,
-            "ratio_ner_only": round(ingest_s / baseline["baseline_ner_only_s"], 3),
-            "flow_s": round(flow_s, 2), "run": counts(summary),
-            "stories": threshold_figures(db_path)}
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "loadavg_at_end": round(os.getloadavg()[0], 2),
+        "copies_served": len(bodies),
+        "pages": pages,
+        "pages_with_paragraphs_found": anchored,
+        "baseline": baseline,
+        "ingest_s": round(ingest_s, 2),
+        "ratio": round(ratio, 3),
+        "ratio_target": RATIO_TARGET,
+        "ratio_met": ratio <= RATIO_TARGET,
+        "ratio_ner_only": round(ingest_s / baseline["baseline_ner_only_s"], 3),
+        "flow_s": round(flow_s, 2),
+        "run": counts(summary),
+        "stories": threshold_figures(db_path),
+    }
 
 
 if __name__ == "__main__":

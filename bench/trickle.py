@@ -60,8 +60,13 @@ def trickling_page(bytes_per_s: int, padding: int) -> Iterator[str]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             if self.path == "/feed.xml":
-                body, kind = (f'<rss version="2.0"><channel><title>t</title><item><link>{base}{TRICKLE_PATH}'
-                              "</link></item></channel></rss>").encode(), "application/rss+xml"
+                body, kind = (
+                    (
+                        f'<rss version="2.0"><channel><title>t</title><item><link>{base}{TRICKLE_PATH}'
+                        "</link></item></channel></rss>"
+                    ).encode(),
+                    "application/rss+xml",
+                )
             elif self.path == TRICKLE_PATH:
                 body = article.read_text(encoding="utf-8").replace("{{base_url}}", base).encode() + b" " * padding
                 kind = "text/html; charset=utf-8"
@@ -74,7 +79,7 @@ def trickling_page(bytes_per_s: int, padding: int) -> Iterator[str]:
             step = max(1, bytes_per_s // 4) if self.path == TRICKLE_PATH else len(body) or 1
             try:
                 for offset in range(0, len(body), step):
-                    self.wfile.write(body[offset:offset + step])
+                    self.wfile.write(body[offset : offset + step])
                     self.wfile.flush()
                     if self.path == TRICKLE_PATH:
                         time.sleep(0.25)
@@ -102,7 +107,9 @@ def write_config(path: Path, site_url: str, trickle_url: str) -> None:
         f"      - {{kind: sitemap, url: '{site_url}/bench/sitemap.xml'}}\n"
         f"      - {{kind: rss, url: '{trickle_url}/feed.xml'}}\n"
         "    allowed_domains: ['127.0.0.1']\n    allowed_networks: ['127.0.0.0/8']\n"
-        "    rate_limit: 100\n    language: en\n", encoding="utf-8")
+        "    rate_limit: 100\n    language: en\n",
+        encoding="utf-8",
+    )
 
 
 def winnow_env(prefect_home: Path) -> dict[str, str]:
@@ -115,13 +122,23 @@ def run_row(db: Path) -> dict:
 
     with duckdb.connect(str(db), read_only=True) as conn:
         status, fetched, failed, new, deferred, seconds = conn.execute(
-            "select status, fetched, failed, new, deferred, seconds from runs").fetchone()
+            "select status, fetched, failed, new, deferred, seconds from runs"
+        ).fetchone()
         (articles,) = conn.execute("select count(*) from articles").fetchone()
-        trickle = conn.execute("select attempt, status, error, round(elapsed_ms / 1000, 1) from fetch_log"
-                               " where url like ?", [f"%{TRICKLE_PATH}"]).fetchall()
-    return {"status": status, "fetched": fetched, "failed": failed, "new": new, "deferred": deferred,
-            "flow_s": round(seconds, 2), "articles": articles,
-            "trickle_fetch_log": [dict(zip(("attempt", "status", "error", "seconds"), row)) for row in trickle]}
+        trickle = conn.execute(
+            "select attempt, status, error, round(elapsed_ms / 1000, 1) from fetch_log where url like ?",
+            [f"%{TRICKLE_PATH}"],
+        ).fetchall()
+    return {
+        "status": status,
+        "fetched": fetched,
+        "failed": failed,
+        "new": new,
+        "deferred": deferred,
+        "flow_s": round(seconds, 2),
+        "articles": articles,
+        "trickle_fetch_log": [dict(zip(("attempt", "status", "error", "seconds"), row)) for row in trickle],
+    }
 
 
 def leftovers(pid: int) -> list[str]:
@@ -140,8 +157,14 @@ def leftovers(pid: int) -> list[str]:
 
 def ingest(config: Path, db: Path, env: dict[str, str], stop_after_s: float | None) -> dict:
     started = time.perf_counter()
-    run = subprocess.Popen([str(WINNOW), "run", "--config", str(config), "--db", str(db)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    run = subprocess.Popen(
+        [str(WINNOW), "run", "--config", str(config), "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     result: dict = {}
     try:
         code = run.wait(timeout=stop_after_s)
@@ -172,12 +195,20 @@ def main(argv: list[str] | None = None) -> dict:
         with serve_site(port=0, copies=GOOD_PAGES) as site_url:
             log("making the Prefect home (its first server creates its database)")
             empty = tmp / "empty.yaml"
-            empty.write_text("sources:\n  - {name: none, enabled: false, feeds: [{kind: rss, url: 'https://x.example/f'}]}\n")
-            subprocess.run([str(WINNOW), "run", "--config", str(empty), "--db", str(tmp / "warm.duckdb")], env=env,
-                           capture_output=True, check=False)
+            empty.write_text(
+                "sources:\n  - {name: none, enabled: false, feeds: [{kind: rss, url: 'https://x.example/f'}]}\n"
+            )
+            subprocess.run(
+                [str(WINNOW), "run", "--config", str(empty), "--db", str(tmp / "warm.duckdb")],
+                env=env,
+                capture_output=True,
+                check=False,
+            )
             runs = {}
-            for name, (rate, padding, stop) in {"trickle": (8, 0, None),
-                                                "stopped": (2048, 1_000_000, args.stop_after)}.items():
+            for name, (rate, padding, stop) in {
+                "trickle": (8, 0, None),
+                "stopped": (2048, 1_000_000, args.stop_after),
+            }.items():
                 with trickling_page(rate, padding) as trickle_url:
                     config = tmp / f"{name}.yaml"
                     write_config(config, site_url, trickle_url)
@@ -185,12 +216,15 @@ def main(argv: list[str] | None = None) -> dict:
                     runs[name] = ingest(config, tmp / f"{name}.duckdb", env, stop)
                     log(f"{name}: {runs[name]['wall_s']} s, {runs[name]['articles']} articles")
     result = {
-        "date": time.strftime("%Y-%m-%d"), "good_pages": GOOD_PAGES, "loadavg_1m_at_start": round(loadavg, 2),
+        "date": time.strftime("%Y-%m-%d"),
+        "good_pages": GOOD_PAGES,
+        "loadavg_1m_at_start": round(loadavg, 2),
         **runs,
         "targets": {"ingest_s": TARGET_INGEST_S, "loaded_when_stopped": TARGET_LOADED_WHEN_STOPPED},
-        "targets_met": {"ingest_under_90_s": runs["trickle"]["wall_s"] < TARGET_INGEST_S,
-                        "every_good_page_loaded_when_stopped":
-                            runs["stopped"]["articles"] >= TARGET_LOADED_WHEN_STOPPED},
+        "targets_met": {
+            "ingest_under_90_s": runs["trickle"]["wall_s"] < TARGET_INGEST_S,
+            "every_good_page_loaded_when_stopped": runs["stopped"]["articles"] >= TARGET_LOADED_WHEN_STOPPED,
+        },
     }
     print_result(result, args.out)
     return result

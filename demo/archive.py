@@ -33,20 +33,35 @@ def warc(records: list[tuple[str, int, str, bytes]], captured: datetime = CAPTUR
     writer = WARCWriter(out, gzip=True)
     for number, (url, status, content_type, body) in enumerate(records):
         when = (captured + timedelta(minutes=number)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"),
-                                                      warc_headers_dict={"WARC-Date": when}))
+        writer.write_record(
+            writer.create_warc_record(
+                url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"), warc_headers_dict={"WARC-Date": when}
+            )
+        )
         http = StatusAndHeaders(f"{status} X", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                                      warc_headers_dict={"WARC-Date": when}))
+        writer.write_record(
+            writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict={"WARC-Date": when}
+            )
+        )
     return out.getvalue()
 
 
 def articles_warc(site: str, count: int, first: int = 0, captured: datetime = CAPTURED) -> bytes:
     """`count` distinct article pages of the site at `site`, at /copy/<n>/<demo article path>
     (each copy's own canonical URL, so each is an article of its own)."""
-    return warc([(f"{site}/copy/{n}/{ARTICLES[n % len(ARTICLES)]}", 200, "text/html; charset=utf-8",
-                  article_page(f"{site}/copy/{n}", ARTICLES[n % len(ARTICLES)]))
-                 for n in range(first, first + count)], captured)
+    return warc(
+        [
+            (
+                f"{site}/copy/{n}/{ARTICLES[n % len(ARTICLES)]}",
+                200,
+                "text/html; charset=utf-8",
+                article_page(f"{site}/copy/{n}", ARTICLES[n % len(ARTICLES)]),
+            )
+            for n in range(first, first + count)
+        ],
+        captured,
+    )
 
 
 def main() -> None:

@@ -29,8 +29,7 @@ def build(out: Path, articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
     if out.exists():
         # Only ever delete a directory this script wrote, never a mistyped --out.
         if any(out.iterdir()) and not (out / GROUND_TRUTH).exists():
-            raise SystemExit(f"{out} is not empty and holds no {GROUND_TRUTH}:"
-                             " refusing to replace it")
+            raise SystemExit(f"{out} is not empty and holds no {GROUND_TRUTH}: refusing to replace it")
         shutil.rmtree(out)
     for path, content in files.items():
         target = out / path
@@ -47,27 +46,25 @@ def render_site(articles_dir: Path = ARTICLES_DIR) -> dict[str, str]:
     for publisher, own in stories.items():
         for index, story in enumerate(own):
             boxes[story.path] = in_body_chaff(story, own)
-            files[story.path] = layouts.render_article(story, related_to(own, index),
-                                                       boxes[story.path])
+            files[story.path] = layouts.render_article(story, related_to(own, index), boxes[story.path])
         files[f"{publisher.key}/index.html"] = layouts.render_front_page(publisher, own)
     herald, courier, observer = stories.values()
     feeds = {
-        "harbour-herald": {"feed.xml": discovery.rss_feed(herald),
-                           "sitemap.xml": discovery.urlset(herald)},
-        "vale-courier": {"atom.xml": discovery.atom_feed(courier),
-                         "sitemap.xml": discovery.urlset(courier)},
+        "harbour-herald": {"feed.xml": discovery.rss_feed(herald), "sitemap.xml": discovery.urlset(herald)},
+        "vale-courier": {"atom.xml": discovery.atom_feed(courier), "sitemap.xml": discovery.urlset(courier)},
         "northgate-observer": discovery.observer_sitemaps(observer),
     }
     for key, named in feeds.items():
         files.update((f"{key}/{name}", content) for name, content in named.items())
     files["robots.txt"] = discovery.robots_txt()
     files[discovery.PRIVATE_PATH] = layouts.render_private_page(
-        discovery.PRIVATE_TITLE, f"{BASE_URL}/{discovery.PRIVATE_PATH}")
-    files["index.html"] = layouts.render_home(list(stories),
-                                              {key: sorted(named) for key, named in feeds.items()})
+        discovery.PRIVATE_TITLE, f"{BASE_URL}/{discovery.PRIVATE_PATH}"
+    )
+    files["index.html"] = layouts.render_home(list(stories), {key: sorted(named) for key, named in feeds.items()})
     all_stories = [story for own in stories.values() for story in own]
-    files[GROUND_TRUTH] = json.dumps(ground_truth(all_stories, boxes), ensure_ascii=False,
-                                     indent=2, sort_keys=True) + "\n"
+    files[GROUND_TRUTH] = (
+        json.dumps(ground_truth(all_stories, boxes), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     return files
 
 
@@ -76,8 +73,7 @@ def related_to(stories: list[Story], index: int) -> list[Story]:
     return [stories[(index + step) % len(stories)] for step in range(1, RELATED_COUNT + 1)]
 
 
-def ground_truth(stories: list[Story],
-                 boxes: dict[str, tuple[Box, ...]]) -> dict[str, dict[str, object]]:
+def ground_truth(stories: list[Story], boxes: dict[str, tuple[Box, ...]]) -> dict[str, dict[str, object]]:
     """What an extractor should find on each page (the metadata and the grain), and the chaff
     it should drop from among the paragraphs.
 
@@ -92,12 +88,18 @@ def ground_truth(stories: list[Story],
     outside that container (cookie banner, navigation, share bar, a donation box after the
     body, related-stories section, footer) is not listed.
     """
-    return {s.path: {"source": s.publisher.key, "title": s.title, "author": s.author,
-                     "published": s.date.isoformat(), "standfirst": s.standfirst,
-                     "body": s.body,
-                     "chaff": [{"kind": box.kind, "text": line}
-                               for box in boxes[s.path] for line in box.texts]}
-            for s in stories}
+    return {
+        s.path: {
+            "source": s.publisher.key,
+            "title": s.title,
+            "author": s.author,
+            "published": s.date.isoformat(),
+            "standfirst": s.standfirst,
+            "body": s.body,
+            "chaff": [{"kind": box.kind, "text": line} for box in boxes[s.path] for line in box.texts],
+        }
+        for s in stories
+    }
 
 
 def main() -> None:

@@ -23,12 +23,16 @@ from winnow.demo.corpus import Publisher, Story
 KINDS = ("newsletter", "donation", "paywall", "related", "share", "cookie", "app", "other")
 _TAG = re.compile(r"<[^>]*>")
 
-COOKIE_TEXT = ("We use cookies to keep this site working, to remember your preferences and"
-               " to measure how our journalism is read. You can change your choice at any time.")
+COOKIE_TEXT = (
+    "We use cookies to keep this site working, to remember your preferences and"
+    " to measure how our journalism is read. You can change your choice at any time."
+)
 NEWSLETTER_HEADING = "Sign up for our free weekly newsletter"
-NEWSLETTER_PITCH = ("The week's most important stories, hand-picked by our editors and delivered"
-                    " to your inbox every Friday morning. No spam, and you can unsubscribe at"
-                    " any time.")
+NEWSLETTER_PITCH = (
+    "The week's most important stories, hand-picked by our editors and delivered"
+    " to your inbox every Friday morning. No spam, and you can unsubscribe at"
+    " any time."
+)
 NEWSLETTER_SMALL_PRINT = "Subscribers agree to the Privacy Policy and Terms of Use."
 
 
@@ -67,18 +71,19 @@ def share_links(story: Story) -> list[str]:
     """Share buttons as <a>/<button> fragments."""
     return [
         f'<a href="https://x.com/intent/post?url={attr(story.url)}" rel="nofollow">Share on X</a>',
-        f'<a href="https://www.facebook.com/sharer/sharer.php?u={attr(story.url)}"'
-        ' rel="nofollow">Facebook</a>',
+        f'<a href="https://www.facebook.com/sharer/sharer.php?u={attr(story.url)}" rel="nofollow">Facebook</a>',
         f'<button type="button" data-copy="{attr(story.url)}">Copy link</button>',
     ]
 
 
 def newsletter_form(button: str) -> str:
     """The e-mail form inside a newsletter box."""
-    return ('<form action="/newsletter/subscribe" method="post">'
-            '<label>Email address <input type="email" name="email"'
-            ' placeholder="you@example.com" required></label>'
-            f' <button type="submit">{button}</button></form>')
+    return (
+        '<form action="/newsletter/subscribe" method="post">'
+        '<label>Email address <input type="email" name="email"'
+        ' placeholder="you@example.com" required></label>'
+        f' <button type="submit">{button}</button></form>'
+    )
 
 
 def visible_text(fragment: str) -> str:
@@ -118,8 +123,11 @@ def place_boxes(paragraphs: Sequence[str], boxes: Sequence[tuple[int, str]]) -> 
 
 def newsletter_box(story: Story, button: str) -> Box:
     """The newsletter sign-up every site puts halfway down the body."""
-    return Box("newsletter", (NEWSLETTER_HEADING, NEWSLETTER_PITCH, newsletter_form(button),
-                              NEWSLETTER_SMALL_PRINT), len(story.paragraphs) // 2)
+    return Box(
+        "newsletter",
+        (NEWSLETTER_HEADING, NEWSLETTER_PITCH, newsletter_form(button), NEWSLETTER_SMALL_PRINT),
+        len(story.paragraphs) // 2,
+    )
 
 
 def in_body_chaff(story: Story, siblings: Sequence[Story]) -> tuple[Box, ...]:
@@ -152,34 +160,50 @@ def _other(siblings: Sequence[Story], index: int, step: int) -> Story:
 # The Herald's in-body chaff besides the newsletter box, by kind: its lines, and where it goes
 # (after how many of `n` paragraphs). "related" is built per story: a "Read more:" line.
 HERALD_CHAFF: dict[str, tuple[tuple[str, ...], Callable[[int], int]]] = {
-    "app": ((  # rendered as a bare <p>
-        "Get breaking news from Port Aldwick and the estuary as it happens: download the free"
-        ' Harbour Herald app for <a href="https://apps.apple.com/app/id0000000000">iPhone</a> or'
-        ' <a href="https://play.google.com/store/apps/details?id=example.herald">Android</a> and'
-        " turn on notifications.",), lambda n: n),
-    "share": ((
-        'Follow the Harbour Herald on <a href="https://www.facebook.com/">Facebook</a> and'
-        ' <a href="https://www.instagram.com/">Instagram</a>, or join our'
-        ' <a href="https://www.whatsapp.com/channel/">WhatsApp channel</a> for the day\'s top'
-        " stories from the port and the coast.",), lambda n: n),
-    "paywall": ((
-        "Become a Herald member",
-        "Members read the Herald without adverts, get the Saturday print edition delivered to"
-        " their door and keep a reporter on the quayside. Membership starts at £4 a month, and"
-        " you can cancel at any time.",
-        '<a href="/harbour-herald/members/join/">Join today</a>',
-        'Already a member? <a href="/harbour-herald/login/">Log in</a> to hide this message.',
-    ), lambda n: n - 2),
-    "cookie": ((  # what stands in for an Instagram post
-        "This post from Instagram is not shown because you have not accepted social media"
-        " cookies. Instagram may set cookies and track your activity once the post is loaded.",
-        'You can change this at any time in your <a href="/harbour-herald/cookies/">cookie'
-        " settings</a>.",
-    ), lambda n: n // 2 + 1),
-    "other": ((  # the newsdesk's call for tips
-        "Got a story? Call the Herald newsdesk on 01632 960418 or email"
-        ' <a href="mailto:news@harbour-herald.example">news@harbour-herald.example</a>.',),
-        lambda n: n),
+    "app": (
+        (  # rendered as a bare <p>
+            "Get breaking news from Port Aldwick and the estuary as it happens: download the free"
+            ' Harbour Herald app for <a href="https://apps.apple.com/app/id0000000000">iPhone</a> or'
+            ' <a href="https://play.google.com/store/apps/details?id=example.herald">Android</a> and'
+            " turn on notifications.",
+        ),
+        lambda n: n,
+    ),
+    "share": (
+        (
+            'Follow the Harbour Herald on <a href="https://www.facebook.com/">Facebook</a> and'
+            ' <a href="https://www.instagram.com/">Instagram</a>, or join our'
+            ' <a href="https://www.whatsapp.com/channel/">WhatsApp channel</a> for the day\'s top'
+            " stories from the port and the coast.",
+        ),
+        lambda n: n,
+    ),
+    "paywall": (
+        (
+            "Become a Herald member",
+            "Members read the Herald without adverts, get the Saturday print edition delivered to"
+            " their door and keep a reporter on the quayside. Membership starts at £4 a month, and"
+            " you can cancel at any time.",
+            '<a href="/harbour-herald/members/join/">Join today</a>',
+            'Already a member? <a href="/harbour-herald/login/">Log in</a> to hide this message.',
+        ),
+        lambda n: n - 2,
+    ),
+    "cookie": (
+        (  # what stands in for an Instagram post
+            "This post from Instagram is not shown because you have not accepted social media"
+            " cookies. Instagram may set cookies and track your activity once the post is loaded.",
+            'You can change this at any time in your <a href="/harbour-herald/cookies/">cookie settings</a>.',
+        ),
+        lambda n: n // 2 + 1,
+    ),
+    "other": (
+        (  # the newsdesk's call for tips
+            "Got a story? Call the Herald newsdesk on 01632 960418 or email"
+            ' <a href="mailto:news@harbour-herald.example">news@harbour-herald.example</a>.',
+        ),
+        lambda n: n,
+    ),
 }
 HERALD_KINDS = ("related", "app", "share", "paywall", "cookie", "other")  # rotation order
 
@@ -187,42 +211,58 @@ HERALD_KINDS = ("related", "app", "share", "paywall", "cookie", "other")  # rota
 def _herald_plan(story: Story, siblings: Sequence[Story], index: int) -> list[Box]:
     n = len(story.paragraphs)
     chaff = dict(HERALD_CHAFF)
-    chaff["related"] = ((f"<strong>Read more:</strong> {_link(_other(siblings, index, 5))}",),
-                        lambda n: 2)
+    chaff["related"] = ((f"<strong>Read more:</strong> {_link(_other(siblings, index, 5))}",), lambda n: 2)
     return [newsletter_box(story, "Sign up")] + [
-        Box(kind, chaff[kind][0], chaff[kind][1](n)) for kind in _rotation(HERALD_KINDS, index)]
+        Box(kind, chaff[kind][0], chaff[kind][1](n)) for kind in _rotation(HERALD_KINDS, index)
+    ]
 
 
 def _courier_plan(story: Story, siblings: Sequence[Story], index: int) -> list[Box]:
     """The Courier's body holds the same two boxes on every page: the repetition to learn from."""
-    return [newsletter_box(story, "Subscribe"),
-            Box("donation", tuple(donation_lines(story.publisher)), len(story.paragraphs))]
+    return [
+        newsletter_box(story, "Subscribe"),
+        Box("donation", tuple(donation_lines(story.publisher)), len(story.paragraphs)),
+    ]
 
 
 # The Observer's, likewise. "related" is built per story: two "Related:" lines.
 OBSERVER_CHAFF: dict[str, tuple[tuple[str, ...], Callable[[int], int]]] = {
-    "share": ((  # rendered as one more p.paragraph, like the story's own
-        "If you found this story useful, please share it with a friend. You can also follow"
-        ' The Northgate Observer on <a href="https://www.instagram.com/">Instagram</a>,'
-        ' <a href="https://www.threads.net/">Threads</a> and'
-        ' <a href="https://bsky.app/">Bluesky</a>.',), lambda n: n),
-    "paywall": ((  # a free registration wall
-        "Keep reading for free",
-        "Create a free Northgate Observer account to keep reading. It takes less than a minute,"
-        " and you can save stories to read later on any device.",
-        '<a href="/northgate-observer/register/">Create a free account</a>',
-        'Already have an account? <a href="/northgate-observer/login/">Sign in</a>',
-    ), lambda n: n - 2),
-    "app": ((
-        "<strong>Get the Observer app.</strong> Breaking news alerts, the morning briefing and"
-        " the daily crossword, free on iPhone and Android."
-        ' <a href="/northgate-observer/app/">Download it now</a>.',), lambda n: n),
-    "cookie": ((  # what stands in for a YouTube video
-        "This video is hosted by YouTube, which may set cookies on your device.",
-        "To watch it here, allow functional cookies in your"
-        ' <a href="/northgate-observer/privacy/#settings">privacy settings</a>, or'
-        ' <a href="https://www.youtube.com/">watch it on YouTube</a>.',
-    ), lambda n: n // 2 + 1),
+    "share": (
+        (  # rendered as one more p.paragraph, like the story's own
+            "If you found this story useful, please share it with a friend. You can also follow"
+            ' The Northgate Observer on <a href="https://www.instagram.com/">Instagram</a>,'
+            ' <a href="https://www.threads.net/">Threads</a> and'
+            ' <a href="https://bsky.app/">Bluesky</a>.',
+        ),
+        lambda n: n,
+    ),
+    "paywall": (
+        (  # a free registration wall
+            "Keep reading for free",
+            "Create a free Northgate Observer account to keep reading. It takes less than a minute,"
+            " and you can save stories to read later on any device.",
+            '<a href="/northgate-observer/register/">Create a free account</a>',
+            'Already have an account? <a href="/northgate-observer/login/">Sign in</a>',
+        ),
+        lambda n: n - 2,
+    ),
+    "app": (
+        (
+            "<strong>Get the Observer app.</strong> Breaking news alerts, the morning briefing and"
+            " the daily crossword, free on iPhone and Android."
+            ' <a href="/northgate-observer/app/">Download it now</a>.',
+        ),
+        lambda n: n,
+    ),
+    "cookie": (
+        (  # what stands in for a YouTube video
+            "This video is hosted by YouTube, which may set cookies on your device.",
+            "To watch it here, allow functional cookies in your"
+            ' <a href="/northgate-observer/privacy/#settings">privacy settings</a>, or'
+            ' <a href="https://www.youtube.com/">watch it on YouTube</a>.',
+        ),
+        lambda n: n // 2 + 1,
+    ),
     "other": (("Story continues below advertisement",), lambda n: 1),  # an ad slot's label
 }
 OBSERVER_KINDS = ("related", "share", "paywall", "app", "cookie", "other")  # rotation order
@@ -231,14 +271,16 @@ OBSERVER_KINDS = ("related", "share", "paywall", "app", "cookie", "other")  # ro
 def _observer_plan(story: Story, siblings: Sequence[Story], index: int) -> list[Box]:
     n = len(story.paragraphs)
     chaff = dict(OBSERVER_CHAFF)
-    chaff["related"] = (tuple(f"<strong>Related:</strong> {_link(_other(siblings, index, step))}"
-                              for step in (4, 5)), lambda n: 2)
+    chaff["related"] = (
+        tuple(f"<strong>Related:</strong> {_link(_other(siblings, index, step))}" for step in (4, 5)),
+        lambda n: 2,
+    )
     return [newsletter_box(story, "Sign me up")] + [
-        Box(kind, chaff[kind][0], chaff[kind][1](n)) for kind in _rotation(OBSERVER_KINDS, index)]
+        Box(kind, chaff[kind][0], chaff[kind][1](n)) for kind in _rotation(OBSERVER_KINDS, index)
+    ]
 
 
-_PLANS = {"harbour-herald": _herald_plan, "vale-courier": _courier_plan,
-          "northgate-observer": _observer_plan}
+_PLANS = {"harbour-herald": _herald_plan, "vale-courier": _courier_plan, "northgate-observer": _observer_plan}
 
 
 def head_meta(story: Story, *, published_meta: bool, author_meta: bool) -> str:
@@ -257,8 +299,7 @@ def head_meta(story: Story, *, published_meta: bool, author_meta: bool) -> str:
         '<meta name="twitter:card" content="summary_large_image">',
     ]
     if published_meta:
-        lines.append(f'<meta property="article:published_time"'
-                     f' content="{story.date.isoformat()}">')
+        lines.append(f'<meta property="article:published_time" content="{story.date.isoformat()}">')
         lines.append(f'<meta property="article:section" content="{attr(story.section)}">')
     if author_meta:
         lines.append(f'<meta name="author" content="{attr(story.author)}">')

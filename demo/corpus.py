@@ -33,15 +33,24 @@ class Publisher:
 
 
 PUBLISHERS = (
-    Publisher("harbour-herald", "The Harbour Herald",
-              "News from Port Aldwick and the Wend estuary",
-              "harbour-herald/{date:%Y/%m}/{slug}.html"),
-    Publisher("vale-courier", "The Vale Courier",
-              "Brackenford, Millhaven and the Tamsin valley",
-              "vale-courier/news/{slug}.html"),
-    Publisher("northgate-observer", "The Northgate Observer",
-              "Independent journalism for the city of Northgate",
-              "northgate-observer/{section}/{slug}.html"),
+    Publisher(
+        "harbour-herald",
+        "The Harbour Herald",
+        "News from Port Aldwick and the Wend estuary",
+        "harbour-herald/{date:%Y/%m}/{slug}.html",
+    ),
+    Publisher(
+        "vale-courier",
+        "The Vale Courier",
+        "Brackenford, Millhaven and the Tamsin valley",
+        "vale-courier/news/{slug}.html",
+    ),
+    Publisher(
+        "northgate-observer",
+        "The Northgate Observer",
+        "Independent journalism for the city of Northgate",
+        "northgate-observer/{section}/{slug}.html",
+    ),
 )
 
 
@@ -62,8 +71,7 @@ class Story:
     @property
     def path(self) -> str:
         """The page's path under the site root, without a leading slash."""
-        return self.publisher.path_pattern.format(date=self.date, slug=self.slug,
-                                                  section=self.section)
+        return self.publisher.path_pattern.format(date=self.date, slug=self.slug, section=self.section)
 
     @property
     def url(self) -> str:
@@ -81,10 +89,13 @@ class Story:
 
 def load_stories(articles_dir: Path = ARTICLES_DIR) -> dict[Publisher, list[Story]]:
     """Every publisher's stories, oldest first; raises ValueError on a malformed file."""
-    return {publisher: sorted((_read_story(publisher, path)
-                               for path in sorted((articles_dir / publisher.key).glob("*.md"))),
-                              key=lambda story: story.date)
-            for publisher in PUBLISHERS}
+    return {
+        publisher: sorted(
+            (_read_story(publisher, path) for path in sorted((articles_dir / publisher.key).glob("*.md"))),
+            key=lambda story: story.date,
+        )
+        for publisher in PUBLISHERS
+    }
 
 
 def _read_story(publisher: Publisher, path: Path) -> Story:
@@ -99,5 +110,14 @@ def _read_story(publisher: Publisher, path: Path) -> Story:
     date = datetime.fromisoformat(meta["date"])
     if date.tzinfo is None:
         raise ValueError(f"{path}: date {meta['date']!r} needs a UTC offset")
-    return Story(publisher, meta["title"], meta["slug"], date, meta["author"], meta["section"],
-                 meta["standfirst"], paragraphs, meta.get("caption"))
+    return Story(
+        publisher,
+        meta["title"],
+        meta["slug"],
+        date,
+        meta["author"],
+        meta["section"],
+        meta["standfirst"],
+        paragraphs,
+        meta.get("caption"),
+    )

@@ -31,44 +31,53 @@ def rss_feed(stories: Sequence[Story]) -> str:
     """
     publisher = stories[0].publisher
     newest_first = sorted(stories, key=lambda s: s.date, reverse=True)
-    items = [_rss_item(PRIVATE_TITLE, f"{BASE_URL}/{PRIVATE_PATH}", "harbour-herald-draft",
-                       format_datetime(PRIVATE_DATE), "Newsdesk", "Internal",
-                       "Not for publication.")]
+    items = [
+        _rss_item(
+            PRIVATE_TITLE,
+            f"{BASE_URL}/{PRIVATE_PATH}",
+            "harbour-herald-draft",
+            format_datetime(PRIVATE_DATE),
+            "Newsdesk",
+            "Internal",
+            "Not for publication.",
+        )
+    ]
     for index, story in enumerate(newest_first):
         link = story.url + (TRACKING if index % 3 == 1 else "")
         items.append(_story_item(story, link, f"harbour-herald-{story.slug}"))
     oldest = newest_first[-1]
-    items.append(_story_item(oldest, oldest.url + "#comments",
-                             f"harbour-herald-{oldest.slug}-comments"))
-    return (XML_DECLARATION
-            + '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
-            ' xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
-            f"  <title>{escape(publisher.name)}</title>\n"
-            f"  <link>{publisher.home}</link>\n"
-            f"  <description>{escape(publisher.tagline)}</description>\n"
-            "  <language>en-gb</language>\n"
-            f"  <lastBuildDate>{format_datetime(PRIVATE_DATE)}</lastBuildDate>\n"
-            f'  <atom:link href="{BASE_URL}/harbour-herald/feed.xml" rel="self"'
-            ' type="application/rss+xml"/>\n'
-            + "".join(items) + "</channel>\n</rss>\n")
+    items.append(_story_item(oldest, oldest.url + "#comments", f"harbour-herald-{oldest.slug}-comments"))
+    return (
+        XML_DECLARATION + '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
+        f"  <title>{escape(publisher.name)}</title>\n"
+        f"  <link>{publisher.home}</link>\n"
+        f"  <description>{escape(publisher.tagline)}</description>\n"
+        "  <language>en-gb</language>\n"
+        f"  <lastBuildDate>{format_datetime(PRIVATE_DATE)}</lastBuildDate>\n"
+        f'  <atom:link href="{BASE_URL}/harbour-herald/feed.xml" rel="self"'
+        ' type="application/rss+xml"/>\n' + "".join(items) + "</channel>\n</rss>\n"
+    )
 
 
 def _story_item(story: Story, link: str, guid: str) -> str:
-    return _rss_item(story.title, link, guid, format_datetime(story.date), story.author,
-                     story.section, story.standfirst)
+    return _rss_item(
+        story.title, link, guid, format_datetime(story.date), story.author, story.section, story.standfirst
+    )
 
 
-def _rss_item(title: str, link: str, guid: str, pub_date: str, author: str, category: str,
-              description: str) -> str:
-    return ("  <item>\n"
-            f"    <title>{escape(title)}</title>\n"
-            f"    <link>{escape(link)}</link>\n"
-            f'    <guid isPermaLink="false">{guid}</guid>\n'
-            f"    <pubDate>{pub_date}</pubDate>\n"
-            f"    <dc:creator>{escape(author)}</dc:creator>\n"
-            f"    <category>{escape(category)}</category>\n"
-            f"    <description>{escape(description)}</description>\n"
-            "  </item>\n")
+def _rss_item(title: str, link: str, guid: str, pub_date: str, author: str, category: str, description: str) -> str:
+    return (
+        "  <item>\n"
+        f"    <title>{escape(title)}</title>\n"
+        f"    <link>{escape(link)}</link>\n"
+        f'    <guid isPermaLink="false">{guid}</guid>\n'
+        f"    <pubDate>{pub_date}</pubDate>\n"
+        f"    <dc:creator>{escape(author)}</dc:creator>\n"
+        f"    <category>{escape(category)}</category>\n"
+        f"    <description>{escape(description)}</description>\n"
+        "  </item>\n"
+    )
 
 
 def atom_feed(stories: Sequence[Story]) -> str:
@@ -86,17 +95,18 @@ def atom_feed(stories: Sequence[Story]) -> str:
         f'    <category term="{escape(s.section)}"/>\n'
         f"    <summary>{escape(s.standfirst)}</summary>\n"
         "  </entry>\n"
-        for s in newest_first)
-    return (XML_DECLARATION
-            + '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
-            f"  <title>{escape(publisher.name)}</title>\n"
-            f"  <subtitle>{escape(publisher.tagline)}</subtitle>\n"
-            "  <id>tag:vale-courier.demo,2026:feed</id>\n"
-            '  <link rel="self" type="application/atom+xml"'
-            f' href="{BASE_URL}/vale-courier/atom.xml"/>\n'
-            f'  <link rel="alternate" type="text/html" href="{publisher.home}"/>\n'
-            f"  <updated>{newest_first[0].date.isoformat()}</updated>\n"
-            + entries + "</feed>\n")
+        for s in newest_first
+    )
+    return (
+        XML_DECLARATION + '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
+        f"  <title>{escape(publisher.name)}</title>\n"
+        f"  <subtitle>{escape(publisher.tagline)}</subtitle>\n"
+        "  <id>tag:vale-courier.demo,2026:feed</id>\n"
+        '  <link rel="self" type="application/atom+xml"'
+        f' href="{BASE_URL}/vale-courier/atom.xml"/>\n'
+        f'  <link rel="alternate" type="text/html" href="{publisher.home}"/>\n'
+        f"  <updated>{newest_first[0].date.isoformat()}</updated>\n" + entries + "</feed>\n"
+    )
 
 
 def urlset(stories: Sequence[Story], news: bool = False) -> str:
@@ -104,27 +114,34 @@ def urlset(stories: Sequence[Story], news: bool = False) -> str:
     namespaces = f'xmlns="{SITEMAP_NS}"' + (f' xmlns:news="{NEWS_NS}"' if news else "")
     urls = []
     for story in sorted(stories, key=lambda s: s.date, reverse=True):
-        news_block = "" if not news else (
-            "    <news:news>\n"
-            "      <news:publication>\n"
-            f"        <news:name>{escape(story.publisher.name)}</news:name>\n"
-            "        <news:language>en</news:language>\n"
-            "      </news:publication>\n"
-            f"      <news:publication_date>{story.date.isoformat()}</news:publication_date>\n"
-            f"      <news:title>{escape(story.title)}</news:title>\n"
-            "    </news:news>\n")
-        urls.append(f"  <url>\n    <loc>{escape(story.url)}</loc>\n"
-                    f"    <lastmod>{story.date.isoformat()}</lastmod>\n{news_block}  </url>\n")
+        news_block = (
+            ""
+            if not news
+            else (
+                "    <news:news>\n"
+                "      <news:publication>\n"
+                f"        <news:name>{escape(story.publisher.name)}</news:name>\n"
+                "        <news:language>en</news:language>\n"
+                "      </news:publication>\n"
+                f"      <news:publication_date>{story.date.isoformat()}</news:publication_date>\n"
+                f"      <news:title>{escape(story.title)}</news:title>\n"
+                "    </news:news>\n"
+            )
+        )
+        urls.append(
+            f"  <url>\n    <loc>{escape(story.url)}</loc>\n"
+            f"    <lastmod>{story.date.isoformat()}</lastmod>\n{news_block}  </url>\n"
+        )
     return XML_DECLARATION + f"<urlset {namespaces}>\n" + "".join(urls) + "</urlset>\n"
 
 
 def sitemap_index(children: Sequence[tuple[str, str]]) -> str:
     """A <sitemapindex> over (url, lastmod) pairs."""
-    entries = "".join(f"  <sitemap>\n    <loc>{escape(url)}</loc>\n"
-                      f"    <lastmod>{lastmod}</lastmod>\n  </sitemap>\n"
-                      for url, lastmod in children)
-    return (XML_DECLARATION + f'<sitemapindex xmlns="{SITEMAP_NS}">\n'
-            + entries + "</sitemapindex>\n")
+    entries = "".join(
+        f"  <sitemap>\n    <loc>{escape(url)}</loc>\n    <lastmod>{lastmod}</lastmod>\n  </sitemap>\n"
+        for url, lastmod in children
+    )
+    return XML_DECLARATION + f'<sitemapindex xmlns="{SITEMAP_NS}">\n' + entries + "</sitemapindex>\n"
 
 
 def observer_sitemaps(stories: Sequence[Story]) -> dict[str, str]:
@@ -153,6 +170,8 @@ def _latest(stories: Sequence[Story]) -> str:
 def robots_txt() -> str:
     """One robots.txt for the shared host: everything allowed except /private/."""
     sitemaps = "".join(f"Sitemap: {BASE_URL}/{p.key}/sitemap.xml\n" for p in PUBLISHERS)
-    return ("# winnow demo corpus: three fictional publishers on one host\n"
-            "User-agent: *\n"
-            "Disallow: /private/\n\n" + sitemaps)
+    return (
+        "# winnow demo corpus: three fictional publishers on one host\n"
+        "User-agent: *\n"
+        "Disallow: /private/\n\n" + sitemaps
+    )

@@ -45,16 +45,26 @@ from urllib.parse import unquote, urlsplit
 
 from winnow.demo.server import CONTENT_TYPES, SITE_ROOT, _Handler, _Site
 
-TRANSIENT_KINDS = ("http_500", "http_503", "http_429", "reset", "cut_body", "trickle", "redirect_loop",
-                   "empty_body", "truncated_html", "wrong_charset", "gzip_bomb")
+TRANSIENT_KINDS = tuple(
+    """
+    http_500 http_503 http_429 reset cut_body trickle redirect_loop empty_body truncated_html
+    wrong_charset gzip_bomb
+""".split()
+)
 # What each kind is, from the fetcher's side: retried within a run (the fetcher's own retries),
 # failed for this run (retried next run), or accepted as a page (a 200 with a body).
 KIND_CLASS = {
-    "http_500": "retried in-run", "http_503": "retried in-run", "http_429": "retried in-run",
-    "reset": "retried in-run", "cut_body": "retried in-run",
+    "http_500": "retried in-run",
+    "http_503": "retried in-run",
+    "http_429": "retried in-run",
+    "reset": "retried in-run",
+    "cut_body": "retried in-run",
     "trickle": "slow but valid",
-    "redirect_loop": "failed this run", "empty_body": "failed this run", "gzip_bomb": "failed this run",
-    "truncated_html": "accepted 200 (bad body)", "wrong_charset": "accepted 200 (bad body)",
+    "redirect_loop": "failed this run",
+    "empty_body": "failed this run",
+    "gzip_bomb": "failed this run",
+    "truncated_html": "accepted 200 (bad body)",
+    "wrong_charset": "accepted 200 (bad body)",
 }
 PERMANENT_KINDS = ("http_404", "http_410")
 LOOP_PARAM = "soak-loop=1"
@@ -64,7 +74,7 @@ BOMB_BYTES = 64 * 1024 * 1024
 def _unit(*parts: object) -> float:
     """A number in [0, 1) from its parts, the same in every process (unlike hash())."""
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2 ** 64
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 class FaultPlan:
@@ -114,8 +124,13 @@ class _FaultyHandler(_Handler):
             return self._json(self._manifest())
         if path == "/soak/stats.json":
             with self.plan._lock:
-                return self._json({"served": dict(self.plan.served), "bad_bodies": dict(self.plan.bad_bodies),
-                                   "requests_per_url_max": max(self.plan._requests.values(), default=0)})
+                return self._json(
+                    {
+                        "served": dict(self.plan.served),
+                        "bad_bodies": dict(self.plan.bad_bodies),
+                        "requests_per_url_max": max(self.plan._requests.values(), default=0),
+                    }
+                )
         if not path.startswith("/bench/") or path == "/bench/sitemap.xml":
             return super()._answer(send_body)
         if parts.query == LOOP_PARAM:  # the second hop of a redirect loop: always back
@@ -137,14 +152,14 @@ class _FaultyHandler(_Handler):
             self._reset()
         elif kind == "cut_body":
             self._send(200, body, html, send_body=False)  # the headers promise the whole body
-            self.wfile.write(body[:len(body) // 2])
+            self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
             self._reset()
         elif kind == "trickle":
             self._send(200, body, html, send_body=False)
             step = len(body) // 10 + 1
             for i in range(0, len(body), step):
-                self.wfile.write(body[i:i + step])
+                self.wfile.write(body[i : i + step])
                 self.wfile.flush()
                 time.sleep(0.05)
         elif kind == "redirect_loop":
@@ -152,7 +167,7 @@ class _FaultyHandler(_Handler):
         elif kind == "empty_body":
             self._send(200, b"", html, send_body)
         elif kind == "truncated_html":
-            self._send(200, self.plan.bad_body(kind, body[:len(body) * 2 // 5]), html, send_body)
+            self._send(200, self.plan.bad_body(kind, body[: len(body) * 2 // 5]), html, send_body)
         elif kind == "wrong_charset":
             text = body.decode("utf-8").encode("cp1252", errors="replace")
             self._send(200, self.plan.bad_body(kind, text), {"Content-Type": "text/html; charset=utf-8"}, send_body)
@@ -179,11 +194,18 @@ class _FaultyHandler(_Handler):
             article = site.articles[i % len(site.articles)]
             path = f"/bench/{i}/{article}"
             body, _ = site.get(path)
-            urls[site.base_url + path] = {"sha256": hashlib.sha256(body).hexdigest(),
-                                          "permanent": self.plan.permanent(path)}
-        return {"seed": self.plan.seed, "fault_rate": self.plan.fault_rate,
-                "permanent_rate": self.plan.permanent_rate, "kinds": list(TRANSIENT_KINDS),
-                "kind_class": KIND_CLASS, "urls": urls}
+            urls[site.base_url + path] = {
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "permanent": self.plan.permanent(path),
+            }
+        return {
+            "seed": self.plan.seed,
+            "fault_rate": self.plan.fault_rate,
+            "permanent_rate": self.plan.permanent_rate,
+            "kinds": list(TRANSIENT_KINDS),
+            "kind_class": KIND_CLASS,
+            "urls": urls,
+        }
 
 
 def main() -> None:
@@ -201,8 +223,11 @@ def main() -> None:
     handler.site = _Site(SITE_ROOT, base_url, args.copies)
     handler.plan = FaultPlan(args.seed, args.fault_rate, args.permanent_rate)
     handler.bomb = gzip.compress(bytes(BOMB_BYTES), compresslevel=9, mtime=0)
-    print(f"Serving the faulty demo site at {base_url}/ ({args.copies} copies, fault rate {args.fault_rate},"
-          f" permanent {args.permanent_rate}, seed {args.seed})", flush=True)
+    print(
+        f"Serving the faulty demo site at {base_url}/ ({args.copies} copies, fault rate {args.fault_rate},"
+        f" permanent {args.permanent_rate}, seed {args.seed})",
+        flush=True,
+    )
     try:
         httpd.serve_forever(0.05)
     except KeyboardInterrupt:

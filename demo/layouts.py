@@ -16,8 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from winnow.demo.chaff import (COOKIE_TEXT, Box, attr, donation_lines, head_meta, place_boxes,
-                        share_links, slugify, text)
+from winnow.demo.chaff import COOKIE_TEXT, Box, attr, donation_lines, head_meta, place_boxes, share_links, slugify, text
 from winnow.demo.corpus import BASE_URL, Publisher, Story
 
 
@@ -86,15 +85,19 @@ def _harbour_herald(story: Story, related: Sequence[Story], boxes: Sequence[Box]
     home = story.publisher.home
     d = story.date
     sections = ["Port", "Coast", "Politics", "Business", "Community", "Opinion"]
-    nav = "\n".join(f'      <li><a href="/harbour-herald/{s.lower()}/">{s}</a></li>'
-                    for s in sections)
-    figure = "" if not story.caption else f"""
+    nav = "\n".join(f'      <li><a href="/harbour-herald/{s.lower()}/">{s}</a></li>' for s in sections)
+    figure = (
+        ""
+        if not story.caption
+        else f"""
   <figure class="hh-figure">
     <img src="{attr(story.image)}" alt="{attr(story.caption)}" width="1200" height="675">
     <figcaption>{text(story.caption)} <span class="hh-credit">Photograph: Herald staff</span></figcaption>
   </figure>"""
-    body = place_boxes([f"    <p>{text(p)}</p>" for p in story.paragraphs],
-                       [(box.after, _herald_box(box)) for box in boxes])
+    )
+    body = place_boxes(
+        [f"    <p>{text(p)}</p>" for p in story.paragraphs], [(box.after, _herald_box(box)) for box in boxes]
+    )
     appeal = "\n".join(f"    <p>{line}</p>" for line in donation_lines(story.publisher))
     share = "\n".join(f"    <li>{link}</li>" for link in share_links(story))
     more = "\n".join(f'      <li><a href="{attr(r.url)}">{text(r.title)}</a></li>' for r in related)
@@ -182,18 +185,24 @@ def _courier_box(box: Box) -> str:
 def _vale_courier(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
     home = story.publisher.home
     d = story.date
-    menu = " ".join(f'<a href="/vale-courier/{slugify(s)}/">{s}</a>'
-                    for s in ["News", "Courts", "Health", "Education", "Sport", "Food and drink"])
-    image = "" if not story.caption else f"""
+    menu = " ".join(
+        f'<a href="/vale-courier/{slugify(s)}/">{s}</a>'
+        for s in ["News", "Courts", "Health", "Education", "Sport", "Food and drink"]
+    )
+    image = (
+        ""
+        if not story.caption
+        else f"""
         <div class="story-image">
           <img src="{attr(story.image)}" alt="" loading="lazy">
           <span class="story-image__caption">{text(story.caption)}</span>
         </div>"""
-    body = place_boxes([f"          <p>{text(p)}</p>" for p in story.paragraphs],
-                       [(box.after, _courier_box(box)) for box in boxes])
+    )
+    body = place_boxes(
+        [f"          <p>{text(p)}</p>" for p in story.paragraphs], [(box.after, _courier_box(box)) for box in boxes]
+    )
     share = " ".join(f'<span class="vc-share__item">{link}</span>' for link in share_links(story))
-    more = "\n".join(f'            <li><a href="{attr(r.url)}">{text(r.title)}</a></li>'
-                     for r in related)
+    more = "\n".join(f'            <li><a href="{attr(r.url)}">{text(r.title)}</a></li>' for r in related)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -296,19 +305,27 @@ def _observer_box(box: Box) -> str:
 def _northgate_observer(story: Story, related: Sequence[Story], boxes: Sequence[Box]) -> str:
     home = story.publisher.home
     d = story.date
-    nav = "\n".join(f'    <a href="/northgate-observer/{s}/">{s.title()}</a>'
-                    for s in ["politics", "business", "city", "health", "sport"])
+    nav = "\n".join(
+        f'    <a href="/northgate-observer/{s}/">{s.title()}</a>'
+        for s in ["politics", "business", "city", "health", "sport"]
+    )
     hour = d.hour % 12 or 12
     meridiem = "a.m." if d.hour < 12 else "p.m."
-    media = "" if not story.caption else f"""
+    media = (
+        ""
+        if not story.caption
+        else f"""
   <section class="lead-media">
     <figure>
       <picture><img src="{attr(story.image)}" alt="{attr(story.caption)}"></picture>
       <figcaption><span class="caption-text">{text(story.caption)}</span> <span class="credit">Observer photo</span></figcaption>
     </figure>
   </section>"""
-    body = place_boxes([f'    <p class="paragraph">{text(p)}</p>' for p in story.paragraphs],
-                       [(box.after, _observer_box(box)) for box in boxes])
+    )
+    body = place_boxes(
+        [f'    <p class="paragraph">{text(p)}</p>' for p in story.paragraphs],
+        [(box.after, _observer_box(box)) for box in boxes],
+    )
     appeal = "\n".join(f"      <p>{line}</p>" for line in donation_lines(story.publisher))
     share = "\n".join(f"    {link}" for link in share_links(story))
     more = "\n".join(f'      <li><a href="{attr(r.url)}">{text(r.title)}</a></li>' for r in related)
@@ -384,7 +401,8 @@ def render_front_page(publisher: Publisher, stories: Sequence[Story]) -> str:
         f'  <li><a href="{attr(s.url)}">{text(s.title)}</a>'
         f' <time datetime="{s.date.isoformat()}">{s.date:%Y-%m-%d}</time>'
         f"<p>{text(s.standfirst)}</p></li>"
-        for s in sorted(stories, key=lambda s: s.date, reverse=True))
+        for s in sorted(stories, key=lambda s: s.date, reverse=True)
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -410,7 +428,8 @@ def render_home(publishers: Sequence[Publisher], discovery: dict[str, list[str]]
         f'  <li><a href="{p.home}">{text(p.name)}</a>: '
         + ", ".join(f'<a href="{BASE_URL}/{p.key}/{name}">{name}</a>' for name in discovery[p.key])
         + "</li>"
-        for p in publishers)
+        for p in publishers
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>winnow demo corpus</title></head>

@@ -63,8 +63,7 @@ def serve_site(root: Path = SITE_ROOT, port: int = 0, copies: int = 0) -> Iterat
     base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
     handler.site = _Site(root, base_url, copies)
     # A short poll interval makes shutdown quick, for tests that start many servers.
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="demo-site",
-                              daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="demo-site", daemon=True)
     thread.start()
     try:
         yield base_url
@@ -86,9 +85,9 @@ class _Site:
             truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
         self.articles = sorted(truth)
         self.bench_sitemap = "".join(
-            f"  <url><loc>{PLACEHOLDER}/bench/{i}/{path}</loc>"
-            f"<lastmod>{truth[path]['published']}</lastmod></url>\n"
-            for i, path in enumerate(islice(cycle(self.articles), copies)))
+            f"  <url><loc>{PLACEHOLDER}/bench/{i}/{path}</loc><lastmod>{truth[path]['published']}</lastmod></url>\n"
+            for i, path in enumerate(islice(cycle(self.articles), copies))
+        )
 
     def get(self, request_target: str) -> tuple[bytes, str] | None:
         path = unquote(urlsplit(request_target).path)
@@ -115,9 +114,11 @@ class _Site:
 
     def _bench(self, rest: str) -> tuple[bytes, str] | None:
         if rest == "sitemap.xml":
-            sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                       f"{self.bench_sitemap}</urlset>\n")
+            sitemap = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                f"{self.bench_sitemap}</urlset>\n"
+            )
             return self._render(sitemap.encode(), "sitemap.xml")
         index, _, article = rest.partition("/")
         # str(int(...)) rejects "07": one spelling per copy, so URLs stay distinct pages.
@@ -154,8 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found\n", {"Content-Type": CONTENT_TYPES[".txt"]}, send_body)
             return
         body, content_type = found
-        validators = {"ETag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-                      "Last-Modified": format_datetime(LAST_MODIFIED, usegmt=True)}
+        validators = {
+            "ETag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+            "Last-Modified": format_datetime(LAST_MODIFIED, usegmt=True),
+        }
         if not_modified(self.headers, validators["ETag"]):
             self._send(304, b"", validators, send_body=False)
         else:
@@ -192,11 +195,13 @@ def not_modified(headers: Message, etag: str) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m demo.server",
-                                     description="Serve the winnow demo site until Ctrl-C.")
+    parser = argparse.ArgumentParser(
+        prog="python -m demo.server", description="Serve the winnow demo site until Ctrl-C."
+    )
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free)")
-    parser.add_argument("--copies", type=int, default=0,
-                        help="also serve /bench/sitemap.xml with this many article copies")
+    parser.add_argument(
+        "--copies", type=int, default=0, help="also serve /bench/sitemap.xml with this many article copies"
+    )
     args = parser.parse_args()
     with serve_site(port=args.port, copies=args.copies) as base_url:
         print(f"Serving the demo site at {base_url}/ (Ctrl-C to stop)", flush=True)

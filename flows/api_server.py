@@ -37,9 +37,12 @@ def start_temporary_server() -> str:
     """Start the server and point this process's Prefect at it (PREFECT_API_URL); it is stopped
     when this process exits. Call before Prefect is imported. Returns the API URL."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "winnow.flows.api_server", str(os.getpid()), str(port)],
-                               env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "winnow.flows.api_server", str(os.getpid()), str(port)],
+        env={**os.environ, **SERVER_ENV},
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     atexit.register(_stop, process)
     api_url = f"http://127.0.0.1:{port}/api"
     _wait_until_healthy(process, api_url)
@@ -89,8 +92,14 @@ def _serve(parent_pid: int, port: int) -> None:
             return
     import uvicorn
 
-    uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port,
-                log_level="error", lifespan="on")
+    uvicorn.run(
+        "prefect.server.api.server:create_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+        lifespan="on",
+    )
 
 
 if __name__ == "__main__":

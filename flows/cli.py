@@ -13,27 +13,38 @@ from typing import Annotated, Optional
 
 import typer
 
+from winnow.flows.environment import configure_prefect
 from winnow.sources.runner_config import RunnerConfig
 
-from winnow.flows.environment import configure_prefect
-
-app = typer.Typer(help="winnow: clean, queryable news in DuckDB.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="winnow: clean, queryable news in DuckDB.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 sources_app = typer.Typer(help="Inspect the sources config.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 quarantine_app = typer.Typer(help="Rows validation held back.", no_args_is_help=True)
 app.add_typer(quarantine_app, name="quarantine")
-deployments_app = typer.Typer(help="The Prefect deployments in prefect.yaml, generated from the sources config.",
-                              no_args_is_help=True)
+deployments_app = typer.Typer(
+    help="The Prefect deployments in prefect.yaml, generated from the sources config.", no_args_is_help=True
+)
 app.add_typer(deployments_app, name="deployments")
 
 PREFECT_HOME = Path("data/prefect")
-DbOption = Annotated[Optional[Path], typer.Option("--db", envvar="WINNOW_DB", show_envvar=True,
-                                                  help="DuckDB file \\[default: data/winnow.duckdb].")]
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar="WINNOW_DB", show_envvar=True, help="DuckDB file \\[default: data/winnow.duckdb]."),
+]
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Sources config (YAML).")]
-RunnerOption = Annotated[Optional[str], typer.Option(
-    "--runner", help="Where extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
-                     " scheduler address (tcp://host:8786) \\[default: the config's runner: block, else local].")]
+RunnerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--runner",
+        help="Where extract and enrich run: local, dask (a local cluster), dask-threads, or a Dask"
+        " scheduler address (tcp://host:8786) \\[default: the config's runner: block, else local].",
+    ),
+]
 DeploymentsFileOption = Annotated[Path, typer.Option("--file", "-f", help="Prefect deployments file.")]
 
 
@@ -93,23 +104,38 @@ def sources_list(
 
 @sources_app.command("add")
 def sources_add(
-    url: Annotated[str, typer.Argument(
-        metavar="URL", help="The site, a page of it, or a feed (https:// when no scheme is given).")],
-    name: Annotated[Optional[str], typer.Option(
-        "--name", "-n",
-        help="Name of the new source \\[default: from the host: news.example.com -> news-example-com].")] = None,
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="The site, a page of it, or a feed (https:// when no scheme is given).")
+    ],
+    name: Annotated[
+        Optional[str],
+        typer.Option(
+            "--name",
+            "-n",
+            help="Name of the new source \\[default: from the host: news.example.com -> news-example-com].",
+        ),
+    ] = None,
     config: ConfigOption = Path("sources.yaml"),
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Append without asking.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be appended; change nothing.")] = False,
-    add_all: Annotated[bool, typer.Option(
-        "--all", help="Add every feed found, not only the preferred ones: the feed given as URL; else the"
-                      " RSS/Atom feeds and news sitemaps; else the sitemaps.")] = False,
-    picked: Annotated[Optional[list[str]], typer.Option(
-        "--feed", metavar="URL",
-        help="Add this one of the feeds found (repeatable), instead of the preferred ones.")] = None,
+    add_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Add every feed found, not only the preferred ones: the feed given as URL; else the"
+            " RSS/Atom feeds and news sitemaps; else the sitemaps.",
+        ),
+    ] = False,
+    picked: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--feed", metavar="URL", help="Add this one of the feeds found (repeatable), instead of the preferred ones."
+        ),
+    ] = None,
     sitemaps: Annotated[bool, typer.Option(help="Also look for sitemaps (common paths, robots.txt).")] = True,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Also list the URLs tried that hold no feed, and why.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list the URLs tried that hold no feed, and why.")
+    ] = False,
 ) -> None:
     """Find a site's feeds and sitemaps, show them, and append a source reading them to the
     config's `sources:` list: the rest of the file, comments too, stays as it is, and nothing is
@@ -120,8 +146,16 @@ def sources_add(
     from winnow.flows.console import print_rows
     from winnow.sources.config import ConfigError
     from winnow.sources.config_edit import add_source, configured_sources, read_config_text, write_config_text
-    from winnow.sources.feed_finder import (COMMON_FEED_PATHS, COMMON_SITEMAP_PATHS, GIVEN_URL, FeedSearchError, FoundFeed,
-                                     default_name, find_feeds, preferred_feeds)
+    from winnow.sources.feed_finder import (
+        COMMON_FEED_PATHS,
+        COMMON_SITEMAP_PATHS,
+        GIVEN_URL,
+        FeedSearchError,
+        FoundFeed,
+        default_name,
+        find_feeds,
+        preferred_feeds,
+    )
     from winnow.sources.fetch import Fetcher, FetchPolicy
     from winnow.sources.urls import canonical_url
 
@@ -138,17 +172,21 @@ def sources_add(
         # The search fetches as the new source will (the config's defaults: user agent, rate
         # limit). Adding the source with the URL as a stand-in feed gives those settings, and
         # checks the config and the name before any request is made.
-        stand_in = add_source(text, name, [FoundFeed("rss", url, GIVEN_URL, 0)], url,
-                              base_dir=config.parent, origin=origin).source
+        stand_in = add_source(
+            text, name, [FoundFeed("rss", url, GIVEN_URL, 0)], url, base_dir=config.parent, origin=origin
+        ).source
     except ConfigError as error:
         _print_config_errors(error)
         raise typer.Exit(1)
 
     policy = FetchPolicy.for_source(stand_in)
     paths = len(COMMON_FEED_PATHS) + (len(COMMON_SITEMAP_PATHS) if sitemaps else 0)
-    typer.echo(f"looking for feeds of {url}: its head links, {paths} common paths"
-               f"{' and the sitemaps in robots.txt' if sitemaps else ''}, at most {policy.rate_limit:g}"
-               " requests/s per host", err=True)
+    typer.echo(
+        f"looking for feeds of {url}: its head links, {paths} common paths"
+        f"{' and the sitemaps in robots.txt' if sitemaps else ''}, at most {policy.rate_limit:g}"
+        " requests/s per host",
+        err=True,
+    )
 
     async def search_feeds():
         async with Fetcher(policy) as fetcher:
@@ -162,8 +200,9 @@ def sources_add(
     def key(feed_url: str) -> str:
         return canonical_url(feed_url) or feed_url
 
-    configured = {key(feed.url): source.name for source in existing for feed in source.feeds
-                  if feed.kind in ("rss", "sitemap")}
+    configured = {
+        key(feed.url): source.name for source in existing for feed in source.feeds if feed.kind in ("rss", "sitemap")
+    }
     if picked:
         by_key = {key(feed.url): feed for feed in search.found}
         unknown = [choice for choice in picked if key(choice) not in by_key]
@@ -176,12 +215,17 @@ def sources_add(
     selected = [feed for feed in wanted if key(feed.url) not in configured]
 
     if search.found:
-        print_rows(("add", "kind", "url", "found via", "entries", "newest", "note"),
-                   [_found_feed_row(feed, feed in selected, configured.get(key(feed.url))) for feed in search.found],
-                   "table")
+        print_rows(
+            ("add", "kind", "url", "found via", "entries", "newest", "note"),
+            [_found_feed_row(feed, feed in selected, configured.get(key(feed.url))) for feed in search.found],
+            "table",
+        )
     if verbose and search.dropped:
-        print_rows(("tried", "found via", "why not"),
-                   [(dropped.url, dropped.via, dropped.reason) for dropped in search.dropped], "table")
+        print_rows(
+            ("tried", "found via", "why not"),
+            [(dropped.url, dropped.via, dropped.reason) for dropped in search.dropped],
+            "table",
+        )
     if not search.found:
         hint = "" if verbose else " (--verbose says why each was no feed)"
         raise _fail(f"no feed or sitemap found at {url}; tried: {', '.join(search.tried)}{hint}")
@@ -205,35 +249,53 @@ def sources_add(
         return
     if not yes:
         if sys.stdin is None or not sys.stdin.isatty():
-            raise _fail(f"{config} not changed: there is no terminal to confirm on; pass --yes to append"
-                        " (or --dry-run to only look)")
+            raise _fail(
+                f"{config} not changed: there is no terminal to confirm on; pass --yes to append"
+                " (or --dry-run to only look)"
+            )
         typer.confirm(f"Append source {name!r} to {config}?", abort=True)
     try:
         write_config_text(config, addition.text)
     except OSError as error:
         raise _fail(f"cannot write {config}: {error.strerror or error}")
-    typer.echo(f"added source {name!r} with {len(selected)} feed{'s' if len(selected) != 1 else ''} to {config};"
-               f" try it with: winnow run --config {config} --source {name} --max-pages 5", err=True)
-    typer.echo("its deployment: winnow deployments write (prefect.yaml), then prefect deploy --all or winnow serve",
-               err=True)
+    typer.echo(
+        f"added source {name!r} with {len(selected)} feed{'s' if len(selected) != 1 else ''} to {config};"
+        f" try it with: winnow run --config {config} --source {name} --max-pages 5",
+        err=True,
+    )
+    typer.echo(
+        "its deployment: winnow deployments write (prefect.yaml), then prefect deploy --all or winnow serve", err=True
+    )
 
 
 def _found_feed_row(feed, selected: bool, configured_in: str | None) -> tuple:
     """One row of the `sources add` table."""
     count, noun = (feed.child_sitemaps, "sitemap") if feed.child_sitemaps else (feed.pages, "page")
     entries = f"{count} {noun}{'s' if count != 1 else ''}"
-    notes = [f'"{feed.title}"' if feed.title else "", "news sitemap" if feed.news else "",
-             "sitemap index" if feed.child_sitemaps else "",
-             f"already in source {configured_in!r}" if configured_in else ""]
-    return ("yes" if selected else "", feed.kind, feed.url, feed.via, entries,
-            f"{feed.newest:%Y-%m-%d %H:%M}" if feed.newest else "", "; ".join(note for note in notes if note))
+    notes = [
+        f'"{feed.title}"' if feed.title else "",
+        "news sitemap" if feed.news else "",
+        "sitemap index" if feed.child_sitemaps else "",
+        f"already in source {configured_in!r}" if configured_in else "",
+    ]
+    return (
+        "yes" if selected else "",
+        feed.kind,
+        feed.url,
+        feed.via,
+        entries,
+        f"{feed.newest:%Y-%m-%d %H:%M}" if feed.newest else "",
+        "; ".join(note for note in notes if note),
+    )
 
 
 @app.command()
 def run(
     config: ConfigOption = Path("sources.yaml"),
     db: DbOption = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
     max_pages: Annotated[Optional[int], typer.Option(help="At most this many pages per source.", min=1)] = None,
     runner: RunnerOption = None,
 ) -> None:
@@ -243,8 +305,7 @@ def run(
 
 @app.command()
 def demo(
-    db: DbOption = None,
-    port: Annotated[int, typer.Option(help="Port of the local demo server on 127.0.0.1.")] = 8765,
+    db: DbOption = None, port: Annotated[int, typer.Option(help="Port of the local demo server on 127.0.0.1.")] = 8765
 ) -> None:
     """Serve the bundled demo corpus on 127.0.0.1, ingest it through the real fetch path, query it."""
     from winnow.demo.server import render_sources, serve_site
@@ -268,7 +329,9 @@ def demo(
     _print_query(DEMO_ENTITIES_QUERY, db, "table")
     typer.echo("\nEvents by type, with an example (see events and daily_event_counts)")
     _print_query(DEMO_EVENTS_QUERY, db, "table")
-    typer.echo('\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"')
+    typer.echo(
+        '\nQuery it yourself: winnow query "select title, published_at from articles order by published_at desc"'
+    )
 
 
 DEMO_CHAFF_QUERY = """
@@ -359,8 +422,11 @@ def validate(
         results = validate_warehouse(loaded.sources, loaded.validation, str(db or default_db_path()), run_id)
     except (WarehouseBusy, WarehouseMissing) as error:
         raise _fail(str(error))
-    rows = [(result.suite.name, source, r.check.name, r.check.level, r.success, r.unexpected_count, result.rows,
-             r.observed) for result, source in results for r in result.results]
+    rows = [
+        (result.suite.name, source, r.check.name, r.check.level, r.success, r.unexpected_count, result.rows, r.observed)
+        for result, source in results
+        for r in result.results
+    ]
     print_rows(("suite", "source", "check", "level", "success", "unexpected", "rows", "observed"), rows, output.value)
     failed = sum(not row[4] for row in rows)
     typer.echo(f"{failed} of {len(rows)} checks failed (validation_results, run_id {run_id})", err=True)
@@ -407,7 +473,9 @@ def query(
 def reprocess(
     config: ConfigOption = Path("sources.yaml"),
     db: DbOption = None,
-    source: Annotated[Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
     runner: RunnerOption = None,
 ) -> None:
     """Extract the stored pages again (no network): after changing chaff rules, or as repetition counts grow."""
@@ -419,8 +487,9 @@ def reprocess(
         from winnow.flows.reprocess import reprocess as reprocess_flow
 
         with showing_progress():
-            state = _flow_state(reprocess_flow, config_path=str(config), db_path=str(db) if db else None,
-                                source_names=source, runner=on)
+            state = _flow_state(
+                reprocess_flow, config_path=str(config), db_path=str(db) if db else None, source_names=source, runner=on
+            )
     _report_run(state)
 
 
@@ -428,11 +497,14 @@ def reprocess(
 def maintenance(
     config: ConfigOption = Path("sources.yaml"),
     db: DbOption = None,
-    export_dir: Annotated[Optional[Path], typer.Option(
-        help="Folder for the Parquet snapshot \\[default: export/ beside the database].")] = None,
+    export_dir: Annotated[
+        Optional[Path], typer.Option(help="Folder for the Parquet snapshot \\[default: export/ beside the database].")
+    ] = None,
     refresh: Annotated[bool, typer.Option(help="Drop the repetition statistics nothing counts any more.")] = True,
-    forget_unconfigured: Annotated[bool, typer.Option(
-        "--forget-unconfigured", help="Also those of the sources not in the config (removed for good).")] = False,
+    forget_unconfigured: Annotated[
+        bool,
+        typer.Option("--forget-unconfigured", help="Also those of the sources not in the config (removed for good)."),
+    ] = False,
     compact: Annotated[bool, typer.Option(help="Give the file's free space back to the disk.")] = True,
     export: Annotated[bool, typer.Option(help="Write a Parquet snapshot.")] = True,
 ) -> None:
@@ -443,9 +515,15 @@ def maintenance(
         from winnow.flows.console import print_rows
         from winnow.flows.maintenance import maintenance as maintenance_flow
 
-        steps = maintenance_flow(config_path=str(config), db_path=str(db) if db else None,
-                                 export_dir=str(export_dir) if export_dir else None, refresh_repetition=refresh,
-                                 forget_unconfigured_sources=forget_unconfigured, compact=compact, export=export)
+        steps = maintenance_flow(
+            config_path=str(config),
+            db_path=str(db) if db else None,
+            export_dir=str(export_dir) if export_dir else None,
+            refresh_repetition=refresh,
+            forget_unconfigured_sources=forget_unconfigured,
+            compact=compact,
+            export=export,
+        )
     print_rows(("step", "outcome"), [(step["step"], step["outcome"]) for step in steps], "table")
 
 
@@ -453,8 +531,10 @@ def maintenance(
 def deployments_write(
     config: ConfigOption = Path("sources.yaml"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Prefect deployments file.")] = Path("prefect.yaml"),
-    reset: Annotated[bool, typer.Option(
-        "--reset", help="Also write the settings above the deployments anew, with winnow's defaults.")] = False,
+    reset: Annotated[
+        bool,
+        typer.Option("--reset", help="Also write the settings above the deployments anew, with winnow's defaults."),
+    ] = False,
 ) -> None:
     """Write prefect.yaml's deployments from the sources config, keeping the settings above them.
 
@@ -472,8 +552,9 @@ def deployments_write(
 
 
 @deployments_app.command("check")
-def deployments_check(config: ConfigOption = Path("sources.yaml"),
-                      file: DeploymentsFileOption = Path("prefect.yaml")) -> None:
+def deployments_check(
+    config: ConfigOption = Path("sources.yaml"), file: DeploymentsFileOption = Path("prefect.yaml")
+) -> None:
     """Exit code 1, showing the differences, when prefect.yaml is not what the sources config gives."""
     differences = _deployment_differences(config, file)
     if differences:
@@ -489,8 +570,10 @@ def serve(config: ConfigOption = Path("sources.yaml"), file: DeploymentsFileOpti
     Run it from prefect.yaml's folder, which its entrypoints and paths are relative to; Ctrl-C stops it.
     """
     if _deployment_differences(config, file):
-        raise _fail(f"{file} is not what {config} gives (`winnow deployments check` shows how): "
-                    "run `winnow deployments write` first")
+        raise _fail(
+            f"{file} is not what {config} gives (`winnow deployments check` shows how): "
+            "run `winnow deployments write` first"
+        )
     _start_prefect()
     from prefect import serve as serve_deployments
 
@@ -506,9 +589,15 @@ def serve(config: ConfigOption = Path("sources.yaml"), file: DeploymentsFileOpti
 @app.command()
 def strip(
     target: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="An HTML, .html.gz or text file, or a URL.")],
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Use this source's chaff rules"
-                                                  " (and, with a warehouse, the blocks it repeats).")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Also list each removed block, its kind and evidence.")] = False,
+    source: Annotated[
+        Optional[str],
+        typer.Option(
+            "--source", "-s", help="Use this source's chaff rules (and, with a warehouse, the blocks it repeats)."
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also list each removed block, its kind and evidence.")
+    ] = False,
     config: ConfigOption = Path("sources.yaml"),
     db: DbOption = None,
 ) -> None:
@@ -528,12 +617,18 @@ def strip(
 @app.command()
 def extract(
     target: Annotated[str, typer.Argument(metavar="FILE", help="An HTML, .html.gz or text file (or a URL).")],
-    published: Annotated[Optional[datetime], typer.Option(
-        "--published", formats=["%Y-%m-%d"],
-        help="Publication date, for relative dates \\[default: the page's own, if it gives one].")] = None,
+    published: Annotated[
+        Optional[datetime],
+        typer.Option(
+            "--published",
+            formats=["%Y-%m-%d"],
+            help="Publication date, for relative dates \\[default: the page's own, if it gives one].",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    config: Annotated[Optional[Path], typer.Option(
-        "--config", "-c", help="Sources config whose enrich: settings and aliases to use.")] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", "-c", help="Sources config whose enrich: settings and aliases to use.")
+    ] = None,
 ) -> None:
     """Print the entities and events found in one page or text file, its chaff removed first."""
     from winnow.flows.console import print_enrichment
@@ -620,16 +715,19 @@ def _start_prefect() -> None:
         return
     from winnow.flows.api_server import ServerFailed, start_temporary_server
 
-    typer.echo("starting Prefect's temporary API server (a few seconds; set PREFECT_API_URL to use a "
-               "running server instead)", err=True)
+    typer.echo(
+        "starting Prefect's temporary API server (a few seconds; set PREFECT_API_URL to use a running server instead)",
+        err=True,
+    )
     try:
         start_temporary_server()
     except ServerFailed as error:
         raise _fail(str(error))
 
 
-def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None,
-                runner: RunnerConfig | None = None) -> None:
+def _run_ingest(
+    config: Path, db: Path | None, sources: list[str] | None, max_pages: int | None, runner: RunnerConfig | None = None
+) -> None:
     _check_config(config, sources)
     with _writing_run(db, "ingest"):
         _start_prefect()
@@ -637,8 +735,14 @@ def _run_ingest(config: Path, db: Path | None, sources: list[str] | None, max_pa
         from winnow.flows.ingest import ingest
 
         with showing_progress():
-            state = _flow_state(ingest, config_path=str(config), db_path=str(db) if db else None,
-                                source_names=sources, max_pages=max_pages, runner=runner)
+            state = _flow_state(
+                ingest,
+                config_path=str(config),
+                db_path=str(db) if db else None,
+                source_names=sources,
+                max_pages=max_pages,
+                runner=runner,
+            )
     _report_run(state)
 
 
@@ -649,8 +753,12 @@ def _flow_state(flow, **parameters):
     try:
         return flow(**parameters, return_state=True)
     except RunInterrupted as interrupted:
-        typer.secho(f"stopped at once by a second {interrupted}: the batch being written was rolled back;"
-                    " the next run goes on from there", err=True, fg="red")
+        typer.secho(
+            f"stopped at once by a second {interrupted}: the batch being written was rolled back;"
+            " the next run goes on from there",
+            err=True,
+            fg="red",
+        )
         raise typer.Exit(128 + interrupted.signal_number)
 
 
@@ -664,8 +772,13 @@ def _report_run(state) -> None:
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, (RunStopped, BatchesHeld)):
         print_summary(outcome.summary)
-        typer.secho(str(outcome) if isinstance(outcome, BatchesHeld) else
-                    f"{outcome}: what was fetched is loaded; the next run fetches the rest", err=True, fg="red")
+        typer.secho(
+            str(outcome)
+            if isinstance(outcome, BatchesHeld)
+            else f"{outcome}: what was fetched is loaded; the next run fetches the rest",
+            err=True,
+            fg="red",
+        )
         raise typer.Exit(128 + outcome.signal_number if isinstance(outcome, RunStopped) else 1)
     if isinstance(outcome, BaseException):
         raise outcome

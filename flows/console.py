@@ -27,8 +27,14 @@ if not out.is_terminal:
 def showing_progress() -> Iterator[None]:
     """A progress bar on a terminal; a plain line per update when not a terminal."""
     if err.is_terminal:
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn(), console=err, transient=True)
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
         tasks: dict[str, int] = {}
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -94,8 +100,14 @@ def print_sources(sources) -> None:
     table = Table("name", "feeds", "allowed domains", "language", "rate/s", "max pages")
     for source in sources:
         feeds = "\n".join(f"{feed.kind}: {_feed_place(feed)}" for feed in source.feeds)
-        table.add_row(source.name, Text(feeds), Text(", ".join(source.allowed_domains)), source.language,
-                      f"{source.rate_limit:g}", str(source.max_pages))
+        table.add_row(
+            source.name,
+            Text(feeds),
+            Text(", ".join(source.allowed_domains)),
+            source.language,
+            f"{source.rate_limit:g}",
+            str(source.max_pages),
+        )
     out.print(table)
     out.print(f"{len(sources)} source{'s' if len(sources) != 1 else ''} OK")
 
@@ -123,20 +135,46 @@ def enrichment_json(found, published: date | None) -> dict:
     """What `winnow extract --json` prints for an article: its entities (most salient first) and events."""
     names = {e.entity_id: e.name for e in found.entities}
     mentions = {m.entity_id: m for m in found.mentions}
-    entities = [{"name": e.name, "type": e.type, "country_code": e.country, "count": mentions[e.entity_id].count,
-                 "salience": mentions[e.entity_id].salience, "aliases": list(e.aliases)}
-                for e in sorted(found.entities, key=lambda e: -mentions[e.entity_id].salience)]
+    entities = [
+        {
+            "name": e.name,
+            "type": e.type,
+            "country_code": e.country,
+            "count": mentions[e.entity_id].count,
+            "salience": mentions[e.entity_id].salience,
+            "aliases": list(e.aliases),
+        }
+        for e in sorted(found.entities, key=lambda e: -mentions[e.entity_id].salience)
+    ]
     # An actor the article does not name is given by its role ("federal prosecutors").
-    events = [{"event_type": v.event_type, "cameo_code": v.cameo_code, "trigger": v.trigger,
-               "actor1": names.get(v.actor1) or v.actor1_role, "actor2": names.get(v.actor2) or v.actor2_role,
-               "location": names.get(v.location),
-               "event_date": v.event_date.isoformat() if v.event_date else None, "date_precision": v.date_precision,
-               "confidence": v.confidence, "sentence": v.sentence,
-               "actor1_role": v.actor1_role, "actor1_type": v.actor1_type, "actor1_country": v.actor1_country,
-               "actor2_role": v.actor2_role, "actor2_type": v.actor2_type, "actor2_country": v.actor2_country}
-              for v in found.events]
-    return {"published": published.isoformat() if published else None, "language": found.language,
-            "enrich_error": found.error, "entities": entities, "events": events}
+    events = [
+        {
+            "event_type": v.event_type,
+            "cameo_code": v.cameo_code,
+            "trigger": v.trigger,
+            "actor1": names.get(v.actor1) or v.actor1_role,
+            "actor2": names.get(v.actor2) or v.actor2_role,
+            "location": names.get(v.location),
+            "event_date": v.event_date.isoformat() if v.event_date else None,
+            "date_precision": v.date_precision,
+            "confidence": v.confidence,
+            "sentence": v.sentence,
+            "actor1_role": v.actor1_role,
+            "actor1_type": v.actor1_type,
+            "actor1_country": v.actor1_country,
+            "actor2_role": v.actor2_role,
+            "actor2_type": v.actor2_type,
+            "actor2_country": v.actor2_country,
+        }
+        for v in found.events
+    ]
+    return {
+        "published": published.isoformat() if published else None,
+        "language": found.language,
+        "enrich_error": found.error,
+        "entities": entities,
+        "events": events,
+    }
 
 
 def print_enrichment(found, published: date | None, as_json: bool) -> None:

@@ -104,41 +104,62 @@ def render_prefect_yaml(config: SourcesConfig, config_path: Path, output: Path, 
     """prefect.yaml for `config` (read from `config_path`): the settings part of `current` (the
     file's text now), or SETTINGS when it has none, then the deployments."""
     found = _DEPLOYMENTS_LINE.search(current or "")
-    settings = current[:found.start()] if found else SETTINGS
+    settings = current[: found.start()] if found else SETTINGS
     return settings + render_deployments(config, os.path.relpath(config_path.resolve(), output.resolve().parent))
 
 
 def render_deployments(config: SourcesConfig, config_path: str) -> str:
     """The `deployments:` part; `config_path` is the sources config's path from prefect.yaml's folder."""
-    lines = ["deployments:",
-             f"  # From {config_path} (`winnow deployments write`): edits below this line are replaced."]
+    lines = [
+        "deployments:",
+        f"  # From {config_path} (`winnow deployments write`): edits below this line are replaced.",
+    ]
     for group in config.schedules:
-        lines += _deployment(f"ingest-{group.name}", f"Ingest {', '.join(group.sources)}: discover, fetch, extract,"
-                                                     " enrich, validate and load.",
-                             "flows/ingest.py:ingest", config_path,
-                             [f"      source_names: [{', '.join(group.sources)}]"],
-                             f"{{cron: {json.dumps(group.cron)}, timezone: UTC}}")
-    lines += _deployment("reprocess", "Extract, strip, enrich and validate the stored pages again, offline. Not"
-                                      " scheduled: run it after changing chaff rules, enrich settings, aliases or"
-                                      " the model.",
-                         "flows/reprocess.py:reprocess", config_path)
-    lines += _deployment("maintenance", "Trim the repetition statistics, compact the DuckDB file, export a Parquet"
-                                        " snapshot.",
-                         "flows/maintenance.py:maintenance", config_path, schedule="*maintenance_schedule")
+        lines += _deployment(
+            f"ingest-{group.name}",
+            f"Ingest {', '.join(group.sources)}: discover, fetch, extract, enrich, validate and load.",
+            "flows/ingest.py:ingest",
+            config_path,
+            [f"      source_names: [{', '.join(group.sources)}]"],
+            f"{{cron: {json.dumps(group.cron)}, timezone: UTC}}",
+        )
+    lines += _deployment(
+        "reprocess",
+        "Extract, strip, enrich and validate the stored pages again, offline. Not"
+        " scheduled: run it after changing chaff rules, enrich settings, aliases or"
+        " the model.",
+        "flows/reprocess.py:reprocess",
+        config_path,
+    )
+    lines += _deployment(
+        "maintenance",
+        "Trim the repetition statistics, compact the DuckDB file, export a Parquet snapshot.",
+        "flows/maintenance.py:maintenance",
+        config_path,
+        schedule="*maintenance_schedule",
+    )
     return "\n".join(lines) + "\n"
 
 
-def _deployment(name: str, description: str, entrypoint: str, config_path: str, parameters: list[str] = (),
-                schedule: str | None = None) -> list[str]:
+def _deployment(
+    name: str,
+    description: str,
+    entrypoint: str,
+    config_path: str,
+    parameters: list[str] = (),
+    schedule: str | None = None,
+) -> list[str]:
     """One deployment's lines: a writer, with the warehouse parameters and the config's path."""
-    lines = [f"  - name: {name}",
-             "    <<: *writer",
-             "    description: " + json.dumps(description),
-             f"    entrypoint: {entrypoint}",
-             "    parameters:",
-             "      <<: *warehouse",
-             f"      config_path: {json.dumps(config_path)}",
-             *parameters]
+    lines = [
+        f"  - name: {name}",
+        "    <<: *writer",
+        "    description: " + json.dumps(description),
+        f"    entrypoint: {entrypoint}",
+        "    parameters:",
+        "      <<: *warehouse",
+        f"      config_path: {json.dumps(config_path)}",
+        *parameters,
+    ]
     return lines + (["    schedules:", f"      - {schedule}"] if schedule else [])
 
 
@@ -148,8 +169,16 @@ def differences(current: str | None, expected: str, output: Path, config_path: P
     if current == expected:
         deployment_specs(current, str(output))
         return []
-    return list(difflib.unified_diff((current or "").splitlines(), expected.splitlines(), str(output),
-                                     f"{output}, from {config_path}", lineterm="", n=1))
+    return list(
+        difflib.unified_diff(
+            (current or "").splitlines(),
+            expected.splitlines(),
+            str(output),
+            f"{output}, from {config_path}",
+            lineterm="",
+            n=1,
+        )
+    )
 
 
 def deployment_specs(text: str, origin: str) -> list[DeploymentSpec]:
@@ -165,9 +194,16 @@ def deployment_specs(text: str, origin: str) -> list[DeploymentSpec]:
     for index, item in enumerate(deployments):
         if not isinstance(item, dict) or not item.get("name") or not item.get("entrypoint"):
             raise DeploymentsError(f"{origin}: deployments[{index}] needs a name and an entrypoint")
-        specs.append(DeploymentSpec(item["name"], item["entrypoint"], item.get("parameters") or {},
-                                    item.get("schedules") or [], item.get("concurrency_limit"),
-                                    item.get("description")))
+        specs.append(
+            DeploymentSpec(
+                item["name"],
+                item["entrypoint"],
+                item.get("parameters") or {},
+                item.get("schedules") or [],
+                item.get("concurrency_limit"),
+                item.get("description"),
+            )
+        )
     return specs
 
 
@@ -185,11 +221,13 @@ def runner_deployments(specs: list[DeploymentSpec]) -> list:
             raise DeploymentsError(f"deployment {spec.name!r}: `winnow serve` runs cron schedules only, not {unknown}")
         limit = spec.concurrency_limit
         flow = load_flow_from_entrypoint(spec.entrypoint, use_placeholder_flow=False)
-        deployments.append(flow.to_deployment(
-            name=spec.name,
-            schedules=[Cron(schedule["cron"], timezone=schedule.get("timezone")) for schedule in spec.schedules],
-            parameters=spec.parameters,
-            concurrency_limit=ConcurrencyLimitConfig(**limit) if isinstance(limit, dict) else limit,
-            description=spec.description,
-        ))
+        deployments.append(
+            flow.to_deployment(
+                name=spec.name,
+                schedules=[Cron(schedule["cron"], timezone=schedule.get("timezone")) for schedule in spec.schedules],
+                parameters=spec.parameters,
+                concurrency_limit=ConcurrencyLimitConfig(**limit) if isinstance(limit, dict) else limit,
+                description=spec.description,
+            )
+        )
     return deployments

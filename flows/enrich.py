@@ -9,25 +9,37 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from winnow.schemas.records import EnrichInput, EnrichOptions, Enrichment, RunSummary
-from winnow.sources.enrich_config import EnrichConfig
-from winnow.sources.validation_config import ValidationConfig
-from winnow.transforms.enrich.consolidate import consolidate
-from winnow.transforms.enrich.names import name_key
-from winnow.warehouse.enrichment import (EnrichCounts, articles_to_enrich, load_enrichments, people_by_surname,
-                                  strong_entities)
-
 from winnow.flows import progress
 from winnow.flows.extraction_pool import enrich_articles
 from winnow.flows.stopping import Stop
 from winnow.flows.task_runners import DASK_ENRICH_PART, Stages
 from winnow.flows.validation import enrich_gate
+from winnow.schemas.records import EnrichInput, Enrichment, EnrichOptions, RunSummary
+from winnow.sources.enrich_config import EnrichConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.enrich.consolidate import consolidate
+from winnow.transforms.enrich.names import name_key
+from winnow.warehouse.enrichment import (
+    EnrichCounts,
+    articles_to_enrich,
+    load_enrichments,
+    people_by_surname,
+    strong_entities,
+)
 
 BATCH_SIZE = 200  # articles per enrich-then-load round
 
 
-def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: str, run_id: str,
-                  sources: list[str], stages: Stages, summary: RunSummary, stop: Stop) -> None:
+def enrich_stored(
+    config: EnrichConfig,
+    validation: ValidationConfig,
+    db_path: str,
+    run_id: str,
+    sources: list[str],
+    stages: Stages,
+    summary: RunSummary,
+    stop: Stop,
+) -> None:
     """Enrich the sources' new and changed articles (all of them after the model, rules or
     aliases change) on the runner, and load what was found in this thread, batch by batch in
     order; counts go into `summary`. A stop asked for ends it between batches: the articles
@@ -35,6 +47,7 @@ def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: s
     if not config.enabled or stop.requested:
         return
     from winnow.transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
+
     started = time.perf_counter()
     options = config.options()
     version = enrich_version(options)
@@ -43,8 +56,12 @@ def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: s
     part_size = DASK_ENRICH_PART if stages.on_dask else BATCH_SIZE
 
     def submit(batch: list[EnrichInput]) -> list[PrefectFuture]:
-        return [stages.submit(enrich_part, articles=batch[i:i + part_size], options=options,
-                              workers=stages.extract_workers) for i in range(0, len(batch), part_size)]
+        return [
+            stages.submit(
+                enrich_part, articles=batch[i : i + part_size], options=options, workers=stages.extract_workers
+            )
+            for i in range(0, len(batch), part_size)
+        ]
 
     # On Dask every batch goes out at once, so the workers never wait on a load. Locally one
     # batch at a time: the process pool already keeps every core busy.
@@ -60,11 +77,16 @@ def enrich_stored(config: EnrichConfig, validation: ValidationConfig, db_path: s
         for failure in (e for e in found if e.error):
             logger.warning("enrichment of article %s failed: %s", failure.article_id, failure.error)
         names = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities})
-        surnames = sorted({name_key(e.name) for enrichment in found for e in enrichment.entities
-                           if e.type == "person" and " " not in e.name})
+        surnames = sorted(
+            {
+                name_key(e.name)
+                for enrichment in found
+                for e in enrichment.entities
+                if e.type == "person" and " " not in e.name
+            }
+        )
         found = consolidate(found, strong_entities(db_path, names), people_by_surname(db_path, surnames))
-        counts = EnrichCounts(*(a + b for a, b in zip(counts, load_enrichments(db_path, run_id, version, found,
-                                                                                   gate))))
+        counts = EnrichCounts(*(a + b for a, b in zip(counts, load_enrichments(db_path, run_id, version, found, gate))))
         progress.report("articles enriched", counts.articles, total)
     summary.enriched += counts.articles
     summary.entities_found += counts.mentions

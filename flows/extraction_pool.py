@@ -14,13 +14,12 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from winnow.schemas.records import Article, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
+from winnow.schemas.records import Article, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_batch
 
 Item = TypeVar("Item")
@@ -80,16 +79,18 @@ def extract_pages(pages: list[PageInput], options: ExtractOptions, workers: int)
 def enrich_articles(articles: list[EnrichInput], options: EnrichOptions, workers: int) -> list[Enrichment]:
     """Enrich articles on `workers` processes (in this process when 1), keeping their order."""
     from winnow.transforms.enrich.enricher import enrich_batch  # spaCy is imported only where enrichment runs
+
     return _in_parts(enrich_batch, articles, options, workers)
 
 
-def _in_parts(work: Callable[[list[Item], Any], list[Result]], items: list[Item], options: Any,
-              workers: int) -> list[Result]:
+def _in_parts(
+    work: Callable[[list[Item], Any], list[Result]], items: list[Item], options: Any, workers: int
+) -> list[Result]:
     """`work(part, options)` over one part of `items` per worker, results in the items' order."""
     if workers <= 1 or len(items) < 2:
         return work(items, options)
     chunk = -(-len(items) // workers)
-    parts = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    parts = [items[i : i + chunk] for i in range(0, len(items), chunk)]
     try:
         return [result for part in _shared_pool(workers).map(work, parts, [options] * len(parts)) for result in part]
     except (BrokenProcessPool, OSError) as broken:
@@ -108,8 +109,12 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
                 _pool.shutdown()
             # spawn: forking a process that runs Prefect's threads is unsafe; and a forkserver,
             # which a signal to the process group kills, would take every worker's pipe with it.
-            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_exit_with_pipeline, initargs=(os.getpid(),))
+            _pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_pipeline,
+                initargs=(os.getpid(),),
+            )
             _pool_size = workers
             atexit.register(_pool.shutdown)
         return _pool

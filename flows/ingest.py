@@ -23,29 +23,28 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
-from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
-from winnow.sources.config import SourceConfig, load_config
-from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
-from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
-from winnow.sources.runner_config import RunnerConfig
-from winnow.sources.validation_config import ValidationConfig
-from winnow.sources.discover import Discovery, discover_source
-from winnow.sources.fetch import FetchPolicy, FetchRequest
-from winnow.transforms.extract import ExtractOptions, PageInput
-from winnow.transforms.hashing import sha256_hex
-from winnow.warehouse import load
-from winnow.warehouse.db import default_db_path, resolved
-from winnow.warehouse.migrate import migrate
-
 from winnow.flows import progress
 from winnow.flows.enrich import enrich_stored
 from winnow.flows.extraction_pool import extract_pages
 from winnow.flows.page_batches import PageBatches
 from winnow.flows.repetition import without_repeated_blocks
-from winnow.flows.validation import gate_for, warm_up_validation
 from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import Stop, stop_on_signals
 from winnow.flows.task_runners import Stages
+from winnow.flows.validation import gate_for, warm_up_validation
+from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
+from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
+from winnow.sources.config import SourceConfig, load_config
+from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
+from winnow.sources.discover import Discovery, discover_source
+from winnow.sources.fetch import FetchPolicy, FetchRequest
+from winnow.sources.runner_config import RunnerConfig
+from winnow.sources.validation_config import ValidationConfig
+from winnow.transforms.extract import ExtractOptions, PageInput
+from winnow.transforms.hashing import sha256_hex
+from winnow.warehouse import load
+from winnow.warehouse.db import default_db_path, resolved
+from winnow.warehouse.migrate import migrate
 
 BATCH_SIZE = 200  # pages per extract -> load batch at most; measured best of 50, 200 (bench/README.md)
 # A batch not yet full is loaded once its first page has waited this long: a slow page delays
@@ -77,16 +76,21 @@ def _timed(started: float, value: Any) -> Timed:
 
 
 @task(cache_policy=NO_CACHE)
-def discover(sources: list[SourceConfig], validators: dict[str, dict[str, tuple[str | None, str | None]]],
-             cursors: dict[str, dict[str, datetime]], crawl: Crawl) -> Timed:
+def discover(
+    sources: list[SourceConfig],
+    validators: dict[str, dict[str, tuple[str | None, str | None]]],
+    cursors: dict[str, dict[str, datetime]],
+    crawl: Crawl,
+) -> Timed:
     """Fetch and read the sources' feeds and sitemaps through the run's crawl, all at once;
     returns their Discoveries in order. No database here: the flow reads the validators and
     cursors (per source) and writes what was found."""
     started = time.perf_counter()
 
     async def discover_all(fetcher) -> list[Discovery]:
-        return list(await asyncio.gather(*(discover_source(s, fetcher, validators[s.name], cursors[s.name])
-                                           for s in sources)))
+        return list(
+            await asyncio.gather(*(discover_source(s, fetcher, validators[s.name], cursors[s.name]) for s in sources))
+        )
 
     discoveries = crawl.call(discover_all)
     logger = get_run_logger()
@@ -105,32 +109,48 @@ class Extracted(NamedTuple):
 
 
 @task(cache_policy=NO_CACHE)
-def extract(source: SourceConfig, results: list[FetchResult], last_hashes: dict[str, str], options: ExtractOptions,
-            workers: int) -> Timed:
+def extract(
+    source: SourceConfig, results: list[FetchResult], last_hashes: dict[str, str], options: ExtractOptions, workers: int
+) -> Timed:
     """Extract the articles of one fetched batch; a body the same as last time's (`last_hashes`:
     URL -> hash of the body fetched before) is not extracted again."""
     started = time.perf_counter()
     bodies = [r for r in results if r.outcome == "fetched" and r.body]
     changed = [r for r in bodies if last_hashes.get(r.url) != sha256_hex(r.body)]
-    pages = [PageInput(url=r.url, final_url=r.final_url, source=r.source, body=r.body, language=source.language,
-                       rules=source.chaff.rules()) for r in changed]
+    pages = [
+        PageInput(
+            url=r.url,
+            final_url=r.final_url,
+            source=r.source,
+            body=r.body,
+            language=source.language,
+            rules=source.chaff.rules(),
+        )
+        for r in changed
+    ]
     return _timed(started, Extracted(extract_pages(pages, options, workers), len(bodies) - len(changed)))
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
-               results: list[FetchResult], extracted: Timed, archive: ArchivePosition | None = None) -> Timed:
+def load_batch(
+    source: SourceConfig,
+    validation: ValidationConfig,
+    db_path: str,
+    run_id: str,
+    results: list[FetchResult],
+    extracted: Timed,
+    archive: ArchivePosition | None = None,
+) -> Timed:
     """Strip the blocks the source repeats, then validate and write one batch (fetch log, raw
     pages, frontier, articles, chaff, quarantine, and how far an archive is read) in one transaction."""
     started = time.perf_counter()
-    articles = without_repeated_blocks(source, db_path,
-                                       [r for r in extracted.value.records if isinstance(r, Article)])
+    articles = without_repeated_blocks(source, db_path, [r for r in extracted.value.records if isinstance(r, Article)])
     failures = [r for r in extracted.value.records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
-    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages,
-                             archive)
-    return _timed(started, Loaded(counts, sum(len(article.chaff) for article in articles),
-                                  gate.seconds if gate else 0.0))
+    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages, archive)
+    return _timed(
+        started, Loaded(counts, sum(len(article.chaff) for article in articles), gate.seconds if gate else 0.0)
+    )
 
 
 @flow(name="ingest")
@@ -158,25 +178,37 @@ def ingest(
     sources = config.select(source_names)
     db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
-    with stop_on_signals(get_run_logger()) as stop, \
-            recorded_run(db, "ingest", [s.name for s in sources], stop) as summary, \
-            Stages(runner or config.runner, extract_workers) as stages:
+    with (
+        stop_on_signals(get_run_logger()) as stop,
+        recorded_run(db, "ingest", [s.name for s in sources], stop) as summary,
+        Stages(runner or config.runner, extract_workers) as stages,
+    ):
         held = _ingest_sources(sources, config.validation, db, summary, max_pages, batch_size, stages, stop)
-        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
-                      summary, stop)
+        enrich_stored(
+            config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages, summary, stop
+        )
         if held:
             summary.status = "failed"
     return conclude(summary, "ingest", f"Ingest of {', '.join(summary.sources) or 'no sources'}", db, held, stop)
 
 
-def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
-                    max_pages: int | None, batch_size: int, stages: Stages, stop: Stop) -> list[str]:
+def _ingest_sources(
+    sources: list[SourceConfig],
+    validation: ValidationConfig,
+    db: str,
+    summary: RunSummary,
+    max_pages: int | None,
+    batch_size: int,
+    stages: Stages,
+    stop: Stop,
+) -> list[str]:
     """Discover every source, then fetch their due pages and load them batch by batch as they
     arrive. Returns why batches were held back, if any were."""
     if not sources:
         return []
-    jobs = [ArchiveJob(s, load.archive_cursors(db, s.name), max_pages or s.max_pages)
-            for s in sources if s.archive_feeds()]
+    jobs = [
+        ArchiveJob(s, load.archive_cursors(db, s.name), max_pages or s.max_pages) for s in sources if s.archive_feeds()
+    ]
     with Crawl(FetchPolicy.for_source(sources[0])) as crawl:
         forget = stop.on_request(crawl.stop)
         try:
@@ -197,14 +229,21 @@ def _ingest_sources(sources: list[SourceConfig], validation: ValidationConfig, d
 
 def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: Crawl) -> None:
     """Discover the sources' URLs and queue them, with their feeds' validators and cursors."""
-    discovered = discover(sources, {s.name: load.feed_validators(db, s.name) for s in sources},
-                          {s.name: load.discovery_cursors(db, s.name) for s in sources}, crawl)
+    discovered = discover(
+        sources,
+        {s.name: load.feed_validators(db, s.name) for s in sources},
+        {s.name: load.discovery_cursors(db, s.name) for s in sources},
+        crawl,
+    )
     started = time.perf_counter()
     for source, discovery in zip(sources, discovered.value):
         load.record_discovered(
-            db, discovery.urls, run_id=summary.run_id,
+            db,
+            discovery.urls,
+            run_id=summary.run_id,
             cursors=[(source.name, url, newest) for url, newest in discovery.cursors.items()],
-            feed_fetches=[(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches])
+            feed_fetches=[(source.name, url, kind, result) for url, kind, result in discovery.feed_fetches],
+        )
         summary.discovered += len(discovery.urls)
         summary.behind_cursor += discovery.behind_cursor
     summary.discover_seconds += discovered.seconds + time.perf_counter() - started  # the writes too
@@ -220,18 +259,39 @@ class _Batch(NamedTuple):
     archive: ArchivePosition | None  # for pages read from an archive: how far it is read after them
 
 
-def _fetch_and_load(sources: list[SourceConfig], validation: ValidationConfig, db: str, summary: RunSummary,
-                    max_pages: int | None, batch_size: int, stages: Stages, crawl: Crawl,
-                    archives: ArchiveStream | None) -> list[str]:
+def _fetch_and_load(
+    sources: list[SourceConfig],
+    validation: ValidationConfig,
+    db: str,
+    summary: RunSummary,
+    max_pages: int | None,
+    batch_size: int,
+    stages: Stages,
+    crawl: Crawl,
+    archives: ArchiveStream | None,
+) -> list[str]:
     by_name = {source.name: source for source in sources}
     due = {s.name: load.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
-    requests = [FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
-                for name, batch in due.items() for d in batch]
+    requests = [
+        FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
+        for name, batch in due.items()
+        for d in batch
+    ]
     started = time.perf_counter()
-    stream = crawl.stream(requests, lambda name: FetchPolicy.for_source(by_name[name]),
-                          lambda name: by_name[name].fetch_deadline, BUFFER_BATCHES * batch_size)
-    pages = _PageLoads(validation, db, summary, stages, len(requests),
-                       {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash})
+    stream = crawl.stream(
+        requests,
+        lambda name: FetchPolicy.for_source(by_name[name]),
+        lambda name: by_name[name].fetch_deadline,
+        BUFFER_BATCHES * batch_size,
+    )
+    pages = _PageLoads(
+        validation,
+        db,
+        summary,
+        stages,
+        len(requests),
+        {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash},
+    )
     batches = PageBatches(batch_size, BATCH_WAIT_S)
     reading = archives is not None
     while not stream.done or batches or pages.on_the_way or reading:
@@ -258,8 +318,15 @@ class _PageLoads:
     """Batches of pages on their way to the warehouse: extracted on the runner, then loaded by this
     thread in the order they came; each batch's producer hears when it is loaded."""
 
-    def __init__(self, validation: ValidationConfig, db: str, summary: RunSummary, stages: Stages, total: int,
-                 last_hashes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        validation: ValidationConfig,
+        db: str,
+        summary: RunSummary,
+        stages: Stages,
+        total: int,
+        last_hashes: dict[str, str],
+    ) -> None:
         self.validation, self.db, self.summary, self.stages = validation, db, summary, stages
         self.total, self.last_hashes, self.done, self.held = total, last_hashes, 0, []
         self.on_the_way: list[_Batch] = []
@@ -267,14 +334,23 @@ class _PageLoads:
         self.options = ExtractOptions()
         self.progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
 
-    def extract(self, source: SourceConfig, results: list[FetchResult], loaded: Callable[[], None],
-                archive: ArchivePosition | None = None) -> None:
+    def extract(
+        self,
+        source: SourceConfig,
+        results: list[FetchResult],
+        loaded: Callable[[], None],
+        archive: ArchivePosition | None = None,
+    ) -> None:
         """Extract a batch on the runner; `loaded()` is called once it is loaded, and the archive
         position, if the pages come from an archive, is written with it."""
-        future = self.stages.submit(extract, source=source, results=results, options=self.options,
-                                    workers=self.stages.extract_workers,
-                                    last_hashes={r.url: self.last_hashes[r.url] for r in results
-                                                 if r.url in self.last_hashes})
+        future = self.stages.submit(
+            extract,
+            source=source,
+            results=results,
+            options=self.options,
+            workers=self.stages.extract_workers,
+            last_hashes={r.url: self.last_hashes[r.url] for r in results if r.url in self.last_hashes},
+        )
         future.add_done_callback(self.extracted.add)
         self.on_the_way.append(_Batch(source, results, future, loaded, archive))
 
@@ -286,8 +362,9 @@ class _PageLoads:
             batch = self.on_the_way.pop(0)
             self.extracted.discard(batch.extracted)
             extracted = batch.extracted.result()
-            loaded = load_batch(batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted,
-                                batch.archive)
+            loaded = load_batch(
+                batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted, batch.archive
+            )
             batch.loaded()
             _count(self.summary, batch.results, extracted, loaded)
             self.held += loaded.value.counts.held

@@ -9,29 +9,33 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from winnow.flows.runs import recorded_run
 from winnow.sources.config import load_config
 from winnow.warehouse import maintenance as upkeep
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.export import export_parquet
 from winnow.warehouse.migrate import migrate
 
-from winnow.flows.runs import recorded_run
-
 
 @task(retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def refresh_repetition_statistics(db_path: str, keep_sources: list[str] | None) -> str:
     done = upkeep.refresh_repetition(db_path, keep_sources)
-    forgotten = (f", {done.removed_source_sightings} of sources not in the config"
-                 f" ({', '.join(done.removed_sources) or 'none'})" if keep_sources is not None else "")
-    return (f"removed {done.orphaned} sightings of articles no longer stored{forgotten} and {done.block_texts}"
-            f" texts of blocks no article holds; {done.sightings} sightings left")
+    forgotten = (
+        f", {done.removed_source_sightings} of sources not in the config ({', '.join(done.removed_sources) or 'none'})"
+        if keep_sources is not None
+        else ""
+    )
+    return (
+        f"removed {done.orphaned} sightings of articles no longer stored{forgotten} and {done.block_texts}"
+        f" texts of blocks no article holds; {done.sightings} sightings left"
+    )
 
 
 @task(retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def compact_warehouse(db_path: str, min_reclaimable: float) -> str:
     done = upkeep.compact(db_path, min_reclaimable)
     how = "copied into a fresh file" if done.copied else f"checkpointed only (a copy pays from {min_reclaimable:.0%})"
-    return (f"{how}: {done.reclaimable:.0%} of it unused; {done.bytes_before:,} -> {done.bytes_after:,} bytes")
+    return f"{how}: {done.reclaimable:.0%} of it unused; {done.bytes_before:,} -> {done.bytes_after:,} bytes"
 
 
 @task(retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
@@ -75,6 +79,9 @@ def maintenance(
     logger = get_run_logger()
     for step in steps:
         logger.info("%s: %s", step["step"], step["outcome"])
-    create_table_artifact(key="maintenance-summary", table=steps or [{"step": "none", "outcome": "every step off"}],
-                          description=f"Maintenance of {db}")
+    create_table_artifact(
+        key="maintenance-summary",
+        table=steps or [{"step": "none", "outcome": "every step off"}],
+        description=f"Maintenance of {db}",
+    )
     return steps

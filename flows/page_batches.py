@@ -33,8 +33,8 @@ class PageBatches:
         batches = []
         for source, waiting in list(self._gathering.items()):
             while waiting and (len(waiting) >= self.size or flush or now - waiting[0][0] >= self.wait_s):
-                batches.append((source, [result for _, result in waiting[:self.size]]))
-                waiting = waiting[self.size:]
+                batches.append((source, [result for _, result in waiting[: self.size]]))
+                waiting = waiting[self.size :]
             if waiting:
                 self._gathering[source] = waiting
             else:

@@ -16,6 +16,7 @@ def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[A
     min_articles = source.chaff.repetition_min_articles
     if not articles or min_articles <= 0:
         return articles
-    stored = load.block_counts(db_path, source.name, batch_block_keys(articles),
-                               [article.article_id for article in articles])
+    stored = load.block_counts(
+        db_path, source.name, batch_block_keys(articles), [article.article_id for article in articles]
+    )
     return strip_repeated_batch(articles, stored, min_articles)

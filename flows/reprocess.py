@@ -16,6 +16,15 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
+from winnow.flows import progress
+from winnow.flows.enrich import enrich_stored
+from winnow.flows.extraction_pool import extract_pages
+from winnow.flows.ingest import BATCH_SIZE
+from winnow.flows.repetition import without_repeated_blocks
+from winnow.flows.runs import conclude, recorded_run
+from winnow.flows.stopping import stop_on_signals
+from winnow.flows.task_runners import Stages
+from winnow.flows.validation import gate_for
 from winnow.schemas.records import Article, ExtractionFailure, RunSummary
 from winnow.sources.config import SourceConfig, load_config
 from winnow.sources.runner_config import RunnerConfig
@@ -25,16 +34,6 @@ from winnow.warehouse import load
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.migrate import migrate
 from winnow.warehouse.query import StoredPage, stored_page_count, stored_pages
-
-from winnow.flows import progress
-from winnow.flows.enrich import enrich_stored
-from winnow.flows.extraction_pool import extract_pages
-from winnow.flows.ingest import BATCH_SIZE
-from winnow.flows.repetition import without_repeated_blocks
-from winnow.flows.validation import gate_for
-from winnow.flows.runs import conclude, recorded_run
-from winnow.flows.stopping import stop_on_signals
-from winnow.flows.task_runners import Stages
 
 
 class Reprocessed(NamedTuple):
@@ -48,21 +47,36 @@ class Reprocessed(NamedTuple):
 @task(cache_policy=NO_CACHE)
 def extract_stored(source: SourceConfig, pages: list[StoredPage], workers: int) -> list[Article | ExtractionFailure]:
     """Extract one batch of stored pages with the source's current rules."""
-    inputs = [PageInput(url=p.url, final_url=p.final_url, source=p.source, body=p.body,
-                        language=source.language, rules=source.chaff.rules()) for p in pages]
+    inputs = [
+        PageInput(
+            url=p.url,
+            final_url=p.final_url,
+            source=p.source,
+            body=p.body,
+            language=source.language,
+            rules=source.chaff.rules(),
+        )
+        for p in pages
+    ]
     return extract_pages(inputs, ExtractOptions(), workers)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def reprocess_batch(source: SourceConfig, validation: ValidationConfig, db_path: str, run_id: str,
-                    records: list[Article | ExtractionFailure]) -> Reprocessed:
+def reprocess_batch(
+    source: SourceConfig,
+    validation: ValidationConfig,
+    db_path: str,
+    run_id: str,
+    records: list[Article | ExtractionFailure],
+) -> Reprocessed:
     """Validate one extracted batch and load what changed."""
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
     counts = load.load_batch(db_path, run_id, [], articles, failures, gate, validation.layout_min_pages)
-    return Reprocessed(len(articles), len(failures), sum(len(a.chaff) for a in articles), counts,
-                       gate.seconds if gate else 0.0)
+    return Reprocessed(
+        len(articles), len(failures), sum(len(a.chaff) for a in articles), counts, gate.seconds if gate else 0.0
+    )
 
 
 @flow(name="reprocess")
@@ -82,9 +96,11 @@ def reprocess(
     db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
     held: list[str] = []
-    with stop_on_signals(get_run_logger()) as stop, \
-            recorded_run(db, "reprocess", [s.name for s in sources], stop) as summary, \
-            Stages(runner or config.runner, extract_workers) as stages:
+    with (
+        stop_on_signals(get_run_logger()) as stop,
+        recorded_run(db, "reprocess", [s.name for s in sources], stop) as summary,
+        Stages(runner or config.runner, extract_workers) as stages,
+    ):
         for source in sources:
             if stop.requested:
                 break
@@ -95,8 +111,7 @@ def reprocess(
             def submit(batch: list[StoredPage] | None) -> tuple[list[StoredPage], PrefectFuture] | None:
                 if not batch:
                     return None
-                return batch, stages.submit(extract_stored, source=source, pages=batch,
-                                            workers=stages.extract_workers)
+                return batch, stages.submit(extract_stored, source=source, pages=batch, workers=stages.extract_workers)
 
             # The next batch is extracted on the runner while this one loads. Loads go one after
             # another: each one's repetition counts include the ones before.
@@ -116,9 +131,11 @@ def reprocess(
                 held += done_batch.counts.held
                 done += len(batch)
                 progress.report(f"{source.name} pages", done, total)
-        enrich_stored(config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages,
-                      summary, stop)
+        enrich_stored(
+            config.enrich, config.validation, db, summary.run_id, [s.name for s in sources], stages, summary, stop
+        )
         if held:
             summary.status = "failed"
-    return conclude(summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db,
-                    held, stop)
+    return conclude(
+        summary, "reprocess", f"Reprocessing of {', '.join(summary.sources) or 'no sources'}", db, held, stop
+    )

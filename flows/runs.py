@@ -12,9 +12,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, State
 
-from winnow.schemas.records import RUN_COUNTERS, RunSummary
 from winnow.flows.stopping import RunInterrupted, RunStopped, Stop
 from winnow.flows.validation import build_docs
+from winnow.schemas.records import RUN_COUNTERS, RunSummary
 from winnow.warehouse import load
 from winnow.warehouse.run_lock import run_lock
 from winnow.warehouse.validation import run_results
@@ -46,8 +46,12 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str], stop: Stop | 
     )
     with run_lock(db_path, flow_name, summary.run_id):
         for run_id, flow, started_at in load.start_run(db_path, summary, flow_name):
-            get_run_logger().warning("%s run %s, started %s UTC, did not finish (its process died): marked crashed",
-                                     flow, run_id, f"{started_at:%Y-%m-%d %H:%M:%S}")
+            get_run_logger().warning(
+                "%s run %s, started %s UTC, did not finish (its process died): marked crashed",
+                flow,
+                run_id,
+                f"{started_at:%Y-%m-%d %H:%M:%S}",
+            )
         try:
             yield summary
             if stop is not None and stop.requested:
@@ -70,8 +74,9 @@ def publish(summary: RunSummary, flow_name: str, description: str, checks: list[
     """Log the run's counts and keep them as the `<flow>-summary` table artifact, and its
     validation outcomes (`checks`: one row per suite, source and check) as the `<flow>-validation` one."""
     logger = get_run_logger()
-    logger.info("%s %s: %s", flow_name, summary.status,
-                ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS))
+    logger.info(
+        "%s %s: %s", flow_name, summary.status, ", ".join(f"{name} {getattr(summary, name)}" for name in RUN_COUNTERS)
+    )
     if summary.validation_docs:
         logger.info("validation Data Docs: %s", summary.validation_docs)
     create_table_artifact(
@@ -81,13 +86,17 @@ def publish(summary: RunSummary, flow_name: str, description: str, checks: list[
     )
     if checks:
         failed = sum(1 for check in checks if check["failed"])
-        create_table_artifact(key=f"{flow_name}-validation", table=checks,
-                              description=f"{description}: {failed} of {len(checks)} checks failed in some batch"
-                                          f" ({summary.quarantined} rows quarantined, {summary.batches_held} batches held)")
+        create_table_artifact(
+            key=f"{flow_name}-validation",
+            table=checks,
+            description=f"{description}: {failed} of {len(checks)} checks failed in some batch"
+            f" ({summary.quarantined} rows quarantined, {summary.batches_held} batches held)",
+        )
 
 
-def conclude(summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str],
-             stop: Stop | None = None) -> RunSummary | State:
+def conclude(
+    summary: RunSummary, flow_name: str, description: str, db_path: str, held: list[str], stop: Stop | None = None
+) -> RunSummary | State:
     """Build the run's validation Data Docs and publish the run. Then: a run stopped by a signal
     ends Cancelled (RunStopped); one whose validation held batches back fails (BatchesHeld: the
     other batches are loaded, failing makes someone look); else it returns its summary."""

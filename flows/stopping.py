@@ -118,5 +118,7 @@ def stop_on_signals(log: logging.Logger | logging.LoggerAdapter) -> Iterator[Sto
 def _announce(stop: Stop, log: logging.Logger | logging.LoggerAdapter) -> None:
     stop.asked.wait()
     if stop.requested:
-        log.warning("%s: stopping; what was fetched is loaded first (send it again to stop at once)",
-                    signal.Signals(stop.signal_number).name)
+        log.warning(
+            "%s: stopping; what was fetched is loaded first (send it again to stop at once)",
+            signal.Signals(stop.signal_number).name,
+        )

@@ -8,13 +8,12 @@ import gzip
 from datetime import date
 from pathlib import Path
 
-from winnow.schemas.records import Article, ChaffRules, EnrichInput, EnrichOptions, Enrichment, ExtractionFailure
+from winnow.flows.repetition import without_repeated_blocks
+from winnow.schemas.records import Article, ChaffRules, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
 from winnow.sources.config import DEFAULT_USER_AGENT, SourceConfig
 from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
 from winnow.warehouse.db import WarehouseMissing
-
-from winnow.flows.repetition import without_repeated_blocks
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 

@@ -16,9 +16,8 @@ from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from winnow.sources.runner_config import RunnerConfig
-
 from winnow.flows.extraction_pool import default_workers, warm_up
+from winnow.sources.runner_config import RunnerConfig
 
 # Articles per enrich task on Dask. Each task costs Prefect and Dask bookkeeping, so parts are large
 # (bench/ingest.py, 500 pages: the enrich stage took 31 s in parts of 25, 28 s in parts of 100).
@@ -59,8 +58,12 @@ def _dask_runner(config: RunnerConfig) -> TaskRunner:
     if config.address:
         return DaskTaskRunner(address=config.address)
     workers = config.workers or default_workers()
-    cluster: dict[str, Any] = {"n_workers": workers, "threads_per_worker": 1, "processes": config.processes,
-                               "dashboard_address": None}
+    cluster: dict[str, Any] = {
+        "n_workers": workers,
+        "threads_per_worker": 1,
+        "processes": config.processes,
+        "dashboard_address": None,
+    }
     if config.processes:
         # Worker processes report their task runs to this run's Prefect API, even the temporary
         # server a plain script starts (else each worker would start one of its own).

@@ -39,15 +39,24 @@ class TimedGate:
         started = time.perf_counter()
         try:
             # The suite parameters are the batch's: "tomorrow" moves on through a long run.
-            return validator().validate(self.suites[suite], frame, self.run_name,
-                                        expectations.suite_parameters(datetime.now(timezone.utc)))
+            return validator().validate(
+                self.suites[suite], frame, self.run_name, expectations.suite_parameters(datetime.now(timezone.utc))
+            )
         finally:
             self.seconds += time.perf_counter() - started
 
 
 DOCS_FOLDER = "validation-docs"
-__all__ = ["DOCS_FOLDER", "TimedGate", "build_docs", "enrich_gate", "gate_for", "table_gates", "validate_warehouse",
-           "warm_up_validation"]
+__all__ = [
+    "DOCS_FOLDER",
+    "TimedGate",
+    "build_docs",
+    "enrich_gate",
+    "gate_for",
+    "table_gates",
+    "validate_warehouse",
+    "warm_up_validation",
+]
 
 
 def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
@@ -55,19 +64,28 @@ def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | Non
     if not config.enabled:
         return None
     settings = config.settings()
-    return TimedGate({
-        "articles": _articles_suite(source, settings),
-        "pages": expectations.pages_suite(settings),
-        "fetch_log": expectations.fetch_log_suite(),
-    }, run_name)
+    return TimedGate(
+        {
+            "articles": _articles_suite(source, settings),
+            "pages": expectations.pages_suite(settings),
+            "fetch_log": expectations.fetch_log_suite(),
+        },
+        run_name,
+    )
 
 
 def enrich_gate(config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
     """The gate of enriched batches (entities, mentions, events), or None when validation is off."""
     if not config.enabled:
         return None
-    return TimedGate({"entities": expectations.entities_suite(), "mentions": expectations.mentions_suite(),
-                      "events": expectations.events_suite()}, run_name)
+    return TimedGate(
+        {
+            "entities": expectations.entities_suite(),
+            "mentions": expectations.mentions_suite(),
+            "events": expectations.events_suite(),
+        },
+        run_name,
+    )
 
 
 def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name: str | None = None):
@@ -75,8 +93,12 @@ def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name:
     release` (the checks run even where validation is off: the user asked for them)."""
     by_name = {source.name: source for source in sources}
     settings = config.settings()
-    others = {"fetch_log": expectations.fetch_log_suite(), "entities": expectations.entities_suite(),
-              "mentions": expectations.mentions_suite(), "events": expectations.events_suite()}
+    others = {
+        "fetch_log": expectations.fetch_log_suite(),
+        "entities": expectations.entities_suite(),
+        "mentions": expectations.mentions_suite(),
+        "events": expectations.events_suite(),
+    }
 
     def gate(table: str, source: str | None) -> TimedGate:
         suite = _articles_suite(by_name.get(source), settings) if table == "articles" else others[table]
@@ -85,14 +107,14 @@ def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name:
     return gate
 
 
-def validate_warehouse(sources: list[SourceConfig], config: ValidationConfig, db_path: str,
-                       run_id: str) -> list[tuple[SuiteResult, str | None]]:
+def validate_warehouse(
+    sources: list[SourceConfig], config: ValidationConfig, db_path: str, run_id: str
+) -> list[tuple[SuiteResult, str | None]]:
     """Every table's suite over the whole warehouse (each source's articles with its own
     settings, a source no longer configured with the defaults); the outcomes are kept in
     validation_results under `run_id` and returned."""
     gate = table_gates(sources, config, run_id)
-    results = [(gate(suite, source)(suite, frame), source)
-               for suite, source, frame in warehouse_frames(db_path, gate)]
+    results = [(gate(suite, source)(suite, frame), source) for suite, source, frame in warehouse_frames(db_path, gate)]
     record_validation(db_path, run_id, results)
     return results
 
@@ -103,8 +125,9 @@ def _articles_suite(source: SourceConfig | None, settings: ValidationSettings) -
     defaults = expectations.articles_suite(settings, [], _chaff_markers(None))
     if source is None:  # a source no longer configured
         return defaults
-    own = expectations.articles_suite(settings, source.accepted_languages(), _chaff_markers(source.language),
-                                      source.name)
+    own = expectations.articles_suite(
+        settings, source.accepted_languages(), _chaff_markers(source.language), source.name
+    )
     return defaults if replace(own, source=None) == defaults else own
 
 

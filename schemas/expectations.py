@@ -69,45 +69,77 @@ class Suite:
 
 
 def _not_null(column: str) -> Check:
-    return Check(f"{column}_not_null", ROW, "ExpectColumnValuesToNotBeNull", {"column": column},
-                 f"every row has a {column}")
+    return Check(
+        f"{column}_not_null", ROW, "ExpectColumnValuesToNotBeNull", {"column": column}, f"every row has a {column}"
+    )
 
 
 def _unique(column: str) -> Check:
-    return Check(f"{column}_unique", ROW, "ExpectColumnValuesToBeUnique", {"column": column},
-                 f"no two rows share a {column}")
+    return Check(
+        f"{column}_unique", ROW, "ExpectColumnValuesToBeUnique", {"column": column}, f"no two rows share a {column}"
+    )
 
 
 def _in_set(column: str, values: tuple | list, meaning: str, name: str | None = None) -> Check:
-    return Check(name or f"{column}_known", ROW, "ExpectColumnValuesToBeInSet",
-                 {"column": column, "value_set": list(values)}, meaning)
+    return Check(
+        name or f"{column}_known",
+        ROW,
+        "ExpectColumnValuesToBeInSet",
+        {"column": column, "value_set": list(values)},
+        meaning,
+    )
 
 
 def _url(column: str, regex: str = URL_REGEX, meaning: str = "an absolute http(s) or file URL") -> Check:
-    return Check(f"{column}_well_formed", ROW, "ExpectColumnValuesToMatchRegex",
-                 {"column": column, "regex": regex}, f"{column} is {meaning}")
+    return Check(
+        f"{column}_well_formed",
+        ROW,
+        "ExpectColumnValuesToMatchRegex",
+        {"column": column, "regex": regex},
+        f"{column} is {meaning}",
+    )
 
 
-def articles_suite(settings: ValidationSettings, languages: list[str], chaff_markers: list[str],
-                   source: str | None = None) -> Suite:
+def articles_suite(
+    settings: ValidationSettings, languages: list[str], chaff_markers: list[str], source: str | None = None
+) -> Suite:
     """Articles of one source's batch. `languages`: the source's accepted set (empty: any);
     `chaff_markers`: the chaff detector's strong phrases, as regular expressions; `source`: the
     source these two are its own for (None: the defaults')."""
     floor = datetime.combine(settings.published_floor, time(), timezone.utc)
     checks = [
-        _not_null("article_id"), _unique("article_id"), _url("url"),
-        Check("text_length", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "word_count", "min_value": settings.min_words, "max_value": settings.max_words},
-              f"the text has {settings.min_words} to {settings.max_words} words"),
-        Check("published_at_believable", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "published_at", "min_value": floor},
-              f"published between {settings.published_floor} and tomorrow", {"max_value": LATEST_PUBLISHED_AT}),
-        Check("title_present", BATCH, "ExpectColumnValuesToNotBeNull",
-              {"column": "title", "mostly": settings.title_mostly},
-              f"at least {settings.title_mostly:.0%} of the articles have a title"),
-        Check("duplicate_texts_bounded", BATCH, "ExpectColumnProportionOfUniqueValuesToBeBetween",
-              {"column": "content_hash", "min_value": 1 - settings.max_duplicate_share},
-              f"at most {settings.max_duplicate_share:.0%} of the articles repeat another's text"),
+        _not_null("article_id"),
+        _unique("article_id"),
+        _url("url"),
+        Check(
+            "text_length",
+            ROW,
+            "ExpectColumnValuesToBeBetween",
+            {"column": "word_count", "min_value": settings.min_words, "max_value": settings.max_words},
+            f"the text has {settings.min_words} to {settings.max_words} words",
+        ),
+        Check(
+            "published_at_believable",
+            ROW,
+            "ExpectColumnValuesToBeBetween",
+            {"column": "published_at", "min_value": floor},
+            f"published between {settings.published_floor} and tomorrow",
+            {"max_value": LATEST_PUBLISHED_AT},
+        ),
+        Check(
+            "title_present",
+            BATCH,
+            "ExpectColumnValuesToNotBeNull",
+            {"column": "title", "mostly": settings.title_mostly},
+            f"at least {settings.title_mostly:.0%} of the articles have a title",
+        ),
+        Check(
+            "duplicate_texts_bounded",
+            BATCH,
+            "ExpectColumnProportionOfUniqueValuesToBeBetween",
+            {"column": "content_hash", "min_value": 1 - settings.max_duplicate_share},
+            f"at most {settings.max_duplicate_share:.0%} of the articles repeat another's text",
+        ),
     ]
     if languages:
         checks.append(_in_set("language", languages, f"the language is one of {', '.join(languages)}"))
@@ -117,11 +149,20 @@ def articles_suite(settings: ValidationSettings, languages: list[str], chaff_mar
         # Python's re once per phrase, 7x slower (bench/README.md). In alternations of a few dozen
         # phrases: one of all of them outgrows RE2's DFA memory, and the slow fallback took 5x as long.
         alternations = chaff_regexes(chaff_markers)
-        derived = (Derived("chaff_marker", " or ".join("regexp_matches(text, ?, 'i')" for _ in alternations),
-                           tuple(alternations)),)
-        checks.append(Check("no_chaff_left", BATCH, "ExpectColumnValuesToBeInSet",
-                            {"column": "chaff_marker", "value_set": [False], "mostly": settings.chaff_mostly},
-                            f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase"))
+        derived = (
+            Derived(
+                "chaff_marker", " or ".join("regexp_matches(text, ?, 'i')" for _ in alternations), tuple(alternations)
+            ),
+        )
+        checks.append(
+            Check(
+                "no_chaff_left",
+                BATCH,
+                "ExpectColumnValuesToBeInSet",
+                {"column": "chaff_marker", "value_set": [False], "mostly": settings.chaff_mostly},
+                f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase",
+            )
+        )
     return Suite("articles", "articles", ("article_id",), tuple(checks), derived, source)
 
 
@@ -135,63 +176,146 @@ def chaff_regexes(markers: list[str]) -> list[str]:
     lookaround, so a phrase's lookaround (a refinement such as "not followed by a quote") is
     dropped: the check may count a little more."""
     bare = [f"(?:{re.sub(LOOKAROUND, '', marker)})" for marker in markers]
-    return ["|".join(bare[i:i + CHAFF_ALTERNATION]) for i in range(0, len(bare), CHAFF_ALTERNATION)]
+    return ["|".join(bare[i : i + CHAFF_ALTERNATION]) for i in range(0, len(bare), CHAFF_ALTERNATION)]
 
 
 def pages_suite(settings: ValidationSettings) -> Suite:
     """The pages of one source's batch, each with whether it gave an article that passed."""
     share = 1 - settings.max_failed_share
-    return Suite("pages", "pages", ("url",), (
-        Check("pages_mostly_loaded", BATCH, "ExpectColumnValuesToBeInSet",
-              {"column": "loaded", "value_set": [True], "mostly": share},
-              f"at least {share:.0%} of the source's pages give an article that passes"),))
+    return Suite(
+        "pages",
+        "pages",
+        ("url",),
+        (
+            Check(
+                "pages_mostly_loaded",
+                BATCH,
+                "ExpectColumnValuesToBeInSet",
+                {"column": "loaded", "value_set": [True], "mostly": share},
+                f"at least {share:.0%} of the source's pages give an article that passes",
+            ),
+        ),
+    )
 
 
 def fetch_log_suite() -> Suite:
-    return Suite("fetch_log", "fetch_log", ("url", "attempt"), (
-        _not_null("url"), _url("url", LOGGED_URL_REGEX, "an absolute URL (refused schemes are logged too)"),
-        Check("attempt_counted", ROW, "ExpectColumnValuesToBeBetween", {"column": "attempt", "min_value": 1},
-              "attempts count from 1"),
-        Check("status_is_http", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "status", "min_value": 100, "max_value": 599}, "a status, when there is one, is HTTP's"),
-        Check("sizes_not_negative", ROW, "ExpectColumnValuesToBeBetween", {"column": "bytes", "min_value": 0},
-              "no negative body size"),
-        _in_set("kind", FETCH_KINDS, f"the kind is one of {', '.join(FETCH_KINDS)}"),
-    ))
+    return Suite(
+        "fetch_log",
+        "fetch_log",
+        ("url", "attempt"),
+        (
+            _not_null("url"),
+            _url("url", LOGGED_URL_REGEX, "an absolute URL (refused schemes are logged too)"),
+            Check(
+                "attempt_counted",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "attempt", "min_value": 1},
+                "attempts count from 1",
+            ),
+            Check(
+                "status_is_http",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "status", "min_value": 100, "max_value": 599},
+                "a status, when there is one, is HTTP's",
+            ),
+            Check(
+                "sizes_not_negative",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "bytes", "min_value": 0},
+                "no negative body size",
+            ),
+            _in_set("kind", FETCH_KINDS, f"the kind is one of {', '.join(FETCH_KINDS)}"),
+        ),
+    )
 
 
 def entities_suite() -> Suite:
-    return Suite("entities", "entities", ("entity_id",), (
-        _not_null("entity_id"), _unique("entity_id"), _not_null("name"),
-        _in_set("type", ENTITY_TYPES, f"the type is one of {', '.join(ENTITY_TYPES)}"),
-        Check("country_code_iso", ROW, "ExpectColumnValuesToMatchRegex",
-              {"column": "country_code", "regex": r"^[A-Z]{2}$"}, "a country code is ISO 3166-1 alpha-2"),
-    ))
+    return Suite(
+        "entities",
+        "entities",
+        ("entity_id",),
+        (
+            _not_null("entity_id"),
+            _unique("entity_id"),
+            _not_null("name"),
+            _in_set("type", ENTITY_TYPES, f"the type is one of {', '.join(ENTITY_TYPES)}"),
+            Check(
+                "country_code_iso",
+                ROW,
+                "ExpectColumnValuesToMatchRegex",
+                {"column": "country_code", "regex": r"^[A-Z]{2}$"},
+                "a country code is ISO 3166-1 alpha-2",
+            ),
+        ),
+    )
 
 
 def mentions_suite() -> Suite:
-    return Suite("mentions", "mentions", ("article_id", "entity_id"), (
-        Check("mention_unique", ROW, "ExpectCompoundColumnsToBeUnique",
-              {"column_list": ["article_id", "entity_id"]}, "an article mentions an entity in one row"),
-        Check("count_positive", ROW, "ExpectColumnValuesToBeBetween", {"column": "count", "min_value": 1},
-              "a mention is counted at least once"),
-        Check("salience_share", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "salience", "min_value": 0, "max_value": 1}, "salience is a share"),
-        _in_set("entity_known", [True], "the entity is in entities", name="entity_known"),
-    ))
+    return Suite(
+        "mentions",
+        "mentions",
+        ("article_id", "entity_id"),
+        (
+            Check(
+                "mention_unique",
+                ROW,
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": ["article_id", "entity_id"]},
+                "an article mentions an entity in one row",
+            ),
+            Check(
+                "count_positive",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "count", "min_value": 1},
+                "a mention is counted at least once",
+            ),
+            Check(
+                "salience_share",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "salience", "min_value": 0, "max_value": 1},
+                "salience is a share",
+            ),
+            _in_set("entity_known", [True], "the entity is in entities", name="entity_known"),
+        ),
+    )
 
 
 def events_suite() -> Suite:
-    return Suite("events", "events", ("event_id",), (
-        _not_null("event_id"), _unique("event_id"),
-        _in_set("event_type", EVENT_TYPES, "the type is in the taxonomy (transforms/enrich/events.yaml)"),
-        _in_set("date_precision", DATE_PRECISIONS, f"the precision is one of {', '.join(DATE_PRECISIONS)}"),
-        Check("dated_by_publication", ROW, "ExpectColumnPairValuesAToBeGreaterThanB",
-              {"column_A": "latest_allowed_date", "column_B": "event_date", "or_equal": True,
-               "ignore_row_if": "either_value_is_missing"},
-              "an event is dated no later than the day after its article's publication"),
-        _in_set("roles_known", [True], "actor1, actor2 and location, where given, are in entities",
-                name="roles_known"),
-        Check("confidence_share", ROW, "ExpectColumnValuesToBeBetween",
-              {"column": "confidence", "min_value": 0, "max_value": 1}, "confidence is between 0 and 1"),
-    ))
+    return Suite(
+        "events",
+        "events",
+        ("event_id",),
+        (
+            _not_null("event_id"),
+            _unique("event_id"),
+            _in_set("event_type", EVENT_TYPES, "the type is in the taxonomy (transforms/enrich/events.yaml)"),
+            _in_set("date_precision", DATE_PRECISIONS, f"the precision is one of {', '.join(DATE_PRECISIONS)}"),
+            Check(
+                "dated_by_publication",
+                ROW,
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                {
+                    "column_A": "latest_allowed_date",
+                    "column_B": "event_date",
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+                "an event is dated no later than the day after its article's publication",
+            ),
+            _in_set(
+                "roles_known", [True], "actor1, actor2 and location, where given, are in entities", name="roles_known"
+            ),
+            Check(
+                "confidence_share",
+                ROW,
+                "ExpectColumnValuesToBeBetween",
+                {"column": "confidence", "min_value": 0, "max_value": 1},
+                "confidence is between 0 and 1",
+            ),
+        ),
+    )

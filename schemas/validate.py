@@ -37,15 +37,11 @@ OFFLINE_ASSETS = {
     r"https://maxcdn\.bootstrapcdn\.com/bootstrap/[\d.]+/css/bootstrap\.min\.css": "css/bootstrap.min.css",
     r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/bootstrap-table\.min\.js": "js/bootstrap-table.min.js",
     r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/bootstrap-table\.min\.css": "css/bootstrap-table.min.css",
-    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control\.min\.js":
-        "js/bootstrap-table-filter-control.min.js",
-    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control(?:\.min)?\.css":
-        "css/bootstrap-table-filter-control.min.css",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control\.min\.js": "js/bootstrap-table-filter-control.min.js",
+    r"https://unpkg\.com/bootstrap-table@[\d.]+/dist/extensions/filter-control/bootstrap-table-filter-control(?:\.min)?\.css": "css/bootstrap-table-filter-control.min.css",
     r"https://cdnjs\.cloudflare\.com/ajax/libs/font-awesome/[\d.]+/css/all\.min\.css": "css/fontawesome.min.css",
-    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/js/bootstrap-datepicker\.min\.js":
-        "js/bootstrap-datepicker.min.js",
-    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/css/bootstrap-datepicker\.min\.css":
-        "css/bootstrap-datepicker.min.css",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/js/bootstrap-datepicker\.min\.js": "js/bootstrap-datepicker.min.js",
+    r"https://cdnjs\.cloudflare\.com/ajax/libs/bootstrap-datepicker/[\d.]+/css/bootstrap-datepicker\.min\.css": "css/bootstrap-datepicker.min.css",
 }
 
 
@@ -99,8 +95,9 @@ class Validator:
         self._documented: set[Any] = set()  # result keys whose pages the docs folder has
         self._changed_suites: set[str] = set()  # suites made or updated since the docs were built
 
-    def validate(self, suite: Suite, frame: Any, run_name: str | None = None,
-                 parameters: dict[str, Any] | None = None) -> SuiteResult:
+    def validate(
+        self, suite: Suite, frame: Any, run_name: str | None = None, parameters: dict[str, Any] | None = None
+    ) -> SuiteResult:
         """Run `suite` on `frame` (a pandas DataFrame; its index is replaced by row positions) with
         the values of its suite `parameters`; `run_name` (winnow's run id) groups the results in the Data Docs."""
         from great_expectations.core.run_identifier import RunIdentifier
@@ -111,8 +108,11 @@ class Validator:
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", FutureWarning)
             run = self._definition(suite).run(
-                batch_parameters={FRAME_PARAMETER: frame}, expectation_parameters=parameters,
-                result_format="COMPLETE", run_id=RunIdentifier(run_name=run_name))
+                batch_parameters={FRAME_PARAMETER: frame},
+                expectation_parameters=parameters,
+                result_format="COMPLETE",
+                run_id=RunIdentifier(run_name=run_name),
+            )
         results = []
         for outcome in run.results:
             check = checks[outcome.expectation_config.meta[CHECK_META]]
@@ -120,11 +120,15 @@ class Validator:
             observed = detail.get("observed_value")
             if observed is None and detail.get("unexpected_percent") is not None:  # column-value checks
                 observed = {"unexpected_percent": round(detail["unexpected_percent"], 2)}
-            results.append(CheckResult(
-                check, bool(outcome.success),
-                json.dumps(observed, default=str) if observed is not None else None,
-                int(detail.get("unexpected_count") or 0),
-                tuple(int(i) for i in detail.get("unexpected_index_list") or ()) if check.level == ROW else ()))
+            results.append(
+                CheckResult(
+                    check,
+                    bool(outcome.success),
+                    json.dumps(observed, default=str) if observed is not None else None,
+                    int(detail.get("unexpected_count") or 0),
+                    tuple(int(i) for i in detail.get("unexpected_index_list") or ()) if check.level == ROW else (),
+                )
+            )
         return SuiteResult(suite, len(frame), tuple(results))
 
     def build_docs(self, folder: Path) -> Path:
@@ -139,15 +143,22 @@ class Validator:
         if whole:
             if self.docs_folder is not None:
                 self.context.delete_data_docs_site(DOCS_SITE)
-            self.context.add_data_docs_site(site_name=DOCS_SITE, site_config={
-                "class_name": "SiteBuilder", "show_how_to_buttons": False,
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+            self.context.add_data_docs_site(
+                site_name=DOCS_SITE,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "show_how_to_buttons": False,
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
             self.docs_folder, self._documented = folder, set()
         self._forget_old_results()
         results = set(self.context.validation_results_store.list_keys())
-        changed = [*(ExpectationSuiteIdentifier(name) for name in sorted(self._changed_suites)),
-                   *(results - self._documented)]
+        changed = [
+            *(ExpectationSuiteIdentifier(name) for name in sorted(self._changed_suites)),
+            *(results - self._documented),
+        ]
         started = time.time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -176,7 +187,8 @@ class Validator:
             gx_suite = self.gx.ExpectationSuite(name=name, expectations=[self._expectation(c) for c in suite.checks])
             # Rewrites the GX suite and validation definition of that name (their ids and results stay).
             definition = self.context.validation_definitions.add_or_update(
-                self.gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+                self.gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+            )
             self.definitions[name] = suite.checks, definition
             self._changed_suites.add(name)
         return definition
@@ -204,8 +216,11 @@ def offline_assets(site: Path, built_since: float | None = None) -> None:
         for pattern, path in OFFLINE_ASSETS.items():
             html = re.sub(pattern, f"{up}/vendor/{path}", html)
         html = re.sub(r'\s+(?:integrity|crossorigin)="[^"]*"', "", html)  # browsers refuse them on file://
-        html = re.sub(r"https://great-expectations-web-assets\.s3[^\"']*/logo-long\.png[^\"']*",
-                      f"{up}/images/logo-long.png", html)
+        html = re.sub(
+            r"https://great-expectations-web-assets\.s3[^\"']*/logo-long\.png[^\"']*",
+            f"{up}/images/logo-long.png",
+            html,
+        )
         html = re.sub(r'<script[^>]*src="https://[^"]*"[^>]*>\s*</script>', "", html)  # charts, themes: not needed
         html = re.sub(r'<link[^>]*href="https://[^"]*\.css"[^>]*>', "", html)
         page.write_text(html, encoding="utf-8")

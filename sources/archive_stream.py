@@ -115,8 +115,9 @@ class ArchiveStream:
                     continue
                 try:
                     with open_archive(archive, resume_at, client, policy) as stream:
-                        for batch in archive_batches(stream, source.name, archive, keep, batch_size=batch_size,
-                                                     max_bytes=policy.max_bytes):
+                        for batch in archive_batches(
+                            stream, source.name, archive, keep, batch_size=batch_size, max_bytes=policy.max_bytes
+                        ):
                             if not self._hand_over(batch):
                                 return
                             taken += len(batch.pages)
@@ -160,8 +161,11 @@ def cc_news_archives(feed: CCNewsFeed, client: httpx.Client, policy: FetchPolicy
             continue  # a month with no archive (yet)
         response.raise_for_status()
         listing = _gunzip(response.content).decode("utf-8", errors="replace")
-        archives += [f"{base}/{path.strip()}" for path in listing.splitlines()
-                     if path.strip() and feed.start <= (_written_on(path) or date.min) <= feed.end]
+        archives += [
+            f"{base}/{path.strip()}"
+            for path in listing.splitlines()
+            if path.strip() and feed.start <= (_written_on(path) or date.min) <= feed.end
+        ]
     return archives
 
 
@@ -200,7 +204,7 @@ class _ResponseBody:
                 break
             self._pending += chunk
         data = self._pending if size < 0 else self._pending[:size]
-        self._pending = self._pending[len(data):]
+        self._pending = self._pending[len(data) :]
         self._offset += len(data)
         return data
 

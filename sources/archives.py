@@ -33,8 +33,15 @@ class ArchiveBatch:
     skipped: dict[str, int] = field(default_factory=dict)  # records not taken, by why
 
 
-def archive_batches(stream: BinaryIO, source: str, archive: str, keep: Callable[[str, datetime], bool], *,
-                    batch_size: int, max_bytes: int) -> Iterator[ArchiveBatch]:
+def archive_batches(
+    stream: BinaryIO,
+    source: str,
+    archive: str,
+    keep: Callable[[str, datetime], bool],
+    *,
+    batch_size: int,
+    max_bytes: int,
+) -> Iterator[ArchiveBatch]:
     """The pages of the WARC `stream` (positioned at a record; its `tell()` is that record's
     offset in the archive) in batches of up to `batch_size` pages or BATCH_BYTES read; the last
     batch's position is `done`. `keep(url, captured_at)` says whether a response's page is the
@@ -56,8 +63,7 @@ def archive_batches(stream: BinaryIO, source: str, archive: str, keep: Callable[
     yield ArchiveBatch(pages, ArchivePosition(source, archive, resume_at, True, len(pages)), skipped)
 
 
-def _page(record, source: str, keep: Callable[[str, datetime], bool],
-          max_bytes: int) -> tuple[FetchResult | None, str]:
+def _page(record, source: str, keep: Callable[[str, datetime], bool], max_bytes: int) -> tuple[FetchResult | None, str]:
     """The page a WARC record holds, or None and why it is skipped."""
     if record.rec_type != "response" or record.http_headers is None:
         return None, f"{record.rec_type} record"
@@ -76,8 +82,7 @@ def _page(record, source: str, keep: Callable[[str, datetime], bool],
         return None, f"over {max_bytes} bytes"
     if not body:
         return None, "empty body"
-    return FetchResult(url, source, url, "fetched", status, body, content_type=content_type,
-                       fetched_at=captured), ""
+    return FetchResult(url, source, url, "fetched", status, body, content_type=content_type, fetched_at=captured), ""
 
 
 def _warc_date(value: str | None) -> datetime | None:

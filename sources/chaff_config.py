@@ -1,13 +1,13 @@
 """The `chaff:` block of a source (or of `defaults:`): its own chaff rules, as config.
 
-    chaff:
-      drop_selectors: ["div.newsletter-box", "#donate"]    # removed before extraction
-      patterns:                                             # a block matching one is chaff
-        - {pattern: "^Support The Moscow Times!$", kind: donation}
-      cut_markers:                                          # this block and all after it
-        - {pattern: "^Sign up for our free weekly newsletter", kind: newsletter}
-      detectors: true                                       # the generic detectors
-      repetition_min_articles: 5                            # learned from repetition; 0: off
+chaff:
+  drop_selectors: ["div.newsletter-box", "#donate"]    # removed before extraction
+  patterns:                                             # a block matching one is chaff
+    - {pattern: "^Support The Moscow Times!$", kind: donation}
+  cut_markers:                                          # this block and all after it
+    - {pattern: "^Sign up for our free weekly newsletter", kind: newsletter}
+  detectors: true                                       # the generic detectors
+  repetition_min_articles: 5                            # learned from repetition; 0: off
 """
 
 from __future__ import annotations

@@ -17,16 +17,24 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import yaml
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      ValidationInfo, field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from winnow.sources.addresses import parse_networks
 from winnow.sources.chaff_config import ChaffConfig
 from winnow.sources.config_errors import field_path, validation_messages
 from winnow.sources.enrich_config import EnrichConfig
-from winnow.sources.validation_config import ValidationConfig
 from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.urls import WEB_SCHEMES, host_of
+from winnow.sources.validation_config import ValidationConfig
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -56,15 +64,15 @@ def _web_url(value: str) -> str:
 
 def _slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
-        raise ValueError(f"invalid name {value!r}: must be lower-case letters, digits, '-' or '_',"
-                         " starting with a letter or digit")
+        raise ValueError(
+            f"invalid name {value!r}: must be lower-case letters, digits, '-' or '_', starting with a letter or digit"
+        )
     return value
 
 
 def _language(value: str) -> str:
     if not LANGUAGE_RE.fullmatch(value):
-        raise ValueError(f"invalid language {value!r}: must be a 2-letter lower-case"
-                         " ISO 639-1 code such as 'en'")
+        raise ValueError(f"invalid language {value!r}: must be a 2-letter lower-case ISO 639-1 code such as 'en'")
     return value
 
 
@@ -78,8 +86,10 @@ def _cron(value: str) -> str:
     # The shape only: Prefect's own check (flows.deployments.check_crons) runs where schedules are
     # made, since importing Prefect here would cost every command that reads the config a second.
     if not CRON_RE.fullmatch(value.strip()):
-        raise ValueError(f"invalid cron {value!r}: expected 5 fields (minute hour day-of-month month"
-                         " day-of-week), such as '17 * * * *'")
+        raise ValueError(
+            f"invalid cron {value!r}: expected 5 fields (minute hour day-of-month month"
+            " day-of-week), such as '17 * * * *'"
+        )
     return " ".join(value.split())
 
 
@@ -212,8 +222,10 @@ class SourceConfig(Defaults):
         if "allowed_domains" not in self.model_fields_set:
             if self.archive_feeds():
                 # An archive's host is not the site: the pages to take from it must be named.
-                raise ValueError("a source with a warc or ccnews feed must list allowed_domains:"
-                                 " the sites whose pages to take from the archive")
+                raise ValueError(
+                    "a source with a warc or ccnews feed must list allowed_domains:"
+                    " the sites whose pages to take from the archive"
+                )
             # "www." is dropped so a feed on www.herald.example also admits herald.example.
             hosts = (host_of(feed.url) for feed in self.feeds if isinstance(feed, (RssFeed, SitemapFeed)))
             self.allowed_domains = sorted({h.removeprefix("www.") for h in hosts if h})
@@ -233,13 +245,11 @@ class SourceConfig(Defaults):
         parts = urlsplit(url)
         if parts.scheme == "file":
             path = Path(url2pathname(parts.path)).resolve()
-            return any(path.is_relative_to(feed.path) for feed in self.feeds
-                       if isinstance(feed, PagesFeed))
+            return any(path.is_relative_to(feed.path) for feed in self.feeds if isinstance(feed, PagesFeed))
         host = host_of(url)
         if parts.scheme not in WEB_SCHEMES or host is None:
             return False
-        return any(host == domain or host.endswith("." + domain)
-                   for domain in self.allowed_domains)
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
 
 @dataclass(frozen=True)
@@ -269,8 +279,7 @@ class SourcesConfig:
             return [source for source in self.sources if source.enabled]
         by_name = {source.name: source for source in self.sources}
         known = ", ".join(sorted(by_name)) or "none"
-        unknown = [f"{self.origin}: no source named {name!r} (known: {known})"
-                   for name in names if name not in by_name]
+        unknown = [f"{self.origin}: no source named {name!r} (known: {known})" for name in names if name not in by_name]
         if unknown:
             raise ConfigError(unknown)
         return [by_name[name] for name in dict.fromkeys(names)]
@@ -298,8 +307,11 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
     if not isinstance(data, dict):
         raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
 
-    errors = [f"{origin}: field {key}: unknown key" for key in data
-              if key not in ("defaults", "sources", "enrich", "validation", "runner")]
+    errors = [
+        f"{origin}: field {key}: unknown key"
+        for key in data
+        if key not in ("defaults", "sources", "enrich", "validation", "runner")
+    ]
     defaults = _check_defaults(data.get("defaults"), origin, errors)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -311,14 +323,14 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
     first_index: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
         name = raw.get("name") if isinstance(raw, dict) else None
-        label = (f"source {name!r} (sources[{index}])" if isinstance(name, str)
-                 else f"source sources[{index}]")
+        label = f"source {name!r} (sources[{index}])" if isinstance(name, str) else f"source sources[{index}]"
         if not isinstance(raw, dict):
             errors.append(f"{origin}: {label}: expected a mapping of settings")
             continue
         if isinstance(name, str) and name in first_index:
-            errors.append(f"{origin}: {label}, field name: duplicate name, already used by"
-                          f" sources[{first_index[name]}]")
+            errors.append(
+                f"{origin}: {label}, field name: duplicate name, already used by sources[{first_index[name]}]"
+            )
         elif isinstance(name, str):
             first_index[name] = index
         merged = {**defaults, **raw}
@@ -367,9 +379,11 @@ def _schedule_groups(scheduling: list[_Scheduling], errors: list[str]) -> list[S
         first, cron = items[0], items[0].source.cron
         for item in items[1:]:
             if item.source.cron != cron:
-                errors.append(f"{item.where}: {item.describe_cron()}, but source {first.source.name!r} of the same"
-                              f" group {name!r} has {first.describe_cron()}; the sources of a group are ingested"
-                              " together, on one cron")
+                errors.append(
+                    f"{item.where}: {item.describe_cron()}, but source {first.source.name!r} of the same"
+                    f" group {name!r} has {first.describe_cron()}; the sources of a group are ingested"
+                    " together, on one cron"
+                )
         if cron is not None:
             groups.append(ScheduleGroup(name, cron, tuple(item.source.name for item in items), first.cron_origin))
     return groups
@@ -396,8 +410,7 @@ def _check_block(model: type[BaseModel], key: str, raw: Any, origin: str, errors
     return _check(model, raw, Path("."), f"{origin}: {key}", errors) or model()
 
 
-def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str,
-           errors: list[str]) -> Any:
+def _check(model: type[_Strict], raw: dict, base_dir: Path, where: str, errors: list[str]) -> Any:
     """Expand ${ENV_VAR}s and validate `raw` as `model`; append problems to `errors`."""
     expanded, env_errors = _expand_env(raw, ())
     errors.extend(f"{where}, field {field_path(loc)}: {message}" for loc, message in env_errors)

@@ -40,8 +40,7 @@ def configured_sources(text: str, base_dir: Path, origin: str) -> list[SourceCon
     return parse_config(text, base_dir, origin).sources
 
 
-def add_source(text: str, name: str, feeds: list[FoundFeed], site_url: str, *,
-               base_dir: Path, origin: str) -> Addition:
+def add_source(text: str, name: str, feeds: list[FoundFeed], site_url: str, *, base_dir: Path, origin: str) -> Addition:
     """`text` with a source named `name` reading `feeds` appended to its `sources:` list, and
     allowed_domains set only where the config's default (the feeds' hosts) would not admit
     the host of `site_url`. Raises ConfigError, in the config's words, if the result is no
@@ -83,8 +82,9 @@ def write_config_text(path: Path, text: str) -> None:
         raise
 
 
-def _append(text: str, name: str, feeds: list[FoundFeed], allowed_domains: list[str],
-            base_dir: Path, origin: str) -> Addition:
+def _append(
+    text: str, name: str, feeds: list[FoundFeed], allowed_domains: list[str], base_dir: Path, origin: str
+) -> Addition:
     newline = "\r\n" if "\r\n" in text else "\n"
     text, offset, dash_column, key_column = _sources_slot(text, newline, origin)
     block = _source_block(name, feeds, allowed_domains, dash_column, key_column, newline)
@@ -136,12 +136,16 @@ def _sources_slot(text: str, newline: str, origin: str) -> tuple[str, int, int, 
     is_empty_flow = isinstance(node, SequenceNode) and not node.value
     if (isinstance(node, ScalarNode) and node.tag == NULL_TAG) or is_empty_flow:
         # `sources:`, `sources: ~` or `sources: []`: the value goes, the list follows the key.
-        text = text[:node.start_mark.index] + text[node.end_mark.index:]
+        text = text[: node.start_mark.index] + text[node.end_mark.index :]
         key_column = next(key for key, value in root.value if value is node).start_mark.column
         return text, _line_end(text, node.start_mark.index), key_column + 2, key_column + 4
     if isinstance(node, SequenceNode):
-        raise ConfigError([f"{origin}: field sources: written as a flow list ([...]); make it a"
-                           " block list (one '- name: ...' item per source) to add to it"])
+        raise ConfigError(
+            [
+                f"{origin}: field sources: written as a flow list ([...]); make it a"
+                " block list (one '- name: ...' item per source) to add to it"
+            ]
+        )
     raise ConfigError([f"{origin}: field sources: expected a list of one or more sources"])
 
 
@@ -187,11 +191,11 @@ def _after_own_comments(text: str, offset: int, dash_column: int) -> int:
     return position
 
 
-def _source_block(name: str, feeds: list[FoundFeed], allowed_domains: list[str], dash_column: int,
-                  key_column: int, newline: str) -> str:
+def _source_block(
+    name: str, feeds: list[FoundFeed], allowed_domains: list[str], dash_column: int, key_column: int, newline: str
+) -> str:
     keys = " " * key_column
-    lines = [" " * dash_column + "-" + " " * (key_column - dash_column - 1) + f"name: {_scalar(name)}",
-             f"{keys}feeds:"]
+    lines = [" " * dash_column + "-" + " " * (key_column - dash_column - 1) + f"name: {_scalar(name)}", f"{keys}feeds:"]
     for feed in feeds:
         lines += [f"{keys}  - kind: {feed.kind}  # found via {feed.via}", f"{keys}    url: {_scalar(feed.url)}"]
     if allowed_domains:

@@ -26,10 +26,17 @@ MESSAGES = {
     "finite_number": "must be a finite number",
     "literal_error": "must be one of {expected}",
 }
-EXPECTED = {"int_type": "a whole number", "int_from_float": "a whole number",
-            "float_type": "a number", "string_type": "text", "bool_type": "true or false",
-            "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-            "model_attributes_type": "a mapping"}
+EXPECTED = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
 
 
 def validation_messages(exc: ValidationError, where: str, skip: set[tuple]) -> list[str]:

@@ -23,9 +23,12 @@ from winnow.sources.parsers import starts_as_url_list
 
 ROBOTS_KIND = "robots"  # internal: any content type, an empty body is fine
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
-FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/gzip", "application/x-gzip",
-              "application/feed+json", "application/json"}  # JSON Feed 1.1, and as version 1 served it
+FEED_TYPES = frozenset(
+    """
+    application/rss+xml application/atom+xml application/rdf+xml application/xml text/xml
+    application/gzip application/x-gzip application/feed+json application/json
+""".split()
+)  # JSON Feed 1.1, and as version 1 served it
 SNIFFED_FEED_TYPES = {"", "text/plain", "text/html", "application/octet-stream"}  # body decides
 READABLE_FEED_TYPES = FEED_TYPES | SNIFFED_FEED_TYPES
 FEED_STARTS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"{")  # "{": a JSON Feed
@@ -61,14 +64,18 @@ def accept_body(kind: str, media_type: str, body: bytes) -> tuple[bytes | None, 
         if not media_type and b"<html" not in body[:4096].lower():
             return None, "no content type and the body is not HTML", True
         return body, None, False
-    looks_like_feed = (body.startswith(GZIP_MAGIC) or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(FEED_STARTS)
-                       or starts_as_url_list(body))
+    looks_like_feed = (
+        body.startswith(GZIP_MAGIC)
+        or body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(FEED_STARTS)
+        or starts_as_url_list(body)
+    )
     if media_type in SNIFFED_FEED_TYPES and not looks_like_feed:
         return None, f"content type {media_type or '(none)'} and the body is not a feed", True
     return body, None, False
 
 
 # Offline ingest of saved pages --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SavedPage:

@@ -66,8 +66,13 @@ class Crawl:
         except asyncio.CancelledError:
             raise CrawlStopped from None
 
-    def stream(self, requests: list[FetchRequest], policy_for: Callable[[str], FetchPolicy],
-               deadline_s: Callable[[str], float | None], buffer: int) -> FetchStream:
+    def stream(
+        self,
+        requests: list[FetchRequest],
+        policy_for: Callable[[str], FetchPolicy],
+        deadline_s: Callable[[str], float | None],
+        buffer: int,
+    ) -> FetchStream:
         """Start fetching `requests` in the background (see FetchStream). `policy_for(source)` and
         `deadline_s(source)` (seconds from now, None: none) are the sources' settings; at most
         `buffer` fetched results wait to be taken and released."""
@@ -102,8 +107,14 @@ class FetchStream:
     answered are dropped and stay due.
     """
 
-    def __init__(self, crawl: Crawl, requests: list[FetchRequest], policy_for: Callable[[str], FetchPolicy],
-                 deadline_s: Callable[[str], float | None], buffer: int) -> None:
+    def __init__(
+        self,
+        crawl: Crawl,
+        requests: list[FetchRequest],
+        policy_for: Callable[[str], FetchPolicy],
+        deadline_s: Callable[[str], float | None],
+        buffer: int,
+    ) -> None:
         self._crawl = crawl
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._slots = asyncio.Semaphore(buffer)
@@ -115,8 +126,12 @@ class FetchStream:
         self.deferred: Counter[tuple[str, str]] = Counter()  # (source, reason) -> URLs
         crawl._loop.call_soon_threadsafe(self._start, requests, policy_for, deadline_s)
 
-    def _start(self, requests: list[FetchRequest], policy_for: Callable[[str], FetchPolicy],
-               deadline_s: Callable[[str], float | None]) -> None:
+    def _start(
+        self,
+        requests: list[FetchRequest],
+        policy_for: Callable[[str], FetchPolicy],
+        deadline_s: Callable[[str], float | None],
+    ) -> None:
         self._task = self._crawl._loop.create_task(self._fetch_all(requests, policy_for, deadline_s))
         self._task.add_done_callback(self._end)
         if self._crawl.stopped:
@@ -154,9 +169,11 @@ class FetchStream:
 
     def release(self, count: int) -> None:
         """`count` results taken are done with (loaded): as many more may be fetched."""
+
         def free() -> None:
             for _ in range(count):
                 self._slots.release()
+
         self._crawl._loop.call_soon_threadsafe(free)
 
     def stop(self) -> None:
@@ -168,11 +185,18 @@ class FetchStream:
         """Requests neither answered nor deferred: dropped by a stop (valid once `done`)."""
         return self.requested - self.taken - sum(self.deferred.values())
 
-    async def _fetch_all(self, requests: list[FetchRequest], policy_for: Callable[[str], FetchPolicy],
-                         deadline_s: Callable[[str], float | None]) -> None:
+    async def _fetch_all(
+        self,
+        requests: list[FetchRequest],
+        policy_for: Callable[[str], FetchPolicy],
+        deadline_s: Callable[[str], float | None],
+    ) -> None:
         fetcher, loop = self._crawl._fetcher, asyncio.get_running_loop()
-        deadlines = {source: loop.time() + seconds for source in {r.source for r in requests}
-                     if (seconds := deadline_s(source)) is not None}
+        deadlines = {
+            source: loop.time() + seconds
+            for source in {r.source for r in requests}
+            if (seconds := deadline_s(source)) is not None
+        }
 
         async def hand_over(result: FetchResult) -> None:
             if result.outcome == "deferred":
@@ -181,5 +205,9 @@ class FetchStream:
             await self._slots.acquire()
             self._results.put(result)
 
-        await asyncio.gather(*(fetcher.fetch_queued(r, policy_for(r.source), not_after=deadlines.get(r.source),
-                                                    hand_over=hand_over) for r in requests))
+        await asyncio.gather(
+            *(
+                fetcher.fetch_queued(r, policy_for(r.source), not_after=deadlines.get(r.source), hand_over=hand_over)
+                for r in requests
+            )
+        )

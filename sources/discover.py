@@ -25,8 +25,14 @@ from datetime import datetime, timedelta, timezone
 from winnow.schemas.records import DiscoveredURL, FetchResult
 from winnow.sources.config import PagesFeed, RssFeed, SitemapFeed, SourceConfig
 from winnow.sources.fetch import Fetcher, FetchPolicy
-from winnow.sources.parsers import (MAX_SITEMAP_ENTRIES, DiscoveryError, SitemapPage, list_pages_folder, parse_feed,
-                             parse_sitemap)
+from winnow.sources.parsers import (
+    MAX_SITEMAP_ENTRIES,
+    DiscoveryError,
+    SitemapPage,
+    list_pages_folder,
+    parse_feed,
+    parse_sitemap,
+)
 from winnow.sources.urls import canonical_url
 
 # A date further ahead than this is a broken feed's, not news: it does not move a cursor, or the
@@ -47,9 +53,12 @@ class Discovery:
     behind_cursor: int = 0  # entries not listed: dated before their feed's cursor
 
 
-async def discover_source(source: SourceConfig, fetcher: Fetcher,
-                          validators: dict[str, tuple[str | None, str | None]],
-                          cursors: dict[str, datetime]) -> Discovery:
+async def discover_source(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    validators: dict[str, tuple[str | None, str | None]],
+    cursors: dict[str, datetime],
+) -> Discovery:
     """Candidate page URLs from every feed of `source`.
 
     Feeds and sitemaps are fetched with `kind="feed"` and the conditional-GET validators
@@ -64,8 +73,13 @@ async def discover_source(source: SourceConfig, fetcher: Fetcher,
 class _SourceDiscovery:
     """One source's discovery run: the fetches, and the URLs found so far."""
 
-    def __init__(self, source: SourceConfig, fetcher: Fetcher,
-                 validators: dict[str, tuple[str | None, str | None]], cursors: dict[str, datetime]) -> None:
+    def __init__(
+        self,
+        source: SourceConfig,
+        fetcher: Fetcher,
+        validators: dict[str, tuple[str | None, str | None]],
+        cursors: dict[str, datetime],
+    ) -> None:
         self.source, self.fetcher, self.validators, self.cursors = source, fetcher, validators, cursors
         # One Fetcher serves a whole run; this source's user agent and rate go with each fetch.
         self.policy = FetchPolicy.for_source(source)
@@ -116,14 +130,18 @@ class _SourceDiscovery:
                 read.append((url, lastmod))
             children = _unvisited(page.children, visited) if page else []
             if children and depth >= feed.max_depth:
-                self._report(url, f"sitemap {url}: not following {len(children)} child"
-                                  f" sitemap(s) deeper than max_depth {feed.max_depth}")
+                self._report(
+                    url,
+                    f"sitemap {url}: not following {len(children)} child"
+                    f" sitemap(s) deeper than max_depth {feed.max_depth}",
+                )
                 children = []
             for child in children:
                 child_lastmod, cursor = page.child_lastmods.get(child), self.cursors.get(child)
                 if not self.source.allows(child):
-                    self.result.errors.append(f"sitemap {url}: child sitemap {child} is off the"
-                                              " source's domains; not followed")
+                    self.result.errors.append(
+                        f"sitemap {url}: child sitemap {child} is off the source's domains; not followed"
+                    )
                 elif child_lastmod is None or cursor is None or child_lastmod > cursor:
                     parent[child] = url
                     queue.append((child, depth + 1, child_lastmod))
@@ -147,16 +165,16 @@ class _SourceDiscovery:
             self._report(url, f"sitemap {url}: {exc}")
             return None
         if page.dropped:
-            self._report(url, f"sitemap {url}: over {MAX_SITEMAP_ENTRIES} entries;"
-                              f" left out the last {page.dropped}")
+            self._report(url, f"sitemap {url}: over {MAX_SITEMAP_ENTRIES} entries; left out the last {page.dropped}")
         self._list(page.urls, url)
         return page
 
     async def _fetch(self, url: str, kind: str) -> bytes | None:
         """The new body of a feed or sitemap, or None (not modified, or failed: reported)."""
         etag, last_modified = self.validators.get(url, (None, None))
-        result = await self.fetcher.fetch(url, self.source.name, kind="feed", etag=etag,
-                                          last_modified=last_modified, policy=self.policy)
+        result = await self.fetcher.fetch(
+            url, self.source.name, kind="feed", etag=etag, last_modified=last_modified, policy=self.policy
+        )
         # The body is read here; the record of the fetch leaves it behind, as the Discovery may
         # be sent from a worker to the flow.
         self.result.feed_fetches.append((url, kind, replace(result, body=None)))

@@ -11,7 +11,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from winnow.schemas.records import ENTITY_TYPES, EnrichOptions, EntityAlias
 
-
 DEFAULTS = EnrichOptions()
 
 
@@ -22,8 +21,10 @@ def _installed_models(models: dict[str, str]) -> dict[str, str]:
         if not (len(language) == 2 and language.isascii() and language.islower()):
             raise ValueError(f"language {language!r} is not an ISO 639-1 code such as 'en' or 'fr'")
         if not Path(name).is_dir() and importlib.util.find_spec(name) is None:
-            raise ValueError(f"spaCy pipeline {name!r} for {language!r} is not installed: install its package"
-                             " (as pyproject.toml does for the defaults) or give the path of a pipeline folder")
+            raise ValueError(
+                f"spaCy pipeline {name!r} for {language!r} is not installed: install its package"
+                " (as pyproject.toml does for the defaults) or give the path of a pipeline folder"
+            )
     return models
 
 
@@ -53,7 +54,8 @@ class EnrichConfig(_Strict):
     # language (ISO 639-1) -> an installed spaCy pipeline with NER and a parser; an article in a
     # language not listed is not enriched
     models: Annotated[dict[str, str], AfterValidator(_installed_models)] = Field(
-        default_factory=lambda: dict(DEFAULTS.models), min_length=1)
+        default_factory=lambda: dict(DEFAULTS.models), min_length=1
+    )
     min_event_confidence: float = Field(DEFAULTS.min_event_confidence, ge=0, le=1)
     batch_size: int = Field(DEFAULTS.batch_size, gt=0)
     aliases: list[AliasConfig] = Field(default_factory=list)

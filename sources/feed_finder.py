@@ -91,8 +91,9 @@ async def find_feeds(url: str, fetcher: Fetcher, *, sitemaps: bool = True) -> Fe
     # The Fetcher's own cached rules: the fetch above has just read this robots.txt.
     rules = await fetcher.robots_rules(page.final_url, policy)
     if not rules.allows(page.final_url, policy.user_agent):
-        raise FeedSearchError(f"robots.txt of {_origin(page.final_url)} disallows {page.final_url}"
-                              f" for user agent {policy.user_agent!r}")
+        raise FeedSearchError(
+            f"robots.txt of {_origin(page.final_url)} disallows {page.final_url} for user agent {policy.user_agent!r}"
+        )
     if page.outcome == "fetched":
         candidates = [_Candidate(link.url, HEAD_LINK, link.title) for link in feed_links(page.body, page.final_url)]
     else:  # no HTML page (a content type refusal): maybe the feed itself
@@ -121,8 +122,13 @@ async def find_feeds(url: str, fetcher: Fetcher, *, sitemaps: bool = True) -> Fe
             continue
         url_key, body_key = canonical_url(outcome.url) or outcome.url, hashlib.sha256(result.body).hexdigest()
         if url_key in seen or body_key in seen:
-            search.dropped.append(DroppedCandidate(candidate.url, candidate.via, _repeat_reason(
-                canonical_url(candidate.url), url_key, seen.get(url_key), seen.get(body_key))))
+            search.dropped.append(
+                DroppedCandidate(
+                    candidate.url,
+                    candidate.via,
+                    _repeat_reason(canonical_url(candidate.url), url_key, seen.get(url_key), seen.get(body_key)),
+                )
+            )
             continue
         seen.update({url_key: outcome.url, body_key: outcome.url})
         search.found.append(outcome)
@@ -139,8 +145,11 @@ def preferred_feeds(found: list[FoundFeed]) -> list[FoundFeed]:
     RSS/Atom feeds and news sitemaps, which list what is new and are cheap to read every run;
     the other sitemaps (a site's whole archive) only when there is nothing else."""
     given = [feed for feed in found if feed.via == GIVEN_URL]
-    return (given or [feed for feed in found if feed.kind == "rss" or feed.news]
-            or [feed for feed in found if feed.kind == "sitemap"])
+    return (
+        given
+        or [feed for feed in found if feed.kind == "rss" or feed.news]
+        or [feed for feed in found if feed.kind == "sitemap"]
+    )
 
 
 def default_name(url: str) -> str:
@@ -171,10 +180,19 @@ def _read_candidate(candidate: _Candidate, result: FetchResult) -> FoundFeed | s
             entries = parse_feed(body, url)
         except DiscoveryError as not_feed:
             return f"{not_feed}; {not_sitemap}"
-        return FoundFeed("rss", url, candidate.via, len(entries), newest=_newest(d for _, d in entries),
-                         title=candidate.title)
-    return FoundFeed("sitemap", url, candidate.via, len(sitemap.urls), len(sitemap.children),
-                     _newest(d for _, d in sitemap.urls), is_news_sitemap(body), candidate.title)
+        return FoundFeed(
+            "rss", url, candidate.via, len(entries), newest=_newest(d for _, d in entries), title=candidate.title
+        )
+    return FoundFeed(
+        "sitemap",
+        url,
+        candidate.via,
+        len(sitemap.urls),
+        len(sitemap.children),
+        _newest(d for _, d in sitemap.urls),
+        is_news_sitemap(body),
+        candidate.title,
+    )
 
 
 def _resolved(url: str, base: str) -> str:

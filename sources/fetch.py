@@ -20,8 +20,7 @@ import httpx
 
 from winnow.schemas.records import FetchAttempt, FetchResult
 from winnow.sources.addresses import AddressGuard, Network, parse_networks
-from winnow.sources.content import (ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page,
-                             type_refusal)
+from winnow.sources.content import ROBOTS_KIND, BodyTooLarge, accept_body, media_type_of, read_saved_page, type_refusal
 from winnow.sources.ratelimit import HostRateLimiter, backoff_delay, origin_of, parse_retry_after
 from winnow.sources.robots import RobotsCache, RobotsRules
 
@@ -67,9 +66,12 @@ class FetchPolicy:
     @classmethod
     def for_source(cls, source) -> FetchPolicy:
         """The policy for a source config: anything with `user_agent`, `rate_limit` and `allowed_networks`."""
-        return cls(user_agent=source.user_agent, rate_limit=source.rate_limit,
-                   allowed_networks=parse_networks(source.allowed_networks),
-                   on_site=getattr(source, "allows", None))
+        return cls(
+            user_agent=source.user_agent,
+            rate_limit=source.rate_limit,
+            allowed_networks=parse_networks(source.allowed_networks),
+            on_site=getattr(source, "allows", None),
+        )
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,16 @@ class Fetcher:
     async def __aexit__(self, *exc_info) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str, source: str, *, kind: str = "page", etag: str | None = None,
-                    last_modified: str | None = None, policy: FetchPolicy | None = None) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        source: str,
+        *,
+        kind: str = "page",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        policy: FetchPolicy | None = None,
+    ) -> FetchResult:
         """Fetch one http(s) or file URL and say what came of it (see `FETCH_OUTCOMES`)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -150,16 +160,25 @@ class Fetcher:
             return await _read_file(request, policy or self.policy)
         return await self._fetch_web(request, policy or self.policy)
 
-    async def fetch_many(self, requests: list[FetchRequest],
-                         policy_for: Callable[[str], FetchPolicy] | None = None) -> list[FetchResult]:
+    async def fetch_many(
+        self, requests: list[FetchRequest], policy_for: Callable[[str], FetchPolicy] | None = None
+    ) -> list[FetchResult]:
         """Fetch many URLs concurrently (see `fetch_queued`); results come back in the order of
         `requests`. `policy_for(source)` picks each one's policy."""
-        return list(await asyncio.gather(*(self.fetch_queued(r, policy_for(r.source) if policy_for else None)
-                                           for r in requests)))
+        return list(
+            await asyncio.gather(
+                *(self.fetch_queued(r, policy_for(r.source) if policy_for else None) for r in requests)
+            )
+        )
 
-    async def fetch_queued(self, request: FetchRequest, policy: FetchPolicy | None = None, *,
-                           not_after: float | None = None,
-                           hand_over: Callable[[FetchResult], Awaitable[None]] | None = None) -> FetchResult:
+    async def fetch_queued(
+        self,
+        request: FetchRequest,
+        policy: FetchPolicy | None = None,
+        *,
+        not_after: float | None = None,
+        hand_over: Callable[[FetchResult], Awaitable[None]] | None = None,
+    ) -> FetchResult:
         """Fetch `request` once its turn comes: at most MAX_IN_FLIGHT requests at once and
         MAX_PER_HOST per host (each host at its own rate). It is `deferred` instead, unasked, when
         by then its host has timed out HOST_TIMEOUT_LIMIT times, or the loop time `not_after` has
@@ -168,13 +187,24 @@ class Fetcher:
         host = _host_key(request.url)
         async with self._host_gates.setdefault(host, asyncio.Semaphore(MAX_PER_HOST)), self._in_flight:
             if self._timeouts.get(host, 0) >= HOST_TIMEOUT_LIMIT:
-                result = _ending(request, request.url, [], "deferred",
-                                 f"host backed off for this run after {self._timeouts[host]} timeouts")
+                result = _ending(
+                    request,
+                    request.url,
+                    [],
+                    "deferred",
+                    f"host backed off for this run after {self._timeouts[host]} timeouts",
+                )
             elif not_after is not None and asyncio.get_running_loop().time() > not_after:
                 result = _ending(request, request.url, [], "deferred", "the source's fetch deadline passed")
             else:
-                result = await self.fetch(request.url, request.source, kind=request.kind, etag=request.etag,
-                                          last_modified=request.last_modified, policy=policy)
+                result = await self.fetch(
+                    request.url,
+                    request.source,
+                    kind=request.kind,
+                    etag=request.etag,
+                    last_modified=request.last_modified,
+                    policy=policy,
+                )
             if hand_over is not None:
                 await hand_over(result)
         return result
@@ -186,7 +216,9 @@ class Fetcher:
         for _ in range(policy.max_redirects + 1):
             if refusal := await self._addresses.refusal(url, policy.allowed_networks):
                 # No request goes out, but fetch_log says why, as for one that did.
-                attempts.append(FetchAttempt(url, len(attempts) + 1, None, refusal[1], 0, 0.0, datetime.now(timezone.utc)))
+                attempts.append(
+                    FetchAttempt(url, len(attempts) + 1, None, refusal[1], 0, 0.0, datetime.now(timezone.utc))
+                )
                 return _ending(request, url, attempts, *refusal)
             if problem := _web_url_problem(url):
                 return _ending(request, url, attempts, "failed", problem)
@@ -230,8 +262,9 @@ class Fetcher:
         attempts are not returned to the caller: they belong to no page)."""
         return await self._fetch_web(FetchRequest(robots_url, "robots", ROBOTS_KIND), policy, check_robots=False)
 
-    async def _send_with_retries(self, url: str, request: FetchRequest, policy: FetchPolicy,
-                                 attempts: list[FetchAttempt]) -> _Reply:
+    async def _send_with_retries(
+        self, url: str, request: FetchRequest, policy: FetchPolicy, attempts: list[FetchAttempt]
+    ) -> _Reply:
         """Request `url` until an answer is not worth retrying or the retries run out; a reply
         that gave up carries the reason in `error`."""
         for tries in range(1, policy.retries + 2):
@@ -245,8 +278,11 @@ class Fetcher:
                 return reply
             retry_after = parse_retry_after(reply.headers.get("retry-after"))
             if retry_after is not None and retry_after > policy.max_retry_after_s:
-                return replace(reply, error=f"HTTP {reply.status} with Retry-After {retry_after:g} s "
-                                            f"(more than {policy.max_retry_after_s:g} s)")
+                return replace(
+                    reply,
+                    error=f"HTTP {reply.status} with Retry-After {retry_after:g} s "
+                    f"(more than {policy.max_retry_after_s:g} s)",
+                )
             if tries <= policy.retries:
                 if retry_after is None:
                     retry_after = backoff_delay(tries, policy.backoff_s, policy.max_backoff_s)
@@ -266,8 +302,9 @@ class Fetcher:
 
         try:
             async with asyncio.timeout(policy.total_timeout_s):
-                async with self._client.stream("GET", url, headers=_request_headers(request, policy),
-                                               timeout=policy.timeout_s) as response:
+                async with self._client.stream(
+                    "GET", url, headers=_request_headers(request, policy), timeout=policy.timeout_s
+                ) as response:
                     status, headers = response.status_code, response.headers
                     if not response.is_success:
                         return reply()
@@ -323,8 +360,9 @@ class _SpeedCheck:
         if elapsed < self.policy.slow_window_s:
             return
         if self.in_window < self.policy.min_bytes_per_s * elapsed:
-            raise TooSlow(f"too slow: {self.in_window} bytes in {elapsed:.1f} s"
-                          f" (under {self.policy.min_bytes_per_s:g} bytes/s)")
+            raise TooSlow(
+                f"too slow: {self.in_window} bytes in {elapsed:.1f} s (under {self.policy.min_bytes_per_s:g} bytes/s)"
+            )
         self.window_start, self.in_window = time.perf_counter(), 0
 
 
@@ -391,31 +429,63 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _ending(request: FetchRequest, final_url: str, attempts: list[FetchAttempt], outcome: str,
-            error: str | None, status: int | None = None) -> FetchResult:
+def _ending(
+    request: FetchRequest,
+    final_url: str,
+    attempts: list[FetchAttempt],
+    outcome: str,
+    error: str | None,
+    status: int | None = None,
+) -> FetchResult:
     """A result without a new body; the caller's validators are kept for the next try."""
-    return FetchResult(request.url, request.source, final_url, outcome, status, None, etag=request.etag,
-                       last_modified=request.last_modified, error=error, attempts=attempts)
+    return FetchResult(
+        request.url,
+        request.source,
+        final_url,
+        outcome,
+        status,
+        None,
+        etag=request.etag,
+        last_modified=request.last_modified,
+        error=error,
+        attempts=attempts,
+    )
 
 
 def _conclusion(request: FetchRequest, url: str, reply: _Reply, attempts: list[FetchAttempt]) -> FetchResult:
     """The result of the last hop's reply."""
     status = reply.status
     if status == 304:
-        return FetchResult(request.url, request.source, url, "not_modified", status, None,
-                           content_type=reply.headers.get("content-type"),
-                           etag=reply.headers.get("etag") or request.etag,
-                           last_modified=reply.headers.get("last-modified") or request.last_modified,
-                           attempts=attempts)
+        return FetchResult(
+            request.url,
+            request.source,
+            url,
+            "not_modified",
+            status,
+            None,
+            content_type=reply.headers.get("content-type"),
+            etag=reply.headers.get("etag") or request.etag,
+            last_modified=reply.headers.get("last-modified") or request.last_modified,
+            attempts=attempts,
+        )
     if status in GONE_STATUSES:
         return _ending(request, url, attempts, "gone", f"HTTP {status}", status)
     if status is None or reply.retryable or not 200 <= status < 300:
         return _ending(request, url, attempts, "failed", reply.error or f"HTTP {status}", status)
     if reply.skipped or reply.error:
         return _ending(request, url, attempts, "skipped" if reply.skipped else "failed", reply.error, status)
-    return FetchResult(request.url, request.source, url, "fetched", status, reply.body,
-                       content_type=reply.headers.get("content-type"), etag=reply.headers.get("etag"),
-                       last_modified=reply.headers.get("last-modified"), attempts=attempts)
+    return FetchResult(
+        request.url,
+        request.source,
+        url,
+        "fetched",
+        status,
+        reply.body,
+        content_type=reply.headers.get("content-type"),
+        etag=reply.headers.get("etag"),
+        last_modified=reply.headers.get("last-modified"),
+        attempts=attempts,
+    )
 
 
 async def _read_file(request: FetchRequest, policy: FetchPolicy) -> FetchResult:
@@ -423,7 +493,16 @@ async def _read_file(request: FetchRequest, policy: FetchPolicy) -> FetchResult:
     page = await read_saved_page(request.url, request.kind, policy.max_bytes)
     attempt = page.attempt
     if page.body is None:
-        return _ending(request, request.url, [attempt], "skipped" if page.skipped else "failed",
-                       attempt.error, attempt.status)
-    return FetchResult(request.url, request.source, request.url, "fetched", attempt.status, page.body,
-                       content_type=page.content_type, attempts=[attempt])
+        return _ending(
+            request, request.url, [attempt], "skipped" if page.skipped else "failed", attempt.error, attempt.status
+        )
+    return FetchResult(
+        request.url,
+        request.source,
+        request.url,
+        "fetched",
+        attempt.status,
+        page.body,
+        content_type=page.content_type,
+        attempts=[attempt],
+    )

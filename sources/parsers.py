@@ -33,8 +33,13 @@ PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 # The <link type>s that announce what parse_feed reads. JSON Feed 1.1 says application/feed+json;
 # version 1 said application/json, which also announces other JSON (WordPress's REST API): such a
 # candidate is fetched and dropped as no feed.
-FEED_LINK_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml",
-                   "application/feed+json", "application/json"}
+FEED_LINK_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+    "application/json",
+}
 NEWS_SITEMAP_NS = b"http://www.google.com/schemas/sitemap-news/0.9"
 HTML_CHUNK = 64 * 1024
 # How bodies begin, after an optional UTF-8 byte order mark and blank space (bytes regexes: \s is ASCII).
@@ -210,7 +215,7 @@ def feed_links(html: bytes, page_url: str) -> list[FeedLink]:
     for start in range(0, len(text), HTML_CHUNK):
         if collector.in_body:
             break
-        collector.feed(text[start:start + HTML_CHUNK])
+        collector.feed(text[start : start + HTML_CHUNK])
     collector.close()
     return list(collector.links.values())
 
@@ -230,8 +235,12 @@ class _FeedLinkCollector(HTMLParser):
         try:
             if tag == "base" and values.get("href"):
                 self.base_url = urljoin(self.base_url, values["href"])
-            elif (tag == "link" and values.get("href") and "alternate" in values.get("rel", "").lower().split()
-                  and values.get("type", "").lower() in FEED_LINK_TYPES):
+            elif (
+                tag == "link"
+                and values.get("href")
+                and "alternate" in values.get("rel", "").lower().split()
+                and values.get("type", "").lower() in FEED_LINK_TYPES
+            ):
                 url = urljoin(self.base_url, values["href"])
                 self.links.setdefault(url, FeedLink(url, values.get("title") or None))
         except ValueError:  # an href no URL parser reads ("http://[x"): not a link to follow
@@ -241,8 +250,7 @@ class _FeedLinkCollector(HTMLParser):
 def list_pages_folder(path: Path) -> list[str]:
     """Sorted file:// URIs of the saved pages (.html, .htm, .html.gz) under `path`, recursively."""
     folder = Path(path).resolve()
-    return sorted(p.as_uri() for p in folder.rglob("*")
-                  if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
+    return sorted(p.as_uri() for p in folder.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
 
 
 def _gunzip(body: bytes) -> bytes:
@@ -273,8 +281,7 @@ def _local_name(tag: str) -> str:
 
 
 def _child_text(element: Element, name: str) -> str | None:
-    return next(((child.text or "").strip() for child in element
-                 if _local_name(child.tag) == name), None)
+    return next(((child.text or "").strip() for child in element if _local_name(child.tag) == name), None)
 
 
 def _resolved(base: str, link: str) -> str | None:

@@ -126,7 +126,7 @@ def parse_robots(body: bytes) -> RobotsRules:
     if len(body) > ROBOTS_PARSE_LIMIT:
         # Up to the last whole line: a rule cut in two would say something else.
         end = max(body.rfind(b"\n", 0, ROBOTS_PARSE_LIMIT), body.rfind(b"\r", 0, ROBOTS_PARSE_LIMIT))
-        body = body[:end + 1]
+        body = body[: end + 1]
     # utf-8-sig: a byte order mark would spoil the first field name.
     return RobotsRules(body.decode("utf-8-sig", errors="replace"))
 

@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-
 DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")  # the comms a Dask scheduler listens on
 
 

@@ -19,8 +19,13 @@ def ranged(body: bytes, bytes_per_s: int = 0):
         if not match:
             return Reply(200, body, {"Content-Type": "application/warc"}, **pace)
         start = int(match.group(1))
-        return Reply(206, body[start:], {"Content-Type": "application/warc",
-                                         "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"}, **pace)
+        return Reply(
+            206,
+            body[start:],
+            {"Content-Type": "application/warc", "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"},
+            **pace,
+        )
+
     return answer
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.localserver import LocalServer
+from tests.localserver import LocalServer, add_news_site
 
 
 @pytest.fixture
@@ -64,8 +64,12 @@ def migrated_prefect_db(tmp_path_factory) -> Path:
             home = template.parent / "home"
             home.mkdir(parents=True)  # Prefect makes its home, not the folders above it
             env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
-            subprocess.run([str(Path(sys.executable).with_name("prefect")), "server", "database", "upgrade", "-y"],
-                           env={**env, **HARNESS_ENV, "PREFECT_HOME": str(home)}, check=True, capture_output=True)
+            subprocess.run(
+                [str(Path(sys.executable).with_name("prefect")), "server", "database", "upgrade", "-y"],
+                env={**env, **HARNESS_ENV, "PREFECT_HOME": str(home)},
+                check=True,
+                capture_output=True,
+            )
             (home / "prefect.db").rename(template)
     return template
 
@@ -104,3 +108,12 @@ def _prefect_when_marked(request):
     """Tests marked `prefect` run their flows against the session's harness server."""
     if request.node.get_closest_marker("prefect"):
         request.getfixturevalue("prefect_harness")
+
+
+@pytest.fixture(scope="module")
+def news_site():
+    """A news site as `sources add` meets it (tests.localserver.add_news_site), one per module."""
+    server = LocalServer().start()
+    add_news_site(server)
+    yield server
+    server.stop()

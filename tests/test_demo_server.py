@@ -24,8 +24,14 @@ from winnow.demo.server import SITE_ROOT, render_sources, serve_site
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 PRIVATE_PATH = "private/harbour-herald/2026/11/harbour-budget-draft.html"
-CHAFF = ["Sign up for our free weekly newsletter", "Subscribers agree to the Privacy Policy",
-         "A message from", "Remind me later", "Share on X", "Copy link"]
+CHAFF = [
+    "Sign up for our free weekly newsletter",
+    "Subscribers agree to the Privacy Policy",
+    "A message from",
+    "Remind me later",
+    "Share on X",
+    "Copy link",
+]
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +140,7 @@ def test_copies_serve_distinct_article_urls():
 
 def test_ground_truth_is_the_grain_of_30_pages():
     assert len(GROUND_TRUTH) == 30
-    assert {len(articles_of(s)) for s in ("harbour-herald", "vale-courier",
-                                          "northgate-observer")} == {10}
+    assert {len(articles_of(s)) for s in ("harbour-herald", "vale-courier", "northgate-observer")} == {10}
     for path, truth in GROUND_TRUTH.items():
         page = html.unescape((SITE_ROOT / path).read_text(encoding="utf-8"))
         assert truth["title"] in page
@@ -189,8 +194,7 @@ def test_robots_disallows_only_private_and_names_the_sitemaps(site):
 def test_demo_sources_point_at_the_served_feeds(site):
     base_url, client = site
     config = yaml.safe_load(render_sources(base_url))
-    assert [s["name"] for s in config["sources"]] == ["harbour-herald", "vale-courier",
-                                                     "northgate-observer"]
+    assert [s["name"] for s in config["sources"]] == ["harbour-herald", "vale-courier", "northgate-observer"]
     for source in config["sources"]:
         for feed in source["feeds"]:
             assert client.get(feed["url"]).status_code == 200, feed["url"]
@@ -199,9 +203,7 @@ def test_demo_sources_point_at_the_served_feeds(site):
 def test_committed_site_is_what_the_build_script_writes(tmp_path: Path):
     out = tmp_path / "site"
     script = Path(__file__).parent.parent / "demo" / "build_site.py"
-    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
     built = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    committed = {p.relative_to(SITE_ROOT): p.read_bytes() for p in SITE_ROOT.rglob("*")
-                 if p.is_file()}
+    committed = {p.relative_to(SITE_ROOT): p.read_bytes() for p in SITE_ROOT.rglob("*") if p.is_file()}
     assert built == committed  # stale? run: python demo/build_site.py

@@ -111,29 +111,51 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
     )
 
 
-def extract_text(text: str, url: str, source: str, language: str | None = None,
-                 rules: ChaffRules = ChaffRules()) -> Article | ExtractionFailure:
+def extract_text(
+    text: str, url: str, source: str, language: str | None = None, rules: ChaffRules = ChaffRules()
+) -> Article | ExtractionFailure:
     """An article from plain text (one block per line, as saved from a page): its chaff removed,
     no metadata."""
     blocks, chaff = strip_text(text, rules, language)
     page_hash = sha256_hex(text.encode())
     clean = clean_text(blocks, chaff)
     if not clean:
-        return ExtractionFailure(url=url, source=source, page_hash=page_hash,
-                                 reason="no text" if not blocks else "nothing left after removing chaff")
-    return Article(article_id=article_id(url), source=source, url=url, fetched_url=url, title=None, authors=[],
-                   published_at=None, language=language, site_name=None, description=None, image=None,
-                   text=clean, word_count=len(_WORD.findall(clean)), content_hash=sha256_hex(clean),
-                   page_hash=page_hash, blocks=tuple(blocks), chaff=tuple(chaff),
-                   paywalled=ends_in_paywall(blocks, chaff))
+        return ExtractionFailure(
+            url=url,
+            source=source,
+            page_hash=page_hash,
+            reason="no text" if not blocks else "nothing left after removing chaff",
+        )
+    return Article(
+        article_id=article_id(url),
+        source=source,
+        url=url,
+        fetched_url=url,
+        title=None,
+        authors=[],
+        published_at=None,
+        language=language,
+        site_name=None,
+        description=None,
+        image=None,
+        text=clean,
+        word_count=len(_WORD.findall(clean)),
+        content_hash=sha256_hex(clean),
+        page_hash=page_hash,
+        blocks=tuple(blocks),
+        chaff=tuple(chaff),
+        paywalled=ends_in_paywall(blocks, chaff),
+    )
 
 
 def _main_text(tree: HtmlElement, url: str | None, options: ExtractOptions, paragraph_chars: int) -> Document | None:
     """trafilatura's main text: the fast extraction, and its fallback extractors' say where the
     fast result looks incomplete against the page."""
+
     def extract(fast: bool) -> Document | None:
-        return trafilatura.bare_extraction(tree, url=url, include_comments=options.include_comments,
-                                           favor_precision=options.favor_precision, fast=fast)
+        return trafilatura.bare_extraction(
+            tree, url=url, include_comments=options.include_comments, favor_precision=options.favor_precision, fast=fast
+        )
 
     doc = extract(options.fast)
     if options.fast and _looks_incomplete(doc, paragraph_chars, options.incomplete_share):
@@ -162,9 +184,9 @@ def _without_headline(blocks: list[str], title: str | None) -> list[str]:
     for position, block in enumerate(blocks[:HEADLINE_SEARCH_BLOCKS]):
         words = _WORD.findall(block)
         # The title may add the site's name after the headline, or a section before it.
-        part_of_title = len(words) >= 4 and words in (title_words[:len(words)], title_words[-len(words):])
+        part_of_title = len(words) >= 4 and words in (title_words[: len(words)], title_words[-len(words) :])
         if words and (words == title_words or part_of_title):
-            return blocks[:position] + blocks[position + 1:]
+            return blocks[:position] + blocks[position + 1 :]
     return blocks
 
 
@@ -208,6 +230,8 @@ def _utc(value: str | None) -> datetime | None:
     return None
 
 
-def extract_batch(pages: list[PageInput], options: ExtractOptions = ExtractOptions()) -> list[Article | ExtractionFailure]:
+def extract_batch(
+    pages: list[PageInput], options: ExtractOptions = ExtractOptions()
+) -> list[Article | ExtractionFailure]:
     """Extract every page of a batch; a failure on one page is a record, not an exception."""
     return [extract_article(page, options) for page in pages]

@@ -19,13 +19,14 @@ from winnow.transforms.chaff.page_text import PageText, normalise
 
 # Class and id words of a lead's box, in the vocabularies of page templates (the English ones,
 # and the French, Italian, Spanish and Portuguese terms of the trade).
-LEAD_TOKENS = frozenset({
-    "lead", "leadtext", "lede", "intro", "introtext", "introduction", "teaser", "teasertext", "standfirst",
-    "abstract", "excerpt", "deck", "dek", "subtitle", "subheadline", "summary", "chapo", "chapeau", "sapo",
-    "catenaccio", "sommario", "entradilla", "bajada", "sumario", "vorspann", "articleintro", "articlelead",
-    "storylead", "articleteaser", "articleexcerpt", "articledeck", "articlesummary", "entryexcerpt",
-    "textintro", "pageintro",
-})
+LEAD_TOKENS = frozenset(
+    """
+    lead leadtext lede intro introtext introduction teaser teasertext standfirst abstract excerpt
+    deck dek subtitle subheadline summary chapo chapeau sapo catenaccio sommario entradilla bajada
+    sumario vorspann articleintro articlelead storylead articleteaser articleexcerpt articledeck
+    articlesummary entryexcerpt textintro pageintro
+""".split()
+)
 MIN_WORDS = 8  # shorter lines between headline and body are kickers, dates and bylines
 MAX_WORDS = 160  # a longer box is a part of the article's layout, not its lead
 MAX_LINK_SHARE = 0.3
@@ -47,7 +48,7 @@ def missing_lead(tree: _Element, page: PageText, blocks: list[str]) -> tuple[int
     found = []
     for element in _between(headline, body_start, page):
         span = page.span(element)
-        text = page.text[span[0]:span[1]]
+        text = page.text[span[0] : span[1]]
         if _named_for_lead(element) and text not in extracted and _reads_as_lead(element, text, page):
             found.append((span, text))
     if not found:
@@ -68,8 +69,11 @@ def _first_found(page: PageText, blocks: list[str]) -> tuple[int, int] | None:
 
 def _headline(tree: _Element, page: PageText, body_start: int) -> _Element | None:
     """The last headline above the body."""
-    above = [(span[1], element) for element in tree.iter("h1")
-             if (span := page.span(element)) is not None and span[1] <= body_start]
+    above = [
+        (span[1], element)
+        for element in tree.iter("h1")
+        if (span := page.span(element)) is not None and span[1] <= body_start
+    ]
     return max(above, key=lambda item: item[0])[1] if above else None
 
 
@@ -110,4 +114,3 @@ def _reads_as_lead(element: _Element, text: str, page: PageText) -> bool:
         return False
     linked = sum(page.text_length(link) for link in element.iter("a"))
     return linked <= MAX_LINK_SHARE * len(text)
-

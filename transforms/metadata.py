@@ -10,8 +10,14 @@ from typing import Any
 
 from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.metadata import (examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title,
-                                  extract_url)
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.settings import Document
 
 _SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")  # trafilatura's META_URL

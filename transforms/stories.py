@@ -55,7 +55,7 @@ class Copy:
 def shingles(text: str) -> frozenset[int]:
     """The text's word 5-grams as stable 64-bit hashes; a shorter text is one shingle."""
     words = _WORD.findall(text.lower())
-    grams = (" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
+    grams = (" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1)))
     return frozenset(_hash64(gram, signed=False) for gram in grams if gram)
 
 
@@ -66,8 +66,10 @@ def band_keys(shingle_set: frozenset[int]) -> list[int]:
     hashes = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
     with np.errstate(over="ignore"):  # the multiply wraps modulo 2**64 by design, as in datasketch
         signature = ((hashes[:, None] * _A + _B) % _PRIME).min(axis=0)
-    return [_hash64(f"{band}:" + signature[band * BAND_ROWS:(band + 1) * BAND_ROWS].tobytes().hex())
-            for band in range(PERMUTATIONS // BAND_ROWS)]
+    return [
+        _hash64(f"{band}:" + signature[band * BAND_ROWS : (band + 1) * BAND_ROWS].tobytes().hex())
+        for band in range(PERMUTATIONS // BAND_ROWS)
+    ]
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:

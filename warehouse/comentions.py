@@ -30,8 +30,10 @@ _PAIRS = """
 def pairs_recounted(conn: duckdb.DuckDBPyConnection, articles: str, params: Sequence = ()) -> Iterator[None]:
     """Keep `entity_pairs` true while the body rewrites the mentions of `articles` (a query whose
     first column is article ids, with `params`, read before the body runs), in its transaction."""
-    conn.execute(f"create or replace temp table recount_articles as select distinct #1 as article_id from ({articles})",
-                 list(params))
+    conn.execute(
+        f"create or replace temp table recount_articles as select distinct #1 as article_id from ({articles})",
+        list(params),
+    )
     conn.execute(f"create or replace temp table pair_changes as {_PAIRS.format(sign=-1)}")
     yield
     conn.execute(f"insert into pair_changes {_PAIRS.format(sign=1)}")

@@ -202,8 +202,9 @@ class Migration:
 _checked: set[tuple[Path, int]] = set()
 
 
-def ensure_migrated(conn: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, *,
-                    always_check: bool = False) -> list[str]:
+def ensure_migrated(
+    conn: duckdb.DuckDBPyConnection, db_path: str | os.PathLike, *, always_check: bool = False
+) -> list[str]:
     """Bring the open database at `db_path` up to date, reading schema_migrations once per process
     per file (every time with `always_check`); returns the names of the migrations applied."""
     path = resolved(db_path)

@@ -28,12 +28,14 @@ class EnrichCounts(NamedTuple):
     quarantined: int = 0  # rows held back by validation
 
 
-def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[str] | None = None,
-                       batch_size: int = 200) -> Iterator[list[EnrichInput]]:
+def articles_to_enrich(
+    db_path: str | os.PathLike, version: str, sources: list[str] | None = None, batch_size: int = 200
+) -> Iterator[list[EnrichInput]]:
     """Batches of the canonical articles not yet enriched as they now are with this `version`. Articles
     without a publication date resolve relative dates against the day they were first seen."""
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select a.article_id, a.title, a.text,
                    cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date), a.content_hash
             from articles a left join article_enrichment e using (article_id)
@@ -41,36 +43,48 @@ def articles_to_enrich(db_path: str | os.PathLike, version: str, sources: list[s
               and (? or a.source in (select unnest(?::varchar[])))
               and coalesce(a.canonical, true)  -- a story is enriched once, as its canonical copy
             order by a.article_id
-        """, [version, sources is None, sources or []]).fetchall()
+        """,
+            [version, sources is None, sources or []],
+        ).fetchall()
     for start in range(0, len(rows), batch_size):
-        yield [EnrichInput(*row) for row in rows[start:start + batch_size]]
+        yield [EnrichInput(*row) for row in rows[start : start + batch_size]]
 
 
 def strong_entities(db_path: str | os.PathLike, name_keys: list[str]) -> dict[str, Entity]:
     """The entities the warehouse types on strong evidence, by name key, of these names."""
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select name_key, entity_id, name, type, country_code, aliases from entities
             where strong and name_key in (select unnest(?::varchar[]))
-        """, [name_keys]).fetchall()
-    return {key: Entity(eid, name, kind, country, tuple(aliases), True)
-            for key, eid, name, kind, country, aliases in rows}
+        """,
+            [name_keys],
+        ).fetchall()
+    return {
+        key: Entity(eid, name, kind, country, tuple(aliases), True) for key, eid, name, kind, country, aliases in rows
+    }
 
 
 def people_by_surname(db_path: str | os.PathLike, surname_keys: list[str]) -> tuple[Entity, ...]:
     """The people the warehouse knows by a full name ending in one of these surnames."""
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select distinct e.entity_id, e.name, e.type, e.country_code, e.aliases, e.strong
             from entities e join (select unnest(?::varchar[]) as surname) k on suffix(e.name_key, ' ' || k.surname)
             where e.type = 'person' and contains(e.name, ' ')
-        """, [surname_keys]).fetchall()
-    return tuple(Entity(eid, name, kind, country, tuple(aliases), bool(strong))
-                 for eid, name, kind, country, aliases, strong in rows)
+        """,
+            [surname_keys],
+        ).fetchall()
+    return tuple(
+        Entity(eid, name, kind, country, tuple(aliases), bool(strong))
+        for eid, name, kind, country, aliases, strong in rows
+    )
 
 
-def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enrichments: list[Enrichment],
-                     gate: Gate | None = None) -> EnrichCounts:
+def load_enrichments(
+    db_path: str | os.PathLike, run_id: str, version: str, enrichments: list[Enrichment], gate: Gate | None = None
+) -> EnrichCounts:
     """Upsert the entities, and replace the mentions and events of the enriched articles. With a
     `gate`, each table's rows are validated first and the failing ones quarantined."""
     latest = list({e.article_id: e for e in enrichments}.values())  # an article twice: the last wins
@@ -92,17 +106,31 @@ def load_enrichments(db_path: str | os.PathLike, run_id: str, version: str, enri
         """)
         with pairs_recounted(conn, "select article_id from enriched"):
             conn.execute("delete from mentions where article_id in (select article_id from enriched)")
-            conn.execute(f"insert into mentions by name select * exclude ({POSITION}, entity_known), ? as run_id"
-                         " from new_mentions", [run_id])
+            conn.execute(
+                f"insert into mentions by name select * exclude ({POSITION}, entity_known), ? as run_id"
+                " from new_mentions",
+                [run_id],
+            )
         conn.execute("delete from events where article_id in (select article_id from enriched)")
-        conn.execute(f"insert into events by name select * exclude ({POSITION}, latest_allowed_date, roles_known),"
-                     " ? as run_id from new_events", [run_id])
-        conn.execute("""
+        conn.execute(
+            f"insert into events by name select * exclude ({POSITION}, latest_allowed_date, roles_known),"
+            " ? as run_id from new_events",
+            [run_id],
+        )
+        conn.execute(
+            """
             insert or replace into article_enrichment by name
             select *, ? as enrich_version, ? as enriched_at, ? as run_id from enriched
-        """, [version, now, run_id])
-    return EnrichCounts(len(latest), sum(len(e.mentions) for e in latest), sum(len(e.events) for e in latest),
-                        sum(e.error is not None for e in latest), quarantined)
+        """,
+            [version, now, run_id],
+        )
+    return EnrichCounts(
+        len(latest),
+        sum(len(e.mentions) for e in latest),
+        sum(len(e.events) for e in latest),
+        sum(e.error is not None for e in latest),
+        quarantined,
+    )
 
 
 def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tuple[str, ...] = ()) -> None:
@@ -110,7 +138,8 @@ def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tup
     and evidence where they changed (an unchanged entity keeps its updated_at). `exclude`:
     staged columns that are not the table's."""
     mark_renamed(conn, "new_entities")
-    conn.execute(f"""
+    conn.execute(
+        f"""
         insert into entities by name
         select * exclude ({", ".join((POSITION, *exclude))}), ? as first_seen_at, ? as updated_at from new_entities
         on conflict (entity_id) do update set
@@ -124,7 +153,9 @@ def upsert_entities(conn: duckdb.DuckDBPyConnection, now: datetime, exclude: tup
            or entities.country_code is distinct from coalesce(excluded.country_code, entities.country_code)
            or (excluded.strong and not entities.strong)
            or len(list_filter(excluded.aliases, x -> not list_contains(entities.aliases, x))) > 0
-    """, [now, now])
+    """,
+        [now, now],
+    )
     follow_renamed(conn)
 
 
@@ -140,8 +171,11 @@ def _stage_checked(conn: duckdb.DuckDBPyConnection, gate: Gate | None, run_id: s
     if gate is None:
         return 0
     batch_id = validation.new_batch_id()
-    return sum(validation.check_staged(conn, gate, suite, staged, key, run_id, batch_id, None).quarantined
-               for suite, staged, key in (("entities", "new_entities", ("entity_id",)),
-                                          ("mentions", "new_mentions", ("article_id", "entity_id")),
-                                          ("events", "new_events", ("event_id",))))
-
+    return sum(
+        validation.check_staged(conn, gate, suite, staged, key, run_id, batch_id, None).quarantined
+        for suite, staged, key in (
+            ("entities", "new_entities", ("entity_id",)),
+            ("mentions", "new_mentions", ("article_id", "entity_id")),
+            ("events", "new_events", ("event_id",)),
+        )
+    )

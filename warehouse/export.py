@@ -36,7 +36,9 @@ def export_parquet(db_path: str | os.PathLike, folder: str | os.PathLike) -> dic
                 target.mkdir(parents=True, exist_ok=True)
                 target = target / f"{table}.parquet"
             (count,) = conn.execute(f"select count(*) from ({query})").fetchone()
-            conn.execute(f"copy ({query}) to '{str(target).replace(chr(39), chr(39) * 2)}'"
-                         f" (format parquet, compression zstd{partition})")
+            conn.execute(
+                f"copy ({query}) to '{str(target).replace(chr(39), chr(39) * 2)}'"
+                f" (format parquet, compression zstd{partition})"
+            )
             written[table] = count
     return written

@@ -14,8 +14,15 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from winnow.schemas.records import (Article, ArchivePosition, DiscoveredURL, ExtractionFailure, FetchResult, RUN_COUNTERS,
-                             RunSummary)
+from winnow.schemas.records import (
+    RUN_COUNTERS,
+    ArchivePosition,
+    Article,
+    DiscoveredURL,
+    ExtractionFailure,
+    FetchResult,
+    RunSummary,
+)
 from winnow.warehouse import db, repeated_blocks, staging, stories, validation
 from winnow.warehouse.validation import Gate
 
@@ -46,9 +53,14 @@ class BatchCounts(NamedTuple):
     duplicates: int = 0  # new or changed articles that are copies of a story another article holds
 
 
-def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL], *, run_id: str | None = None,
-                      cursors: Iterable[tuple[str, str, datetime]] = (),
-                      feed_fetches: list[tuple[str, str, str, FetchResult]] = ()) -> int:
+def record_discovered(
+    db_path: str | os.PathLike,
+    urls: list[DiscoveredURL],
+    *,
+    run_id: str | None = None,
+    cursors: Iterable[tuple[str, str, datetime]] = (),
+    feed_fetches: list[tuple[str, str, str, FetchResult]] = (),
+) -> int:
     """Queue newly discovered URLs as 'pending'; returns how many were new.
 
     Known URLs are left alone, except that one whose listed lastmod is later than its last
@@ -68,11 +80,14 @@ def record_discovered(db_path: str | os.PathLike, urls: list[DiscoveredURL], *, 
             select url, arg_min(source, position) as source, arg_min(via, position) as via, max(lastmod) as lastmod
             from discovered group by url
         """)
-        (new,) = conn.execute("""
+        (new,) = conn.execute(
+            """
             insert into frontier (url, source, via, discovered_at, lastmod, state)
             select url, source, via, ?, lastmod, 'pending' from listed
             on conflict (url) do nothing
-        """, [_now()]).fetchone()
+        """,
+            [_now()],
+        ).fetchone()
         conn.execute("""
             update frontier set state = 'pending', lastmod = listed.lastmod
             from listed
@@ -87,23 +102,32 @@ def due_urls(db_path: str | os.PathLike, source: str, limit: int) -> list[DueURL
     """Up to `limit` URLs of `source` to fetch: pending ones, and failed ones not yet given up on,
     oldest discovered first."""
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select url, etag, last_modified, page_hash from frontier
             where source = ? and (state = 'pending' or (state = 'failed' and attempts < ?))
             order by discovered_at, url
             limit ?
-        """, [source, MAX_ATTEMPTS, limit]).fetchall()
+        """,
+            [source, MAX_ATTEMPTS, limit],
+        ).fetchall()
     return [DueURL(*row) for row in rows]
 
 
-def _record_feed_fetches(conn: duckdb.DuckDBPyConnection, run_id: str | None,
-                         fetches: list[tuple[str, str, str, FetchResult]]) -> None:
+def _record_feed_fetches(
+    conn: duckdb.DuckDBPyConnection, run_id: str | None, fetches: list[tuple[str, str, str, FetchResult]]
+) -> None:
     """Log the attempts of feed and sitemap fetches ((source, feed url, kind, result) tuples) and
     update each feed's status and conditional-GET validators."""
     if not fetches:
         return
-    _stage(conn, "attempts", staging.fetch_log(
-        run_id, ((source, kind, attempt) for source, _, kind, r in fetches for attempt in r.attempts)))
+    _stage(
+        conn,
+        "attempts",
+        staging.fetch_log(
+            run_id, ((source, kind, attempt) for source, _, kind, r in fetches for attempt in r.attempts)
+        ),
+    )
     conn.execute("insert into fetch_log by name select * from attempts")
     _stage(conn, "feed_fetches", staging.feed_fetches(fetches, _now()))
     # A fresh body brings its own validators (or none); a 304 or a failure keeps the old ones
@@ -143,14 +167,22 @@ def discovery_cursors(db_path: str | os.PathLike, source: str) -> dict[str, date
 def archive_cursors(db_path: str | os.PathLike, source: str) -> dict[str, tuple[int, bool]]:
     """{archive: (resume_at, done)} for the web archives `source` has read."""
     with db.read(db_path) as conn:
-        rows = conn.execute("select archive, resume_at, done from archive_cursors where source = ?",
-                            [source]).fetchall()
+        rows = conn.execute(
+            "select archive, resume_at, done from archive_cursors where source = ?", [source]
+        ).fetchall()
     return {archive: (resume_at, done) for archive, resume_at, done in rows}
 
 
-def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResult], articles: list[Article],
-               failures: list[ExtractionFailure], gate: Gate | None = None, layout_min_pages: int = 3,
-               archive: ArchivePosition | None = None) -> BatchCounts:
+def load_batch(
+    db_path: str | os.PathLike,
+    run_id: str,
+    results: list[FetchResult],
+    articles: list[Article],
+    failures: list[ExtractionFailure],
+    gate: Gate | None = None,
+    layout_min_pages: int = 3,
+    archive: ArchivePosition | None = None,
+) -> BatchCounts:
     """Load one fetched and extracted batch in one transaction; returns what changed.
 
     Writes the fetch log, the raw pages (compressed, each (url, page_hash) once), each URL's
@@ -165,39 +197,53 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
     source = results[0].source if results else articles[0].source if articles else None
     quarantined, held = 0, ()
     with db.write(db_path) as conn:
-        _stage(conn, "attempts_batch", staging.fetch_log(
-            run_id, ((r.source, "page", attempt) for r in results for attempt in r.attempts)))
+        _stage(
+            conn,
+            "attempts_batch",
+            staging.fetch_log(run_id, ((r.source, "page", attempt) for r in results for attempt in r.attempts)),
+        )
         validation.stage(conn, "attempts", "attempts_batch", "url, attempt")
         if gate is not None:
-            quarantined += validation.check_staged(conn, gate, "fetch_log", "attempts", ("url", "attempt"),
-                                                   run_id, batch_id, source).quarantined
+            quarantined += validation.check_staged(
+                conn, gate, "fetch_log", "attempts", ("url", "attempt"), run_id, batch_id, source
+            ).quarantined
         conn.execute(f"insert into fetch_log by name select * exclude ({validation.POSITION}) from attempts")
         _stage(conn, "new_pages", staging.pages(run_id, results, now))
         (pages_stored,) = conn.execute(
-            "insert into pages by name select * from new_pages on conflict do nothing").fetchone()
+            "insert into pages by name select * from new_pages on conflict do nothing"
+        ).fetchone()
         _stage(conn, "extracted_batch", staging.articles(articles))
         validation.stage(conn, "extracted", "extracted_batch", "article_id")
         _stage(conn, "failures", staging.failures(failures))
         if gate is not None:
-            verdict = validation.check_staged(conn, gate, "articles", "extracted", ("article_id",), run_id, batch_id,
-                                              source)
+            verdict = validation.check_staged(
+                conn, gate, "articles", "extracted", ("article_id",), run_id, batch_id, source
+            )
             # A batch already held says nothing more by its pages.
-            pages = (validation.Verdict(None, 0, False) if verdict.held
-                     else validation.check_pages(conn, gate, run_id, batch_id, source, layout_min_pages))
+            pages = (
+                validation.Verdict(None, 0, False)
+                if verdict.held
+                else validation.check_pages(conn, gate, run_id, batch_id, source, layout_min_pages)
+            )
             quarantined += verdict.quarantined + pages.quarantined
-            held = tuple(f"source {source!r}: {r.check.name} failed ({r.check.meaning}; observed {r.observed})"
-                         for r in verdict.batch_failures() + pages.batch_failures())
+            held = tuple(
+                f"source {source!r}: {r.check.name} failed ({r.check.meaning}; observed {r.observed})"
+                for r in verdict.batch_failures() + pages.batch_failures()
+            )
         _replace_chaff(conn, articles, run_id, now)
         new, updated, unchanged = upsert_articles(conn, run_id, now)
         duplicates = stories.place_articles(conn, now)
         # Same reason again: leave the row as it is, like an unchanged article.
-        conn.execute("""
+        conn.execute(
+            """
             insert into extraction_failures by name select *, ? as run_id, ? as failed_at from failures
             on conflict (url, page_hash) do update set
                 source = excluded.source, reason = excluded.reason,
                 run_id = excluded.run_id, failed_at = excluded.failed_at
             where extraction_failures.reason <> excluded.reason
-        """, [run_id, now])
+        """,
+            [run_id, now],
+        )
         _stage(conn, "outcomes", staging.fetch_outcomes(results, now))
         _stage(conn, "no_article", staging.urls(_without_article(conn, results, failures)))
         _update_frontier(conn, now)
@@ -206,27 +252,35 @@ def load_batch(db_path: str | os.PathLike, run_id: str, results: list[FetchResul
     return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held, duplicates)
 
 
-def _advance_archive_cursor(conn: duckdb.DuckDBPyConnection, position: ArchivePosition, run_id: str,
-                            now: datetime) -> None:
+def _advance_archive_cursor(
+    conn: duckdb.DuckDBPyConnection, position: ArchivePosition, run_id: str, now: datetime
+) -> None:
     """The archive is read up to `position`: written with the pages read before it, so that a
     backfill goes on from what was loaded, never from what was only read."""
-    conn.execute("""
+    conn.execute(
+        """
         insert into archive_cursors values (?, ?, ?, ?, ?, ?, ?)
         on conflict (source, archive) do update set
             resume_at = excluded.resume_at, done = excluded.done,
             pages = archive_cursors.pages + excluded.pages, updated_at = excluded.updated_at, run_id = excluded.run_id
-    """, [position.source, position.archive, position.resume_at, position.done, position.pages, now, run_id])
+    """,
+        [position.source, position.archive, position.resume_at, position.done, position.pages, now, run_id],
+    )
 
 
-def _without_article(conn: duckdb.DuckDBPyConnection, results: list[FetchResult],
-                     failures: list[ExtractionFailure]) -> set[str]:
+def _without_article(
+    conn: duckdb.DuckDBPyConnection, results: list[FetchResult], failures: list[ExtractionFailure]
+) -> set[str]:
     """The URLs fetched in this batch whose body gave no article that was merged: extraction
     failed, or validation took the article out (quarantined, or its batch held back)."""
     failed = {failure.url for failure in failures}
     staged = {url for (url,) in conn.execute("select fetched_url from extracted_batch").fetchall()}
     merged = {url for (url,) in conn.execute("select fetched_url from extracted").fetchall()}
-    return {r.url for r in results if r.outcome == "fetched"
-            and (r.url in failed or r.final_url in failed or (r.final_url in staged - merged))}
+    return {
+        r.url
+        for r in results
+        if r.outcome == "fetched" and (r.url in failed or r.final_url in failed or (r.final_url in staged - merged))
+    }
 
 
 def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> list[tuple[str, str, datetime]]:
@@ -238,40 +292,63 @@ def start_run(db_path: str | os.PathLike, summary: RunSummary, flow: str) -> lis
     its last committed batch, and what it had not loaded is still due in the frontier.
     """
     with db.write(db_path) as conn:
-        crashed = conn.execute("""
+        crashed = conn.execute(
+            """
             update runs set status = 'crashed' where status = 'running' and run_id <> ?
             returning run_id, flow, started_at
-        """, [summary.run_id]).fetchall()
-        conn.execute(f"""
+        """,
+            [summary.run_id],
+        ).fetchall()
+        conn.execute(
+            f"""
             insert or replace into runs (run_id, flow, started_at, finished_at, status, sources,
                 {", ".join(RUN_COUNTERS)})
             values (?, ?, ?, ?, ?, ?, {", ".join("?" for _ in RUN_COUNTERS)})
-        """, [summary.run_id, flow, summary.started_at, summary.finished_at, summary.status, summary.sources,
-              *_run_counts(summary)])
+        """,
+            [
+                summary.run_id,
+                flow,
+                summary.started_at,
+                summary.finished_at,
+                summary.status,
+                summary.sources,
+                *_run_counts(summary),
+            ],
+        )
     return sorted(crashed, key=lambda run: run[2])
 
 
 def finish_run(db_path: str | os.PathLike, summary: RunSummary) -> None:
     """Record a started run's end: status, finish time and counts."""
     with db.write(db_path) as conn:
-        conn.execute(f"""
+        conn.execute(
+            f"""
             update runs set finished_at = ?, status = ?, sources = ?, {", ".join(f"{c} = ?" for c in RUN_COUNTERS)}
             where run_id = ?
-        """, [summary.finished_at, summary.status, summary.sources, *_run_counts(summary), summary.run_id])
+        """,
+            [summary.finished_at, summary.status, summary.sources, *_run_counts(summary), summary.run_id],
+        )
 
 
-def _advance_cursors(conn: duckdb.DuckDBPyConnection, run_id: str | None,
-                     cursors: Iterable[tuple[str, str, datetime]]) -> None:
-    _stage(conn, "read_cursors", pa.Table.from_pylist(
-        [dict(zip(_CURSORS.names, cursor)) for cursor in cursors], schema=_CURSORS))
+def _advance_cursors(
+    conn: duckdb.DuckDBPyConnection, run_id: str | None, cursors: Iterable[tuple[str, str, datetime]]
+) -> None:
+    _stage(
+        conn,
+        "read_cursors",
+        pa.Table.from_pylist([dict(zip(_CURSORS.names, cursor)) for cursor in cursors], schema=_CURSORS),
+    )
     # A cursor only moves forward: an older date read again (a feed trimmed, a clock set back) leaves it.
-    conn.execute("""
+    conn.execute(
+        """
         insert into discovery_cursors (source, feed_url, newest_at, updated_at, run_id)
         select source, feed_url, max(newest_at), ?, ? from read_cursors group by source, feed_url
         on conflict (source, feed_url) do update set
             newest_at = excluded.newest_at, updated_at = excluded.updated_at, run_id = excluded.run_id
         where excluded.newest_at > discovery_cursors.newest_at
-    """, [_now(), run_id])
+    """,
+        [_now(), run_id],
+    )
 
 
 def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
@@ -282,7 +359,8 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
     # short looks like any other, and the next run may get it whole. Its validators go, so the
     # server sends the body again rather than a 304. The same body again is not extracted again
     # (flows/ingest.py) and still counts as giving no article, until MAX_ATTEMPTS.
-    conn.execute("""
+    conn.execute(
+        """
         insert into frontier (url, source, discovered_at, state, attempts, last_status, last_error,
                               last_fetched_at, etag, last_modified, page_hash)
         select url, source, discovered_at,
@@ -305,7 +383,9 @@ def _update_frontier(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
             state = excluded.state, attempts = excluded.attempts, last_status = excluded.last_status,
             last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,
             etag = excluded.etag, last_modified = excluded.last_modified, page_hash = excluded.page_hash
-    """, [now])
+    """,
+        [now],
+    )
 
 
 def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run_id: str, now: datetime) -> None:
@@ -339,16 +419,22 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
              select article_id, position, text, kind, evidence, rule from chaff))
     """)
     conn.execute("delete from article_chaff where article_id in (select article_id from chaff_changed)")
-    conn.execute("""
+    conn.execute(
+        """
         insert into article_chaff by name
         select c.*, ? as run_id from chaff c semi join chaff_changed using (article_id)
-    """, [run_id])
+    """,
+        [run_id],
+    )
     repeated_blocks.count_before(conn, "select article_id from changed")
     conn.execute("delete from block_sightings where article_id in (select article_id from changed)")
-    conn.execute("""
+    conn.execute(
+        """
         insert into block_sightings by name
         select b.source, b.block_key, b.article_id, ? as seen_at from blocks b semi join changed using (article_id)
-    """, [now])
+    """,
+        [now],
+    )
     conn.execute("""
         insert into block_texts by name
         select source, block_key, any_value(text) as text from blocks b
@@ -358,23 +444,28 @@ def _replace_chaff(conn: duckdb.DuckDBPyConnection, articles: list[Article], run
     repeated_blocks.count_after(conn)
 
 
-def block_counts(db_path: str | os.PathLike, source: str, keys: list[str],
-                 exclude_articles: list[str]) -> dict[str, int]:
+def block_counts(
+    db_path: str | os.PathLike, source: str, keys: list[str], exclude_articles: list[str]
+) -> dict[str, int]:
     """How many of the source's stored articles, other than `exclude_articles`, hold each block key."""
     if not keys:
         return {}
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select block_key, count(*) from block_sightings
             where source = ? and block_key in (select unnest(?::varchar[]))
               and article_id not in (select unnest(?::varchar[]))
             group by block_key
-        """, [source, keys, exclude_articles]).fetchall()
+        """,
+            [source, keys, exclude_articles],
+        ).fetchall()
     return dict(rows)
 
 
-def upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime,
-                    exclude: tuple[str, ...] = ()) -> tuple[int, int, int]:
+def upsert_articles(
+    conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime, exclude: tuple[str, ...] = ()
+) -> tuple[int, int, int]:
     """Insert the new articles of the staged `extracted` table and update the changed ones;
     returns (new, updated, unchanged). `exclude`: staged columns that are not the table's."""
     new, updated, unchanged = conn.execute("""
@@ -385,7 +476,8 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime,
     """).fetchone()
     # Rows whose text is unchanged are filtered out before the upsert, so they keep every value,
     # updated_at and run_id included: loading the same input twice changes nothing.
-    conn.execute(f"""
+    conn.execute(
+        f"""
         insert into articles by name
         select e.* exclude ({", ".join((validation.POSITION, *exclude))}), ? as first_seen_at, ? as updated_at, ? as run_id
         from extracted e
@@ -398,7 +490,9 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, run_id: str, now: datetime,
             image = excluded.image, text = excluded.text, word_count = excluded.word_count,
             content_hash = excluded.content_hash, page_hash = excluded.page_hash, paywalled = excluded.paywalled,
             updated_at = excluded.updated_at, run_id = excluded.run_id
-    """, [now, now, run_id])
+    """,
+        [now, now, run_id],
+    )
     return new, updated, unchanged
 
 

@@ -48,11 +48,15 @@ def refresh_repetition(db_path: str | os.PathLike, keep_sources: list[str] | Non
         removed, removed_rows = [], 0
         if keep_sources is not None:
             conn.execute("create temp table kept as select unnest(?::varchar[]) as source", [keep_sources])
-            removed = [source for (source,) in conn.execute(
-                "select distinct source from block_sightings anti join kept using (source) order by source"
-            ).fetchall()]
+            removed = [
+                source
+                for (source,) in conn.execute(
+                    "select distinct source from block_sightings anti join kept using (source) order by source"
+                ).fetchall()
+            ]
             (removed_rows,) = conn.execute(
-                "delete from block_sightings where source not in (select source from kept)").fetchone()
+                "delete from block_sightings where source not in (select source from kept)"
+            ).fetchone()
         (orphaned,) = conn.execute("""
             delete from block_sightings s
             where not exists (select 1 from articles a where a.article_id = s.article_id and a.source = s.source)
@@ -66,8 +70,9 @@ def refresh_repetition(db_path: str | os.PathLike, keep_sources: list[str] | Non
     return RepetitionRefresh(orphaned, removed, removed_rows, texts, left)
 
 
-def compact(db_path: str | os.PathLike, min_reclaimable: float = COMPACT_MIN_RECLAIMABLE,
-            lock_timeout_s: float = 30.0) -> Compaction:
+def compact(
+    db_path: str | os.PathLike, min_reclaimable: float = COMPACT_MIN_RECLAIMABLE, lock_timeout_s: float = 30.0
+) -> Compaction:
     """Give the file's unused space back to the disk.
 
     DuckDB never shrinks the file, not even on CHECKPOINT, and keeps deleted rows (an updated row
@@ -99,21 +104,26 @@ def compact(db_path: str | os.PathLike, min_reclaimable: float = COMPACT_MIN_REC
 def _reclaimable_share(conn) -> float:
     """The share of the file's blocks that are free, plus each table's blocks in the proportion of
     its rows that are deleted (its stored rows are `estimated_size`, deleted ones included)."""
-    total, free = conn.execute("select total_blocks, free_blocks from pragma_database_size()"
-                               " where database_name = current_database()").fetchone()
+    total, free = conn.execute(
+        "select total_blocks, free_blocks from pragma_database_size() where database_name = current_database()"
+    ).fetchone()
     if not total:
         return 0.0
     dead = 0.0
     for table, stored in conn.execute(
-            "select table_name, estimated_size from duckdb_tables()"
-            " where database_name = current_database() and schema_name = 'main' and estimated_size > 0").fetchall():
+        "select table_name, estimated_size from duckdb_tables()"
+        " where database_name = current_database() and schema_name = 'main' and estimated_size > 0"
+    ).fetchall():
         (live,) = conn.execute(f"select count(*) from {_identifier(table)}").fetchone()
-        (blocks,) = conn.execute("""
+        (blocks,) = conn.execute(
+            """
             select count(distinct block) from (
                 select block_id as block from pragma_storage_info(?) where persistent and block_id >= 0
                 union all
                 select unnest(additional_block_ids) from pragma_storage_info(?) where persistent)
-        """, [table, table]).fetchone()
+        """,
+            [table, table],
+        ).fetchone()
         dead += blocks * max(0.0, 1 - live / stored)
     return min(1.0, (free + dead) / total)
 

@@ -29,8 +29,9 @@ class StoredPage(NamedTuple):
     body: bytes  # raw HTML, decompressed
 
 
-def run_query(db_path: str | os.PathLike, sql: str, params: list | dict | None = None, *,
-              lock_timeout_s: float = 30.0) -> QueryResult:
+def run_query(
+    db_path: str | os.PathLike, sql: str, params: list | dict | None = None, *, lock_timeout_s: float = 30.0
+) -> QueryResult:
     """Run one SQL statement on a read-only connection (so it cannot change the warehouse).
 
     Waits up to `lock_timeout_s` while a run holds the file; raises WarehouseBusy after that,
@@ -46,8 +47,9 @@ def run_query(db_path: str | os.PathLike, sql: str, params: list | dict | None =
 def stored_page_count(db_path: str | os.PathLike, source: str | None = None) -> int:
     """How many URLs have a stored page (of one source, if given): what `stored_pages` yields."""
     with db.read(db_path) as conn:
-        return conn.execute("select count(distinct url) from pages where source = coalesce(?::varchar, source)",
-                            [source]).fetchone()[0]
+        return conn.execute(
+            "select count(distinct url) from pages where source = coalesce(?::varchar, source)", [source]
+        ).fetchone()[0]
 
 
 def stored_pages(db_path: str | os.PathLike, source: str | None = None) -> Iterator[StoredPage]:
@@ -57,16 +59,20 @@ def stored_pages(db_path: str | os.PathLike, source: str | None = None) -> Itera
     so the caller may load what it extracts while iterating.
     """
     with db.read(db_path) as conn:
-        batches = conn.execute("""
+        batches = conn.execute(
+            """
             select url, source, final_url, page_hash, html_gz from pages
             where source = coalesce(?::varchar, source)
             qualify row_number() over (partition by url order by fetched_at desc, page_hash) = 1
             order by url
-        """, [source]).fetch_record_batch(PAGES_PER_CHUNK)
+        """,
+            [source],
+        ).fetch_record_batch(PAGES_PER_CHUNK)
         for batch in batches:
             for row in batch.to_pylist():
-                yield StoredPage(row["url"], row["source"], row["final_url"], row["page_hash"],
-                                 gzip.decompress(row["html_gz"]))
+                yield StoredPage(
+                    row["url"], row["source"], row["final_url"], row["page_hash"], gzip.decompress(row["html_gz"])
+                )
 
 
 class SourceStats(NamedTuple):
@@ -82,7 +88,9 @@ class SourceStats(NamedTuple):
 def source_stats(db_path: str | os.PathLike, sources: list[str]) -> list[SourceStats]:
     """Each named source's last run (the newest run that included it), article count, and the
     share of that run's page fetches of the source that failed (an error, or a status of 400 up)."""
-    result = run_query(db_path, """
+    result = run_query(
+        db_path,
+        """
         with names as (select unnest(?::varchar[]) as source),
         last_runs as (
             select n.source, arg_max(r.run_id, r.started_at) as run_id, max(r.started_at) as started_at,
@@ -96,6 +104,8 @@ def source_stats(db_path: str | os.PathLike, sources: list[str]) -> list[SourceS
         select n.source, l.started_at, l.status, coalesce(c.articles, 0), round(f.rate, 3)
         from names n left join last_runs l using (source) left join counts c using (source)
         left join fetches f using (source)
-    """, [sources])
+    """,
+        [sources],
+    )
     by_name = {row[0]: SourceStats(*row) for row in result.rows}
     return [by_name[name] for name in sources]

@@ -20,7 +20,9 @@ _SIGHTINGS = """
 
 def count_before(conn: duckdb.DuckDBPyConnection, articles: str) -> None:
     """Before the sightings of `articles` (a query whose first column is article ids) are replaced."""
-    conn.execute(f"create or replace temp table recount_sightings as select distinct #1 as article_id from ({articles})")
+    conn.execute(
+        f"create or replace temp table recount_sightings as select distinct #1 as article_id from ({articles})"
+    )
     conn.execute(f"create or replace temp table sighting_changes as {_SIGHTINGS.format(sign=-1)}")
 
 

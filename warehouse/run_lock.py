@@ -63,8 +63,9 @@ def default_wait_s() -> float:
 
 
 @contextmanager
-def run_lock(db_path: str | os.PathLike, flow: str, run_id: str | None = None,
-             wait_s: float | None = None) -> Iterator[None]:
+def run_lock(
+    db_path: str | os.PathLike, flow: str, run_id: str | None = None, wait_s: float | None = None
+) -> Iterator[None]:
     """Hold the database's run lock for the block; waits up to `wait_s` (default: default_wait_s())
     for another process's run, then raises RunLocked naming that run."""
     path = lock_path(db_path)
@@ -103,7 +104,8 @@ def _acquire(path: Path, db_path: Path, wait_s: float) -> _Held:
                 waited = f" after waiting {wait_s:g} s" if wait_s else ""
                 raise RunLocked(
                     f"another run is writing to {db_path}: {holder}; this run stops{waited}."
-                    f" Try again when it finishes (or set {WAIT_ENV}=SECONDS to wait for it).") from None
+                    f" Try again when it finishes (or set {WAIT_ENV}=SECONDS to wait for it)."
+                ) from None
             time.sleep(POLL_S)
         except BaseException:
             os.close(fd)

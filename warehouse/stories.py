@@ -22,21 +22,35 @@ _PLACED = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int:
     """Place the articles this transaction wrote at `written_at` (new ones, and those whose text
     changed) in their stories; returns how many of them are copies of a story held by another."""
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         select article_id, content_hash, text, story_id from articles where updated_at = ?
         order by first_seen_at, article_id
-    """, [written_at]).fetchall()
+    """,
+        [written_at],
+    ).fetchall()
     if not rows:
         return 0
     batch = [Copy(*row) for row in rows]
-    conn.register("batch_bands", pa.Table.from_pylist(
-        [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in copy.bands],
-        schema=_BANDS))
-    conn.register("placed_ids", pa.table({"article_id": [copy.article_id for copy in batch],
-                                          "content_hash": [copy.content_hash for copy in batch]}))
+    conn.register(
+        "batch_bands",
+        pa.Table.from_pylist(
+            [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in copy.bands], schema=_BANDS
+        ),
+    )
+    conn.register(
+        "placed_ids",
+        pa.table(
+            {"article_id": [copy.article_id for copy in batch], "content_hash": [copy.content_hash for copy in batch]}
+        ),
+    )
     stories = assign_stories(batch, _stored_copies(conn))
-    conn.register("placed", pa.Table.from_pylist(
-        [{"article_id": article, "story_id": story} for article, story in stories.items()], schema=_PLACED))
+    conn.register(
+        "placed",
+        pa.Table.from_pylist(
+            [{"article_id": article, "story_id": story} for article, story in stories.items()], schema=_PLACED
+        ),
+    )
     conn.execute("""
         create or replace temp table touched_stories as
         select story_id from articles semi join placed_ids using (article_id) where story_id is not null
@@ -47,7 +61,8 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
     conn.execute("insert into story_bands select band_key, article_id from batch_bands")
     _choose_canonical(conn)
     (copies,) = conn.execute(
-        "select count(*) from articles semi join placed_ids using (article_id) where not canonical").fetchone()
+        "select count(*) from articles semi join placed_ids using (article_id) where not canonical"
+    ).fetchone()
     return copies
 
 

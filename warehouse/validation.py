@@ -22,12 +22,15 @@ from winnow.schemas.expectations import Suite
 from winnow.schemas.validate import SuiteResult
 from winnow.warehouse import db
 
+
 class Gate(Protocol):
     """The flow's gate: runs the named suite ("articles", "pages", ...) on a frame of a staged batch."""
 
     def suite(self, name: str) -> Suite: ...
 
     def __call__(self, name: str, frame: Any) -> SuiteResult: ...
+
+
 POSITION = "_pos"  # a staged row's position, to find it again after validation
 
 
@@ -48,12 +51,23 @@ def new_batch_id() -> str:
 
 def stage(conn: duckdb.DuckDBPyConnection, name: str, source_view: str, order_by: str) -> None:
     """A temp table of the batch with each row's position, so failing rows can be taken out."""
-    conn.execute(f"create temp table {name} as select row_number() over (order by {order_by}) - 1 as {POSITION}, *"
-                 f" from {source_view}")
+    conn.execute(
+        f"create temp table {name} as select row_number() over (order by {order_by}) - 1 as {POSITION}, *"
+        f" from {source_view}"
+    )
 
 
-def check_staged(conn: duckdb.DuckDBPyConnection, gate: Gate, suite: str, staged: str, key: tuple[str, ...],
-                 run_id: str, batch_id: str, source: str | None, requarantine: bool = True) -> Verdict:
+def check_staged(
+    conn: duckdb.DuckDBPyConnection,
+    gate: Gate,
+    suite: str,
+    staged: str,
+    key: tuple[str, ...],
+    run_id: str,
+    batch_id: str,
+    source: str | None,
+    requarantine: bool = True,
+) -> Verdict:
     """Validate the staged rows; quarantine the failing ones (all of them if a batch check
     fails), record the outcomes. The staged table keeps only what may be merged. Rows staged
     from the quarantine itself (`requarantine` False) are only taken out when they fail again."""
@@ -84,12 +98,13 @@ def frame_of(conn: duckdb.DuckDBPyConnection, query: str, suite: Suite, params: 
     return conn.execute(f"select *, {columns} from ({query})", [*(params or []), *derived_params]).df()
 
 
-def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str,
-                source: str | None, min_pages: int) -> Verdict:
+def check_pages(
+    conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_id: str, source: str | None, min_pages: int
+) -> Verdict:
     """The batch's pages, each with whether it gave an article still staged: if too few did (a
     changed layout), the staged articles are held back too. Fewer than `min_pages` pages are
     too few to judge a layout by."""
-    frame = conn.execute(f"""
+    frame = conn.execute("""
         select url, bool_or(loaded) as loaded from (
             select fetched_url as url, article_id in (select article_id from extracted) as loaded from extracted_batch
             union all
@@ -104,31 +119,65 @@ def check_pages(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str, batch_
     if not checks:
         return Verdict(result, 0, False)
     positions = [row[0] for row in conn.execute(f"select {POSITION} from extracted").fetchall()]
-    return Verdict(result, _quarantine(conn, "extracted", ("article_id",), dict.fromkeys(positions, checks), "batch",
-                                       "articles", run_id, batch_id), True)
+    return Verdict(
+        result,
+        _quarantine(
+            conn, "extracted", ("article_id",), dict.fromkeys(positions, checks), "batch", "articles", run_id, batch_id
+        ),
+        True,
+    )
 
 
-def record_results(conn: duckdb.DuckDBPyConnection, result: SuiteResult, run_id: str, batch_id: str,
-                   source: str | None) -> None:
+def record_results(
+    conn: duckdb.DuckDBPyConnection, result: SuiteResult, run_id: str, batch_id: str, source: str | None
+) -> None:
     now = datetime.now(timezone.utc)
-    conn.executemany("insert into validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        (run_id, batch_id, result.suite.name, source, r.check.name, r.check.expectation, r.check.level, r.success,
-         r.observed, r.unexpected_count, result.rows, now) for r in result.results])
+    conn.executemany(
+        "insert into validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                batch_id,
+                result.suite.name,
+                source,
+                r.check.name,
+                r.check.expectation,
+                r.check.level,
+                r.success,
+                r.observed,
+                r.unexpected_count,
+                result.rows,
+                now,
+            )
+            for r in result.results
+        ],
+    )
 
 
-def _quarantine(conn: duckdb.DuckDBPyConnection, staged: str, key: tuple[str, ...], failed: dict[int, list[str]],
-                level: str, table: str, run_id: str, batch_id: str) -> int:
+def _quarantine(
+    conn: duckdb.DuckDBPyConnection,
+    staged: str,
+    key: tuple[str, ...],
+    failed: dict[int, list[str]],
+    level: str,
+    table: str,
+    run_id: str,
+    batch_id: str,
+) -> int:
     if not failed:
         return 0
     conn.register("failed_rows", pa.table({"position": list(failed), "checks": list(failed.values())}))
     row_key = " || '|' || ".join(f"coalesce(cast(s.{column} as varchar), '')" for column in key)
-    conn.execute(f"""
+    conn.execute(
+        f"""
         insert into quarantine
         select sha256(? || '|' || {row_key} || '|' || ? || '|' || s.{POSITION}), ?, ?, ?,
                {"s.source" if "source" in _columns(conn, staged) else "null"}, {row_key}, ?, f.checks,
                json_merge_patch(to_json(s), '{{"{POSITION}": null, "quarantine_id": null}}'), ?, null, null
         from {staged} s join failed_rows f on f.position = s.{POSITION}
-    """, [table, batch_id, run_id, batch_id, table, level, datetime.now(timezone.utc)])
+    """,
+        [table, batch_id, run_id, batch_id, table, level, datetime.now(timezone.utc)],
+    )
     conn.execute(f"delete from {staged} where {POSITION} in (select position from failed_rows)")
     conn.unregister("failed_rows")
     return len(failed)
@@ -149,18 +198,21 @@ class QuarantinedRow(NamedTuple):
     run_id: str
 
 
-def quarantined(db_path: str | os.PathLike, table: str | None = None, include_released: bool = False
-                ) -> list[QuarantinedRow]:
+def quarantined(
+    db_path: str | os.PathLike, table: str | None = None, include_released: bool = False
+) -> list[QuarantinedRow]:
     """The rows held back (not yet released), newest first."""
     with db.read(db_path) as conn:
-        rows = conn.execute("""
+        rows = conn.execute(
+            """
             select quarantine_id, table_name, source, row_key, level, checks, quarantined_at, run_id
             from quarantine
             where (? or released_at is null) and (? is null or table_name = ?)
             order by quarantined_at desc, table_name, row_key
-        """, [include_released, table, table]).fetchall()
+        """,
+            [include_released, table, table],
+        ).fetchall()
     return [QuarantinedRow(*row) for row in rows]
-
 
 
 KNOWN_ENTITIES = "(select entity_id from entities)"
@@ -182,17 +234,21 @@ def checked_rows(table: str, rows: str, known_entities: str = KNOWN_ENTITIES) ->
     return f"select * from {rows}"
 
 
-def warehouse_frames(db_path: str | os.PathLike, gate_for: Callable[[str, str | None], Gate]
-                     ) -> list[tuple[str, str | None, Any]]:
+def warehouse_frames(
+    db_path: str | os.PathLike, gate_for: Callable[[str, str | None], Gate]
+) -> list[tuple[str, str | None, Any]]:
     """(suite, source, frame) for every table the suites check, whole, with the columns its checks
     derive; articles one source at a time."""
     with db.read(db_path) as conn:
         sources = [source for (source,) in conn.execute("select distinct source from articles order by 1").fetchall()]
         queries = [("articles", source, "select * from articles where source = ?", [source]) for source in sources]
-        queries += [(table, None, checked_rows(table, table), [])
-                    for table in ("fetch_log", "entities", "mentions", "events")]
-        frames = [(suite, source, frame_of(conn, sql, gate_for(suite, source).suite(suite), params))
-                  for suite, source, sql, params in queries]
+        queries += [
+            (table, None, checked_rows(table, table), []) for table in ("fetch_log", "entities", "mentions", "events")
+        ]
+        frames = [
+            (suite, source, frame_of(conn, sql, gate_for(suite, source).suite(suite), params))
+            for suite, source, sql, params in queries
+        ]
     return [(suite, source, frame) for suite, source, frame in frames if not frame.empty]
 
 
@@ -206,10 +262,13 @@ def record_validation(db_path: str | os.PathLike, run_id: str, results: list[tup
 def run_results(db_path: str | os.PathLike, run_id: str) -> list[dict[str, Any]]:
     """A run's validation outcomes, one row per suite, source and check, over all its batches."""
     with db.read(db_path) as conn:
-        cursor = conn.execute("""
+        cursor = conn.execute(
+            """
             select suite, source, check_name, level, count(*) as batches, count(*) filter (where not success) as failed,
                    sum(unexpected_count) as unexpected_rows, sum(rows) as rows
             from validation_results where run_id = ? group by all order by failed desc, suite, source, check_name
-        """, [run_id])
+        """,
+            [run_id],
+        )
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]

@@ -15,12 +15,16 @@ pytestmark = pytest.mark.prefect
 
 GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 # Each article's text: its standfirst (put back where trafilatura leaves it out) and its body.
-VALE_BODIES = {truth["title"]: truth["standfirst"] + "\n" + truth["body"]
-               for truth in GROUND_TRUTH.values() if truth["source"] == "vale-courier"}
+VALE_BODIES = {
+    truth["title"]: truth["standfirst"] + "\n" + truth["body"]
+    for truth in GROUND_TRUTH.values()
+    if truth["source"] == "vale-courier"
+}
 
 
-def vale_config(folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None,
-                validation: dict | None = None) -> Path:
+def vale_config(
+    folder: Path, base_url: str, chaff: dict | None, enrich: dict | None = None, validation: dict | None = None
+) -> Path:
     """The demo config with only vale-courier, whose recurring boxes trafilatura keeps, `chaff`
     rules and `enrich` and `validation` settings."""
     data = yaml.safe_load(render_sources(base_url))
@@ -61,10 +65,13 @@ def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, t
     from winnow.flows.cli import app
 
     page = tmp_path / "new-story.html"
-    page.write_text((SITE_ROOT / "vale-courier/news/bus-routes.html").read_text(encoding="utf-8")
-                    .replace("bus", "tram"), encoding="utf-8")
-    shown = CliRunner().invoke(app, ["strip", str(page), "--source", "vale-courier", "--config", str(config),
-                                     "--db", str(db), "--explain"])
+    page.write_text(
+        (SITE_ROOT / "vale-courier/news/bus-routes.html").read_text(encoding="utf-8").replace("bus", "tram"),
+        encoding="utf-8",
+    )
+    shown = CliRunner().invoke(
+        app, ["strip", str(page), "--source", "vale-courier", "--config", str(config), "--db", str(db), "--explain"]
+    )
     assert shown.exit_code == 0, shown.output
     assert "| repetition | in 11 articles of vale-courier" in shown.stdout
     assert "Not ready to support today?" not in shown.stdout.split("\n--- removed")[0]
@@ -77,8 +84,9 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:
         # Chaff left in every article: validation would hold the batch back (tests/flows/test_validation.py).
-        bare = vale_config(tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0},
-                           validation={"enabled": False})
+        bare = vale_config(
+            tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0}, validation={"enabled": False}
+        )
         ingest(config_path=str(bare), db_path=str(db), extract_workers=1)
         default = vale_config(tmp_path, base_url, None)
     # The server is gone: reprocessing reads the stored pages only.
@@ -94,7 +102,8 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
     kinds = dict(run_query(db, "select kind, count(*) from article_chaff group by kind").rows)
     assert kinds == {"newsletter": 20, "donation": 40}
     assert run_query(db, "select flow, status from runs where run_id = ?", [summary.run_id]).rows == [
-        ("reprocess", "completed")]
+        ("reprocess", "completed")
+    ]
 
     before = run_query(db, "select * from articles order by article_id").rows
     again = reprocess(config_path=str(default), db_path=str(db), extract_workers=1)
@@ -102,12 +111,18 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
     assert run_query(db, "select * from articles order by article_id").rows == before
 
     # A new alias changes the enrichment: every article is enriched again, and only then.
-    renamed = vale_config(tmp_path, "http://unused.invalid", None, {"aliases": [
-        {"name": "Mayor Edgar Holm", "type": "person", "aliases": ["Edgar Holm", "Holm"]}]})
+    renamed = vale_config(
+        tmp_path,
+        "http://unused.invalid",
+        None,
+        {"aliases": [{"name": "Mayor Edgar Holm", "type": "person", "aliases": ["Edgar Holm", "Holm"]}]},
+    )
     mentions_before = run_query(db, "select count(*) from mentions").rows
     aliased = reprocess(config_path=str(renamed), db_path=str(db), extract_workers=1)
     assert (aliased.updated, aliased.enriched) == (0, 10)
-    names = {name for (name,) in run_query(db, "select name from entities e semi join mentions m using (entity_id)").rows}
+    names = {
+        name for (name,) in run_query(db, "select name from entities e semi join mentions m using (entity_id)").rows
+    }
     assert "Mayor Edgar Holm" in names and "Edgar Holm" not in names
     assert run_query(db, "select count(*) from mentions").rows == mentions_before
     assert reprocess(config_path=str(renamed), db_path=str(db), extract_workers=1).enriched == 0

@@ -37,9 +37,12 @@ def write(path: Path, text: str) -> Path:
 
 # sources check -----------------------------------------------------------------------------
 
+
 def test_sources_check_prints_a_good_config(tmp_path):
     (tmp_path / "saved").mkdir()
-    config = write(tmp_path / "sources.yaml", """
+    config = write(
+        tmp_path / "sources.yaml",
+        """
 sources:
   - name: herald
     feeds:
@@ -47,7 +50,8 @@ sources:
   - name: archive
     feeds:
       - {kind: pages, path: saved}
-""")
+""",
+    )
     result = winnow("sources", "check", "--config", str(config))
 
     assert result.exit_code == 0, result.output
@@ -58,7 +62,9 @@ sources:
 
 
 def test_sources_check_reports_every_error(tmp_path):
-    config = write(tmp_path / "sources.yaml", """
+    config = write(
+        tmp_path / "sources.yaml",
+        """
 sources:
   - name: alpha
     colour: red
@@ -73,7 +79,8 @@ sources:
   - name: delta
     feeds:
       - {kind: pages, path: nowhere}
-""")
+""",
+    )
     result = winnow("sources", "check", "--config", str(config))
 
     assert result.exit_code == 1
@@ -92,15 +99,36 @@ sources:
 
 # query -------------------------------------------------------------------------------------
 
+
 def _article(url: str, title: str, text: str, published_at: datetime) -> tuple[FetchResult, Article]:
     body = f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode()
-    result = FetchResult(url=url, source="herald", final_url=url, outcome="fetched", status=200, body=body,
-                         content_type="text/html",
-                         attempts=[FetchAttempt(url, 1, 200, None, len(body), 10.0, T0)])
-    article = Article(article_id=article_id(url), source="herald", url=url, fetched_url=url, title=title,
-                      authors=["A. Writer"], published_at=published_at, language="en", site_name="Herald",
-                      description=None, image=None, text=text, word_count=len(text.split()),
-                      content_hash=sha256_hex(text), page_hash=sha256_hex(body))
+    result = FetchResult(
+        url=url,
+        source="herald",
+        final_url=url,
+        outcome="fetched",
+        status=200,
+        body=body,
+        content_type="text/html",
+        attempts=[FetchAttempt(url, 1, 200, None, len(body), 10.0, T0)],
+    )
+    article = Article(
+        article_id=article_id(url),
+        source="herald",
+        url=url,
+        fetched_url=url,
+        title=title,
+        authors=["A. Writer"],
+        published_at=published_at,
+        language="en",
+        site_name="Herald",
+        description=None,
+        image=None,
+        text=text,
+        word_count=len(text.split()),
+        content_hash=sha256_hex(text),
+        page_hash=sha256_hex(body),
+    )
     return result, article
 
 
@@ -108,10 +136,20 @@ def _article(url: str, title: str, text: str, published_at: datetime) -> tuple[F
 def small_db(tmp_path):
     """A warehouse with two articles, loaded the way the flow loads a batch."""
     db = tmp_path / "winnow.duckdb"
-    pairs = [_article("https://herald.example/a", "Harbour wall repaired", "The wall stands again.",
-                      datetime(2026, 10, 2, 9, 0, tzinfo=timezone.utc)),
-             _article("https://herald.example/b", "Ferry, late again", "Passengers wait.",
-                      datetime(2026, 10, 3, 9, 0, tzinfo=timezone.utc))]
+    pairs = [
+        _article(
+            "https://herald.example/a",
+            "Harbour wall repaired",
+            "The wall stands again.",
+            datetime(2026, 10, 2, 9, 0, tzinfo=timezone.utc),
+        ),
+        _article(
+            "https://herald.example/b",
+            "Ferry, late again",
+            "Passengers wait.",
+            datetime(2026, 10, 3, 9, 0, tzinfo=timezone.utc),
+        ),
+    ]
     load_batch(db, "run-1", [r for r, _ in pairs], [a for _, a in pairs], [])
     return db
 
@@ -125,8 +163,10 @@ def test_query_table(small_db):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any("url" in line and "title" in line and "word_count" in line for line in lines)
-    assert any("https://herald.example/a" in line and "Harbour wall repaired" in line
-               and "2026-10-02 09:00:00+00:00" in line for line in lines)
+    assert any(
+        "https://herald.example/a" in line and "Harbour wall repaired" in line and "2026-10-02 09:00:00+00:00" in line
+        for line in lines
+    )
     assert any("https://herald.example/b" in line and "Ferry, late again" in line for line in lines)
     assert lines[-1] == "(2 rows)"
 
@@ -143,22 +183,37 @@ def test_query_csv(small_db):
 
 
 def test_query_json(small_db):
-    result = winnow("query", "select url, title, published_at, authors from articles order by url",
-                    "--db", str(small_db), "-f", "json")
+    result = winnow(
+        "query",
+        "select url, title, published_at, authors from articles order by url",
+        "--db",
+        str(small_db),
+        "-f",
+        "json",
+    )
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [
-        {"url": "https://herald.example/a", "title": "Harbour wall repaired",
-         "published_at": "2026-10-02T09:00:00+00:00", "authors": ["A. Writer"]},
-        {"url": "https://herald.example/b", "title": "Ferry, late again",
-         "published_at": "2026-10-03T09:00:00+00:00", "authors": ["A. Writer"]},
+        {
+            "url": "https://herald.example/a",
+            "title": "Harbour wall repaired",
+            "published_at": "2026-10-02T09:00:00+00:00",
+            "authors": ["A. Writer"],
+        },
+        {
+            "url": "https://herald.example/b",
+            "title": "Ferry, late again",
+            "published_at": "2026-10-03T09:00:00+00:00",
+            "authors": ["A. Writer"],
+        },
     ]
 
 
 def test_query_table_shows_brackets_as_they_are(small_db):
     # rich markup in a value or a column name is data: shown as is, never styled or an error
-    result = winnow("query", """select '[/x] closing' as "[b]", '[bold]bold[/bold]' as b, null as c""",
-                    "--db", str(small_db))
+    result = winnow(
+        "query", """select '[/x] closing' as "[b]", '[bold]bold[/bold]' as b, null as c""", "--db", str(small_db)
+    )
 
     assert result.exit_code == 0, result.output
     assert "[b]" in result.stdout
@@ -167,8 +222,7 @@ def test_query_table_shows_brackets_as_they_are(small_db):
     assert result.stdout.splitlines()[-1] == "(1 row)"
 
 
-@pytest.mark.parametrize("sql, kind", [("selec 1", "Parser Error"),
-                                       ("select nope from articles", "Binder Error")])
+@pytest.mark.parametrize("sql, kind", [("selec 1", "Parser Error"), ("select nope from articles", "Binder Error")])
 def test_query_sql_error_is_a_message(small_db, sql, kind):
     result = winnow("query", sql, "--db", str(small_db))
 
@@ -185,8 +239,7 @@ def test_query_missing_db(tmp_path):
     result = winnow("query", "select 1", "--db", str(missing))
 
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"error: no database at {missing}; "
-                                     "run `winnow demo` or `winnow run` first")
+    assert result.stderr.strip() == (f"error: no database at {missing}; run `winnow demo` or `winnow run` first")
     assert not missing.exists()
 
 
@@ -199,8 +252,12 @@ def test_query_missing_db_from_env(tmp_path):
 
 
 def test_query_cannot_write(small_db):
-    result = winnow("query", "insert into runs (run_id, flow, started_at, status) "
-                             "values ('x', 'query', now(), 'completed')", "--db", str(small_db))
+    result = winnow(
+        "query",
+        "insert into runs (run_id, flow, started_at, status) values ('x', 'query', now(), 'completed')",
+        "--db",
+        str(small_db),
+    )
 
     assert result.exit_code == 1
     assert "read-only" in result.stderr
@@ -212,14 +269,18 @@ def test_query_cannot_write(small_db):
 
 # run ---------------------------------------------------------------------------------------
 
+
 def test_run_with_bad_config_exits_with_the_messages(tmp_path):
-    config = write(tmp_path / "sources.yaml", """
+    config = write(
+        tmp_path / "sources.yaml",
+        """
 sources:
   - name: herald
     rate_limit: fast
     feeds:
       - {kind: atom, url: "https://herald.example/feed.xml"}
-""")
+""",
+    )
     db = tmp_path / "winnow.duckdb"
     result = winnow("run", "--config", str(config), "--db", str(db))
 
@@ -231,12 +292,15 @@ sources:
 
 
 def test_run_with_unknown_source_exits_with_the_message(tmp_path):
-    config = write(tmp_path / "sources.yaml", """
+    config = write(
+        tmp_path / "sources.yaml",
+        """
 sources:
   - name: herald
     feeds:
       - {kind: rss, url: "https://herald.example/feed.xml"}
-""")
+""",
+    )
     result = winnow("run", "--config", str(config), "--db", str(tmp_path / "w.duckdb"), "--source", "courier")
 
     assert result.exit_code == 1
@@ -268,9 +332,11 @@ def test_demo_on_a_busy_port_says_so(tmp_path, monkeypatch):
 
 # winnow demo, end to end ---------------------------------------------------------------------
 
+
 def _start_winnow(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([str(WINNOW), *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [str(WINNOW), *args], cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
@@ -332,11 +398,33 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     second = _run_winnow(args, tmp_path, {**env, "PREFECT_API_URL": prefect_api_url})
 
     _assert_clean(second)
-    count = _run_winnow(["query", "select count(*) as n, count(distinct run_id) as runs from articles",
-                         "--db", str(db), "--format", "json"], tmp_path, env)
+    count = _run_winnow(
+        [
+            "query",
+            "select count(*) as n, count(distinct run_id) as runs from articles",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+        ],
+        tmp_path,
+        env,
+    )
     assert count.returncode == 0, count.stderr
     assert json.loads(count.stdout) == [{"n": 30, "runs": 1}]
-    runs = _run_winnow(["query", "select status, new, updated, enriched from runs order by started_at",
-                        "--db", str(db), "--format", "json"], tmp_path, env)
-    assert json.loads(runs.stdout) == [{"status": "completed", "new": 30, "updated": 0, "enriched": 30},
-                                       {"status": "completed", "new": 0, "updated": 0, "enriched": 0}]
+    runs = _run_winnow(
+        [
+            "query",
+            "select status, new, updated, enriched from runs order by started_at",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+        ],
+        tmp_path,
+        env,
+    )
+    assert json.loads(runs.stdout) == [
+        {"status": "completed", "new": 30, "updated": 0, "enriched": 30},
+        {"status": "completed", "new": 0, "updated": 0, "enriched": 0},
+    ]

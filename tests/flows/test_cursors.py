@@ -16,9 +16,11 @@ D1, D2, D3 = (datetime(2026, 10, day, 8, 0, tzinfo=timezone.utc) for day in (13,
 
 
 def dated_rss(server, entries: list[tuple[str, datetime]]) -> bytes:
-    items = "".join(f"<item><title>{path}</title><link>{server.url('/' + path)}</link>"
-                    f"<pubDate>{date.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
-                    for path, date in entries)
+    items = "".join(
+        f"<item><title>{path}</title><link>{server.url('/' + path)}</link>"
+        f"<pubDate>{date.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
+        for path, date in entries
+    )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
 
 
@@ -37,8 +39,9 @@ def test_a_second_run_leaves_out_the_entries_behind_the_cursor(http_server, tmp_
     first = ingest(config, db)
 
     assert (first.discovered, first.behind_cursor, first.fetched, first.new) == (2, 0, 2, 2)
-    assert rows(db, "select source, feed_url, newest_at, run_id from discovery_cursors") == \
-        [("local", feed_url, D2, first.run_id)]
+    assert rows(db, "select source, feed_url, newest_at, run_id from discovery_cursors") == [
+        ("local", feed_url, D2, first.run_id)
+    ]
 
     serve_feed([(THIRD_PATH, D3), (OTHER_PATH, D2), (ARTICLE_PATH, D1)])
     second = ingest(config, db)

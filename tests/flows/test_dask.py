@@ -29,10 +29,15 @@ def dask_cluster(prefect_harness):
 
     # The workers report their task runs to the test's Prefect server, as a cluster's workers
     # would to the team's server.
-    env = {"PREFECT_API_URL": prefect_harness, "PREFECT_HOME": os.environ["PREFECT_HOME"],
-           "DASK_LOGGING__DISTRIBUTED": "warning"}
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      env=env) as cluster, Client(cluster) as client:
+    env = {
+        "PREFECT_API_URL": prefect_harness,
+        "PREFECT_HOME": os.environ["PREFECT_HOME"],
+        "DASK_LOGGING__DISTRIBUTED": "warning",
+    }
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, env=env) as cluster,
+        Client(cluster) as client,
+    ):
         yield cluster.scheduler_address, client
 
 
@@ -50,10 +55,18 @@ def test_ingest_on_two_dask_workers_loads_what_the_local_runner_loads(dask_clust
         local_db, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
         ingest(config_path=str(config), db_path=str(local_db), batch_size=4, extract_workers=1)
         with get_task_stream(client) as stream:
-            summary = ingest(config_path=str(config), db_path=str(dask_db), batch_size=4,
-                             runner=RunnerConfig(kind="dask", address=address))
-            again = reprocess(config_path=str(config), db_path=str(dask_db), batch_size=4,
-                              runner=RunnerConfig(kind="dask", address=address))
+            summary = ingest(
+                config_path=str(config),
+                db_path=str(dask_db),
+                batch_size=4,
+                runner=RunnerConfig(kind="dask", address=address),
+            )
+            again = reprocess(
+                config_path=str(config),
+                db_path=str(dask_db),
+                batch_size=4,
+                runner=RunnerConfig(kind="dask", address=address),
+            )
 
     assert summary.status == "completed" and summary.new == 30 and summary.enriched == 30
     assert again.status == "completed" and again.new == 0 and again.updated == 0
@@ -73,4 +86,3 @@ def test_ingest_on_two_dask_workers_loads_what_the_local_runner_loads(dask_clust
 def _prefect_task_name(dask_key: str) -> str:
     """prefect-dask names a Dask key after the Prefect task: `<task name>-<run id hex>`."""
     return dask_key.rsplit("-", 1)[0]
-

@@ -16,9 +16,9 @@ import httpx
 import pytest
 import yaml
 
+from tests.conftest import prefect_home_from
 from winnow.flows.deployments import deployment_specs, differences, render_prefect_yaml
 from winnow.sources.config import ConfigError, load_config
-from tests.conftest import prefect_home_from
 from winnow.warehouse.query import run_query
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,8 +69,14 @@ def test_serve_builds_one_deployment_per_entry_with_its_schedules(monkeypatch):
 
 
 def test_deployments_check_passes_on_the_shipped_files(tmp_path):
-    result = subprocess.run([str(BIN / "winnow"), "deployments", "check"], cwd=REPO, capture_output=True, text=True,
-                            env={**os.environ, **CLI_ENV, "PREFECT_HOME": str(tmp_path)}, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "winnow"), "deployments", "check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **CLI_ENV, "PREFECT_HOME": str(tmp_path)},
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "prefect.yaml is what sources.yaml gives" in result.stdout
@@ -99,7 +105,8 @@ def test_write_makes_a_deployment_per_group_and_keeps_the_settings(tmp_path):
     assert [(specs[name].parameters["source_names"], specs[name].schedules) for name in list(specs)[:3]] == [
         (["plain"], [{"cron": "17 * * * *", "timezone": "UTC"}]),
         (["own"], [{"cron": "0 6 * * *", "timezone": "UTC"}]),
-        (["wire-a", "wire-b"], [{"cron": "*/30 * * * *", "timezone": "UTC"}])]
+        (["wire-a", "wire-b"], [{"cron": "*/30 * * * *", "timezone": "UTC"}]),
+    ]
     assert {spec.parameters["config_path"] for spec in specs.values()} == {"sources.yaml"}
     assert specs["reprocess"].schedules == [] and "Not scheduled" in specs["reprocess"].description
 
@@ -113,8 +120,11 @@ def test_write_makes_a_deployment_per_group_and_keeps_the_settings(tmp_path):
     assert specs["maintenance"].schedules == [{"cron": "0 4 * * *", "timezone": "UTC"}]
 
     config.write_text(GROUPED.replace('wire-b, group: wires, cron: "*/30', 'wire-b, group: wires, cron: "*/15'))
-    with pytest.raises(ConfigError, match=r"source 'wire-b' \(sources\[3\]\), field cron: cron '\*/15 \* \* \* \*',"
-                                          r" but source 'wire-a' of the same group 'wires' has cron '\*/30"):
+    with pytest.raises(
+        ConfigError,
+        match=r"source 'wire-b' \(sources\[3\]\), field cron: cron '\*/15 \* \* \* \*',"
+        r" but source 'wire-a' of the same group 'wires' has cron '\*/30",
+    ):
         load_config(config)
     config.write_text(GROUPED.replace("{name: paused, enabled: false,", "{name: paused,"))
     diff = differences(edited, render_prefect_yaml(load_config(config), config, output, edited), output, config)
@@ -131,10 +141,13 @@ def test_prefect_checks_the_crons_and_the_message_names_source_and_field(tmp_pat
 
     with pytest.raises(ConfigError) as error:
         check_crons(load_config(config))
-    assert error.value.messages == [f"{config}: source 'own' (sources[1]), field cron: invalid cron string: \"61 6 * * *\""]
+    assert error.value.messages == [
+        f"{config}: source 'own' (sources[1]), field cron: invalid cron string: \"61 6 * * *\""
+    ]
 
 
 # prefect deploy --all against `prefect server start`, and a worker run -------------------------
+
 
 @pytest.mark.slow
 def test_deploy_all_to_a_server_and_a_worker_runs_ingest(tmp_path, free_port, migrated_prefect_db):
@@ -150,12 +163,16 @@ validation: {{enabled: false}}
 sources:
   - name: saved-pages-example
     max_pages: 3
-    feeds: [{{kind: pages, path: "{REPO / 'demo/site/vale-courier/news'}"}}]
+    feeds: [{{kind: pages, path: "{REPO / "demo/site/vale-courier/news"}"}}]
 """)
     server_log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port",
-                               str(free_port)], env=env, stdout=server_log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(free_port)],
+        env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     worker = None
     try:
         _wait_until_healthy(api, server, tmp_path / "server.log")
@@ -172,12 +189,27 @@ sources:
             assert deployment["global_concurrency_limit"]["limit"] == 1, deployment["name"]
             assert deployment["concurrency_options"]["collision_strategy"] == "ENQUEUE", deployment["name"]
 
-        triggered = prefect("deployment", "run", "ingest/ingest-default", "--param", f"db_path={db}",
-                            "--param", f"config_path={config}", "--param", "extract_workers=1")
+        triggered = prefect(
+            "deployment",
+            "run",
+            "ingest/ingest-default",
+            "--param",
+            f"db_path={db}",
+            "--param",
+            f"config_path={config}",
+            "--param",
+            "extract_workers=1",
+        )
         flow_run_id = re.search(r"UUID: ([0-9a-f-]{36})", triggered.stdout)[1]
-        worker = subprocess.Popen([str(BIN / "prefect"), "worker", "start", "--pool", "winnow-local", "--run-once"],
-                                  cwd=tmp_path, env=client_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True, start_new_session=True)
+        worker = subprocess.Popen(
+            [str(BIN / "prefect"), "worker", "start", "--pool", "winnow-local", "--run-once"],
+            cwd=tmp_path,
+            env=client_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         worker_output = worker.communicate(timeout=300)[0]
         timings["run done"] = time.monotonic() - started
 
@@ -194,10 +226,12 @@ sources:
 
 def _prefect_cli(env: dict[str, str]):
     def prefect(*args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run([str(BIN / "prefect"), *args], cwd=REPO, env=env, capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run(
+            [str(BIN / "prefect"), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, f"prefect {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result
+
     return prefect
 
 

@@ -34,8 +34,13 @@ def running(pid: int) -> bool:
 def test_workers_exit_when_the_pipeline_is_killed(tmp_path):
     script = tmp_path / "pipeline.py"
     script.write_text(PIPELINE)
-    pipeline = subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.PIPE, text=True,
-                                env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    pipeline = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
     try:
         workers = [int(pid) for pid in pipeline.stdout.readline().split()]
         assert len(workers) == 2 and all(running(pid) for pid in workers)

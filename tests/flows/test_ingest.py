@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.localserver import LOOPBACK_YAML
 from winnow.demo.server import SITE_ROOT, render_sources, serve_site
 from winnow.schemas.records import RUN_COUNTERS
-from tests.localserver import LOOPBACK_YAML
 from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
@@ -40,6 +40,7 @@ def scalar(db: Path, sql: str, params: list | None = None):
 
 
 # The demo corpus --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def demo_ingest(prefect_harness, tmp_path_factory):
@@ -77,8 +78,13 @@ def test_demo_corpus_private_url_is_skipped_by_robots(demo_ingest):
 def test_demo_corpus_summary_matches_the_tables(demo_ingest):
     db, summary = demo_ingest.db, demo_ingest.summary
     assert summary.status == "completed"
-    assert (summary.discovered, summary.fetched, summary.skipped, summary.failed, summary.not_modified) == \
-        (31, 30, 1, 0, 0)
+    assert (summary.discovered, summary.fetched, summary.skipped, summary.failed, summary.not_modified) == (
+        31,
+        30,
+        1,
+        0,
+        0,
+    )
     assert (summary.extracted, summary.not_extracted, summary.new, summary.updated) == (30, 0, 30, 0)
 
     assert scalar(db, "select count(*) from frontier") == summary.discovered
@@ -88,8 +94,9 @@ def test_demo_corpus_summary_matches_the_tables(demo_ingest):
     assert scalar(db, "select count(*) from extraction_failures") == summary.not_extracted
     assert summary.chaff_removed == scalar(db, "select count(*) from article_chaff") > 0
 
-    (run,) = rows(db, f"select run_id, flow, status, finished_at is not null, sources, {', '.join(RUN_COUNTERS)}"
-                      " from runs")
+    (run,) = rows(
+        db, f"select run_id, flow, status, finished_at is not null, sources, {', '.join(RUN_COUNTERS)} from runs"
+    )
     run_id, flow_name, status, finished, sources, *counters = run
     assert (run_id, flow_name, status, finished) == (summary.run_id, "ingest", "completed", True)
     assert sources == summary.sources == ["harbour-herald", "vale-courier", "northgate-observer"]
@@ -124,8 +131,14 @@ def test_demo_corpus_every_article_is_enriched(demo_ingest):
     assert demo_ingest.summary.events_found == scalar(db, "select count(*) from events") > 0
     assert scalar(db, "select count(*) from articles where article_id not in (select article_id from mentions)") == 0
     # every actor and location is an entity
-    assert scalar(db, """select count(*) from events e, unnest([e.actor1, e.actor2, e.location]) as t(id)
-                         where id is not null and id not in (select entity_id from entities)""") == 0
+    assert (
+        scalar(
+            db,
+            """select count(*) from events e, unnest([e.actor1, e.actor2, e.location]) as t(id)
+                         where id is not null and id not in (select entity_id from entities)""",
+        )
+        == 0
+    )
     overview = rows(db, "select title, len(entities), len(events) from article_overview where title like 'Helena%'")
     assert overview and overview[0][1] > 0 and overview[0][2] > 0
 
@@ -135,15 +148,23 @@ def test_demo_corpus_summary_artifact(demo_ingest):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["ingest-summary"]),
-            flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["ingest-summary"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id]),
+            )
+        )
     assert len(artifacts) == 1
     artifact = artifacts[0]
     assert artifact.type == "table"
     data = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
-    assert data == [{"run_id": demo_ingest.summary.run_id, "status": "completed",
-                     **{name: pytest.approx(getattr(demo_ingest.summary, name)) for name in RUN_COUNTERS}}]
+    assert data == [
+        {
+            "run_id": demo_ingest.summary.run_id,
+            "status": "completed",
+            **{name: pytest.approx(getattr(demo_ingest.summary, name)) for name in RUN_COUNTERS},
+        }
+    ]
 
 
 def test_second_run_changes_nothing(demo_ingest, tmp_path):
@@ -162,16 +183,20 @@ def test_second_run_changes_nothing(demo_ingest, tmp_path):
     assert rows(db, "select * from articles order by article_id") == before
     assert scalar(db, "select count(*) from articles where run_id = ?", [summary.run_id]) == 0
     assert summary.enriched == 0
-    assert [rows(db, f"select * from {table} order by all") for table in ("entities", "mentions", "events")
-            ] == enriched_before
+    assert [
+        rows(db, f"select * from {table} order by all") for table in ("entities", "mentions", "events")
+    ] == enriched_before
     assert rows(db, "select status from runs where run_id = ?", [summary.run_id]) == [("completed",)]
     # the feeds were asked again, conditionally, and answered 304
-    feed_statuses = {status for (status,) in rows(
-        db, "select status from fetch_log where run_id = ? and kind <> 'page'", [summary.run_id])}
+    feed_statuses = {
+        status
+        for (status,) in rows(db, "select status from fetch_log where run_id = ? and kind <> 'page'", [summary.run_id])
+    }
     assert feed_statuses == {304}
 
 
 # A small site on the programmable server ---------------------------------------------------
+
 
 def demo_page(server, path: str) -> str:
     """A demo article's HTML with its absolute URLs on `server` (served at the same path)."""
@@ -184,46 +209,61 @@ def rss(server, paths: list[str]) -> str:
 
 
 def sitemap(server, lastmods: dict[str, datetime]) -> str:
-    urls = "".join(f"<url><loc>{server.url('/' + path)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>"
-                   for path, lastmod in lastmods.items())
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+    urls = "".join(
+        f"<url><loc>{server.url('/' + path)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>"
+        for path, lastmod in lastmods.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
 
 
 def write_config(folder: Path, server, feeds: list[tuple[str, str]], name: str = "local") -> Path:
-    feed_lines = "".join(f"      - kind: {kind}\n        url: \"{server.url(path)}\"\n" for kind, path in feeds)
+    feed_lines = "".join(f'      - kind: {kind}\n        url: "{server.url(path)}"\n' for kind, path in feeds)
     config = folder / "sources.yaml"
     config.write_text(
         f"defaults:\n  user_agent: winnow-test/0.1\n  rate_limit: 100\n  language: en\n  allowed_networks: {LOOPBACK_YAML}\n"
-        f"sources:\n  - name: {name}\n    feeds:\n{feed_lines}    allowed_domains: [\"127.0.0.1\"]\n",
-        encoding="utf-8")
+        f'sources:\n  - name: {name}\n    feeds:\n{feed_lines}    allowed_domains: ["127.0.0.1"]\n',
+        encoding="utf-8",
+    )
     return config
 
 
 def test_changed_page_updates_its_article(http_server, tmp_path):
     long_ago = datetime(2026, 10, 13, tzinfo=timezone.utc)
     http_server.add("/feed.xml", rss(http_server, [ARTICLE_PATH, OTHER_PATH]), "application/rss+xml")
-    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: long_ago, OTHER_PATH: long_ago}),
-                    "application/xml")
+    http_server.add(
+        "/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: long_ago, OTHER_PATH: long_ago}), "application/xml"
+    )
     original = demo_page(http_server, ARTICLE_PATH)
     http_server.add("/" + ARTICLE_PATH, original)
     http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
-    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml"), ("sitemap", "/sitemap.xml")]), \
-        tmp_path / "winnow.duckdb"
+    config, db = (
+        write_config(tmp_path, http_server, [("rss", "/feed.xml"), ("sitemap", "/sitemap.xml")]),
+        tmp_path / "winnow.duckdb",
+    )
 
     first = ingest(config, db)
     assert (first.new, first.updated, first.fetched) == (2, 0, 2)
     url = http_server.url("/" + ARTICLE_PATH)
-    before = dict(zip(("text", "first_seen_at", "updated_at", "run_id", "content_hash"), *rows(
-        db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url])))
+    before = dict(
+        zip(
+            ("text", "first_seen_at", "updated_at", "run_id", "content_hash"),
+            *rows(
+                db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url]
+            ),
+        )
+    )
     other_before = rows(db, "select * from articles where url <> ?", [url])
 
     # The page changes (so does its ETag); the sitemap says so with a newer lastmod.
     assert "From November 9 the hall" in original
     http_server.add("/" + ARTICLE_PATH, original.replace("From November 9 the hall", "From November 16 the hall"))
     changed = datetime.now(timezone.utc) + timedelta(seconds=1)
-    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: changed, OTHER_PATH: long_ago}),
-                    "application/xml")
+    http_server.add(
+        "/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: changed, OTHER_PATH: long_ago}), "application/xml"
+    )
     page_hits = len(http_server.hits("/" + ARTICLE_PATH))
 
     second = ingest(config, db)
@@ -231,8 +271,9 @@ def test_changed_page_updates_its_article(http_server, tmp_path):
     assert (second.new, second.updated, second.fetched, second.extracted) == (0, 1, 1, 1)
     assert len(http_server.hits("/" + ARTICLE_PATH)) == page_hits + 1
     assert http_server.hits("/" + ARTICLE_PATH)[-1].headers.get("if-none-match")  # a conditional GET
-    (text, first_seen_at, updated_at, run_id, content_hash), = rows(
-        db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url])
+    ((text, first_seen_at, updated_at, run_id, content_hash),) = rows(
+        db, "select text, first_seen_at, updated_at, run_id, content_hash from articles where url = ?", [url]
+    )
     assert "From November 16 the hall" in text and "From November 9 the hall" in before["text"]
     assert first_seen_at == before["first_seen_at"]
     assert updated_at > before["updated_at"]
@@ -243,8 +284,10 @@ def test_changed_page_updates_its_article(http_server, tmp_path):
 
 
 def test_a_page_declared_not_free_is_loaded_flagged_and_counted(http_server, tmp_path):
-    not_free = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
-                ' "isAccessibleForFree": false}</script></head>')
+    not_free = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "isAccessibleForFree": false}</script></head>'
+    )
     http_server.add("/feed.xml", rss(http_server, [ARTICLE_PATH, OTHER_PATH]), "application/rss+xml")
     http_server.add("/" + ARTICLE_PATH, demo_page(http_server, ARTICLE_PATH).replace("</head>", not_free, 1))
     http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
@@ -254,15 +297,16 @@ def test_a_page_declared_not_free_is_loaded_flagged_and_counted(http_server, tmp
 
     assert (summary.new, summary.paywalled) == (2, 1)
     assert rows(db, "select url, paywalled from articles order by url") == sorted(
-        [(http_server.url("/" + ARTICLE_PATH), True), (http_server.url("/" + OTHER_PATH), False)])
+        [(http_server.url("/" + ARTICLE_PATH), True), (http_server.url("/" + OTHER_PATH), False)]
+    )
     assert scalar(db, "select paywalled from runs where run_id = ?", [summary.run_id]) == 1
 
 
 def test_http_errors_never_fail_the_run(http_server, tmp_path):
-    good, missing, broken, data = ("/" + ARTICLE_PATH, "/news/missing.html", "/news/broken.html",
-                                   "/news/data.json")
-    http_server.add("/feed.xml", rss(http_server, [p.lstrip("/") for p in (good, missing, broken, data)]),
-                    "application/rss+xml")
+    good, missing, broken, data = ("/" + ARTICLE_PATH, "/news/missing.html", "/news/broken.html", "/news/data.json")
+    http_server.add(
+        "/feed.xml", rss(http_server, [p.lstrip("/") for p in (good, missing, broken, data)]), "application/rss+xml"
+    )
     http_server.add(good, demo_page(http_server, ARTICLE_PATH))
     # missing: no route, so 404. broken: 500 every time (Retry-After: 0 keeps the retries quick).
     http_server.add(broken, "<html>oops</html>", status=500, headers={"Retry-After": "0"})
@@ -273,15 +317,23 @@ def test_http_errors_never_fail_the_run(http_server, tmp_path):
 
     assert summary.status == "completed"
     states = dict(rows(db, "select url, state from frontier"))
-    assert states == {http_server.url(good): "fetched", http_server.url(missing): "gone",
-                      http_server.url(broken): "failed", http_server.url(data): "skipped"}
+    assert states == {
+        http_server.url(good): "fetched",
+        http_server.url(missing): "gone",
+        http_server.url(broken): "failed",
+        http_server.url(data): "skipped",
+    }
     assert rows(db, "select url from articles") == [(http_server.url(good),)]
-    (attempts, last_status, last_error), = rows(
-        db, "select attempts, last_status, last_error from frontier where url = ?", [http_server.url(broken)])
+    ((attempts, last_status, last_error),) = rows(
+        db, "select attempts, last_status, last_error from frontier where url = ?", [http_server.url(broken)]
+    )
     assert (attempts, last_status) == (1, 500)  # one failed run
     assert "500" in last_error
-    broken_log = rows(db, "select attempt, status from fetch_log where url = ? and run_id = ? order by attempt",
-                      [http_server.url(broken), summary.run_id])
+    broken_log = rows(
+        db,
+        "select attempt, status from fetch_log where url = ? and run_id = ? order by attempt",
+        [http_server.url(broken), summary.run_id],
+    )
     assert broken_log == [(1, 500), (2, 500), (3, 500), (4, 500)]  # the first try and 3 retries
     assert len(http_server.hits(broken)) == 4
     assert "not HTML" in scalar(db, "select last_error from frontier where url = ?", [http_server.url(data)])
@@ -290,16 +342,19 @@ def test_http_errors_never_fail_the_run(http_server, tmp_path):
     assert (summary.discovered, summary.fetched, summary.skipped, summary.not_modified) == (4, 1, 1, 0)
     assert (summary.failed, summary.gone) == (1, 1)
     assert (summary.extracted, summary.not_extracted, summary.new, summary.updated) == (1, 0, 1, 0)
-    assert rows(db, "select status, discovered, fetched, failed, gone, skipped, new from runs") == \
-        [("completed", 4, 1, 1, 1, 1, 1)]
+    assert rows(db, "select status, discovered, fetched, failed, gone, skipped, new from runs") == [
+        ("completed", 4, 1, 1, 1, 1, 1)
+    ]
 
 
 def test_bad_config_fails_the_flow_naming_source_and_field(prefect_harness, tmp_path):
     from winnow.sources.config import ConfigError
 
     config = tmp_path / "sources.yaml"
-    config.write_text("sources:\n  - name: herald\n    rate_limit: -1\n"
-                      "    feeds:\n      - kind: rss\n        url: https://herald.example/feed.xml\n")
+    config.write_text(
+        "sources:\n  - name: herald\n    rate_limit: -1\n"
+        "    feeds:\n      - kind: rss\n        url: https://herald.example/feed.xml\n"
+    )
     db = tmp_path / "winnow.duckdb"
 
     state = ingest(config, db, return_state=True)
@@ -319,17 +374,26 @@ def test_demo_corpus_validation_artifact_and_results(demo_ingest):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["ingest-validation"]),
-            flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id])))
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["ingest-validation"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[demo_ingest.summary.run_id]),
+            )
+        )
     data = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
     suites = {row["suite"] for row in data}
     assert suites == {"articles", "pages", "fetch_log", "entities", "mentions", "events"}
     assert all(row["failed"] == 0 for row in data)
     assert "0 of" in artifact.description and "0 rows quarantined" in artifact.description
     assert scalar(demo_ingest.db, "select count(*) from quarantine") == 0
-    assert scalar(demo_ingest.db, "select count(distinct suite) from validation_results where run_id = ?",
-                  [demo_ingest.summary.run_id]) == 6
+    assert (
+        scalar(
+            demo_ingest.db,
+            "select count(distinct suite) from validation_results where run_id = ?",
+            [demo_ingest.summary.run_id],
+        )
+        == 6
+    )
 
 
 def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_path):
@@ -346,8 +410,11 @@ def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_pat
     before = rows(db, "select * from articles")
 
     # The sitemap says the page changed; the server sends the very same bytes.
-    http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: datetime.now(timezone.utc)
-                                                          + timedelta(seconds=1)}), "application/xml")
+    http_server.add(
+        "/sitemap.xml",
+        sitemap(http_server, {ARTICLE_PATH: datetime.now(timezone.utc) + timedelta(seconds=1)}),
+        "application/xml",
+    )
     second = ingest(config, db)
 
     assert (second.fetched, second.unchanged, second.extracted, second.updated) == (1, 1, 0, 0)

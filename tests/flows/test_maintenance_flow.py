@@ -32,11 +32,19 @@ def test_maintenance_refreshes_compacts_exports_and_reports(tmp_path):
     ((run_id, status),) = run_query(db, "select run_id, status from runs where flow = 'maintenance'").rows
     assert status == "completed"
     with get_client(sync_client=True) as client:
-        (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["maintenance-summary"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["maintenance-summary"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])
+            )
+        )
     assert (json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data) == steps
 
-    only_export = maintenance(config_path=str(config), db_path=str(db), refresh_repetition=False, compact=False,
-                              export_dir=str(tmp_path / "snapshot"))
+    only_export = maintenance(
+        config_path=str(config),
+        db_path=str(db),
+        refresh_repetition=False,
+        compact=False,
+        export_dir=str(tmp_path / "snapshot"),
+    )
     assert [step["step"] for step in only_export] == ["export Parquet"]
     assert (tmp_path / "snapshot" / "articles").is_dir()

@@ -43,5 +43,9 @@ def test_flush_hands_out_everything_in_batches_of_the_size():
     batches.add(result("courier", 9), now=100.0)
     ready = batches.ready(now=100.0, flush=True)
     assert [(source, urls(batch)) for source, batch in ready] == [
-        ("herald", [0, 1]), ("herald", [2, 3]), ("herald", [4]), ("courier", [9])]
+        ("herald", [0, 1]),
+        ("herald", [2, 3]),
+        ("herald", [4]),
+        ("courier", [9]),
+    ]
     assert not batches

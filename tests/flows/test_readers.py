@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from winnow.demo.server import render_sources, serve_site
 from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
+from winnow.demo.server import render_sources, serve_site
 from winnow.warehouse.db import WarehouseMissing
 from winnow.warehouse.query import run_query
 

@@ -22,8 +22,12 @@ def test_the_first_signal_asks_to_stop_and_the_handlers_are_put_back(caplog):
             stop.on_request(lambda: called.append("crawl stopped"))
             os.kill(os.getpid(), signal.SIGTERM)
             assert stop.asked.wait(2)
-            assert (stop.requested, stop.signal_number, called, heard) == (True, signal.SIGTERM, ["crawl stopped"],
-                                                                          [signal.SIGTERM])
+            assert (stop.requested, stop.signal_number, called, heard) == (
+                True,
+                signal.SIGTERM,
+                ["crawl stopped"],
+                [signal.SIGTERM],
+            )
             deadline = time.monotonic() + 2
             while "SIGTERM: stopping" not in caplog.text and time.monotonic() < deadline:
                 time.sleep(0.01)

@@ -16,15 +16,24 @@ from tests.localserver import LOOPBACK_YAML
 
 pytestmark = pytest.mark.prefect
 
-STEADY = ["vale-courier/news/bus-routes.html", "vale-courier/news/cider-cooperative.html",
-          "vale-courier/news/school-closure.html"]
-CHANGED = ["harbour-herald/2026/10/fish-market.html", "harbour-herald/2026/10/ferry-timetable.html",
-           "harbour-herald/2026/10/port-strike.html", "harbour-herald/2026/10/lifeboat-rescue.html"]
+STEADY = [
+    "vale-courier/news/bus-routes.html",
+    "vale-courier/news/cider-cooperative.html",
+    "vale-courier/news/school-closure.html",
+]
+CHANGED = [
+    "harbour-herald/2026/10/fish-market.html",
+    "harbour-herald/2026/10/ferry-timetable.html",
+    "harbour-herald/2026/10/port-strike.html",
+    "harbour-herald/2026/10/lifeboat-rescue.html",
+]
 # The publisher's new template: the article body moved into a script-rendered widget, so the
 # page holds only its furniture.
-BODILESS = ("<!doctype html><html lang=en><head><title>Harbour Herald</title></head><body>"
-            "<nav><a href=/>Home</a> <a href=/news>News</a></nav><div id=app data-article=1></div>"
-            "<footer>© Harbour Herald</footer></body></html>")
+BODILESS = (
+    "<!doctype html><html lang=en><head><title>Harbour Herald</title></head><body>"
+    "<nav><a href=/>Home</a> <a href=/news>News</a></nav><div id=app data-article=1></div>"
+    "<footer>© Harbour Herald</footer></body></html>"
+)
 
 
 def serve_a_layout_change(server, folder: Path) -> Path:
@@ -42,7 +51,8 @@ def serve_a_layout_change(server, folder: Path) -> Path:
         "sources:\n"
         f"  - {{name: steady, feeds: [{{kind: rss, url: '{server.url('/steady.xml')}'}}]}}\n"
         f"  - {{name: changed, feeds: [{{kind: rss, url: '{server.url('/changed.xml')}'}}]}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return config
 
 
@@ -61,13 +71,18 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     # The one article that still extracted is held with its batch; the bodiless pages are
     # extraction failures; every page is kept for reprocessing after a fix.
     assert rows(db, "select table_name, source, level, checks from quarantine") == [
-        ("articles", "changed", "batch", ["pages_mostly_loaded"])]
+        ("articles", "changed", "batch", ["pages_mostly_loaded"])
+    ]
     assert json.loads(scalar(db, "select record from quarantine"))["url"].endswith(CHANGED[0])
     assert scalar(db, "select count(*) from extraction_failures where source = 'changed'") == 3
     assert scalar(db, "select count(*) from pages where source = 'changed'") == 4
     assert rows(db, "select status, batches_held, quarantined from runs") == [("failed", 1, 1)]
-    results = dict(((suite, source), ok) for suite, source, ok in rows(
-        db, "select suite, source, bool_and(success) from validation_results group by all"))
+    results = dict(
+        ((suite, source), ok)
+        for suite, source, ok in rows(
+            db, "select suite, source, bool_and(success) from validation_results group by all"
+        )
+    )
     assert results[("pages", "changed")] is False and results[("pages", "steady")] is True
     assert results[("articles", "steady")] is True
 
@@ -82,15 +97,17 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     # This run's two pages results (one per source); the process may have validated other runs before.
     assert len(list(docs.glob(f"validations/pages/{run_id}/*/*.html"))) == 2
     # One page per suite, named by its table, whatever else the process validated before.
-    assert {page.relative_to(docs / "expectations").parts[0].removesuffix(".html")
-            for page in docs.glob("expectations/**/*.html")} <= {"articles", "pages", "fetch_log", "entities",
-                                                                 "mentions", "events"}
+    assert {
+        page.relative_to(docs / "expectations").parts[0].removesuffix(".html")
+        for page in docs.glob("expectations/**/*.html")
+    } <= {"articles", "pages", "fetch_log", "entities", "mentions", "events"}
     assert "validation_success_text': 'Failed'" in html
 
     listed = winnow("quarantine", "list", "--db", str(db), "--format", "json")
     assert listed.exit_code == 0, listed.output
     assert [(r["table_name"], r["source"], r["checks"]) for r in json.loads(listed.output)] == [
-        ("articles", "changed", ["pages_mostly_loaded"])]
+        ("articles", "changed", ["pages_mostly_loaded"])
+    ]
 
 
 def test_winnow_run_prints_the_summary_and_the_held_batches_and_exits_1(prefect_harness, http_server, tmp_path):
@@ -113,7 +130,9 @@ def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path)
     db = tmp_path / "w.duckdb"
     migrate(db)
     config = tmp_path / "sources.yaml"
-    config.write_text("sources:\n  - {name: a, feeds: [{kind: rss, url: 'https://a.example/feed'}]}\n", encoding="utf-8")
+    config.write_text(
+        "sources:\n  - {name: a, feeds: [{kind: rss, url: 'https://a.example/feed'}]}\n", encoding="utf-8"
+    )
     with warehouse_db.write(db) as conn:
         conn.execute("""insert into entities values ('e1', 'Aleppo', 'place', 'SY', ['Aleppo'], now(), now(), 'aleppo', true),
                                                   ('e2', 'Nowhere', 'planet', 'sy', ['Nowhere'], now(), now(), 'nowhere', false)""")
@@ -129,18 +148,22 @@ def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path)
 
 def test_release_merges_the_held_rows_that_pass_after_the_config_changes(tmp_path):
     from tests.warehouse.conftest import article
-    from winnow.warehouse.load import load_batch
-    from winnow.warehouse.migrate import migrate
     from winnow.flows.validation import gate_for
     from winnow.sources.config import load_config
+    from winnow.warehouse.load import load_batch
+    from winnow.warehouse.migrate import migrate
 
     db = tmp_path / "w.duckdb"
     migrate(db)
     strict = tmp_path / "strict.yaml"
-    strict.write_text("sources:\n  - {name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/f'}]}\n",
-                      encoding="utf-8")
+    strict.write_text(
+        "sources:\n  - {name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/f'}]}\n",
+        encoding="utf-8",
+    )
     source = load_config(strict).sources[0]
-    good = [article(f"https://news.example/{i}", f"Plain English words, story {i}. " * 10, source="news") for i in range(4)]
+    good = [
+        article(f"https://news.example/{i}", f"Plain English words, story {i}. " * 10, source="news") for i in range(4)
+    ]
     french = replace(article("https://news.example/fr", "Des mots en français " * 10, source="news"), language="fr")
     counts = load_batch(db, "run-1", [], good + [french], [], gate_for(source, load_config(strict).validation))
     assert counts.quarantined == 1 and scalar(db, "select count(*) from articles") == 4

@@ -7,23 +7,6 @@ import os
 from pathlib import Path
 
 import duckdb
-import pytest
-
-from bench.ingest import PrefectServer
-from tests.conftest import prefect_home_from
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory, migrated_prefect_db) -> str:
-    """A `prefect server start` process for the module's runs (apart from the flow tests'
-    harness server, which this process's own flows use); yields its API URL."""
-    folder = tmp_path_factory.mktemp("prefect-server")
-    server = PrefectServer(prefect_home_from(migrated_prefect_db, folder / "home"), folder / "server.log")
-    server.start()
-    try:
-        yield server.api_url
-    finally:
-        server.stop()
 
 
 def winnow_env(tmp_path: Path, api_url: str) -> dict[str, str]:
@@ -43,12 +26,13 @@ def write_bench_config(path: Path, base_url: str, pages: int, rate_limit: float)
         "    feeds:\n"
         "      - kind: sitemap\n"
         f"        url: {base_url}/bench/sitemap.xml\n"
-        "    allowed_domains: [\"127.0.0.1\"]\n"
-        "    allowed_networks: [\"127.0.0.0/8\"]\n"  # the demo server is on loopback, refused otherwise
+        '    allowed_domains: ["127.0.0.1"]\n'
+        '    allowed_networks: ["127.0.0.0/8"]\n'  # the demo server is on loopback, refused otherwise
         f"    rate_limit: {rate_limit}\n"
         f"    max_pages: {pages}\n"
         "    language: en\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def holder_pid(db: Path) -> int | None:

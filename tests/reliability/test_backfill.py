@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from winnow.demo.archive import CAPTURED, articles_warc
 from tests.archives import cc_news_index, ranged
 from tests.conftest import prefect_home_from
 from tests.localserver import LOOPBACK_YAML
 from tests.reliability.conftest import rows, scalar
 from tests.reliability.ingest_process import count, winnow_env
 from tests.reliability.test_crash import _kill, _killable_run, _wait_for
+from winnow.demo.archive import CAPTURED, articles_warc
 
 SITE = "https://news.example"
 NO_CHECKS = "validation: {enabled: false}\nenrich: {enabled: false}\n"  # not what these tests are about
@@ -34,8 +34,11 @@ def test_a_folder_of_warc_files_is_ingested_once(tmp_path):
     (folder / "two.warc.gz").write_bytes(articles_warc(SITE, 3, first=4))
     (folder / "other-site.warc.gz").write_bytes(articles_warc("https://elsewhere.example", 2))
     config = tmp_path / "sources.yaml"
-    config.write_text(NO_CHECKS + "sources:\n  - name: news\n    feeds: [{kind: warc, path: 'archives/*.warc.gz'}]\n"
-                      "    allowed_domains: [news.example]\n", encoding="utf-8")
+    config.write_text(
+        NO_CHECKS + "sources:\n  - name: news\n    feeds: [{kind: warc, path: 'archives/*.warc.gz'}]\n"
+        "    allowed_domains: [news.example]\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "w.duckdb"
 
     first = ingest(config, db)
@@ -44,7 +47,10 @@ def test_a_folder_of_warc_files_is_ingested_once(tmp_path):
     assert rows(db, "select count(*), count(distinct url), min(fetched_at) from pages") == [(7, 7, CAPTURED)]
     assert rows(db, "select count(*) from fetch_log") == [(0,)]  # an archive makes no request
     assert rows(db, "select archive like '%/other-site.warc.gz', done, pages from archive_cursors order by 1") == [
-        (False, True, 4), (False, True, 3), (True, True, 0)]
+        (False, True, 4),
+        (False, True, 3),
+        (True, True, 0),
+    ]
 
     again = ingest(config, db)  # every archive read to its end: nothing is read again
     assert (again.fetched, again.new) == (0, 0)
@@ -59,18 +65,20 @@ def test_cc_news_of_a_date_range_and_the_source_s_domains(http_server, tmp_path)
         f"{month}/CC-NEWS-20240102110000-00002.warc.gz": articles_warc(SITE, 2, first=3)
         + articles_warc("https://elsewhere.example", 2),
         # written on the 5th, after the range: not even asked for
-        f"{month}/CC-NEWS-20240105000000-00003.warc.gz": articles_warc(SITE, 2, first=5, captured=CAPTURED
-                                                                        + timedelta(days=3)),
+        f"{month}/CC-NEWS-20240105000000-00003.warc.gz": articles_warc(
+            SITE, 2, first=5, captured=CAPTURED + timedelta(days=3)
+        ),
     }
     for path, body in archives.items():
         http_server.routes["/" + path] = ranged(body)
-    http_server.add(f"/{month}/warc.paths.gz", cc_news_index(list(archives)),
-                    content_type="application/octet-stream")
+    http_server.add(f"/{month}/warc.paths.gz", cc_news_index(list(archives)), content_type="application/octet-stream")
     config = tmp_path / "sources.yaml"
     config.write_text(
         NO_CHECKS + "sources:\n  - name: news\n"
         f"    feeds: [{{kind: ccnews, start: 2024-01-01, end: 2024-01-03, index: '{http_server.base_url}'}}]\n"
-        f"    allowed_domains: [news.example]\n    allowed_networks: {LOOPBACK_YAML}\n", encoding="utf-8")
+        f"    allowed_domains: [news.example]\n    allowed_networks: {LOOPBACK_YAML}\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "w.duckdb"
 
     summary = ingest(config, db)
@@ -84,8 +92,9 @@ def test_cc_news_of_a_date_range_and_the_source_s_domains(http_server, tmp_path)
 
 @pytest.mark.slow
 @pytest.mark.prefect  # the second run, in this process
-def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(http_server, tmp_path,
-                                                                                 migrated_prefect_db):
+def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(
+    http_server, tmp_path, migrated_prefect_db
+):
     """A real `winnow run` reads an archive served slowly, is killed (SIGKILL) once its first
     batch is loaded, and a second run finishes the archive from the cursor."""
     pages = 260  # two batches of 200 at most: the kill lands in the second
@@ -95,14 +104,18 @@ def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(ht
         NO_CHECKS + "sources:\n  - name: news\n"
         f"    feeds: [{{kind: warc, url: '{http_server.url('/backfill.warc.gz')}'}}]\n"
         f"    allowed_domains: [news.example]\n    allowed_networks: {LOOPBACK_YAML}\n    max_pages: 1000\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     db = tmp_path / "w.duckdb"
     env = winnow_env(tmp_path, "")
     del env["PREFECT_API_URL"]
     env["PREFECT_HOME"] = str(prefect_home_from(migrated_prefect_db, tmp_path / "prefect-home"))
     with _killable_run(["run", "--config", str(config), "--db", str(db)], tmp_path, env) as killed:
-        _wait_for(lambda: (count(db, "select count(*) from archive_cursors where not done") or 0) > 0, killed,
-                  "the first batch loaded")
+        _wait_for(
+            lambda: (count(db, "select count(*) from archive_cursors where not done") or 0) > 0,
+            killed,
+            "the first batch loaded",
+        )
         _kill(killed)
     loaded = count(db, "select count(*) from articles")
     assert 0 < loaded < pages and count(db, "select sum(pages) from archive_cursors") == loaded

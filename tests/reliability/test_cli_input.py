@@ -26,10 +26,10 @@ def winnow(tmp_path):
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), NO_COLOR="1", COLUMNS="200")
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(WINNOW), *args], cwd=tmp_path, env=env, text=True, capture_output=True,
-                              timeout=60)
+        done = subprocess.run([str(WINNOW), *args], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=60)
         assert "Traceback" not in done.stdout + done.stderr, done.stderr
         return done
+
     return run
 
 
@@ -41,11 +41,14 @@ def warehouse(tmp_path) -> Path:
     return db
 
 
-@pytest.mark.parametrize("text, message", [
-    ("sources:\n  - name: a\n    feeds: [\n", "invalid YAML"),
-    (GOOD_SOURCE + "    colour: red\n", "source 'herald' (sources[0]), field colour: unknown key"),
-    (GOOD_SOURCE.replace("https://herald.example/feed.xml", "not a url"), "invalid URL 'not a url'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("sources:\n  - name: a\n    feeds: [\n", "invalid YAML"),
+        (GOOD_SOURCE + "    colour: red\n", "source 'herald' (sources[0]), field colour: unknown key"),
+        (GOOD_SOURCE.replace("https://herald.example/feed.xml", "not a url"), "invalid URL 'not a url'"),
+    ],
+)
 def test_bad_config_is_named_and_refused(winnow, tmp_path, text, message):
     (tmp_path / "sources.yaml").write_text(text)
     for command in (["sources", "check"], ["run"]):
@@ -53,29 +56,37 @@ def test_bad_config_is_named_and_refused(winnow, tmp_path, text, message):
         assert done.returncode == 1 and message in done.stderr, (command, done.stderr)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["run", "--source", "nope"], "no source named 'nope' (known: herald)"),
-    (["run", "--config", "missing.yaml"], "missing.yaml: cannot read the file"),
-    (["run", "--runner", "nowhere"], "--runner: unknown runner 'nowhere'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "--source", "nope"], "no source named 'nope' (known: herald)"),
+        (["run", "--config", "missing.yaml"], "missing.yaml: cannot read the file"),
+        (["run", "--runner", "nowhere"], "--runner: unknown runner 'nowhere'"),
+    ],
+)
 def test_unknown_source_missing_file_bad_runner(winnow, tmp_path, args, message):
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
     done = winnow(*args)
     assert done.returncode == 1 and message in done.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["run", "--max-pages", "0"], "Invalid value for '--max-pages'"),
-    (["query", "select 1", "--format", "xml"], "Invalid value for '--format'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["run", "--max-pages", "0"], "Invalid value for '--max-pages'"),
+        (["query", "select 1", "--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
 def test_bad_option_values(winnow, tmp_path, args, message):
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
     done = winnow(*args)
     assert done.returncode == 2 and message in done.stderr
 
 
-@pytest.mark.parametrize("db, message", [("folder", "Is a directory"), ("junk.duckdb", "not a valid DuckDB"),
-                                         ("missing.duckdb", "no database at")])
+@pytest.mark.parametrize(
+    "db, message",
+    [("folder", "Is a directory"), ("junk.duckdb", "not a valid DuckDB"), ("missing.duckdb", "no database at")],
+)
 def test_bad_db_path(winnow, tmp_path, db, message):
     (tmp_path / "folder").mkdir()
     (tmp_path / "junk.duckdb").write_text("not a database")
@@ -100,15 +111,22 @@ def test_a_writing_run_refuses_a_bad_db_before_it_starts(winnow, tmp_path, db, m
     assert (tmp_path / "junk.duckdb").read_text() == "not a database"
 
 
-@pytest.mark.parametrize("sql, message", [("selec 1", "syntax error"), ("   ", "no SQL given"),
-                                          ("select * from nowhere", "Table with name nowhere does not exist")])
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("selec 1", "syntax error"),
+        ("   ", "no SQL given"),
+        ("select * from nowhere", "Table with name nowhere does not exist"),
+    ],
+)
 def test_bad_sql(winnow, warehouse, sql, message):
     done = winnow("query", sql, "--db", str(warehouse))
     assert done.returncode == 1 and message in done.stderr
 
 
-@pytest.mark.parametrize("sql", ["insert into articles values (2)", "drop table articles",
-                                 "create table t (x int)", "delete from articles"])
+@pytest.mark.parametrize(
+    "sql", ["insert into articles values (2)", "drop table articles", "create table t (x int)", "delete from articles"]
+)
 def test_query_cannot_write(winnow, warehouse, sql):
     done = winnow("query", sql, "--db", str(warehouse))
     assert done.returncode == 1 and "read-only mode" in done.stderr

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from winnow.demo.server import render_sources, serve_site
 from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
-from tests.reliability.ingest_process import prefect_api, winnow_env  # noqa: F401 (a fixture)
+from tests.reliability.ingest_process import winnow_env
+from winnow.demo.server import render_sources, serve_site
 from winnow.warehouse.query import run_query
 from winnow.warehouse.run_lock import RunLocked, lock_path, run_lock
 
@@ -54,8 +54,9 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path):
     with run_lock(db, "ingest", wait_s=0):  # as the CLI takes it, before the flow run has an id
         with run_lock(db, "ingest", "run-1", wait_s=0):  # as the flow takes it
             assert '"run_id": "run-1"' in lock_path(db).read_text()
-        holder = subprocess.run([sys.executable, "-c", HOLD_LOCK.replace("600", "0"), str(db)],
-                                capture_output=True, text=True)
+        holder = subprocess.run(
+            [sys.executable, "-c", HOLD_LOCK.replace("600", "0"), str(db)], capture_output=True, text=True
+        )
         assert "RunLocked" in holder.stderr and "run run-1" in holder.stderr  # still held after the inner block
 
 

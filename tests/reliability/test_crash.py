@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.flows.test_cli import WINNOW, _assert_clean, _run_winnow
+from tests.reliability.ingest_process import count, holder_pid, winnow_env, write_bench_config
+from tests.warehouse.conftest import T0
 from winnow.demo.server import serve_site
 from winnow.schemas.records import RunSummary
-from tests.flows.test_cli import WINNOW, _assert_clean, _run_winnow
-from tests.reliability.ingest_process import count, holder_pid, prefect_api, winnow_env, write_bench_config  # noqa: F401
-from tests.warehouse.conftest import T0
 from winnow.warehouse import load
 from winnow.warehouse.query import run_query
 
@@ -34,7 +34,9 @@ def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
     crashed = load.start_run(db, RunSummary("run-2", T0 + timedelta(hours=1), sources=["news"]), "ingest")
     assert crashed == [("run-1", "ingest", T0)]
     assert run_query(db, "select run_id, status from runs order by run_id").rows == [
-        ("run-1", "crashed"), ("run-2", "running")]
+        ("run-1", "crashed"),
+        ("run-2", "running"),
+    ]
     # A flow run Prefect retries (the same id) starts over; it did not crash.
     assert load.start_run(db, RunSummary("run-2", T0 + timedelta(hours=2), sources=["news"]), "ingest") == []
 
@@ -46,8 +48,9 @@ def _killable_run(args: list[str], cwd: Path, env: dict[str, str]) -> Iterator[s
     They are ended with the group when the block exits, and not before: the next run must not
     be hindered by them."""
     with open(cwd / f"winnow-{time.monotonic_ns()}.log", "w+") as output:
-        run = subprocess.Popen([str(WINNOW), *args], cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+        run = subprocess.Popen(
+            [str(WINNOW), *args], cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         run.output = output
         try:
             yield run
@@ -108,12 +111,17 @@ def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_dat
         return run_query(db, sql).rows
 
     assert [status for (status,) in rows("select status from runs order by started_at")] == [
-        "crashed", "crashed", "completed"]
+        "crashed",
+        "crashed",
+        "completed",
+    ]
     assert rows("select new from runs where status = 'completed'") == [(PAGES - loaded,)]
     assert rows("select count(*), count(distinct article_id), count(distinct url) from articles") == [
-        (PAGES, PAGES, PAGES)]
+        (PAGES, PAGES, PAGES)
+    ]
     assert rows("select count(*), count(distinct url) from pages") == [(PAGES, PAGES)]
     assert rows("select state, count(*), count(distinct url) from frontier group by state") == [
-        ("fetched", PAGES, PAGES)]  # every URL discovered is in one final state
+        ("fetched", PAGES, PAGES)
+    ]  # every URL discovered is in one final state
     # Each page was loaded once: the fetches of the killed runs' unloaded batches left no trace.
     assert rows("select count(*), count(distinct url) from fetch_log where kind = 'page'") == [(PAGES, PAGES)]

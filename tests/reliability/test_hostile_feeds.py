@@ -15,8 +15,11 @@ pytestmark = pytest.mark.prefect
 URLSET = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>'
 INDEX = '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</sitemapindex>'
 # "Billion laughs": ten levels of ten references, a few bytes that expand to 10^10 "lol"s.
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-          + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
 
 
 def feed_error(db, server: LocalServer, path: str) -> str | None:
@@ -26,33 +29,52 @@ def feed_error(db, server: LocalServer, path: str) -> str | None:
 def test_hostile_feeds_and_sitemaps_are_refused_or_bounded(http_server, tmp_path, small_limits):
     server = http_server
     page = server.url("/news/story.html")
-    server.add("/malformed.xml", f'<rss version="2.0"><channel><item><link>{page}</link></item>',
-               "application/rss+xml")
-    server.add("/laughs.xml", LAUGHS + f'<rss version="2.0"><channel><title>&lol9;</title>'
-               f"<item><link>{page}</link></item></channel></rss>", "application/rss+xml")
-    server.add("/laughs-sitemap.xml", LAUGHS + URLSET.format(f"<url><loc>{page}?&lol9;</loc></url>"),
-               "application/xml")
-    server.add("/xxe-sitemap.xml", '<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-               + URLSET.format("<url><loc>&x;</loc></url>"), "application/xml")
+    server.add("/malformed.xml", f'<rss version="2.0"><channel><item><link>{page}</link></item>', "application/rss+xml")
+    server.add(
+        "/laughs.xml",
+        LAUGHS + f'<rss version="2.0"><channel><title>&lol9;</title><item><link>{page}</link></item></channel></rss>',
+        "application/rss+xml",
+    )
+    server.add("/laughs-sitemap.xml", LAUGHS + URLSET.format(f"<url><loc>{page}?&lol9;</loc></url>"), "application/xml")
+    server.add(
+        "/xxe-sitemap.xml",
+        '<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        + URLSET.format("<url><loc>&x;</loc></url>"),
+        "application/xml",
+    )
     # an index loop: a -> b -> a
-    server.add("/loop-a.xml", INDEX.format(f"<sitemap><loc>{server.url('/loop-b.xml')}</loc></sitemap>"),
-               "application/xml")
-    server.add("/loop-b.xml", INDEX.format(f"<sitemap><loc>{server.url('/loop-a.xml')}</loc></sitemap>"),
-               "application/xml")
+    server.add(
+        "/loop-a.xml", INDEX.format(f"<sitemap><loc>{server.url('/loop-b.xml')}</loc></sitemap>"), "application/xml"
+    )
+    server.add(
+        "/loop-b.xml", INDEX.format(f"<sitemap><loc>{server.url('/loop-a.xml')}</loc></sitemap>"), "application/xml"
+    )
     # indexes nested deeper than max_depth 1: deep-0 -> deep-1 -> deep-2 (not read)
     for level in range(2):
-        server.add(f"/deep-{level}.xml", INDEX.format(
-            f"<sitemap><loc>{server.url(f'/deep-{level + 1}.xml')}</loc></sitemap>"), "application/xml")
+        server.add(
+            f"/deep-{level}.xml",
+            INDEX.format(f"<sitemap><loc>{server.url(f'/deep-{level + 1}.xml')}</loc></sitemap>"),
+            "application/xml",
+        )
     server.add("/deep-2.xml", URLSET.format(f"<url><loc>{page}?deep</loc></url>"), "application/xml")
     # a feed beyond the size limit (small_limits: 200 kB)
     items = "".join(f"<item><link>{page}?n={i}</link></item>" for i in range(10_000))
     server.add("/huge.xml", f'<rss version="2.0"><channel>{items}</channel></rss>', "application/rss+xml")
-    feeds = [("rss", "/malformed.xml"), ("rss", "/laughs.xml"), ("sitemap", "/laughs-sitemap.xml"),
-             ("sitemap", "/xxe-sitemap.xml"), ("sitemap", "/loop-a.xml"), ("sitemap", "/deep-0.xml"),
-             ("rss", "/huge.xml")]
+    feeds = [
+        ("rss", "/malformed.xml"),
+        ("rss", "/laughs.xml"),
+        ("sitemap", "/laughs-sitemap.xml"),
+        ("sitemap", "/xxe-sitemap.xml"),
+        ("sitemap", "/loop-a.xml"),
+        ("sitemap", "/deep-0.xml"),
+        ("rss", "/huge.xml"),
+    ]
     config = write_config(tmp_path, server, feeds)
-    config.write_text(config.read_text().replace('url: "' + server.url("/deep-0.xml") + '"',
-                                                 'url: "' + server.url("/deep-0.xml") + '"\n        max_depth: 1'))
+    config.write_text(
+        config.read_text().replace(
+            'url: "' + server.url("/deep-0.xml") + '"', 'url: "' + server.url("/deep-0.xml") + '"\n        max_depth: 1'
+        )
+    )
     db = tmp_path / "winnow.duckdb"
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -75,8 +97,9 @@ def test_hostile_feeds_and_sitemaps_are_refused_or_bounded(http_server, tmp_path
     assert "deeper than max_depth 1" in feed_error(db, server, "/deep-1.xml")
     # The huge feed stops at the size limit: fetch_log and feeds say so, nothing of it is listed.
     assert feed_error(db, server, "/huge.xml") == "body exceeds 200000 bytes"
-    assert rows(db, "select status, error from fetch_log where url = ?", [server.url("/huge.xml")]) == \
-        [(200, "body exceeds 200000 bytes")]
+    assert rows(db, "select status, error from fetch_log where url = ?", [server.url("/huge.xml")]) == [
+        (200, "body exceeds 200000 bytes")
+    ]
     # The malformed feed: feedparser reads what it can of it; the page it lists is discovered.
     assert rows(db, "select url, via from frontier") == [(page, server.url("/malformed.xml"))]
 
@@ -88,8 +111,11 @@ def test_a_sitemap_over_the_entry_limit_is_cut_and_says_so(http_server, tmp_path
     monkeypatch.setattr(parsers, "MAX_SITEMAP_ENTRIES", 100)
     monkeypatch.setattr(discover, "MAX_SITEMAP_ENTRIES", 100)
     page = http_server.url("/news/story.html")
-    http_server.add("/big-sitemap.xml", URLSET.format(
-        "".join(f"<url><loc>{page}?n={i}</loc></url>" for i in range(150))), "application/xml")
+    http_server.add(
+        "/big-sitemap.xml",
+        URLSET.format("".join(f"<url><loc>{page}?n={i}</loc></url>" for i in range(150))),
+        "application/xml",
+    )
     config, db = write_config(tmp_path, http_server, [("sitemap", "/big-sitemap.xml")]), tmp_path / "winnow.duckdb"
     config.write_text(config.read_text() + "    max_pages: 1\n")
 

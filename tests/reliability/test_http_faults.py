@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from winnow.demo.server import SITE_ROOT
 from tests.localserver import LocalServer, Reply
 from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, use_small_limits, write_config
+from winnow.demo.server import SITE_ROOT
 
 pytestmark = pytest.mark.prefect
 
@@ -23,8 +23,7 @@ GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="
 ARTICLES = sorted(GROUND_TRUTH)
 # Pages that are articles once the fault is survived: each a different demo article, so that no two
 # share a canonical URL.
-GOOD, FLAKY, RETRY_AFTER, NO_CHARSET, WRONG_CHARSET, TRUNCATED, FIXED = (
-    "/" + path for path in ARTICLES[:7])
+GOOD, FLAKY, RETRY_AFTER, NO_CHARSET, WRONG_CHARSET, TRUNCATED, FIXED = ("/" + path for path in ARTICLES[:7])
 
 
 def demo_page(server: LocalServer, path: str) -> str:
@@ -33,8 +32,9 @@ def demo_page(server: LocalServer, path: str) -> str:
 
 def html(server: LocalServer, path: str, charset: str | None = "utf-8", encoding: str = "utf-8") -> Reply:
     content_type = "text/html" + (f"; charset={charset}" if charset else "")
-    return Reply(200, demo_page(server, path).encode(encoding, errors="xmlcharrefreplace"),
-                 {"Content-Type": content_type})
+    return Reply(
+        200, demo_page(server, path).encode(encoding, errors="xmlcharrefreplace"), {"Content-Type": content_type}
+    )
 
 
 def in_turn(*replies: Reply):
@@ -44,6 +44,7 @@ def in_turn(*replies: Reply):
     def handler(request):
         calls.append(request)
         return replies[min(len(calls), len(replies)) - 1]
+
     return handler
 
 
@@ -57,6 +58,7 @@ def cp1252_page(server: LocalServer, path: str, declared: str) -> bytes:
 
 def serve_faults(server: LocalServer) -> list[str]:
     """Program every fault; returns the paths the feed lists."""
+
     def slow(request):
         time.sleep(3)  # no headers for longer than the read timeout
         return Reply(200, b"<html>late</html>", {"Content-Type": "text/html"})
@@ -65,35 +67,40 @@ def serve_faults(server: LocalServer) -> list[str]:
     big = b"<html><body>" + b"<p>word</p>" * 30_000 + b"</body></html>"  # 330 kB
     bomb = gzip.compress(b" " * 50_000_000, compresslevel=9)  # 50 MB in ~50 kB
     truncated = demo_page(server, TRUNCATED)
-    server.routes.update({
-        GOOD: lambda r: html(server, GOOD),
-        "/news/error-500.html": lambda r: Reply(500, b"<html>oops</html>", page_type),
-        "/news/busy-503.html": lambda r: Reply(503, b"", page_type),
-        FLAKY: in_turn(Reply(503), html(server, FLAKY)),
-        "/news/reset.html": lambda r: Reply(reset=True),
-        "/news/cut-short.html": lambda r: Reply(200, b"<html><body>half", page_type, content_length=5000),
-        RETRY_AFTER: in_turn(Reply(429, headers={"Retry-After": "1"}), html(server, RETRY_AFTER)),
-        "/news/retry-later.html": lambda r: Reply(429, headers={"Retry-After": "3600"}),
-        "/news/stall.html": slow,
-        "/news/trickle.html": lambda r: Reply(200, demo_page(server, GOOD).encode(), page_type, trickle_s=0.05),
-        "/news/big.html": lambda r: Reply(200, big, page_type),
-        "/news/bomb.html": lambda r: Reply(200, bomb, {**page_type, "Content-Encoding": "gzip"}),
-        NO_CHARSET: lambda r: Reply(200, cp1252_page(server, NO_CHARSET, "windows-1252"), page_type),
-        WRONG_CHARSET: lambda r: Reply(200, cp1252_page(server, WRONG_CHARSET, "windows-1252"),
-                                       {"Content-Type": "text/html; charset=utf-8"}),
-        "/news/data.json": lambda r: Reply(200, b'{"not": "html"}', {"Content-Type": "application/json"}),
-        "/news/loop-a.html": lambda r: Reply(302, headers={"Location": "/news/loop-b.html"}),
-        "/news/loop-b.html": lambda r: Reply(302, headers={"Location": "/news/loop-a.html"}),
-        "/news/away.html": lambda r: Reply(302, headers={
-            "Location": server.url("/news/elsewhere.html").replace("127.0.0.1", "localhost")}),
-        "/news/elsewhere.html": lambda r: html(server, GOOD),
-        "/news/removed.html": lambda r: Reply(410, b"gone", page_type),
-        "/news/empty.html": lambda r: Reply(200, b"", page_type),
-        TRUNCATED: lambda r: Reply(200, truncated[:len(truncated) * 2 // 3].encode() + b"<div><p><<>&&</span",
-                                   page_type),
-        "/news/garbage.html": lambda r: Reply(200, b"<html><body><div><p>\x00\xff\xfe<<<>>></i></b>", page_type),
-        FIXED: lambda r: Reply(500, b"", page_type),  # fixed before the second run
-    })
+    server.routes.update(
+        {
+            GOOD: lambda r: html(server, GOOD),
+            "/news/error-500.html": lambda r: Reply(500, b"<html>oops</html>", page_type),
+            "/news/busy-503.html": lambda r: Reply(503, b"", page_type),
+            FLAKY: in_turn(Reply(503), html(server, FLAKY)),
+            "/news/reset.html": lambda r: Reply(reset=True),
+            "/news/cut-short.html": lambda r: Reply(200, b"<html><body>half", page_type, content_length=5000),
+            RETRY_AFTER: in_turn(Reply(429, headers={"Retry-After": "1"}), html(server, RETRY_AFTER)),
+            "/news/retry-later.html": lambda r: Reply(429, headers={"Retry-After": "3600"}),
+            "/news/stall.html": slow,
+            "/news/trickle.html": lambda r: Reply(200, demo_page(server, GOOD).encode(), page_type, trickle_s=0.05),
+            "/news/big.html": lambda r: Reply(200, big, page_type),
+            "/news/bomb.html": lambda r: Reply(200, bomb, {**page_type, "Content-Encoding": "gzip"}),
+            NO_CHARSET: lambda r: Reply(200, cp1252_page(server, NO_CHARSET, "windows-1252"), page_type),
+            WRONG_CHARSET: lambda r: Reply(
+                200, cp1252_page(server, WRONG_CHARSET, "windows-1252"), {"Content-Type": "text/html; charset=utf-8"}
+            ),
+            "/news/data.json": lambda r: Reply(200, b'{"not": "html"}', {"Content-Type": "application/json"}),
+            "/news/loop-a.html": lambda r: Reply(302, headers={"Location": "/news/loop-b.html"}),
+            "/news/loop-b.html": lambda r: Reply(302, headers={"Location": "/news/loop-a.html"}),
+            "/news/away.html": lambda r: Reply(
+                302, headers={"Location": server.url("/news/elsewhere.html").replace("127.0.0.1", "localhost")}
+            ),
+            "/news/elsewhere.html": lambda r: html(server, GOOD),
+            "/news/removed.html": lambda r: Reply(410, b"gone", page_type),
+            "/news/empty.html": lambda r: Reply(200, b"", page_type),
+            TRUNCATED: lambda r: Reply(
+                200, truncated[: len(truncated) * 2 // 3].encode() + b"<div><p><<>&&</span", page_type
+            ),
+            "/news/garbage.html": lambda r: Reply(200, b"<html><body><div><p>\x00\xff\xfe<<<>>></i></b>", page_type),
+            FIXED: lambda r: Reply(500, b"", page_type),  # fixed before the second run
+        }
+    )
     listed = [path for path in server.routes if path not in ("/news/loop-b.html", "/news/elsewhere.html")]
     return listed + ["/news/missing.html"]  # no route: 404
 
@@ -107,15 +114,15 @@ def faulty_site(prefect_harness, tmp_path_factory):
         use_small_limits(patch)
         paths = serve_faults(server)
         items = "".join(f"<item><title>{p}</title><link>{server.url(p)}</link></item>" for p in paths)
-        server.add("/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
-                   "application/rss+xml")
+        server.add(
+            "/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml"
+        )
         config, db = write_config(folder, server, [("rss", "/feed.xml")]), folder / "winnow.duckdb"
         first = ingest(config, db)
         first_hits = {path: len(server.hits(path)) for path in server.routes}
         server.routes[FIXED] = lambda r: html(server, FIXED)
         second = ingest(config, db)
-    yield SimpleNamespace(server=server, db=db, first=first, second=second, first_hits=first_hits,
-                          listed=len(paths))
+    yield SimpleNamespace(server=server, db=db, first=first, second=second, first_hits=first_hits, listed=len(paths))
     server.stop()
 
 
@@ -125,14 +132,20 @@ def url(site, path: str) -> str:
 
 def log(site, path: str, run=None) -> list[tuple]:
     """(attempt, status, error, bytes) of the first run's fetch_log rows for `path`."""
-    return rows(site.db, "select attempt, status, error, bytes from fetch_log where url = ? and run_id = ?"
-                         " order by attempt", [url(site, path), (run or site.first).run_id])
+    return rows(
+        site.db,
+        "select attempt, status, error, bytes from fetch_log where url = ? and run_id = ? order by attempt",
+        [url(site, path), (run or site.first).run_id],
+    )
 
 
 def frontier(site, path: str) -> tuple:
     """(state, attempts, last_status, last_error) of `path` after both runs."""
-    return tuple(rows(site.db, "select state, attempts, last_status, last_error from frontier where url = ?",
-                      [url(site, path)])[0])
+    return tuple(
+        rows(site.db, "select state, attempts, last_status, last_error from frontier where url = ?", [url(site, path)])[
+            0
+        ]
+    )
 
 
 def has_article(site, path: str) -> bool:
@@ -173,8 +186,9 @@ def test_a_url_failed_this_run_is_fetched_next_run(faulty_site):
     assert frontier(site, FIXED)[:2] == ("fetched", 0) and has_article(site, FIXED)
 
 
-@pytest.mark.parametrize("path, reason", [("/news/reset.html", "reset"),
-                                          ("/news/cut-short.html", "complete message body")])
+@pytest.mark.parametrize(
+    "path, reason", [("/news/reset.html", "reset"), ("/news/cut-short.html", "complete message body")]
+)
 def test_connection_reset_or_cut_short_is_retried_then_failed(faulty_site, path, reason):
     attempts = log(faulty_site, path)
     assert len(attempts) == SMALL_LIMITS["retries"] + 1
@@ -184,8 +198,11 @@ def test_connection_reset_or_cut_short_is_retried_then_failed(faulty_site, path,
 
 
 def test_429_waits_for_retry_after_within_the_bound(faulty_site):
-    attempts = rows(faulty_site.db, "select status, fetched_at from fetch_log where url = ? and run_id = ?"
-                                    " order by attempt", [url(faulty_site, RETRY_AFTER), faulty_site.first.run_id])
+    attempts = rows(
+        faulty_site.db,
+        "select status, fetched_at from fetch_log where url = ? and run_id = ? order by attempt",
+        [url(faulty_site, RETRY_AFTER), faulty_site.first.run_id],
+    )
     assert [status for status, _ in attempts] == [429, 200]
     assert (attempts[1][1] - attempts[0][1]).total_seconds() >= 1  # Retry-After: 1 honoured
     assert has_article(faulty_site, RETRY_AFTER)
@@ -198,10 +215,14 @@ def test_429_asking_too_long_gives_up_for_this_run(faulty_site):
     assert error == f"HTTP 429 with Retry-After 3600 s (more than {SMALL_LIMITS['max_retry_after_s']:g} s)"
 
 
-@pytest.mark.parametrize("path, reason", [
-    ("/news/stall.html", f"no data for {SMALL_LIMITS['timeout_s']:g} s"),
-    # each byte comes within the read timeout: only the limit on the whole request stops it
-    ("/news/trickle.html", f"timeout after {SMALL_LIMITS['total_timeout_s']:g} s")])
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("/news/stall.html", f"no data for {SMALL_LIMITS['timeout_s']:g} s"),
+        # each byte comes within the read timeout: only the limit on the whole request stops it
+        ("/news/trickle.html", f"timeout after {SMALL_LIMITS['total_timeout_s']:g} s"),
+    ],
+)
 def test_timeouts_and_trickling_bodies_are_cut_off(faulty_site, path, reason):
     attempts = log(faulty_site, path)
     # Tried once per run: a timeout is tried again next run, not at once (another whole time limit).
@@ -224,8 +245,9 @@ def test_oversized_bodies_and_compression_bombs_stop_at_the_limit(faulty_site, p
 
 def test_missing_or_wrong_charset_still_gives_the_text(faulty_site):
     for path in (NO_CHARSET, WRONG_CHARSET):
-        (text,) = rows(faulty_site.db, "select title || ' ' || text from articles where url = ?",
-                       [url(faulty_site, path)])[0]
+        (text,) = rows(
+            faulty_site.db, "select title || ' ' || text from articles where url = ?", [url(faulty_site, path)]
+        )[0]
         assert "Café Élan" in text, path
 
 
@@ -259,8 +281,9 @@ def test_empty_body_fails_with_its_reason(faulty_site):
 def test_malformed_html_gives_an_article_or_a_recorded_extraction_failure(faulty_site):
     site = faulty_site
     assert has_article(site, TRUNCATED)  # cut off mid-page, junk after: the text before is the article
-    (reason,) = rows(site.db, "select reason from extraction_failures where url = ?",
-                     [url(site, "/news/garbage.html")])[0]
+    (reason,) = rows(
+        site.db, "select reason from extraction_failures where url = ?", [url(site, "/news/garbage.html")]
+    )[0]
     # No article from it: asked again each run (the same body is not extracted again), up to the limit.
     assert reason and frontier(site, "/news/garbage.html")[0] == "failed"
     assert scalar(site.db, "select count(*) from pages where url = ?", [url(site, "/news/garbage.html")]) == 1

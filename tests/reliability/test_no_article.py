@@ -20,14 +20,17 @@ def test_a_body_that_gave_no_article_is_asked_for_again(prefect_harness, tmp_pat
     try:
         page_type = {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'}
         whole = demo_page(server, CUT).encode()
-        server.routes.update({
-            # The first response is cut short, with a Content-Length that matches: it looks whole.
-            CUT: in_turn(Reply(200, whole[:400], page_type), Reply(200, whole, page_type)),
-            INDEX: lambda r: Reply(200, b"<html><body><p>Latest news</p></body></html>", page_type),
-        })
+        server.routes.update(
+            {
+                # The first response is cut short, with a Content-Length that matches: it looks whole.
+                CUT: in_turn(Reply(200, whole[:400], page_type), Reply(200, whole, page_type)),
+                INDEX: lambda r: Reply(200, b"<html><body><p>Latest news</p></body></html>", page_type),
+            }
+        )
         items = "".join(f"<item><title>t</title><link>{server.url(p)}</link></item>" for p in (CUT, INDEX))
-        server.add("/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
-                   "application/rss+xml")
+        server.add(
+            "/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml"
+        )
         config, db = write_config(tmp_path, server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
 
         first = ingest(config, db)
@@ -50,5 +53,7 @@ def test_a_body_that_gave_no_article_is_asked_for_again(prefect_harness, tmp_pat
     assert after_second == [(cut, "fetched", 0), (index, "failed", 2)]
     assert (third.fetched, third.unchanged, third.new) == (1, 1, 0)
     assert rows(db, "select url, state, attempts from frontier order by url") == [
-        (cut, "fetched", 0), (index, "failed", 3)]
+        (cut, "fetched", 0),
+        (index, "failed", 3),
+    ]
     assert rows(db, "select count(*) from extraction_failures") == [(2,)]  # the first two bodies only

@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
 from tests.localserver import LOOPBACK_YAML, LocalServer, Reply
 from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, write_config
 from tests.reliability.test_http_faults import ARTICLES, demo_page
+from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
 
 pytestmark = pytest.mark.prefect
 
@@ -23,8 +23,11 @@ PAGE_TYPE = {"Content-Type": "text/html"}
 def use_limits(patch: pytest.MonkeyPatch, **limits) -> None:
     """Every source fetches under SMALL_LIMITS and `limits` (its user agent, rate and networks kept)."""
     for_source = FetchPolicy.for_source.__func__
-    patch.setattr(FetchPolicy, "for_source",
-                  classmethod(lambda cls, source: replace(for_source(cls, source), **{**SMALL_LIMITS, **limits})))
+    patch.setattr(
+        FetchPolicy,
+        "for_source",
+        classmethod(lambda cls, source: replace(for_source(cls, source), **{**SMALL_LIMITS, **limits})),
+    )
 
 
 def serve_articles(server: LocalServer, count: int, prefix: str = "") -> list[str]:
@@ -40,12 +43,14 @@ def serve_feed(server: LocalServer, paths: list[str], feed: str = "/feed.xml") -
     server.add(feed, f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml")
 
 
-def test_a_trickling_page_is_given_up_at_once_and_tried_again_next_run(prefect_harness, http_server, tmp_path,
-                                                                     monkeypatch):
+def test_a_trickling_page_is_given_up_at_once_and_tried_again_next_run(
+    prefect_harness, http_server, tmp_path, monkeypatch
+):
     good = serve_articles(http_server, 23)
     trickle = "/news/trickle.html"  # 8 bytes a second: hours for a page
-    http_server.routes[trickle] = lambda r: Reply(200, demo_page(http_server, good[0]).encode(), PAGE_TYPE,
-                                                  trickle_s=0.25, trickle_bytes=2)
+    http_server.routes[trickle] = lambda r: Reply(
+        200, demo_page(http_server, good[0]).encode(), PAGE_TYPE, trickle_s=0.25, trickle_bytes=2
+    )
     serve_feed(http_server, good + [trickle])
     # The speed window is 10 s by default; 1 s keeps the test short. The limit on the whole
     # request (2 s here, 60 s by default) would otherwise stop it, later.
@@ -106,9 +111,14 @@ def test_a_host_that_keeps_timing_out_is_left_for_the_next_run(prefect_harness, 
         good = serve_articles(healthy, 5)
         serve_feed(healthy, good)
         config = write_config(tmp_path, http_server, [("rss", "/feed.xml")])
-        config.write_text(config.read_text() + (
-            f"  - name: healthy\n    feeds:\n      - kind: rss\n        url: \"{healthy.url('/feed.xml')}\"\n"
-            f"    allowed_domains: [\"127.0.0.1\"]\n    allowed_networks: {LOOPBACK_YAML}\n"), encoding="utf-8")
+        config.write_text(
+            config.read_text()
+            + (
+                f'  - name: healthy\n    feeds:\n      - kind: rss\n        url: "{healthy.url("/feed.xml")}"\n'
+                f'    allowed_domains: ["127.0.0.1"]\n    allowed_networks: {LOOPBACK_YAML}\n'
+            ),
+            encoding="utf-8",
+        )
         db = tmp_path / "w.duckdb"
         summary = ingest(config, db)
     finally:
@@ -117,8 +127,9 @@ def test_a_host_that_keeps_timing_out_is_left_for_the_next_run(prefect_harness, 
     asked = scalar(db, "select count(distinct url) from fetch_log where url like ?", [http_server.url("/stall/%")])
     assert HOST_TIMEOUT_LIMIT <= asked <= HOST_TIMEOUT_LIMIT + MAX_PER_HOST - 1
     assert summary.deferred == len(stalled) - asked
-    assert rows(db, "select state, attempts, count(*) from frontier where source = 'local' group by all order by 1") == [
-        ("failed", 1, asked), ("pending", 0, len(stalled) - asked)]  # the deferred are due next run, unasked
+    assert rows(
+        db, "select state, attempts, count(*) from frontier where source = 'local' group by all order by 1"
+    ) == [("failed", 1, asked), ("pending", 0, len(stalled) - asked)]  # the deferred are due next run, unasked
     assert rows(db, "select count(*) from articles where source = 'healthy'") == [(5,)]
     assert rows(db, "select deferred from runs") == [(len(stalled) - asked,)]
 
@@ -150,11 +161,12 @@ def test_robots_txt_is_asked_once_per_host_per_run(prefect_harness, http_server,
         "validation: {enabled: false}\nenrich: {enabled: false}\n"
         "sources:\n"
         f"  - {{name: a, feeds: [{{kind: rss, url: '{http_server.url('/a.xml')}'}}]}}\n"
-        f"  - {{name: b, feeds: [{{kind: rss, url: '{http_server.url('/b.xml')}'}}]}}\n", encoding="utf-8")
+        f"  - {{name: b, feeds: [{{kind: rss, url: '{http_server.url('/b.xml')}'}}]}}\n",
+        encoding="utf-8",
+    )
     from winnow.flows.ingest import ingest as ingest_flow
 
-    summary = ingest_flow(config_path=str(config), db_path=str(tmp_path / "w.duckdb"), batch_size=2,
-                          extract_workers=1)
+    summary = ingest_flow(config_path=str(config), db_path=str(tmp_path / "w.duckdb"), batch_size=2, extract_workers=1)
 
     assert summary.fetched == 12  # in six batches, and two discoveries
     assert len(http_server.hits("/robots.txt")) == 1

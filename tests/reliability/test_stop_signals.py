@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from winnow.demo.server import serve_site
 from tests.conftest import prefect_home_from
 from tests.flows.test_cli import _assert_clean, _run_winnow
 from tests.localserver import LocalServer, Reply
@@ -24,6 +23,7 @@ from tests.reliability.conftest import rows
 from tests.reliability.ingest_process import count, holder_pid, winnow_env
 from tests.reliability.test_crash import _killable_run, _wait_for
 from tests.reliability.test_http_faults import ARTICLES, demo_page, in_turn
+from winnow.demo.server import serve_site
 
 PAGES = 40
 RATE = 4.0  # pages per second: ten seconds of fetching, time to stop the run in it
@@ -39,9 +39,14 @@ def site(tmp_path) -> Iterator[Path]:
     page = demo_page(slow_server, slow).encode()
     slow_server.routes[slow] = in_turn(
         Reply(200, page + b" " * 1_000_000, {"Content-Type": "text/html"}, trickle_s=0.5, trickle_bytes=2_000),
-        Reply(200, page, {"Content-Type": "text/html"}))
-    slow_server.add("/feed.xml", f'<rss version="2.0"><channel><title>t</title><item><link>{slow_server.url(slow)}'
-                                 '</link></item></channel></rss>', "application/rss+xml")
+        Reply(200, page, {"Content-Type": "text/html"}),
+    )
+    slow_server.add(
+        "/feed.xml",
+        f'<rss version="2.0"><channel><title>t</title><item><link>{slow_server.url(slow)}'
+        "</link></item></channel></rss>",
+        "application/rss+xml",
+    )
     with serve_site(port=0, copies=PAGES) as base_url:
         config = tmp_path / "sources.yaml"
         config.write_text(
@@ -50,7 +55,9 @@ def site(tmp_path) -> Iterator[Path]:
             f"      - {{kind: sitemap, url: '{base_url}/bench/sitemap.xml'}}\n"
             f"      - {{kind: rss, url: '{slow_server.url('/feed.xml')}'}}\n"
             f"    allowed_domains: ['127.0.0.1']\n    allowed_networks: ['127.0.0.0/8']\n"
-            f"    rate_limit: {RATE}\n    max_pages: {PAGES + 1}\n    language: en\n", encoding="utf-8")
+            f"    rate_limit: {RATE}\n    max_pages: {PAGES + 1}\n    language: en\n",
+            encoding="utf-8",
+        )
         yield config
     slow_server.stop()
 
@@ -130,17 +137,22 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     assert status == "cancelled" and 10 <= new == fetched < PAGES and deferred == PAGES + 1 - fetched
     assert rows(db, "select count(*) from articles") == [(new,)]
     assert rows(db, "select state, count(*) from frontier group by all order by 1") == [
-        ("fetched", new), ("pending", PAGES + 1 - new)]  # the slow page among them: cut off, asked again next run
+        ("fetched", new),
+        ("pending", PAGES + 1 - new),
+    ]  # the slow page among them: cut off, asked again next run
 
     site.write_text(site.read_text().replace(f"rate_limit: {RATE}", "rate_limit: 100"), encoding="utf-8")
     finishing = _run_winnow(args, tmp_path, env)
     _assert_clean(finishing)
     assert [status for (status,) in rows(db, "select status from runs order by started_at")] == [
-        "cancelled", "completed"]
+        "cancelled",
+        "completed",
+    ]
     assert rows(db, "select count(*), count(distinct url) from articles") == [(PAGES + 1, PAGES + 1)]
     # Each page was fetched and loaded once: what the stopped run cut off left no trace.
     assert rows(db, "select count(*), count(distinct url) from fetch_log where kind = 'page'") == [
-        (PAGES + 1, PAGES + 1)]
+        (PAGES + 1, PAGES + 1)
+    ]
 
 
 @pytest.mark.slow

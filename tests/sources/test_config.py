@@ -6,8 +6,15 @@ from textwrap import dedent
 
 import pytest
 
-from winnow.sources.config import (DEFAULT_USER_AGENT, ConfigError, PagesFeed, RssFeed, SitemapFeed,
-                            load_config, parse_config)
+from winnow.sources.config import (
+    DEFAULT_USER_AGENT,
+    ConfigError,
+    PagesFeed,
+    RssFeed,
+    SitemapFeed,
+    load_config,
+    parse_config,
+)
 
 VALID = """
 defaults:
@@ -55,8 +62,12 @@ def test_load_resolves_defaults_feeds_and_paths(config_dir):
     herald, valley = config.sources
 
     assert herald.name == "harbour-herald"
-    assert (herald.user_agent, herald.rate_limit, herald.max_pages, herald.language) == \
-        ("winnow-test/1.0", 2.0, 100, "en")
+    assert (herald.user_agent, herald.rate_limit, herald.max_pages, herald.language) == (
+        "winnow-test/1.0",
+        2.0,
+        100,
+        "en",
+    )
     rss, sitemap, pages = herald.feeds
     assert isinstance(rss, RssFeed) and rss.url == "https://www.herald.example/feed.xml"
     assert isinstance(sitemap, SitemapFeed) and sitemap.max_depth == 2
@@ -73,11 +84,14 @@ def test_load_resolves_defaults_feeds_and_paths(config_dir):
 
 
 def test_builtin_defaults_without_a_defaults_block(tmp_path):
-    config = parse_config("sources: [{name: a, feeds: [{kind: rss, url: 'https://a.example/f'}]}]",
-                          tmp_path, "inline")
+    config = parse_config("sources: [{name: a, feeds: [{kind: rss, url: 'https://a.example/f'}]}]", tmp_path, "inline")
     (source,) = config.sources
-    assert (source.user_agent, source.rate_limit, source.max_pages, source.language) == \
-        (DEFAULT_USER_AGENT, 1.0, 200, None)
+    assert (source.user_agent, source.rate_limit, source.max_pages, source.language) == (
+        DEFAULT_USER_AGENT,
+        1.0,
+        200,
+        None,
+    )
 
 
 def test_select_enabled_or_named(config_dir):
@@ -93,16 +107,19 @@ def test_select_enabled_or_named(config_dir):
     ]
 
 
-@pytest.mark.parametrize(("url", "allowed"), [
-    ("https://herald.example/a", True),
-    ("https://www.herald.example/a", True),
-    ("https://news.herald.example/a", True),
-    ("https://HERALD.example/a", True),
-    ("https://notherald.example/a", False),
-    ("https://herald.example.evil.example/a", False),
-    ("ftp://herald.example/a", False),
-    ("mailto:desk@herald.example", False),
-])
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://herald.example/a", True),
+        ("https://www.herald.example/a", True),
+        ("https://news.herald.example/a", True),
+        ("https://HERALD.example/a", True),
+        ("https://notherald.example/a", False),
+        ("https://herald.example.evil.example/a", False),
+        ("ftp://herald.example/a", False),
+        ("mailto:desk@herald.example", False),
+    ],
+)
 def test_allows_domains_and_subdomains(config_dir, url, allowed):
     herald = parse_config(VALID, config_dir, "sources.yaml").sources[0]
     assert herald.allows(url) is allowed
@@ -120,30 +137,39 @@ def test_allows_files_only_inside_its_pages_folders(config_dir):
 def test_env_vars_expand(tmp_path, monkeypatch):
     monkeypatch.setenv("WINNOW_TEST_HOST", "herald.example")
     monkeypatch.setenv("WINNOW_TEST_UA", "bot/2")
-    config = parse_config(dedent("""
+    config = parse_config(
+        dedent("""
         defaults: {user_agent: "${WINNOW_TEST_UA} (ops)"}
         sources:
           - name: a
             feeds: [{kind: rss, url: "https://${WINNOW_TEST_HOST}/feed"}]
-        """), tmp_path, "sources.yaml")
+        """),
+        tmp_path,
+        "sources.yaml",
+    )
     assert config.sources[0].feeds[0].url == "https://herald.example/feed"
     assert config.sources[0].user_agent == "bot/2 (ops)"
 
 
 def test_unset_env_var_names_source_and_field(tmp_path, monkeypatch):
     monkeypatch.delenv("WINNOW_UNSET", raising=False)
-    messages = parse("""
+    messages = parse(
+        """
         sources:
           - name: a
             feeds: [{kind: rss, url: "https://${WINNOW_UNSET}/feed"}]
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     # one message, not a second one about the unexpanded URL
-    assert messages == ["sources.yaml: source 'a' (sources[0]), field feeds[0].url:"
-                        " environment variable 'WINNOW_UNSET' is not set"]
+    assert messages == [
+        "sources.yaml: source 'a' (sources[0]), field feeds[0].url: environment variable 'WINNOW_UNSET' is not set"
+    ]
 
 
 def test_reports_every_error_with_source_and_field(config_dir):
-    messages = parse("""
+    messages = parse(
+        """
         defaults:
           rate_limit: -1
         sources:
@@ -170,7 +196,9 @@ def test_reports_every_error_with_source_and_field(config_dir):
           - feeds: [{kind: rss, url: "https://x.example/"}]
           - just a string
         surprise: 1
-        """, config_dir)
+        """,
+        config_dir,
+    )
     src = "sources.yaml: source 'harbour-herald' (sources[0]), field"
     missing = (config_dir / "saved" / "missing").resolve()
     assert messages == [
@@ -178,8 +206,7 @@ def test_reports_every_error_with_source_and_field(config_dir):
         "sources.yaml: defaults, field rate_limit: must be greater than 0",
         f"{src} rate_limit: must be greater than 0",
         f"{src} max_pages: expected a whole number, got '5'",
-        f"{src} language: invalid language 'EN': must be a 2-letter lower-case ISO 639-1 code"
-        " such as 'en'",
+        f"{src} language: invalid language 'EN': must be a 2-letter lower-case ISO 639-1 code such as 'en'",
         f"{src} feeds[1].url: invalid URL 'htp:/x': must be an absolute http(s) URL",
         f"{src} feeds[2].max_depth: must be at most 10",
         f"{src} feeds[3].url: missing required key",
@@ -197,36 +224,40 @@ def test_reports_every_error_with_source_and_field(config_dir):
 
 def test_duplicate_names_name_both_indexes(tmp_path):
     feed = "[{kind: rss, url: 'https://a.example/f'}]"
-    messages = parse(f"""
+    messages = parse(
+        f"""
         sources:
           - {{name: a, feeds: {feed}}}
           - {{name: b, feeds: {feed}}}
           - {{name: a, feeds: {feed}}}
-        """, tmp_path)
-    assert messages == ["sources.yaml: source 'a' (sources[2]), field name: duplicate name,"
-                        " already used by sources[0]"]
+        """,
+        tmp_path,
+    )
+    assert messages == ["sources.yaml: source 'a' (sources[2]), field name: duplicate name, already used by sources[0]"]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("name", "[a]", "expected text, got a list"),
-    ("enabled", "'yes please'", "expected true or false, got 'yes please'"),
-    ("rate_limit", "'fast'", "expected a number, got 'fast'"),
-    ("max_pages", "2.5", "expected a whole number, got 2.5"),
-    ("user_agent", "''", "must not be empty"),
-    ("language", "eng", "invalid language 'eng'"),
-    ("allowed_domains", "[https://a.example/]", "invalid domain 'https://a.example/'"),
-    ("allowed_domains", "a.example", "expected a list, got 'a.example'"),
-    ("rate_limit", ".inf", "must be a finite number"),
-    ("feeds", "['https://a.example/f']", "expected a mapping, got 'https://a.example/f'"),
-    ("feeds", "[{kind: pages, path: 5}]", "expected a folder path, got 5"),
-    ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages, warc, ccnews)"),
-    ("cron", "'every hour'", "invalid cron 'every hour': expected 5 fields (minute hour day-of-month month"),
-    ("group", "Wires", "invalid name 'Wires'"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "[a]", "expected text, got a list"),
+        ("enabled", "'yes please'", "expected true or false, got 'yes please'"),
+        ("rate_limit", "'fast'", "expected a number, got 'fast'"),
+        ("max_pages", "2.5", "expected a whole number, got 2.5"),
+        ("user_agent", "''", "must not be empty"),
+        ("language", "eng", "invalid language 'eng'"),
+        ("allowed_domains", "[https://a.example/]", "invalid domain 'https://a.example/'"),
+        ("allowed_domains", "a.example", "expected a list, got 'a.example'"),
+        ("rate_limit", ".inf", "must be a finite number"),
+        ("feeds", "['https://a.example/f']", "expected a mapping, got 'https://a.example/f'"),
+        ("feeds", "[{kind: pages, path: 5}]", "expected a folder path, got 5"),
+        ("feeds", "[{url: 'https://a.example/f'}]", "missing key 'kind' (one of rss, sitemap, pages, warc, ccnews)"),
+        ("cron", "'every hour'", "invalid cron 'every hour': expected 5 fields (minute hour day-of-month month"),
+        ("group", "Wires", "invalid name 'Wires'"),
+    ],
+)
 def test_field_type_errors(tmp_path, field, value, message):
     settings = {"name": "a", "feeds": '[{kind: rss, url: "https://a.example/f"}]', field: value}
-    (error,) = parse("sources:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in settings.items()),
-                     tmp_path)
+    (error,) = parse("sources:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in settings.items()), tmp_path)
     label = "source sources[0]" if field == "name" else "source 'a' (sources[0])"
     assert error.startswith(f"sources.yaml: {label}, field {field}")
     assert message in error
@@ -235,26 +266,34 @@ def test_field_type_errors(tmp_path, field, value, message):
 @pytest.mark.parametrize("url", ["ftp://a.example/f", "https://", "/feed.xml", "a.example/f"])
 def test_feed_urls_must_be_absolute_http(tmp_path, url):
     (error,) = parse(f"sources: [{{name: a, feeds: [{{kind: rss, url: '{url}'}}]}}]", tmp_path)
-    assert error == (f"sources.yaml: source 'a' (sources[0]), field feeds[0].url:"
-                     f" invalid URL '{url}': must be an absolute http(s) URL")
+    assert error == (
+        f"sources.yaml: source 'a' (sources[0]), field feeds[0].url:"
+        f" invalid URL '{url}': must be an absolute http(s) URL"
+    )
 
 
 def test_yaml_syntax_error_gives_the_line(tmp_path):
-    (error,) = parse("""
+    (error,) = parse(
+        """
         sources:
           - name: a
             feeds: [kind: rss
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     assert error.startswith("sources.yaml: line 5, column")
     assert "invalid YAML" in error
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "sources.yaml: expected a mapping with a 'sources' list at the top"),
-    ("- a\n- b\n", "sources.yaml: expected a mapping with a 'sources' list at the top"),
-    ("defaults: {}\n", "sources.yaml: field sources: expected a list of one or more sources"),
-    ("sources: []\n", "sources.yaml: field sources: expected a list of one or more sources"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "sources.yaml: expected a mapping with a 'sources' list at the top"),
+        ("- a\n- b\n", "sources.yaml: expected a mapping with a 'sources' list at the top"),
+        ("defaults: {}\n", "sources.yaml: field sources: expected a list of one or more sources"),
+        ("sources: []\n", "sources.yaml: field sources: expected a list of one or more sources"),
+    ],
+)
 def test_top_level_shape(tmp_path, text, message):
     assert parse(text, tmp_path) == [message]
 
@@ -296,8 +335,12 @@ def test_chaff_rules_merge_with_the_defaults_key_by_key(tmp_path):
 
 
 def test_bad_chaff_rules_name_the_source_and_field(tmp_path):
-    text = CHAFF.replace('"^Support us"', '"(unclosed"').replace('"#donate"', '"div..x"').replace(
-        "kind: newsletter", "kind: banner").replace("{detectors: false}", "{detectors: false, repetition_min_articles: -1}")
+    text = (
+        CHAFF.replace('"^Support us"', '"(unclosed"')
+        .replace('"#donate"', '"div..x"')
+        .replace("kind: newsletter", "kind: banner")
+        .replace("{detectors: false}", "{detectors: false, repetition_min_articles: -1}")
+    )
     with pytest.raises(ConfigError) as error:
         parse_config(text, tmp_path, "s.yaml")
     assert error.value.messages == [
@@ -328,16 +371,21 @@ def test_enrich_settings_and_aliases_become_the_transforms_options(tmp_path):
 
     options = parse_config(ENRICH, tmp_path, "s.yaml").enrich.options()
     assert (options.models, options.min_event_confidence) == ((("en", DEFAULT_NLP_MODEL),), 0.6)
-    assert options.aliases == (EntityAlias("Bashar al-Assad", "person", ("Assad",)),
-                               EntityAlias("Geneva", "place", (), "CH"))
+    assert options.aliases == (
+        EntityAlias("Bashar al-Assad", "person", ("Assad",)),
+        EntityAlias("Geneva", "place", (), "CH"),
+    )
     assert parse_config(ENRICH.split("enrich:")[0], tmp_path, "s.yaml").enrich.options().aliases == ()
 
 
 def test_bad_enrich_settings_name_the_field(tmp_path):
-    text = ENRICH.replace("0.6", "1.5").replace("type: person", "type: thing").replace("CH}", "ch}") + """
+    text = (
+        ENRICH.replace("0.6", "1.5").replace("type: person", "type: thing").replace("CH}", "ch}")
+        + """
     - {name: Assad family, type: person, aliases: [assad]}
   models: {en: en_core_web_lg}
 """
+    )
     with pytest.raises(ConfigError) as error:
         parse_config(text, tmp_path, "s.yaml")
     assert error.value.messages == [
@@ -350,7 +398,9 @@ def test_bad_enrich_settings_name_the_field(tmp_path):
     duplicate = ENRICH + "    - {name: Assad family, type: person, aliases: [assad]}\n"
     with pytest.raises(ConfigError) as error:
         parse_config(duplicate, tmp_path, "s.yaml")
-    assert error.value.messages == ["s.yaml: enrich: alias 'assad' is given to both 'Bashar al-Assad' and 'Assad family'"]
+    assert error.value.messages == [
+        "s.yaml: enrich: alias 'assad' is given to both 'Bashar al-Assad' and 'Assad family'"
+    ]
 
 
 SCHEDULED = """
@@ -376,17 +426,23 @@ def test_schedule_groups_by_group_own_cron_and_defaults(tmp_path):
         ("own", "0 6 * * *", ("own",)),  # its own cron, whitespace evened out
         ("wires", "*/30 * * * *", ("wire-a", "wire-b")),
     ]  # disabled and cron-less sources are not scheduled
-    assert [g.cron_origin for g in groups] == ["s.yaml: defaults, field cron",
-                                               "s.yaml: source 'own' (sources[1]), field cron",
-                                               "s.yaml: source 'wire-a' (sources[2]), field cron"]
+    assert [g.cron_origin for g in groups] == [
+        "s.yaml: defaults, field cron",
+        "s.yaml: source 'own' (sources[1]), field cron",
+        "s.yaml: source 'wire-a' (sources[2]), field cron",
+    ]
     without_crons = SCHEDULED.replace('  cron: "17 * * * *"', "  rate_limit: 1.0")
     assert [g.name for g in parse_config(without_crons, tmp_path, "s.yaml").schedules] == ["own", "wires"]
 
 
 def test_the_sources_of_a_group_need_one_cron(tmp_path):
     (tmp_path / "saved").mkdir()
-    messages = parse(SCHEDULED.replace('{name: wire-b, group: wires, cron: "*/30 * * * *",', "{name: wire-b, group: wires,")
-                     .replace("{name: unscheduled,", "{name: unscheduled, group: wires,"), tmp_path)
+    messages = parse(
+        SCHEDULED.replace('{name: wire-b, group: wires, cron: "*/30 * * * *",', "{name: wire-b, group: wires,").replace(
+            "{name: unscheduled,", "{name: unscheduled, group: wires,"
+        ),
+        tmp_path,
+    )
 
     assert messages == [
         "sources.yaml: source 'wire-b' (sources[4]), field cron: cron '17 * * * *' (from the defaults), but source"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
-from winnow.sources.crawl import Crawl, CrawlStopped
-from winnow.sources.fetch import FetchRequest
 from tests.localserver import Reply
 from tests.sources.test_fetch import PAGE, policy
+from winnow.sources.crawl import Crawl, CrawlStopped
+from winnow.sources.fetch import FetchRequest
 
 SLOW_PAGE = Reply(200, PAGE.encode(), {"Content-Type": "text/html"}, trickle_s=0.05, trickle_bytes=4)  # ~1.5 s
 
@@ -48,9 +48,15 @@ def test_robots_txt_is_asked_once_per_host_for_the_whole_crawl(http_server):
         http_server.add(f"/news/{i}", PAGE)
     with Crawl(policy()) as crawl:
         feed = crawl.call(lambda fetcher: fetcher.fetch(http_server.url("/feed.xml"), "a", kind="feed"))
-        streams = [crawl.stream([FetchRequest(http_server.url(f"/news/{i}"), source) for i in part],
-                                lambda _: policy(), no_deadline, 100)
-                   for source, part in (("a", range(3)), ("b", range(3, 6)))]
+        streams = [
+            crawl.stream(
+                [FetchRequest(http_server.url(f"/news/{i}"), source) for i in part],
+                lambda _: policy(),
+                no_deadline,
+                100,
+            )
+            for source, part in (("a", range(3)), ("b", range(3, 6)))
+        ]
         results = [r for stream in streams for r in take_all(stream)]
     assert feed.outcome == "fetched" and [r.outcome for r in results] == ["fetched"] * 6
     assert len(http_server.hits("/robots.txt")) == 1
@@ -60,8 +66,9 @@ def test_stop_cancels_what_is_in_flight_and_keeps_what_was_answered(http_server)
     http_server.add("/fast", PAGE)
     http_server.routes["/slow"] = lambda request: SLOW_PAGE
     with Crawl(policy()) as crawl:
-        stream = crawl.stream([FetchRequest(http_server.url(p), "test") for p in ("/fast", "/slow")],
-                              lambda _: policy(), no_deadline, 100)
+        stream = crawl.stream(
+            [FetchRequest(http_server.url(p), "test") for p in ("/fast", "/slow")], lambda _: policy(), no_deadline, 100
+        )
         taken = []
         while not taken:
             taken += stream.take(0.05)
@@ -83,8 +90,9 @@ def test_fetching_waits_while_the_results_taken_are_not_released(http_server):
     for i in range(6):
         http_server.add(f"/p/{i}", PAGE)
     with Crawl(policy()) as crawl:
-        stream = crawl.stream([FetchRequest(http_server.url(f"/p/{i}"), "test") for i in range(6)],
-                              lambda _: policy(), no_deadline, 2)
+        stream = crawl.stream(
+            [FetchRequest(http_server.url(f"/p/{i}"), "test") for i in range(6)], lambda _: policy(), no_deadline, 2
+        )
         taken = []
         deadline = time.monotonic() + 1.0
         while time.monotonic() < deadline:
@@ -102,8 +110,12 @@ def test_a_source_past_its_fetch_deadline_is_deferred(http_server):
     for i in range(8):
         http_server.add(f"/p/{i}", PAGE)
     with Crawl(policy()) as crawl:
-        stream = crawl.stream([FetchRequest(http_server.url(f"/p/{i}"), "slow-source") for i in range(8)],
-                              lambda _: policy(rate_limit=5), lambda _: 0.5, 100)
+        stream = crawl.stream(
+            [FetchRequest(http_server.url(f"/p/{i}"), "slow-source") for i in range(8)],
+            lambda _: policy(rate_limit=5),
+            lambda _: 0.5,
+            100,
+        )
         taken = take_all(stream)
     # At 5 requests/s, robots.txt and the pages that passed their gates within the half second
     # (two per host at a time, each then paced) are fetched; the rest wait for the next run.

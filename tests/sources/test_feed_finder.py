@@ -10,58 +10,37 @@ from pathlib import Path
 
 import pytest
 
+from tests.localserver import LOOPBACK, NEWS_NS, SITEMAP_NS
+from winnow.sources.addresses import parse_networks
 from winnow.sources.config import ConfigError, RssFeed, SitemapFeed, parse_config
 from winnow.sources.config_edit import add_source, configured_sources
-from winnow.sources.feed_finder import (COMMON_PATH, GIVEN_URL, HEAD_LINK, ROBOTS_TXT, FeedSearchError, FoundFeed,
-                                 default_name, find_feeds, preferred_feeds, robots_sitemaps)
-from winnow.sources.addresses import parse_networks
+from winnow.sources.feed_finder import (
+    COMMON_PATH,
+    GIVEN_URL,
+    HEAD_LINK,
+    ROBOTS_TXT,
+    FeedSearchError,
+    FoundFeed,
+    default_name,
+    find_feeds,
+    preferred_feeds,
+    robots_sitemaps,
+)
 from winnow.sources.fetch import Fetcher, FetchPolicy
 from winnow.sources.parsers import FeedLink, feed_links, is_news_sitemap
 from winnow.sources.robots import parse_robots
-from tests.localserver import LOOPBACK, LocalServer
 
 UTC = timezone.utc
-SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
-
-
-def add_news_site(server: LocalServer) -> None:
-    """A news site as `sources add` meets them: feeds announced in the head (one broken, one
-    missing), a WordPress-style /feed redirecting to /feed/, /rss redirecting to the head's feed,
-    a sitemap index at /sitemap.xml, and robots.txt listing a news sitemap and a sitemap it
-    does not let us read."""
-    base = server.base_url
-    server.add("/", """<!doctype html><html><head><title>Herald</title>
-<link rel="stylesheet" href="/style.css">
-<link rel="alternate" type="application/rss+xml" title="Herald news" href="/news/rss.xml">
-<link rel="alternate" type="application/rss+xml" title="Old feed" href="/old.xml">
-<link rel="alternate" type="application/atom+xml" title="Comments" href="comments.atom">
-</head><body><p>Today's news.</p></body></html>""")
-    server.add("/news/rss.xml", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Herald</title>
-<item><link>{base}/news/tide</link><pubDate>Tue, 10 Jun 2025 06:00:00 +0000</pubDate></item>
-<item><link>{base}/news/gulls</link><pubDate>Wed, 11 Jun 2025 06:00:00 +0000</pubDate></item>
-</channel></rss>""", "application/rss+xml")
-    # XML, but neither a feed nor a sitemap: must be dropped.
-    server.add("/old.xml", "<?xml version='1.0'?><html><body>moved</body></html>", "application/xml")
-    server.add("/feed", "", status=301, headers={"Location": "/feed/"})
-    server.add("/rss", "", status=301, headers={"Location": "/news/rss.xml"})
-    server.add("/feed/", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Everything</title>
-<item><link>{base}/news/tide</link></item></channel></rss>""", "application/rss+xml")
-    server.add("/robots.txt", f"User-agent: *\nDisallow: /private/\n\nSitemap: {base}/sitemaps/news.xml\n"
-                              f"Sitemap: {base}/private/sitemap.xml\n", "text/plain")
-    server.add("/sitemaps/news.xml", f"""<?xml version="1.0"?><urlset {SITEMAP_NS} {NEWS_NS}>
-<url><loc>{base}/news/tide</loc><news:news><news:publication_date>2025-06-10T06:00:00Z</news:publication_date></news:news></url>
-<url><loc>{base}/news/gulls</loc><news:news><news:publication_date>2025-06-11T07:30:00Z</news:publication_date></news:news></url>
-</urlset>""", "application/xml")
-    server.add("/sitemap.xml", f"""<?xml version="1.0"?><sitemapindex {SITEMAP_NS}>
-<sitemap><loc>{base}/sitemaps/news.xml</loc></sitemap><sitemap><loc>{base}/sitemaps/2025-06.xml</loc></sitemap>
-</sitemapindex>""", "application/xml")
-    server.add("/private/sitemap.xml", f"<?xml version='1.0'?><urlset {SITEMAP_NS}></urlset>", "application/xml")
 
 
 def policy(**overrides) -> FetchPolicy:
-    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05,
-                    allowed_networks=parse_networks(LOOPBACK))
+    settings = dict(
+        user_agent="winnow-test/1.0",
+        rate_limit=1000,
+        backoff_s=0.01,
+        max_backoff_s=0.05,
+        allowed_networks=parse_networks(LOOPBACK),
+    )
     return FetchPolicy(**{**settings, **overrides})
 
 
@@ -69,18 +48,12 @@ def search(url: str, fetch_policy: FetchPolicy | None = None, **kwargs):
     async def go():
         async with Fetcher(fetch_policy or policy()) as fetcher:
             return await find_feeds(url, fetcher, **kwargs)
+
     return asyncio.run(go())
 
 
-@pytest.fixture(scope="module")
-def site():
-    server = LocalServer().start()
-    add_news_site(server)
-    yield server
-    server.stop()
-
-
 # Pure parts --------------------------------------------------------------------------------
+
 
 def test_feed_links_reads_the_head():
     html = b"""<html><head><base href="/en/">
@@ -112,10 +85,15 @@ def test_feed_links_of_a_page_without_any():
 
 
 def test_robots_sitemaps_are_the_sitemap_lines_resolved():
-    rules = parse_robots(b"User-agent: *\nDisallow: /private/\nSitemap: https://herald.example/news.xml\n"
-                         b"sitemap:  /relative.xml  \nSitemap: http://[broken/sitemap.xml\n")
+    rules = parse_robots(
+        b"User-agent: *\nDisallow: /private/\nSitemap: https://herald.example/news.xml\n"
+        b"sitemap:  /relative.xml  \nSitemap: http://[broken/sitemap.xml\n"
+    )
     assert robots_sitemaps(rules, "https://herald.example/robots.txt") == [
-        "https://herald.example/news.xml", "https://herald.example/relative.xml", "http://[broken/sitemap.xml"]
+        "https://herald.example/news.xml",
+        "https://herald.example/relative.xml",
+        "http://[broken/sitemap.xml",
+    ]
     assert robots_sitemaps(parse_robots(b"User-agent: *\nDisallow:\n"), "https://herald.example/robots.txt") == []
 
 
@@ -144,8 +122,9 @@ def test_preferred_feeds():
 
 # find_feeds over HTTP ------------------------------------------------------------------------
 
-def test_finds_head_links_common_paths_and_robots_sitemaps(site):
-    base = site.base_url
+
+def test_finds_head_links_common_paths_and_robots_sitemaps(news_site):
+    base = news_site.base_url
     result = search(base + "/")
 
     assert result.page_url == base + "/"
@@ -153,7 +132,16 @@ def test_finds_head_links_common_paths_and_robots_sitemaps(site):
         ("rss", f"{base}/news/rss.xml", HEAD_LINK, 2, 0, datetime(2025, 6, 11, 6, 0, tzinfo=UTC), False, "Herald news"),
         ("rss", f"{base}/feed/", COMMON_PATH, 1, 0, None, False, None),  # reached from /feed by a redirect
         ("sitemap", f"{base}/sitemap.xml", COMMON_PATH, 0, 2, None, False, None),
-        ("sitemap", f"{base}/sitemaps/news.xml", ROBOTS_TXT, 2, 0, datetime(2025, 6, 11, 7, 30, tzinfo=UTC), True, None),
+        (
+            "sitemap",
+            f"{base}/sitemaps/news.xml",
+            ROBOTS_TXT,
+            2,
+            0,
+            datetime(2025, 6, 11, 7, 30, tzinfo=UTC),
+            True,
+            None,
+        ),
     ]
     dropped = {d.url.removeprefix(base): (d.via, d.reason) for d in result.dropped}
     assert dropped["/old.xml"][0] == HEAD_LINK and "not an RSS or Atom feed" in dropped["/old.xml"][1]
@@ -163,23 +151,27 @@ def test_finds_head_links_common_paths_and_robots_sitemaps(site):
     assert dropped["/rss"] == (COMMON_PATH, f"redirects to {base}/news/rss.xml")
     assert dropped["/private/sitemap.xml"] == (ROBOTS_TXT, "robots.txt disallows")
     assert dropped["/rss.xml"] == (COMMON_PATH, "HTTP 404")
-    assert not site.hits("/private/sitemap.xml")  # robots.txt obeyed
-    assert len(site.hits("/robots.txt")) == 1  # read once, for the page and every candidate
+    assert not news_site.hits("/private/sitemap.xml")  # robots.txt obeyed
+    assert len(news_site.hits("/robots.txt")) == 1  # read once, for the page and every candidate
     assert set(result.tried) == {f.url for f in result.found} | {d.url for d in result.dropped}
 
 
-def test_without_sitemaps_only_feeds_are_tried(site):
-    result = search(site.url("/"), sitemaps=False)
+def test_without_sitemaps_only_feeds_are_tried(news_site):
+    result = search(news_site.url("/"), sitemaps=False)
 
     assert [f.kind for f in result.found] == ["rss", "rss"]
     assert not [url for url in result.tried if "sitemap" in url]
 
 
-def test_a_feed_given_as_the_url(site):
-    result = search(site.url("/news/rss.xml"), sitemaps=False)
+def test_a_feed_given_as_the_url(news_site):
+    result = search(news_site.url("/news/rss.xml"), sitemaps=False)
 
-    assert result.page_url == site.url("/news/rss.xml")
-    assert (result.found[0].url, result.found[0].via, result.found[0].pages) == (site.url("/news/rss.xml"), GIVEN_URL, 2)
+    assert result.page_url == news_site.url("/news/rss.xml")
+    assert (result.found[0].url, result.found[0].via, result.found[0].pages) == (
+        news_site.url("/news/rss.xml"),
+        GIVEN_URL,
+        2,
+    )
     assert preferred_feeds(result.found) == [result.found[0]]
 
 
@@ -193,30 +185,51 @@ def test_a_copy_of_a_feed_found_is_dropped(http_server):
 
     assert [(f.url, f.pages) for f in result.found] == [(http_server.url("/rss.xml"), 0)]
     assert [(d.url, d.reason) for d in result.dropped if d.reason.startswith("same content")] == [
-        (http_server.url("/feed.xml"), f"same content as {http_server.url('/rss.xml')}")]
+        (http_server.url("/feed.xml"), f"same content as {http_server.url('/rss.xml')}")
+    ]
 
 
 def test_a_json_feed_or_a_text_sitemap_given_as_the_url(http_server):
-    json_feed = ('{"version": "https://jsonfeed.org/version/1.1", "title": "Herald", "items": ['
-                 '{"id": "1", "url": "/news/tide", "date_published": "2025-06-10T06:00:00Z"},'
-                 '{"id": "2", "url": "/news/gulls", "date_modified": "2025-06-11T06:00:00+02:00"}]}')
+    json_feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Herald", "items": ['
+        '{"id": "1", "url": "/news/tide", "date_published": "2025-06-10T06:00:00Z"},'
+        '{"id": "2", "url": "/news/gulls", "date_modified": "2025-06-11T06:00:00+02:00"}]}'
+    )
     http_server.add("/feed.json", json_feed, "application/feed+json")
-    http_server.add("/sitemap.txt", f"{http_server.url('/news/tide')}\n{http_server.url('/news/gulls')}\n",
-                    "text/plain; charset=utf-8")
+    http_server.add(
+        "/sitemap.txt",
+        f"{http_server.url('/news/tide')}\n{http_server.url('/news/gulls')}\n",
+        "text/plain; charset=utf-8",
+    )
 
     feed = search(http_server.url("/feed.json"), sitemaps=False).found[0]
     sitemap = search(http_server.url("/sitemap.txt"), sitemaps=False).found[0]
 
     # The kinds the config reads them as: a JSON Feed is a feed (kind rss), a text sitemap a sitemap.
     assert (feed.kind, feed.url, feed.via, feed.pages, feed.newest) == (
-        "rss", http_server.url("/feed.json"), GIVEN_URL, 2, datetime(2025, 6, 11, 4, 0, tzinfo=UTC))
-    assert (sitemap.kind, sitemap.url, sitemap.via, sitemap.pages, sitemap.child_sitemaps, sitemap.newest,
-            sitemap.news) == ("sitemap", http_server.url("/sitemap.txt"), GIVEN_URL, 2, 0, None, False)
+        "rss",
+        http_server.url("/feed.json"),
+        GIVEN_URL,
+        2,
+        datetime(2025, 6, 11, 4, 0, tzinfo=UTC),
+    )
+    assert (
+        sitemap.kind,
+        sitemap.url,
+        sitemap.via,
+        sitemap.pages,
+        sitemap.child_sitemaps,
+        sitemap.newest,
+        sitemap.news,
+    ) == ("sitemap", http_server.url("/sitemap.txt"), GIVEN_URL, 2, 0, None, False)
 
 
 def test_json_that_is_no_feed_is_dropped_and_says_why(http_server):
-    http_server.add("/", '<html><head><link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/2">'
-                         "</head><body></body></html>")
+    http_server.add(
+        "/",
+        '<html><head><link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/2">'
+        "</head><body></body></html>",
+    )
     http_server.add("/wp-json/wp/v2/pages/2", '{"id": 2, "title": {"rendered": "About"}}', "application/json")
 
     result = search(http_server.url("/"), sitemaps=False)
@@ -237,11 +250,14 @@ def test_a_site_without_feeds(http_server):
     assert "not a feed" in next(d.reason for d in result.dropped if d.url == http_server.url("/feed"))
 
 
-def test_a_page_robots_txt_disallows(site):
-    with pytest.raises(FeedSearchError, match=r"robots.txt of http://127.0.0.1:\d+ disallows .*/private/page"
-                                              r" for user agent 'winnow-test/1.0'"):
-        search(site.url("/private/page"))
-    assert not site.hits("/private/page")
+def test_a_page_robots_txt_disallows(news_site):
+    with pytest.raises(
+        FeedSearchError,
+        match=r"robots.txt of http://127.0.0.1:\d+ disallows .*/private/page"
+        r" for user agent 'winnow-test/1.0'",
+    ):
+        search(news_site.url("/private/page"))
+    assert not news_site.hits("/private/page")
 
 
 def test_an_unreachable_site(free_port):
@@ -249,9 +265,9 @@ def test_an_unreachable_site(free_port):
         search(f"http://127.0.0.1:{free_port}/", policy(retries=0))
 
 
-def test_a_missing_page(site):
+def test_a_missing_page(news_site):
     with pytest.raises(FeedSearchError, match=r"cannot fetch .*/no-such-page: HTTP 404"):
-        search(site.url("/no-such-page"))
+        search(news_site.url("/no-such-page"))
 
 
 # Appending the source to the config text ------------------------------------------------------
@@ -306,8 +322,11 @@ def test_the_block_follows_the_items_indentation_and_line_endings():
     text = "sources:\r\n- name: herald\r\n  feeds: [{kind: rss, url: 'https://herald.example/x'}]\r\nvalidation: {min_words: 10}\r\n"
     addition = append(text, feeds=[RSS])
 
-    assert addition.text == text.replace("validation", "- name: news\r\n  feeds:\r\n    - kind: rss  # found via head"
-                                         " link\r\n      url: https://news.example.com/rss.xml\r\nvalidation")
+    assert addition.text == text.replace(
+        "validation",
+        "- name: news\r\n  feeds:\r\n    - kind: rss  # found via head"
+        " link\r\n      url: https://news.example.com/rss.xml\r\nvalidation",
+    )
     assert [s.name for s in parse_config(addition.text, Path("."), "x").sources] == ["herald", "news"]
 
 
@@ -322,8 +341,10 @@ def test_a_config_without_sources_gets_the_key():
 
 
 def test_an_alias_in_the_last_item_does_not_misplace_the_block():
-    text = ("sources:\n  - name: a\n    feeds: &feeds [{kind: rss, url: 'https://a.example/x'}]\n"
-            "  - name: b\n    feeds: *feeds\nenrich: {}\n")
+    text = (
+        "sources:\n  - name: a\n    feeds: &feeds [{kind: rss, url: 'https://a.example/x'}]\n"
+        "  - name: b\n    feeds: *feeds\nenrich: {}\n"
+    )
     assert append(text).text == text.replace("enrich", BLOCK + "enrich")
 
 

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from tests.localserver import LOOPBACK, LocalServer, Reply
 from winnow.sources.addresses import parse_networks
 from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchPolicy, FetchRequest
-from tests.localserver import LOOPBACK, LocalServer, Reply
 
 PAGE = "<html><head><title>Ferry</title></head><body><p>Timetable</p></body></html>"
 
@@ -28,16 +28,23 @@ def site():
 
 def policy(**overrides) -> FetchPolicy:
     """A policy fast enough for tests: high rate, tiny backoff."""
-    settings = dict(user_agent="winnow-test/1.0", rate_limit=1000, backoff_s=0.01, max_backoff_s=0.05,
-                    allowed_networks=parse_networks(LOOPBACK))
+    settings = dict(
+        user_agent="winnow-test/1.0",
+        rate_limit=1000,
+        backoff_s=0.01,
+        max_backoff_s=0.05,
+        allowed_networks=parse_networks(LOOPBACK),
+    )
     return FetchPolicy(**{**settings, **overrides})
 
 
 def fetch(url: str, fetch_policy: FetchPolicy | None = None, **kwargs):
     """Fetch one URL with a fresh Fetcher."""
+
     async def go():
         async with Fetcher(fetch_policy or policy()) as fetcher:
             return await fetcher.fetch(url, "test", **kwargs)
+
     return asyncio.run(go())
 
 
@@ -48,6 +55,7 @@ def sequence(*replies: Reply):
     def handler(request):
         calls.append(request)
         return replies[min(len(calls), len(replies)) - 1]
+
     return handler
 
 
@@ -78,8 +86,9 @@ def test_retries_503_then_succeeds(site):
 
 
 def test_429_waits_for_retry_after(site):
-    site.routes["/slow-down"] = sequence(Reply(429, headers={"Retry-After": "1"}),
-                                                Reply(200, PAGE.encode(), {"Content-Type": "text/html"}))
+    site.routes["/slow-down"] = sequence(
+        Reply(429, headers={"Retry-After": "1"}), Reply(200, PAGE.encode(), {"Content-Type": "text/html"})
+    )
     started = time.monotonic()
     result = fetch(site.url("/slow-down"))
     assert result.outcome == "fetched"
@@ -152,8 +161,9 @@ def test_oversized_body_fails(site):
 
 
 def test_gzip_content_encoding_is_decoded(site):
-    site.routes["/packed"] = sequence(Reply(200, gzip.compress(PAGE.encode()),
-                                                   {"Content-Type": "text/html", "Content-Encoding": "gzip"}))
+    site.routes["/packed"] = sequence(
+        Reply(200, gzip.compress(PAGE.encode()), {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    )
     result = fetch(site.url("/packed"))
     assert (result.outcome, result.body) == ("fetched", PAGE.encode())
     assert result.attempts[0].bytes == len(PAGE)
@@ -220,8 +230,9 @@ def test_a_host_that_keeps_timing_out_is_backed_off_for_the_run(trickle_url):
     assert all(r.outcome == "failed" and r.error == "timeout after 0.3 s" for r in asked)
     deferred = [r for r in results if not r.attempts]
     assert deferred and all(r.outcome == "deferred" for r in deferred)
-    assert {r.error for r in deferred} <= {f"host backed off for this run after {n} timeouts"
-                                           for n in range(HOST_TIMEOUT_LIMIT, len(asked) + 1)}
+    assert {r.error for r in deferred} <= {
+        f"host backed off for this run after {n} timeouts" for n in range(HOST_TIMEOUT_LIMIT, len(asked) + 1)
+    }
 
 
 def test_connection_refused_fails_after_retries():

@@ -6,11 +6,11 @@ import asyncio
 import pickle
 import time
 
+from tests.localserver import Reply
+from tests.sources.test_fetch import PAGE, fetch, policy
 from winnow.schemas.records import FetchResult
 from winnow.sources.fetch import Fetcher, FetchRequest
 from winnow.sources.robots import ROBOTS_PARSE_LIMIT, parse_robots, product_token, rules_from_fetch
-from tests.localserver import Reply
-from tests.sources.test_fetch import PAGE, fetch, policy
 
 ROBOTS = """\
 User-agent: winnow-test
@@ -23,8 +23,15 @@ Disallow: /
 
 
 def robots_result(outcome: str, status: int | None, body: bytes | None = None) -> FetchResult:
-    return FetchResult("http://example.org/robots.txt", "robots", "http://example.org/robots.txt",
-                       outcome, status, body, error=None if status else "connection refused")
+    return FetchResult(
+        "http://example.org/robots.txt",
+        "robots",
+        "http://example.org/robots.txt",
+        outcome,
+        status,
+        body,
+        error=None if status else "connection refused",
+    )
 
 
 def test_rules_apply_to_our_user_agent():
@@ -123,8 +130,9 @@ def test_a_group_applies_to_its_whole_product_token_only():
 
 
 def test_groups_naming_us_are_matched_case_insensitively_and_combined():
-    robots = ("User-agent: WINNOW\nDisallow: /a/\n\nUser-agent: *\nDisallow: /\n\n"
-              "User-agent: winnow/1.0\nDisallow: /b/\n")
+    robots = (
+        "User-agent: WINNOW\nDisallow: /a/\n\nUser-agent: *\nDisallow: /\n\nUser-agent: winnow/1.0\nDisallow: /b/\n"
+    )
     assert not allowed(robots, "/a/1") and not allowed(robots, "/b/1")
     assert allowed(robots, "/c/1")
 
@@ -161,10 +169,15 @@ def test_crawl_delay_comes_from_the_applying_group_only():
 
 
 def test_sitemaps_are_read_whatever_the_groups():
-    robots = ("Sitemap: https://example.org/a.xml\nUser-agent: other\nDisallow: /\n"
-              "sitemap: /b.xml # relative\n\nUser-agent: *\nSitemap: https://example.org/c.xml\n")
-    assert parse_robots(robots.encode()).sitemaps == ["https://example.org/a.xml", "/b.xml",
-                                                       "https://example.org/c.xml"]
+    robots = (
+        "Sitemap: https://example.org/a.xml\nUser-agent: other\nDisallow: /\n"
+        "sitemap: /b.xml # relative\n\nUser-agent: *\nSitemap: https://example.org/c.xml\n"
+    )
+    assert parse_robots(robots.encode()).sitemaps == [
+        "https://example.org/a.xml",
+        "/b.xml",
+        "https://example.org/c.xml",
+    ]
 
 
 def test_only_the_first_500_kib_are_parsed():

@@ -32,26 +32,32 @@ def test_a_dask_cluster_by_address_or_a_local_one_by_size():
     assert (local.kind, local.workers, local.processes, local.address) == ("dask", 3, False, None)
 
 
-@pytest.mark.parametrize(("block", "expected"), [
-    ("runner: {kind: spark}", "runner, field kind: "),
-    ("runner: {kind: dask, address: '10.0.0.5:8786'}", "runner, field address: '10.0.0.5:8786' is no scheduler"),
-    ("runner: {kind: dask, workers: 0}", "runner, field workers: "),
-    ("runner: {kind: local, workers: 2}", "settings of kind: dask"),
-    ("runner: {kind: dask, address: 'tcp://h:8786', workers: 2}", "a cluster at `address` has its own"),
-    ("runner: {kind: dask, adress: 'tcp://h:8786'}", "runner, field adress: unknown key"),
-    ("runner: dask", "field runner: expected a mapping"),
-])
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("runner: {kind: spark}", "runner, field kind: "),
+        ("runner: {kind: dask, address: '10.0.0.5:8786'}", "runner, field address: '10.0.0.5:8786' is no scheduler"),
+        ("runner: {kind: dask, workers: 0}", "runner, field workers: "),
+        ("runner: {kind: local, workers: 2}", "settings of kind: dask"),
+        ("runner: {kind: dask, address: 'tcp://h:8786', workers: 2}", "a cluster at `address` has its own"),
+        ("runner: {kind: dask, adress: 'tcp://h:8786'}", "runner, field adress: unknown key"),
+        ("runner: dask", "field runner: expected a mapping"),
+    ],
+)
 def test_a_bad_runner_block_is_an_error_naming_the_field(block: str, expected: str):
     (message,) = errors_of(block)
     assert message.startswith("sources.yaml: ") and expected in message, message
 
 
-@pytest.mark.parametrize(("spec", "expected"), [
-    ("local", RunnerConfig(kind="local")),
-    ("dask", RunnerConfig(kind="dask")),
-    ("dask-threads", RunnerConfig(kind="dask", processes=False)),
-    ("tcp://10.0.0.5:8786", RunnerConfig(kind="dask", address="tcp://10.0.0.5:8786")),
-])
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("local", RunnerConfig(kind="local")),
+        ("dask", RunnerConfig(kind="dask")),
+        ("dask-threads", RunnerConfig(kind="dask", processes=False)),
+        ("tcp://10.0.0.5:8786", RunnerConfig(kind="dask", address="tcp://10.0.0.5:8786")),
+    ],
+)
 def test_command_line_runner_specs(spec: str, expected: RunnerConfig):
     assert RunnerConfig.parse(spec) == expected
 

@@ -14,10 +14,8 @@ CANONICAL = [
     ("https://herald.example:443/a", None, "https://herald.example/a"),
     ("https://herald.example:80/a", None, "https://herald.example:80/a"),  # not https's default
     ("http://127.0.0.1:8080/a", None, "http://127.0.0.1:8080/a"),
-    ("https://herald.example/a?utm_source=rss&utm_medium=feed&utm_campaign=x", None,
-     "https://herald.example/a"),
-    ("https://herald.example/a?fbclid=abc&gclid=def&msclkid=g&mc_eid=h&_ga=i", None,
-     "https://herald.example/a"),
+    ("https://herald.example/a?utm_source=rss&utm_medium=feed&utm_campaign=x", None, "https://herald.example/a"),
+    ("https://herald.example/a?fbclid=abc&gclid=def&msclkid=g&mc_eid=h&_ga=i", None, "https://herald.example/a"),
     ("https://herald.example/a?story=42&utm_source=rss", None, "https://herald.example/a?story=42"),
     ("https://herald.example/search?q=tide&page=2", None, "https://herald.example/search?page=2&q=tide"),
     ("https://herald.example/a?b=2&a=1", None, "https://herald.example/a?a=1&b=2"),
@@ -59,13 +57,16 @@ def test_canonical_url_is_idempotent(url):
     assert canonical_url(url) == url
 
 
-@pytest.mark.parametrize(("url", "host"), [
-    ("https://WWW.Herald.example:8443/a", "www.herald.example"),
-    ("https://user:pw@herald.example/", "herald.example"),
-    ("https://xn--bcher-kva.example/", "bücher.example"),  # as canonical_url spells it
-    ("http://127.0.0.1:5000/", "127.0.0.1"),
-    ("not a url", None),
-    ("file:///tmp/x.html", None),
-])
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://WWW.Herald.example:8443/a", "www.herald.example"),
+        ("https://user:pw@herald.example/", "herald.example"),
+        ("https://xn--bcher-kva.example/", "bücher.example"),  # as canonical_url spells it
+        ("http://127.0.0.1:5000/", "127.0.0.1"),
+        ("not a url", None),
+        ("file:///tmp/x.html", None),
+    ],
+)
 def test_host_of(url, host):
     assert host_of(url) == host

@@ -12,7 +12,11 @@ def paragraphs(items: list[str]) -> str:
 
 def extracted(html: bytes, rules: ChaffRules = ChaffRules()) -> Article:
     """The article of a page, with any number of words; fails the test if there is none."""
-    result = extract_article(PageInput(url="https://paper.example/a", final_url="https://paper.example/a",
-                                       source="paper", body=html, rules=rules), ExtractOptions(min_words=0))
+    result = extract_article(
+        PageInput(
+            url="https://paper.example/a", final_url="https://paper.example/a", source="paper", body=html, rules=rules
+        ),
+        ExtractOptions(min_words=0),
+    )
     assert isinstance(result, Article), result
     return result

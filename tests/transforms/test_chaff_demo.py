@@ -17,8 +17,9 @@ GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="
 def extracted(path: str) -> Article:
     url = f"http://demo.example/{path}"
     truth = GROUND_TRUTH[path]
-    result = extract_article(PageInput(url=url, final_url=url, source=truth["source"],
-                                       body=(SITE_ROOT / path).read_bytes(), language="en"))
+    result = extract_article(
+        PageInput(url=url, final_url=url, source=truth["source"], body=(SITE_ROOT / path).read_bytes(), language="en")
+    )
     assert isinstance(result, Article), result
     return result
 
@@ -39,5 +40,6 @@ def test_demo_chaff_that_trafilatura_keeps_is_removed_with_its_kind(path):
     kept_by_trafilatura = [block for block in article.blocks if block in injected]
     assert kept_by_trafilatura, "the page shows no in-body chaff that trafilatura keeps"
     assert {text: removed.get(text) for text in kept_by_trafilatura} == {
-        text: injected[text] for text in kept_by_trafilatura}
+        text: injected[text] for text in kept_by_trafilatura
+    }
     assert set(removed) <= set(injected)  # nothing but injected chaff is removed

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 
+import pytest
 import trafilatura
 
-from winnow.schemas.records import Article, ChaffRules
 from tests.transforms.pages import extracted, paragraphs
+from winnow.schemas.records import Article, ChaffRules
 
 GRAIN = [
     "The regional water board approved a plan on Wednesday to replace the oldest mains under the town centre,"
@@ -37,7 +36,6 @@ def page(body: str, container_class: str = "article-body") -> bytes:
 <footer><p>Copyright 2026 The Town Paper</p></footer></body></html>""".encode()
 
 
-
 def kept(article: Article) -> list[str]:
     return article.text.split("\n")
 
@@ -48,18 +46,39 @@ def test_a_page_without_chaff_keeps_every_paragraph():
 
 
 # Boxes whose wording alone says nothing; plain trafilatura keeps each of them.
-@pytest.mark.parametrize("box, kind, rule", [
-    ('<div class="signup-panel"><p>The day\'s main stories, every weekday at seven, from our newsroom to'
-     ' you.</p></div>', "newsletter", "markup: class or id 'signup'"),
-    ('<div class="inline-promo"><p>Get three months of the print edition for the price of one this'
-     ' winter.</p></div>', "other", "markup: class or id 'inlinepromo'"),
-    ('<div class="mt-3"><p>Be the first to know.</p><form action="/join"><input type="email" name="e">'
-     '<button>Join</button></form></div>', "newsletter", "markup: a box with an e-mail field"),
-    ('<div id="donate-box"><p>Independent reporting costs money. Chip in what you can.</p></div>',
-     "donation", "markup: class or id 'donate'"),
-    ('<div class="support-us"><p>Independent reporting costs money. Chip in what you can.</p></div>',
-     "donation", "markup: class or id 'supportus'"),
-])
+@pytest.mark.parametrize(
+    "box, kind, rule",
+    [
+        (
+            '<div class="signup-panel"><p>The day\'s main stories, every weekday at seven, from our newsroom to'
+            " you.</p></div>",
+            "newsletter",
+            "markup: class or id 'signup'",
+        ),
+        (
+            '<div class="inline-promo"><p>Get three months of the print edition for the price of one this'
+            " winter.</p></div>",
+            "other",
+            "markup: class or id 'inlinepromo'",
+        ),
+        (
+            '<div class="mt-3"><p>Be the first to know.</p><form action="/join"><input type="email" name="e">'
+            "<button>Join</button></form></div>",
+            "newsletter",
+            "markup: a box with an e-mail field",
+        ),
+        (
+            '<div id="donate-box"><p>Independent reporting costs money. Chip in what you can.</p></div>',
+            "donation",
+            "markup: class or id 'donate'",
+        ),
+        (
+            '<div class="support-us"><p>Independent reporting costs money. Chip in what you can.</p></div>',
+            "donation",
+            "markup: class or id 'supportus'",
+        ),
+    ],
+)
 def test_a_marked_box_in_the_middle_is_removed_by_its_markup(box, kind, rule):
     html = page(paragraphs(GRAIN[:3]) + box + paragraphs(GRAIN[3:]))
     box_text = re.search(r"<p>(.*?)</p>", box)[1]
@@ -70,17 +89,22 @@ def test_a_marked_box_in_the_middle_is_removed_by_its_markup(box, kind, rule):
     assert article.chaff[0].rule == rule and article.chaff[0].evidence == "detector"
 
 
-@pytest.mark.parametrize("lines, kind", [
-    (["Follow us on Twitter and Facebook for the latest updates."], "share"),
-    (["Subscribe now to continue reading.", "Already a subscriber? Log in"], "paywall"),
-    (["We use cookies to improve your experience on our website."], "cookie"),
-    (["Download our free news app for breaking news alerts."], "app"),
-    (["Read more: Council approves new cycle lanes"], "related"),
-    (['<strong>More:</strong> <a href="/b">Bus station to close for repairs</a>'], "related"),
-    (["If you enjoyed this article, we have a proposition for you: become a member and read everything."],
-     "donation"),
-    (["(Reporting by Ann Lee and Bo Park, editing by Cy Diaz.)"], "other"),
-])
+@pytest.mark.parametrize(
+    "lines, kind",
+    [
+        (["Follow us on Twitter and Facebook for the latest updates."], "share"),
+        (["Subscribe now to continue reading.", "Already a subscriber? Log in"], "paywall"),
+        (["We use cookies to improve your experience on our website."], "cookie"),
+        (["Download our free news app for breaking news alerts."], "app"),
+        (["Read more: Council approves new cycle lanes"], "related"),
+        (['<strong>More:</strong> <a href="/b">Bus station to close for repairs</a>'], "related"),
+        (
+            ["If you enjoyed this article, we have a proposition for you: become a member and read everything."],
+            "donation",
+        ),
+        (["(Reporting by Ann Lee and Bo Park, editing by Cy Diaz.)"], "other"),
+    ],
+)
 def test_an_unmarked_paragraph_is_removed_by_its_wording(lines, kind):
     article = extracted(page(paragraphs(GRAIN[:3] + lines + GRAIN[3:])))
     assert kept(article) == GRAIN
@@ -89,12 +113,17 @@ def test_an_unmarked_paragraph_is_removed_by_its_wording(lines, kind):
 
 
 def test_a_related_heading_and_its_links_are_removed():
-    related = ('<h3>Related stories</h3><p><a href="/b">Bus station to close for repairs</a></p>'
-               '<p><a href="/c">Library opening hours cut again</a></p>')
+    related = (
+        '<h3>Related stories</h3><p><a href="/b">Bus station to close for repairs</a></p>'
+        '<p><a href="/c">Library opening hours cut again</a></p>'
+    )
     article = extracted(page(paragraphs(GRAIN[:4]) + related + paragraphs(GRAIN[4:])))
     assert kept(article) == GRAIN
     assert [c.text for c in article.chaff] == [
-        "Related stories", "Bus station to close for repairs", "Library opening hours cut again"]
+        "Related stories",
+        "Bus station to close for repairs",
+        "Library opening hours cut again",
+    ]
     assert {c.kind for c in article.chaff} == {"related"}
 
 
@@ -117,8 +146,9 @@ def test_an_article_about_newsletters_and_donations_keeps_its_paragraphs():
 
 def test_drop_selectors_remove_elements_before_extraction_and_are_recorded():
     box = '<div class="ledger-box"><p>This paragraph is the site furniture we configured away.</p></div>'
-    article = extracted(page(paragraphs(GRAIN[:2]) + box + paragraphs(GRAIN[2:])),
-                        ChaffRules(drop_selectors=("div.ledger-box",)))
+    article = extracted(
+        page(paragraphs(GRAIN[:2]) + box + paragraphs(GRAIN[2:])), ChaffRules(drop_selectors=("div.ledger-box",))
+    )
     assert kept(article) == GRAIN
     (dropped,) = article.chaff
     assert dropped.position < 0 and dropped.evidence == "rule" and dropped.rule == "drop selector 'div.ledger-box'"
@@ -126,9 +156,14 @@ def test_drop_selectors_remove_elements_before_extraction_and_are_recorded():
 
 
 def test_an_appeal_that_ends_the_page_is_cut_to_the_end():
-    appeal = ["A message from The Town Paper", "Dear readers, we have kept every story free for ten years, and"
-              " we want to keep it that way. But our costs have doubled and we need your help to carry on.",
-              "Once", "Monthly", "Continue"]
+    appeal = [
+        "A message from The Town Paper",
+        "Dear readers, we have kept every story free for ten years, and"
+        " we want to keep it that way. But our costs have doubled and we need your help to carry on.",
+        "Once",
+        "Monthly",
+        "Continue",
+    ]
     article = extracted(page(paragraphs(GRAIN + appeal)))
     assert kept(article) == GRAIN
     assert [c.text for c in article.chaff] == appeal and {c.kind for c in article.chaff} == {"donation"}
@@ -142,12 +177,20 @@ def test_blocks_and_text_agree():
 
 
 def test_a_list_of_linked_teasers_that_ends_the_page_is_removed():
-    teasers = "<ul>" + "".join(
-        f'<li><a href="/{n}">{headline}</a> {teaser}</li>' for n, (headline, teaser) in enumerate([
-            ("Bus station to close", "Repairs will take most of the spring, the council says"),
-            ("Library hours cut", "The main branch will close on Mondays from March"),
-            ("New cycle lanes approved", "Work on the ring road starts in the summer"),
-        ])) + "</ul>"
+    teasers = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="/{n}">{headline}</a> {teaser}</li>'
+            for n, (headline, teaser) in enumerate(
+                [
+                    ("Bus station to close", "Repairs will take most of the spring, the council says"),
+                    ("Library hours cut", "The main branch will close on Mondays from March"),
+                    ("New cycle lanes approved", "Work on the ring road starts in the summer"),
+                ]
+            )
+        )
+        + "</ul>"
+    )
     own_list = "<ul>" + "".join(f"<li>{item}</li>" for item in ("Phase one: February", "Phase two: June")) + "</ul>"
     article = extracted(page(paragraphs(GRAIN[:3]) + own_list + paragraphs(GRAIN[3:]) + teasers))
     assert kept(article) == GRAIN[:3] + ["- Phase one: February", "- Phase two: June"] + GRAIN[3:]
@@ -155,15 +198,22 @@ def test_a_list_of_linked_teasers_that_ends_the_page_is_removed():
 
 
 def test_the_headline_is_dropped_below_a_web_address_and_despite_a_section_in_the_title():
-    body = ("<p>https://paper.example/news/water-mains-2026</p><h2>Town centre water mains to be replaced</h2>"
-            + paragraphs(GRAIN) + '<p>https://cdn.paper.example/img/mains.jpg?w=800</p>')
-    html = page(body).replace(b"<title>Town centre water mains to be replaced</title>",
-                              b"<title>News | Town centre water mains to be replaced</title>")
+    body = (
+        "<p>https://paper.example/news/water-mains-2026</p><h2>Town centre water mains to be replaced</h2>"
+        + paragraphs(GRAIN)
+        + "<p>https://cdn.paper.example/img/mains.jpg?w=800</p>"
+    )
+    html = page(body).replace(
+        b"<title>Town centre water mains to be replaced</title>",
+        b"<title>News | Town centre water mains to be replaced</title>",
+    )
     article = extracted(html)
     assert kept(article) == GRAIN
     address, image = article.chaff
-    assert (address.text, address.rule) == ("https://paper.example/news/water-mains-2026",
-                                            "a web address above the article")
+    assert (address.text, address.rule) == (
+        "https://paper.example/news/water-mains-2026",
+        "a web address above the article",
+    )
     assert image.text == "https://cdn.paper.example/img/mains.jpg?w=800" and image.rule.startswith("phrase en:other:")
 
 

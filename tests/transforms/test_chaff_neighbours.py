@@ -34,25 +34,31 @@ def page(body: str, lang: str = "en", before_body: str = "", container: str = "a
 <footer><p>Copyright 2026 The Paper</p></footer></body></html>""".encode()
 
 
-
-
 def test_a_name_card_inside_a_sentence_is_removed_and_the_sentence_mended():
-    card = ('<span class="person-card"><a href="/people/kim-ashdown">Cllr Kim Ashdown</a>'
-            '<a href="/news/1">Bus lanes to be reviewed</a><a href="/news/2">Ashdown named cabinet member</a></span>')
-    sentence = (f'<p>The decision was welcomed by <a href="/people/kim-ashdown">Cllr Kim Ashdown</a>{card},'
-                ' who had led the campaign to keep the van on the road for the outlying villages.</p>')
+    card = (
+        '<span class="person-card"><a href="/people/kim-ashdown">Cllr Kim Ashdown</a>'
+        '<a href="/news/1">Bus lanes to be reviewed</a><a href="/news/2">Ashdown named cabinet member</a></span>'
+    )
+    sentence = (
+        f'<p>The decision was welcomed by <a href="/people/kim-ashdown">Cllr Kim Ashdown</a>{card},'
+        " who had led the campaign to keep the van on the road for the outlying villages.</p>"
+    )
     article = extracted(page(paragraphs(ENGLISH[:2]) + sentence + paragraphs(ENGLISH[2:])))
-    assert ("The decision was welcomed by Cllr Kim Ashdown, who had led the campaign to keep the van on the road"
-            " for the outlying villages.") in article.text.split("\n")
+    assert (
+        "The decision was welcomed by Cllr Kim Ashdown, who had led the campaign to keep the van on the road"
+        " for the outlying villages."
+    ) in article.text.split("\n")
     assert "Bus lanes" not in article.text
     assert [c.rule for c in article.chaff] == ["markup: a card repeating the linked name before it"]
 
 
 def test_a_linked_name_followed_by_other_links_is_not_a_card():
     # Links after a name that do not repeat it are the sentence's own.
-    sentence = ('<p>The plan was drawn up by <a href="/people/ashdown">Kim Ashdown</a> <span>with'
-                ' <a href="/orgs/a">the parish council</a> and <a href="/orgs/b">the library trust</a></span>'
-                ' over the summer, after months of meetings in the village halls of the county.</p>')
+    sentence = (
+        '<p>The plan was drawn up by <a href="/people/ashdown">Kim Ashdown</a> <span>with'
+        ' <a href="/orgs/a">the parish council</a> and <a href="/orgs/b">the library trust</a></span>'
+        " over the summer, after months of meetings in the village halls of the county.</p>"
+    )
     article = extracted(page(paragraphs(ENGLISH) + sentence))
     assert "the parish council and the library trust over the summer" in article.text and article.chaff == ()
 
@@ -65,8 +71,10 @@ def test_a_label_and_a_linked_headline_is_related_in_a_language_without_a_lexico
 
 
 def test_a_sentence_with_a_colon_and_a_link_in_it_stays():
-    line = ('<p>Bron: het <a href="/rapport">rapport van de rekenkamer</a> over de kosten van de sanering'
-            ' van de haven, dat vorige week werd gepubliceerd.</p>')
+    line = (
+        '<p>Bron: het <a href="/rapport">rapport van de rekenkamer</a> over de kosten van de sanering'
+        " van de haven, dat vorige week werd gepubliceerd.</p>"
+    )
     article = extracted(page(paragraphs(DUTCH) + line, lang="nl"))
     assert len(article.text.split("\n")) == 4
 
@@ -77,8 +85,10 @@ def test_prose_next_to_an_e_mail_field_stays_unless_shown_to_be_an_appeal():
     section = '<div class="section"><p>{}</p><input type="email" name="email"></div>'
     article = extracted(page(paragraphs(ENGLISH[:2]) + section.format(ENGLISH[2])))
     assert article.text.split("\n") == ENGLISH and article.chaff == ()
-    pitch = ("Sign up for our weekly newsletter to get the council's decisions in your inbox every Friday"
-             " morning, with the week's planning applications and the minutes of every meeting.")
+    pitch = (
+        "Sign up for our weekly newsletter to get the council's decisions in your inbox every Friday"
+        " morning, with the week's planning applications and the minutes of every meeting."
+    )
     article = extracted(page(paragraphs(ENGLISH) + section.format(pitch)))
     assert article.text.split("\n") == ENGLISH and [c.kind for c in article.chaff] == ["newsletter"]
 
@@ -90,8 +100,10 @@ def test_facts_of_the_articles_own_list_stay_though_they_look_like_furniture():
 
 
 def test_a_lead_set_apart_in_a_box_named_for_it_is_put_back():
-    lead = ('<p class="article-standfirst">Councillors reverse their spring decision after a petition signed'
-            ' by thousands of residents.</p>')
+    lead = (
+        '<p class="article-standfirst">Councillors reverse their spring decision after a petition signed'
+        " by thousands of residents.</p>"
+    )
     article = extracted(page(paragraphs(ENGLISH), before_body=lead))
     assert article.text.split("\n")[0].startswith("Councillors reverse their spring decision")
 
@@ -125,9 +137,11 @@ def test_a_date_label_alone_or_with_its_date_is_furniture():
 
 
 def test_a_press_releases_contact_lines_are_furniture_and_a_sentence_about_a_spokesman_is_not():
-    body = ["Die Stadtwerke erhöhen zum ersten Januar die Preise für Fernwärme um durchschnittlich acht Prozent,"
-            " wie das Unternehmen am Montag in einer Mitteilung bekanntgab.",
-            "Pressesprecher Jonas Feld sagte, die Erhöhung sei wegen der gestiegenen Einkaufspreise unvermeidlich."]
+    body = [
+        "Die Stadtwerke erhöhen zum ersten Januar die Preise für Fernwärme um durchschnittlich acht Prozent,"
+        " wie das Unternehmen am Montag in einer Mitteilung bekanntgab.",
+        "Pressesprecher Jonas Feld sagte, die Erhöhung sei wegen der gestiegenen Einkaufspreise unvermeidlich.",
+    ]
     contact = ["Pressekontakt", "Pressesprecherin Lea Brandt"]
     result = extract_text("\n".join(body + contact), "https://z.example/f", "z", "de")
     assert result.text.split("\n") == body and [c.text for c in result.chaff] == contact

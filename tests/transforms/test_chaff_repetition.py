@@ -26,8 +26,10 @@ TOWNS = ["Ashford", "Brinkley", "Colwick", "Dunmore", "Elsworth", "Farleigh"]
 
 def story(n: int) -> list[str]:
     # Distinct words, not numbers: block keys ignore numbers.
-    return [f"The council in {TOWNS[n]} met on Tuesday to discuss the state of its roads and bridges.",
-            f"Residents of {TOWNS[n]} told the meeting that repairs had been promised for years."]
+    return [
+        f"The council in {TOWNS[n]} met on Tuesday to discuss the state of its roads and bridges.",
+        f"Residents of {TOWNS[n]} told the meeting that repairs had been promised for years.",
+    ]
 
 
 def test_block_keys_ignore_case_punctuation_spacing_and_numbers():
@@ -42,7 +44,8 @@ def test_blocks_in_enough_articles_are_removed_with_their_count():
     for n, result in enumerate(cleaned):
         assert result.text.split("\n") == story(n)
         assert [(c.text, c.evidence, c.rule) for c in result.chaff] == [
-            (text, "repetition", "in 5 articles of valley") for text in BOX]
+            (text, "repetition", "in 5 articles of valley") for text in BOX
+        ]
     assert cleaned[0].chaff[0].kind == "newsletter"  # named by the lexicon's weak phrase "inbox"
     assert cleaned[0].chaff[1].kind == "other"
 
@@ -86,10 +89,14 @@ def test_each_language_has_its_own_words_and_every_lexicons_phrases_apply_to_eve
     assert german.language == "de" and german.class_tokens["newsletter"] == "newsletter"
     assert german.class_tokens["lesenauch"] == "related"
     assert "wir" in german.publisher and "wir" not in lexicon_for("en").publisher
-    text = "\n".join(["Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen, der deutlich mehr Geld für"
-                      " Schulen und Straßen vorsieht als im vergangenen Jahr.",
-                      "Lesen Sie auch: Neue Radwege für die Innenstadt",
-                      "Die Opposition kritisierte den Beschluss als zu teuer und kündigte Widerstand an."])
+    text = "\n".join(
+        [
+            "Der Stadtrat hat am Dienstag einen neuen Haushalt beschlossen, der deutlich mehr Geld für"
+            " Schulen und Straßen vorsieht als im vergangenen Jahr.",
+            "Lesen Sie auch: Neue Radwege für die Innenstadt",
+            "Die Opposition kritisierte den Beschluss als zu teuer und kündigte Widerstand an.",
+        ]
+    )
     result = extract_text(text, "https://zeitung.example/a", "zeitung", "de")
     assert [(c.text, c.kind) for c in result.chaff] == [("Lesen Sie auch: Neue Radwege für die Innenstadt", "related")]
     # A page that declares another language (wrongly, or one without a lexicon) loses the line too.

@@ -126,8 +126,10 @@ def test_an_article_about_donations_and_newsletters_keeps_every_paragraph():
 
 
 def test_an_appeal_quoted_as_news_is_not_chaff():
-    text = ('The mayor ended her speech with a plea. "Please support us today, and sign up for our newsletter'
-            ' to hear what we do next," she told the crowd of about 300 people outside the town hall.')
+    text = (
+        'The mayor ended her speech with a plea. "Please support us today, and sign up for our newsletter'
+        ' to hear what we do next," she told the crowd of about 300 people outside the town hall.'
+    )
     assert _kept(text)[1] == []
 
 
@@ -141,9 +143,13 @@ def test_an_appeal_in_the_middle_is_removed_and_the_reporting_after_it_kept():
 
 
 def test_source_rules_patterns_and_cut_markers():
-    text = "\n".join(text_blocks(ABOUT_DONATIONS) + ["The Ledger is published by Ledger Media Ltd.", "Letters to the editor"])
-    rules = ChaffRules(patterns=(ChaffPattern(r"^Ms Brook said", "other"),),
-                       cut_markers=(ChaffPattern(r"^The Ledger is published by", "other"),))
+    text = "\n".join(
+        text_blocks(ABOUT_DONATIONS) + ["The Ledger is published by Ledger Media Ltd.", "Letters to the editor"]
+    )
+    rules = ChaffRules(
+        patterns=(ChaffPattern(r"^Ms Brook said", "other"),),
+        cut_markers=(ChaffPattern(r"^The Ledger is published by", "other"),),
+    )
     kept, chaff = _kept(text, rules)
     assert kept == text_blocks(ABOUT_DONATIONS)[:-1]
     assert [c.evidence for c in chaff] == ["rule"] * 3
@@ -169,9 +175,11 @@ def test_a_copy_of_the_article_is_removed_but_a_repeated_quote_stays():
 def test_a_portuguese_byline_goes_and_a_sentence_about_publishing_stays():
     from winnow.transforms.extract import extract_text
 
-    text = ("O estudo foi publicado em março na revista Nature, segundo os autores da universidade, que"
-            " analisaram dados de dez anos.\n05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde\n"
-            "segunda-feira, 22 de janeiro de 2018 às 0:13")
+    text = (
+        "O estudo foi publicado em março na revista Nature, segundo os autores da universidade, que"
+        " analisaram dados de dez anos.\n05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde\n"
+        "segunda-feira, 22 de janeiro de 2018 às 0:13"
+    )
     article = extract_text(text, "https://jornal.example/a", "jornal", "pt")
     assert article.text == text.split("\n")[0]
     assert {c.kind for c in article.chaff} == {"other"} and len(article.chaff) == 2

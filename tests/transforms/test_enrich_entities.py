@@ -7,13 +7,21 @@ from datetime import date
 
 import pytest
 
-from winnow.schemas.records import (DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions, Enrichment, Entity, EntityAlias, Event,
-                             Mention)
+from winnow.schemas.records import (
+    DEFAULT_NLP_MODEL,
+    EnrichInput,
+    Enrichment,
+    EnrichOptions,
+    Entity,
+    EntityAlias,
+    Event,
+    Mention,
+)
 from winnow.transforms.enrich.consolidate import consolidate
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.entities import Occurrence, Resolved, names_only
-from winnow.transforms.enrich.surfaces import acronym_definitions, clean_surface
 from winnow.transforms.enrich.names import name_key
+from winnow.transforms.enrich.surfaces import acronym_definitions, clean_surface
 from winnow.transforms.hashing import entity_id
 
 
@@ -22,9 +30,16 @@ def entities(text: str, title: str | None = None, options: EnrichOptions = Enric
     return {e.name: (e.type, e.country, set(e.aliases)) for e in found.entities}
 
 
-@pytest.mark.parametrize("surface, clean", [
-    ("The Defense Ministry's", "Defense Ministry"), ("Assad’s", "Assad"), ("U.S.", "U.S."),
-    ("Councillor Sunita Varga", "Sunita Varga"), ("the United Nations,", "United Nations")])
+@pytest.mark.parametrize(
+    "surface, clean",
+    [
+        ("The Defense Ministry's", "Defense Ministry"),
+        ("Assad’s", "Assad"),
+        ("U.S.", "U.S."),
+        ("Councillor Sunita Varga", "Sunita Varga"),
+        ("the United Nations,", "United Nations"),
+    ],
+)
 def test_surface_forms_are_cleaned(surface, clean):
     assert clean_surface(surface) == clean
 
@@ -78,8 +93,27 @@ def test_a_word_only_seen_starting_sentences_is_not_an_entity():
 
 def article(article_id: str, *entities: Entity, actor: str | None = None) -> Enrichment:
     mentions = tuple(Mention(article_id, e.entity_id, e.aliases, 1, 0, round(1 / len(entities), 4)) for e in entities)
-    events = (Event("ev-" + article_id, article_id, "aid", "07", "approved", actor, None, None, None, "unknown",
-                    "It approved a grant.", 0, 0.7),) if actor else ()
+    events = (
+        (
+            Event(
+                "ev-" + article_id,
+                article_id,
+                "aid",
+                "07",
+                "approved",
+                actor,
+                None,
+                None,
+                None,
+                "unknown",
+                "It approved a grant.",
+                0,
+                0.7,
+            ),
+        )
+        if actor
+        else ()
+    )
     return Enrichment(article_id, "h", entities, mentions, events)
 
 
@@ -127,17 +161,22 @@ def test_an_article_whose_enrichment_fails_comes_back_empty_with_the_reason_and_
 
     original = entity_rules.merge
     monkeypatch.setattr("winnow.transforms.enrich.enricher.merge", broken)
-    bad, good = enricher(EnrichOptions()).enrich([
-        EnrichInput("bad", None, "Floods hit homes in Brackenford on Friday.", date(2024, 3, 8)),
-        EnrichInput("good", None, "John Kerry arrived in Geneva on Monday.", date(2024, 3, 8))])
+    bad, good = enricher(EnrichOptions()).enrich(
+        [
+            EnrichInput("bad", None, "Floods hit homes in Brackenford on Friday.", date(2024, 3, 8)),
+            EnrichInput("good", None, "John Kerry arrived in Geneva on Monday.", date(2024, 3, 8)),
+        ]
+    )
     assert (bad.error, bad.entities, bad.events) == ("ValueError: a rule broke", (), ())
     assert good.error is None and {e.name for e in good.entities} >= {"John Kerry", "Geneva"}
 
 
 def test_bylines_credits_and_a_datelines_wire_are_not_entities():
-    found = entities("HALDEN (Wirepress) — Police arrested Jon Dale in Hull on Monday.\n"
-                     "Dale was released on Tuesday.\nMarta Lindqvist, Nordic Daily chief correspondent\n"
-                     "Photo: Erik Sand/Nordic Daily")
+    found = entities(
+        "HALDEN (Wirepress) — Police arrested Jon Dale in Hull on Monday.\n"
+        "Dale was released on Tuesday.\nMarta Lindqvist, Nordic Daily chief correspondent\n"
+        "Photo: Erik Sand/Nordic Daily"
+    )
     assert {"Jon Dale", "Hull"} <= set(found)
     assert not {"Wirepress", "Marta Lindqvist", "Nordic Daily", "Erik Sand"} & set(found)
 
@@ -163,11 +202,19 @@ def test_a_name_the_tagger_cut_in_two_is_joined_again():
     assert [(span.text, span.label_) for span in joined_spans(doc)] == [("Thornbury Marsh", "ORG")]
 
 
-
 def test_what_the_tagger_took_for_a_name_is_not_an_entity():
-    text = ("Frost closed the road; frost damage is rising. Ann Berg spoke. The Bergs left.\n"
-            "The Harbour Protection Act passed, the Kelmouth Composite Index rose and Syndicalism waned. Gale hit Hull.")
-    names = [("Frost", "person"), ("Ann Berg", "person"), ("Bergs", "place"), ("Harbour Protection Act", "organisation"),
-             ("Kelmouth Composite Index", "organisation"), ("Syndicalism", "organisation"), ("Hull", "place")]
+    text = (
+        "Frost closed the road; frost damage is rising. Ann Berg spoke. The Bergs left.\n"
+        "The Harbour Protection Act passed, the Kelmouth Composite Index rose and Syndicalism waned. Gale hit Hull."
+    )
+    names = [
+        ("Frost", "person"),
+        ("Ann Berg", "person"),
+        ("Bergs", "place"),
+        ("Harbour Protection Act", "organisation"),
+        ("Kelmouth Composite Index", "organisation"),
+        ("Syndicalism", "organisation"),
+        ("Hull", "place"),
+    ]
     occurrences = [Occurrence(Resolved(name, kind), name, 0, 1, False) for name, kind in names]
     assert [o.resolved.name for o in names_only(occurrences, text)] == ["Ann Berg", "Hull"]

@@ -18,46 +18,75 @@ def events(text: str) -> list[dict]:
     """Each event of `text` as a dict, actors and place by name (or role, for an unnamed actor)."""
     found = enricher(EnrichOptions()).enrich([EnrichInput("a", None, text, PUBLISHED)])[0]
     names = {e.entity_id: e.name for e in found.entities}
-    return [{"type": v.event_type, "actor1": names.get(v.actor1) or v.actor1_role,
-             "actor2": names.get(v.actor2) or v.actor2_role, "place": names.get(v.location),
-             "date": v.event_date, "precision": v.date_precision, "actor1_type": v.actor1_type,
-             "actor1_country": v.actor1_country, "actor1_role": v.actor1_role} for v in found.events]
+    return [
+        {
+            "type": v.event_type,
+            "actor1": names.get(v.actor1) or v.actor1_role,
+            "actor2": names.get(v.actor2) or v.actor2_role,
+            "place": names.get(v.location),
+            "date": v.event_date,
+            "precision": v.date_precision,
+            "actor1_type": v.actor1_type,
+            "actor1_country": v.actor1_country,
+            "actor1_role": v.actor1_role,
+        }
+        for v in found.events
+    ]
 
 
 def test_a_verb_trigger_gives_type_actors_place_and_date():
     (arrest,) = events("Police arrested three men in Leeds on Monday.")
-    assert arrest == {"type": "coerce", "actor1": "police", "actor2": "men", "place": "Leeds",
-                      "date": date(2024, 3, 4), "precision": "day", "actor1_type": "COP", "actor1_country": None,
-                      "actor1_role": "police"}
+    assert arrest == {
+        "type": "coerce",
+        "actor1": "police",
+        "actor2": "men",
+        "place": "Leeds",
+        "date": date(2024, 3, 4),
+        "precision": "day",
+        "actor1_type": "COP",
+        "actor1_country": None,
+        "actor1_role": "police",
+    }
 
 
-@pytest.mark.parametrize("text", [
-    "Police did not arrest anyone in Leeds.",  # negated
-    "The army could attack the town of Velka.",  # modal
-    "The ministers will meet in Oslo next week.",  # future
-    "If the union rejects the offer, dockers in Hull will strike.",  # condition
-    "The mayor of Dunmore decided to ban the march.",  # intention
-    "Lena Voss has always denied the allegations in Dunmore.",  # a habit, not a happening
-    "Union leaders in Dunmore would like to see the port board sign the pay deal.",  # a wish
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police did not arrest anyone in Leeds.",  # negated
+        "The army could attack the town of Velka.",  # modal
+        "The ministers will meet in Oslo next week.",  # future
+        "If the union rejects the offer, dockers in Hull will strike.",  # condition
+        "The mayor of Dunmore decided to ban the march.",  # intention
+        "Lena Voss has always denied the allegations in Dunmore.",  # a habit, not a happening
+        "Union leaders in Dunmore would like to see the port board sign the pay deal.",  # a wish
+    ],
+)
 def test_what_is_not_done_is_not_an_event(text):
     assert events(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "Police arrest protesters in Leeds",  # a heading: no sentence
-    "Photo: Police arrested a man in Leeds.",  # a caption
-    "Did police arrest the man in Leeds?",  # a question
-    "“We will attack their camps,” the general said in Velka.",  # the speaker's words
-    "“We got him,” officers in Leeds announced.",  # a saying verb only attributes the quote
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrest protesters in Leeds",  # a heading: no sentence
+        "Photo: Police arrested a man in Leeds.",  # a caption
+        "Did police arrest the man in Leeds?",  # a question
+        "“We will attack their camps,” the general said in Velka.",  # the speaker's words
+        "“We got him,” officers in Leeds announced.",  # a saying verb only attributes the quote
+    ],
+)
 def test_headings_captions_questions_and_quotes_report_nothing(text):
     assert events(text) == []
 
 
 def test_a_noun_counts_where_a_verb_says_it_happened():
     (talks,) = events("The unions held talks with the ministry in Lisbon.")
-    assert (talks["type"], talks["actor1"], talks["actor2"], talks["place"]) == ("consult", "unions", "ministry", "Lisbon")
+    assert (talks["type"], talks["actor1"], talks["actor2"], talks["place"]) == (
+        "consult",
+        "unions",
+        "ministry",
+        "Lisbon",
+    )
     (lawsuit,) = events("Prosecutors filed a lawsuit against Norvik Shipping.")
     assert (lawsuit["type"], lawsuit["actor1"], lawsuit["actor2"]) == ("disapprove", "prosecutors", "Norvik Shipping")
     assert events("A deal is possible in Lisbon.") == []
@@ -66,7 +95,9 @@ def test_a_noun_counts_where_a_verb_says_it_happened():
 def test_an_agreement_refused_is_a_rejection():
     (refusal,) = events("The council in Dunmore did not accept the proposal from the developer.")
     assert (refusal["type"], refusal["actor1"], refusal["place"]) == ("reject", "council", "Dunmore")
-    (refusal,) = events("The councillors in Dunmore failed to answer the committee's letter.")  # no trigger but the refusal
+    (refusal,) = events(
+        "The councillors in Dunmore failed to answer the committee's letter."
+    )  # no trigger but the refusal
     assert (refusal["type"], refusal["actor1"]) == ("reject", "councillors")
 
 
@@ -79,9 +110,14 @@ def test_an_unnamed_actor_keeps_its_role_type_and_country():
 def test_pronouns_and_role_nouns_stand_for_the_names_before_them():
     (criticism,) = events("Maria Olsen arrived in Bergen on Monday. She criticised the port authority.")
     assert criticism["actor1"] == "Maria Olsen"
-    (sacking,) = events("Norvik Shipping Ltd posted losses in March.\n"
-                        "On Tuesday the company sacked its chief executive, Ann Berg.")
-    assert (sacking["type"], sacking["actor1"], sacking["actor2"]) == ("reduce_relations", "Norvik Shipping Ltd", "Ann Berg")
+    (sacking,) = events(
+        "Norvik Shipping Ltd posted losses in March.\nOn Tuesday the company sacked its chief executive, Ann Berg."
+    )
+    assert (sacking["type"], sacking["actor1"], sacking["actor2"]) == (
+        "reduce_relations",
+        "Norvik Shipping Ltd",
+        "Ann Berg",
+    )
     assert sacking["actor1_type"] == "BUS" and sacking["date"] == date(2024, 3, 5)
 
 
@@ -110,8 +146,11 @@ def test_one_happening_told_twice_is_one_event():
 
 
 def test_who_in_a_relative_clause_is_the_noun_it_describes():
-    (election,) = [e for e in events("Mayor Tom Reyes, who lost the mayoral election in November, criticised "
-                                     "the port board.") if e["type"] == "election"]
+    (election,) = [
+        e
+        for e in events("Mayor Tom Reyes, who lost the mayoral election in November, criticised the port board.")
+        if e["type"] == "election"
+    ]
     assert election["actor1"] == "Tom Reyes"
 
 

@@ -30,8 +30,14 @@ GOLD = json.loads((ROOT / "tests" / "fixtures" / "enrich-gold.json").read_text("
 # 2026-12-09 (issue 14, rules written for real news, precision first): entities P 0.90 R 0.86;
 # events P 0.43 R 0.50; date precision 1.00 (dates of their own: a `reported` date is the
 # publication's), date recall 0.87 (a `reported` date equal to the gold's counts).
-FLOORS = {"entity_precision": 0.84, "entity_recall": 0.81, "event_precision": 0.38, "event_recall": 0.50,
-          "date_precision": 0.90, "date_recall": 0.55}
+FLOORS = {
+    "entity_precision": 0.84,
+    "entity_recall": 0.81,
+    "event_precision": 0.38,
+    "event_recall": 0.50,
+    "date_precision": 0.90,
+    "date_recall": 0.55,
+}
 
 
 def article_text(path: str) -> tuple[str, date]:
@@ -46,9 +52,22 @@ def article_text(path: str) -> tuple[str, date]:
 def scores() -> dict[str, float]:
     inputs = [EnrichInput(str(i), None, *article_text(a["path"])) for i, a in enumerate(GOLD)]
     results = consolidate(enricher(EnrichOptions()).enrich(inputs), {})  # as the flow does, with an empty warehouse
-    counts = dict.fromkeys(("entities", "entities_gold", "entities_right", "entities_found",
-                            "events", "events_gold", "events_right", "gold_dated", "gold_dated_right", "dated",
-                            "dated_right"), 0)
+    counts = dict.fromkeys(
+        (
+            "entities",
+            "entities_gold",
+            "entities_right",
+            "entities_found",
+            "events",
+            "events_gold",
+            "events_right",
+            "gold_dated",
+            "gold_dated_right",
+            "dated",
+            "dated_right",
+        ),
+        0,
+    )
     for gold, result in zip(GOLD, results):
         found = {(name_key(e.name), e.type) for e in result.entities}
         accepted = [{(name_key(n), g["type"]) for n in [g["name"], *g.get("also", [])]} for g in gold["entities"]]
@@ -60,8 +79,14 @@ def scores() -> dict[str, float]:
         counts["events"] += len(unmatched)
         counts["events_gold"] += len(gold["events"])
         for g in gold["events"]:
-            match = next((e for e in unmatched if e.event_type == g["event_type"]
-                          and (g["sentence"] in e.sentence or e.sentence in g["sentence"])), None)
+            match = next(
+                (
+                    e
+                    for e in unmatched
+                    if e.event_type == g["event_type"] and (g["sentence"] in e.sentence or e.sentence in g["sentence"])
+                ),
+                None,
+            )
             if match is None:
                 continue
             unmatched.remove(match)

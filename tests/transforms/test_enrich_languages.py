@@ -9,10 +9,14 @@ from winnow.schemas.records import DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.language import detect_language
 
-GERMAN = ("Die Polizei hat am Montag in Hamburg drei Männer festgenommen. Der Bürgermeister Klaus Brenner "
-          "kritisierte die Entscheidung des Gerichts und kündigte eine Beschwerde an.")
-FRENCH = ("La police a arrêté lundi trois hommes à Marseille. Le maire, Jean Dufresne, a critiqué la décision "
-          "du tribunal de Lyon et a annoncé un recours devant le Conseil d'État.")
+GERMAN = (
+    "Die Polizei hat am Montag in Hamburg drei Männer festgenommen. Der Bürgermeister Klaus Brenner "
+    "kritisierte die Entscheidung des Gerichts und kündigte eine Beschwerde an."
+)
+FRENCH = (
+    "La police a arrêté lundi trois hommes à Marseille. Le maire, Jean Dufresne, a critiqué la décision "
+    "du tribunal de Lyon et a annoncé un recours devant le Conseil d'État."
+)
 ENGLISH = "Police arrested three men in Leeds on Monday."
 BOTH = EnrichOptions(models=(("en", DEFAULT_NLP_MODEL), ("fr", "fr_core_news_sm")))
 

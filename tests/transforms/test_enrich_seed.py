@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
+from tests.transforms.test_chaff_text import SEED
 from winnow.schemas.records import EnrichInput, EnrichOptions, EntityAlias
 from winnow.transforms.chaff import clean_text, strip_text
 from winnow.transforms.enrich.enricher import enricher
-
-from tests.transforms.test_chaff_text import SEED
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed text not found at {SEED}")
 # The article never gives Assad's full name: the config's alias table does (README, "Entities").
@@ -29,9 +28,17 @@ def seed():
 def test_the_named_entities_are_found_under_their_canonical_names(seed):
     result, _ = seed
     found = {(e.name, e.type) for e in result.entities}
-    for expected in [("Bashar al-Assad", "person"), ("John Kerry", "person"), ("Russia", "place"),
-                     ("United States", "place"), ("Syria", "place"), ("United Nations", "organisation"),
-                     ("Islamic State", "organisation"), ("al-Qaida", "organisation"), ("Aleppo", "place")]:
+    for expected in [
+        ("Bashar al-Assad", "person"),
+        ("John Kerry", "person"),
+        ("Russia", "place"),
+        ("United States", "place"),
+        ("Syria", "place"),
+        ("United Nations", "organisation"),
+        ("Islamic State", "organisation"),
+        ("al-Qaida", "organisation"),
+        ("Aleppo", "place"),
+    ]:
         assert expected in found
     by_name = {e.name: e for e in result.entities}
     assert {"U.S.", "Washington"} <= set(by_name["United States"].aliases)

@@ -10,30 +10,41 @@ from tests.transforms.test_enrich_events import PUBLISHED, events  # published o
 
 
 def test_the_leads_day_dates_later_paragraphs_told_in_the_past():
-    sacking, criticism = events("The harbour board of Kelmouth sacked its director, Ann Berg, on Tuesday.\n"
-                                "Board chair Ruth Penn criticised Berg's spending in a letter to staff.")
+    sacking, criticism = events(
+        "The harbour board of Kelmouth sacked its director, Ann Berg, on Tuesday.\n"
+        "Board chair Ruth Penn criticised Berg's spending in a letter to staff."
+    )
     assert sacking["date"] == criticism["date"] == date(2024, 3, 5) and criticism["precision"] == "day"
 
 
 def test_news_of_now_and_news_of_the_publication_day_stay_reported():
     arrest = events("Police raided a warehouse in Kelmouth on Tuesday.\nOfficers have arrested Jon Dale in Hull.")[1]
     assert arrest["precision"] == "reported"  # told as news of now
-    sacking, criticism = events("The harbour board of Kelmouth sacked its director, Ann Berg, on Friday.\n"
-                                "Board chair Ruth Penn criticised Berg's spending in a letter to staff.")
+    sacking, criticism = events(
+        "The harbour board of Kelmouth sacked its director, Ann Berg, on Friday.\n"
+        "Board chair Ruth Penn criticised Berg's spending in a letter to staff."
+    )
     assert criticism["date"] == PUBLISHED and criticism["precision"] == "reported"
 
 
 def test_a_count_later_counts_from_the_sentences_earlier_date():
-    found = events("In May, the council signed a contract with Astrel Systems, and Astrel Systems terminated "
-                   "the contract two months later.")
+    found = events(
+        "In May, the council signed a contract with Astrel Systems, and Astrel Systems terminated "
+        "the contract two months later."
+    )
     (award,), (cancellation,) = ([e for e in found if e["type"] == kind] for kind in ("cooperate", "reduce_relations"))
     assert award["date"] == date(2023, 5, 1) and cancellation["date"] == date(2023, 7, 1)
     assert cancellation["precision"] == "month"
 
 
 def test_a_date_of_a_relative_clause_or_of_a_clause_beside_it_is_not_the_triggers():
-    (criticism,) = [e for e in events("Mayor Tom Reyes, who lost the mayoral election in November, criticised "
-                                      "the port board in Kelmouth.") if e["type"] == "disapprove"]
+    (criticism,) = [
+        e
+        for e in events(
+            "Mayor Tom Reyes, who lost the mayoral election in November, criticised the port board in Kelmouth."
+        )
+        if e["type"] == "disapprove"
+    ]
     assert criticism["precision"] == "reported"
     lead = "Ferries to Kelmouth\nA new timetable drops the early boat.\nIslanders are angry.\n"  # no news day
     (petition,) = events(lead + "Islanders in Kelmouth started a petition, and by Thursday it had gathered 900 names.")
@@ -48,7 +59,9 @@ def test_a_date_of_a_coordinated_verb_with_the_same_subject_is_shared():
 def test_a_dateline_is_not_the_subject_of_its_sentence():
     (arrest,) = events("OSLO, Norway (AP) — Police arrested two men on Monday.")
     assert (arrest["actor1"], arrest["place"].lower()) == ("police", "oslo")
-    (arrest,) = events("Two held after Oslo raid\nOSLO, Norway (AP) — Police arrested two men on Monday.")  # a standfirst first
+    (arrest,) = events(
+        "Two held after Oslo raid\nOSLO, Norway (AP) — Police arrested two men on Monday."
+    )  # a standfirst first
     assert (arrest["actor1"], arrest["place"].lower()) == ("police", "oslo")
 
 

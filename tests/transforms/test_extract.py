@@ -58,11 +58,13 @@ def test_language_falls_back_to_the_source_setting():
 
 
 def test_pages_without_an_article_are_failures_with_reasons():
-    empty, short, junk = extract_batch([
-        page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
-        page(b"<html><body><article><p>Only a few words here.</p></article></body></html>"),
-        page(b"\x00\x01\x02"),
-    ])
+    empty, short, junk = extract_batch(
+        [
+            page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+            page(b"<html><body><article><p>Only a few words here.</p></article></body></html>"),
+            page(b"\x00\x01\x02"),
+        ]
+    )
     assert isinstance(empty, ExtractionFailure) and empty.reason
     assert isinstance(short, ExtractionFailure) and "too short" in short.reason
     assert isinstance(junk, ExtractionFailure)
@@ -88,6 +90,7 @@ def test_the_fallback_extractors_are_asked_only_where_the_fast_result_looks_inco
         def extraction(*args, fast: bool, **kwargs):
             calls.append(fast)
             return real(*args, fast=fast, **kwargs) if found or not fast else None
+
         return extraction
 
     monkeypatch.setattr(trafilatura, "bare_extraction", fast_finds(True))

@@ -3,8 +3,8 @@ subscription prompt, gives an article kept with `paywalled` set and the prompt r
 
 from __future__ import annotations
 
-from winnow.schemas.records import Article
 from tests.transforms.pages import extracted, paragraphs
+from winnow.schemas.records import Article
 from winnow.transforms.extract import extract_text
 
 LEAD = [
@@ -27,8 +27,6 @@ def page(body: str, head: str = "") -> bytes:
 <footer><p>Copyright 2026 The Coast Gazette</p></footer></body></html>""".encode()
 
 
-
-
 def test_a_free_page_is_not_paywalled():
     assert extracted(page(paragraphs(LEAD))).paywalled is False
 
@@ -44,8 +42,10 @@ def test_a_page_declared_not_free_in_microdata_is_flagged():
 
 
 def test_a_text_that_ends_in_a_subscription_prompt_is_flagged_and_loses_the_prompt():
-    prompt = ["To read the full article, subscribe to The Coast Gazette from 2 pounds a week.",
-              "Already a subscriber? Log in here."]
+    prompt = [
+        "To read the full article, subscribe to The Coast Gazette from 2 pounds a week.",
+        "Already a subscriber? Log in here.",
+    ]
     article = extracted(page(paragraphs(LEAD + prompt)))
     assert article.paywalled is True
     assert article.text.split("\n") == LEAD

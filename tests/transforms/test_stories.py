@@ -29,11 +29,21 @@ def test_a_copy_with_small_edits_is_well_above_the_threshold_and_distinct_articl
 
 
 def test_exact_and_near_copies_share_the_first_copys_story_and_distinct_ones_found_their_own():
-    batch = [copy("a", CRANE), copy("b", CRANE), copy("c", new_first_line(CRANE)), copy("d", new_footer(CRANE)),
-             copy("e", LIBRARY)]
+    batch = [
+        copy("a", CRANE),
+        copy("b", CRANE),
+        copy("c", new_first_line(CRANE)),
+        copy("d", new_footer(CRANE)),
+        copy("e", LIBRARY),
+    ]
     stories = assign_stories(batch, [])
-    assert stories == {"a": sha256_hex(CRANE)[:32], "b": sha256_hex(CRANE)[:32], "c": sha256_hex(CRANE)[:32],
-                       "d": sha256_hex(CRANE)[:32], "e": sha256_hex(LIBRARY)[:32]}
+    assert stories == {
+        "a": sha256_hex(CRANE)[:32],
+        "b": sha256_hex(CRANE)[:32],
+        "c": sha256_hex(CRANE)[:32],
+        "d": sha256_hex(CRANE)[:32],
+        "e": sha256_hex(LIBRARY)[:32],
+    }
 
 
 def test_a_copy_joins_the_story_of_a_stored_copy():

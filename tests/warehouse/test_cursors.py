@@ -5,25 +5,28 @@ from datetime import timedelta
 import duckdb
 import pytest
 
+from tests.warehouse.conftest import T0
 from winnow.schemas.records import DiscoveredURL
 from winnow.warehouse import load
 from winnow.warehouse.query import run_query
-
-from tests.warehouse.conftest import T0
 
 FEED, SITEMAP, CHILD = "https://news.example/feed", "https://news.example/sitemap.xml", "https://news.example/s1.xml"
 A, B = "https://news.example/a", "https://news.example/b"
 
 
 def cursor_rows(db_path):
-    return run_query(db_path, "select source, feed_url, newest_at, run_id from discovery_cursors"
-                              " order by source, feed_url").rows
+    return run_query(
+        db_path, "select source, feed_url, newest_at, run_id from discovery_cursors order by source, feed_url"
+    ).rows
 
 
 def test_cursors_are_written_with_the_urls_and_read_per_source(db_path):
-    load.record_discovered(db_path, [DiscoveredURL(A, "news", FEED, T0)], run_id="run-1",
-                           cursors=[("news", FEED, T0), ("news", CHILD, T0 - timedelta(days=1)),
-                                    ("other", FEED, T0 + timedelta(hours=1))])
+    load.record_discovered(
+        db_path,
+        [DiscoveredURL(A, "news", FEED, T0)],
+        run_id="run-1",
+        cursors=[("news", FEED, T0), ("news", CHILD, T0 - timedelta(days=1)), ("other", FEED, T0 + timedelta(hours=1))],
+    )
 
     assert load.discovery_cursors(db_path, "news") == {FEED: T0, CHILD: T0 - timedelta(days=1)}
     assert load.discovery_cursors(db_path, "other") == {FEED: T0 + timedelta(hours=1)}  # a feed two sources share
@@ -33,16 +36,23 @@ def test_cursors_are_written_with_the_urls_and_read_per_source(db_path):
 
 def test_cursors_only_move_forward(db_path):
     load.record_discovered(db_path, [], run_id="run-1", cursors=[("news", FEED, T0), ("news", SITEMAP, T0)])
-    load.record_discovered(db_path, [], run_id="run-2", cursors=[
-        ("news", FEED, T0 - timedelta(days=3)),  # a trimmed feed, or a clock set back
-        ("news", SITEMAP, T0 + timedelta(hours=2)),
-        ("news", SITEMAP, T0 + timedelta(hours=1))])  # the newest of one call wins
+    load.record_discovered(
+        db_path,
+        [],
+        run_id="run-2",
+        cursors=[
+            ("news", FEED, T0 - timedelta(days=3)),  # a trimmed feed, or a clock set back
+            ("news", SITEMAP, T0 + timedelta(hours=2)),
+            ("news", SITEMAP, T0 + timedelta(hours=1)),
+        ],
+    )  # the newest of one call wins
     load.record_discovered(db_path, [], run_id="run-3", cursors=[("news", SITEMAP, T0 + timedelta(hours=2))])
 
     # Each row names the run that last moved it, and when.
     assert cursor_rows(db_path) == [("news", FEED, T0, "run-1"), ("news", SITEMAP, T0 + timedelta(hours=2), "run-2")]
     ((feed_moved,), (sitemap_moved,)) = run_query(
-        db_path, "select updated_at from discovery_cursors order by feed_url").rows
+        db_path, "select updated_at from discovery_cursors order by feed_url"
+    ).rows
     assert sitemap_moved > feed_moved  # run-3 left both alone; run-2 moved only the sitemap's
 
 
@@ -51,8 +61,12 @@ def test_no_cursor_moves_when_the_urls_are_not_recorded(db_path):
     broken = DiscoveredURL(B, None, FEED, T0)  # no source: the frontier refuses it
 
     with pytest.raises(duckdb.ConstraintException):
-        load.record_discovered(db_path, [DiscoveredURL(A, "news", FEED, T0), broken], run_id="run-2",
-                               cursors=[("news", FEED, T0 + timedelta(days=1))])
+        load.record_discovered(
+            db_path,
+            [DiscoveredURL(A, "news", FEED, T0), broken],
+            run_id="run-2",
+            cursors=[("news", FEED, T0 + timedelta(days=1))],
+        )
 
     assert cursor_rows(db_path) == [("news", FEED, T0, "run-1")]
     assert run_query(db_path, "select count(*) from frontier").rows == [(0,)]

@@ -1,11 +1,10 @@
 from datetime import timedelta
 
+from tests.warehouse.conftest import T0, fetched
 from winnow.schemas.records import DiscoveredURL
 from winnow.warehouse import load
 from winnow.warehouse.load import DueURL
 from winnow.warehouse.query import run_query
-
-from tests.warehouse.conftest import T0, fetched
 
 A, B, C = "https://news.example/a", "https://news.example/b", "https://news.example/c"
 
@@ -22,8 +21,11 @@ def test_discovered_urls_are_queued_once(db_path):
     assert load.record_discovered(db_path, [found(A), found(B), found(A, via="https://news.example/sitemap.xml")]) == 2
     assert load.record_discovered(db_path, [found(A), found(C)]) == 1
     rows = run_query(db_path, "select url, state, via from frontier order by url").rows
-    assert rows == [(A, "pending", "https://news.example/feed"), (B, "pending", "https://news.example/feed"),
-                    (C, "pending", "https://news.example/feed")]
+    assert rows == [
+        (A, "pending", "https://news.example/feed"),
+        (B, "pending", "https://news.example/feed"),
+        (C, "pending", "https://news.example/feed"),
+    ]
 
 
 def test_due_urls_oldest_first_by_source_with_a_limit(db_path):
@@ -37,8 +39,16 @@ def test_due_urls_oldest_first_by_source_with_a_limit(db_path):
 
 def test_fetch_outcomes_set_the_state_and_failures_are_retried_five_times(db_path):
     load.record_discovered(db_path, [found(A), found(B)])
-    load.load_batch(db_path, "run-1", [fetched(A, etag='"v1"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT"),
-                                       fetched(B, outcome="gone", status=404)], [], [])
+    load.load_batch(
+        db_path,
+        "run-1",
+        [
+            fetched(A, etag='"v1"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT"),
+            fetched(B, outcome="gone", status=404),
+        ],
+        [],
+        [],
+    )
     fetched_row = state(db_path, A)
     assert fetched_row[:3] == ("fetched", 0, '"v1"') and fetched_row[3] is not None
     assert state(db_path, B)[:2] == ("gone", 0)
@@ -61,8 +71,12 @@ def test_fetch_outcomes_set_the_state_and_failures_are_retried_five_times(db_pat
 def test_a_later_lastmod_sends_a_fetched_url_back_to_pending(db_path):
     load.record_discovered(db_path, [found(A), found(B)])
     load.load_batch(db_path, "run-1", [fetched(A, at=T0), fetched(B, at=T0)], [], [])
-    assert load.record_discovered(db_path, [found(A, lastmod=T0 - timedelta(days=1)),
-                                            found(B, lastmod=T0 + timedelta(hours=1))]) == 0
+    assert (
+        load.record_discovered(
+            db_path, [found(A, lastmod=T0 - timedelta(days=1)), found(B, lastmod=T0 + timedelta(hours=1))]
+        )
+        == 0
+    )
     assert state(db_path, A)[0] == "fetched"
     assert state(db_path, B)[0] == "pending"
     assert [d.url for d in load.due_urls(db_path, "news", 10)] == [B]
@@ -70,14 +84,25 @@ def test_a_later_lastmod_sends_a_fetched_url_back_to_pending(db_path):
 
 def test_feed_validators_are_kept_on_a_304(db_path):
     feed, sitemap = "https://news.example/feed", "https://news.example/sitemap.xml"
-    load.record_discovered(db_path, [], run_id="run-1", feed_fetches=[
-        ("news", feed, "rss", fetched(feed, etag='"f1"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT")),
-        ("news", sitemap, "sitemap", fetched(sitemap, outcome="failed", status=None, error="timeout", tries=3)),
-    ])
-    load.record_discovered(db_path, [], run_id="run-2",
-                           feed_fetches=[("news", feed, "rss", fetched(feed, outcome="not_modified", status=304))])
+    load.record_discovered(
+        db_path,
+        [],
+        run_id="run-1",
+        feed_fetches=[
+            ("news", feed, "rss", fetched(feed, etag='"f1"', last_modified="Sat, 01 Mar 2025 12:00:00 GMT")),
+            ("news", sitemap, "sitemap", fetched(sitemap, outcome="failed", status=None, error="timeout", tries=3)),
+        ],
+    )
+    load.record_discovered(
+        db_path,
+        [],
+        run_id="run-2",
+        feed_fetches=[("news", feed, "rss", fetched(feed, outcome="not_modified", status=304))],
+    )
     assert load.feed_validators(db_path, "news") == {
-        feed: ('"f1"', "Sat, 01 Mar 2025 12:00:00 GMT"), sitemap: (None, None)}
+        feed: ('"f1"', "Sat, 01 Mar 2025 12:00:00 GMT"),
+        sitemap: (None, None),
+    }
     assert load.feed_validators(db_path, "other") == {}
     rows = run_query(db_path, "select url, last_status, last_error from feeds order by url").rows
     assert rows == [(feed, 304, None), (sitemap, None, "timeout")]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import duckdb
 import pytest
 
+from tests.warehouse.conftest import T0, article, fetched, table
 from winnow.schemas.records import Article, ChaffBlock, ExtractionFailure
 from winnow.transforms.chaff.repetition import block_key
 from winnow.transforms.hashing import sha256_hex
@@ -12,15 +13,19 @@ from winnow.warehouse import load
 from winnow.warehouse.load import BatchCounts
 from winnow.warehouse.query import run_query, stored_pages
 
-from tests.warehouse.conftest import T0, article, fetched, table
-
 A, B = "https://news.example/a", "https://news.example/b"
 
 
 def snapshot(db_path):
-    return {name: table(db_path, name, key) for name, key in [
-        ("articles", "article_id"), ("pages", "url, page_hash"), ("frontier", "url"),
-        ("extraction_failures", "url, page_hash")]}
+    return {
+        name: table(db_path, name, key)
+        for name, key in [
+            ("articles", "article_id"),
+            ("pages", "url, page_hash"),
+            ("frontier", "url"),
+            ("extraction_failures", "url, page_hash"),
+        ]
+    }
 
 
 def test_new_then_unchanged_then_updated(db_path):
@@ -61,8 +66,9 @@ def test_pages_are_stored_compressed_once_per_body(db_path):
     assert row[2:] == (len(body), "run-1")
 
     newer = b"<html>changed</html>"
-    load.load_batch(db_path, "run-3", [fetched(A, newer, at=T0 + timedelta(hours=2)),
-                                       fetched(B, source="other")], [], [])
+    load.load_batch(
+        db_path, "run-3", [fetched(A, newer, at=T0 + timedelta(hours=2)), fetched(B, source="other")], [], []
+    )
     assert [(p.url, p.body) for p in stored_pages(db_path, "news")] == [(A, newer)]
     assert [p.url for p in stored_pages(db_path)] == [A, B]
 
@@ -99,22 +105,26 @@ def test_chaff_and_block_sightings_are_replaced_with_their_article_and_never_dou
     assert run_query(db_path, "select count(*) from article_chaff").rows == [(4,)]
     assert run_query(db_path, "select count(*) from block_sightings").rows == [(6,)]
     assert run_query(db_path, "select articles, text from repeated_blocks where articles = 2 order by text").rows == [
-        (2, "No spam."), (2, "Sign up for our newsletter.")]
+        (2, "No spam."),
+        (2, "Sign up for our newsletter."),
+    ]
     box_keys = [block_key(text) for text in box]
     assert load.block_counts(db_path, "news", box_keys, []) == {key: 2 for key in box_keys}
     assert load.block_counts(db_path, "news", box_keys, [first[0].article_id]) == {key: 1 for key in box_keys}
 
     load.load_batch(db_path, "run-3", [], [_with_blocks(A, ["Story a, corrected."], [])], [])
-    assert run_query(db_path, "select count(*), min(run_id) from article_chaff where article_id = ?",
-                     [first[0].article_id]).rows == [(0, None)]
+    assert run_query(
+        db_path, "select count(*), min(run_id) from article_chaff where article_id = ?", [first[0].article_id]
+    ).rows == [(0, None)]
     assert run_query(db_path, "select articles from repeated_blocks where text = 'No spam.'").rows == [(1,)]
     assert run_query(db_path, "select count(*) from block_texts").rows == [(5,)]  # texts stay, one per key
 
 
 def test_chaff_found_otherwise_replaces_its_rows_though_the_text_is_the_same(db_path):
     learned = _with_blocks(A, ["Story a."], ["Sign up for our newsletter."])
-    learned = replace(learned, chaff=tuple(replace(c, evidence="repetition", rule="in 5 articles of news")
-                                           for c in learned.chaff))
+    learned = replace(
+        learned, chaff=tuple(replace(c, evidence="repetition", rule="in 5 articles of news") for c in learned.chaff)
+    )
     detected = _with_blocks(A, ["Story a."], ["Sign up for our newsletter."])
     load.load_batch(db_path, "run-1", [], [learned], [])
     assert load.load_batch(db_path, "run-2", [], [detected], []) == BatchCounts(0, 0, 1, 0)

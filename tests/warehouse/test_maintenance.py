@@ -20,24 +20,39 @@ def _with_blocks(url: str, source: str, story: str):
 
 def test_refresh_drops_the_sightings_nothing_counts(db_path):
     stories = ["Harbour wall repaired", "Ferry late again", "Mayor elected"]
-    load_batch(db_path, "run-1", [], [_with_blocks(f"https://a.example/{i}", "a", story)
-                                      for i, story in enumerate(stories)]
-               + [_with_blocks("https://b.example/1", "b", "Bridge closed")], [])
+    load_batch(
+        db_path,
+        "run-1",
+        [],
+        [_with_blocks(f"https://a.example/{i}", "a", story) for i, story in enumerate(stories)]
+        + [_with_blocks("https://b.example/1", "b", "Bridge closed")],
+        [],
+    )
     with db.write(db_path) as conn:  # as someone purging an article by hand would
         conn.execute("delete from articles where url = 'https://a.example/0'")
 
     done = refresh_repetition(db_path)
 
-    assert (done.orphaned, done.removed_sources, done.removed_source_sightings, done.block_texts, done.sightings) == \
-        (2, [], 0, 1, 6)  # its two blocks; the text of its story, which no other article holds
-    assert run_query(db_path, "select source, articles, text from repeated_blocks where text = ? order by source",
-                     [BOX]).rows == [("a", 2, BOX), ("b", 1, BOX)]
+    assert (done.orphaned, done.removed_sources, done.removed_source_sightings, done.block_texts, done.sightings) == (
+        2,
+        [],
+        0,
+        1,
+        6,
+    )  # its two blocks; the text of its story, which no other article holds
+    assert run_query(
+        db_path, "select source, articles, text from repeated_blocks where text = ? order by source", [BOX]
+    ).rows == [("a", 2, BOX), ("b", 1, BOX)]
     assert refresh_repetition(db_path) == (0, [], 0, 0, 6)  # nothing left to drop
 
     forgotten = refresh_repetition(db_path, keep_sources=["a"])  # b removed from the config for good
 
-    assert (forgotten.removed_sources, forgotten.removed_source_sightings, forgotten.block_texts,
-            forgotten.sightings) == (["b"], 2, 2, 4)
+    assert (
+        forgotten.removed_sources,
+        forgotten.removed_source_sightings,
+        forgotten.block_texts,
+        forgotten.sightings,
+    ) == (["b"], 2, 2, 4)
     assert run_query(db_path, "select count(*) from articles").rows == [(3,)]  # articles are never touched
 
 

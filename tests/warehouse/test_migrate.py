@@ -31,12 +31,33 @@ def test_migrations_are_applied_in_order_and_recorded_once(db_path):
     assert applied_at == sorted(applied_at)
     tables = run_query(db_path, "select table_name from information_schema.tables order by 1").rows
     assert [name for (name,) in tables] == [
-        "archive_cursors", "article_chaff", "article_enrichment", "article_overview", "articles", "block_sightings",
-        "block_texts", "daily_event_counts", "discovery_cursors", "entities", "entity_comentions", "entity_pairs",
+        "archive_cursors",
+        "article_chaff",
+        "article_enrichment",
+        "article_overview",
+        "articles",
+        "block_sightings",
+        "block_texts",
+        "daily_event_counts",
+        "discovery_cursors",
+        "entities",
+        "entity_comentions",
+        "entity_pairs",
         "events",
-        "extraction_failures", "feeds", "fetch_log", "frontier", "mentions", "pages", "quarantine", "repeated_blocks",
+        "extraction_failures",
+        "feeds",
+        "fetch_log",
+        "frontier",
+        "mentions",
+        "pages",
+        "quarantine",
+        "repeated_blocks",
         "runs",
-        "schema_migrations", "stories", "story_bands", "validation_results"]
+        "schema_migrations",
+        "stories",
+        "story_bands",
+        "validation_results",
+    ]
 
 
 def test_a_write_to_a_new_file_migrates_it_first(db_path):

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import json
 
-from winnow.schemas.records import RunSummary
 from tests.flows.test_cli import winnow
 from tests.warehouse.conftest import T0, article, fetched
+from winnow.schemas.records import RunSummary
 from winnow.warehouse import load
 from winnow.warehouse.query import source_stats
 
 
 def test_each_source_shows_its_last_run_articles_and_failure_rate(db_path, tmp_path):
     load.start_run(db_path, RunSummary("run-1", T0, sources=["news"]), "ingest")
-    load.load_batch(db_path, "run-1", [fetched("https://news.example/a"), fetched("https://news.example/b"),
-                                       fetched("https://news.example/c", outcome="failed", status=503, error="503"),
-                                       fetched("https://news.example/d", outcome="gone", status=404)],
-                    [article("https://news.example/a"), article("https://news.example/b", "Other words.")], [])
+    load.load_batch(
+        db_path,
+        "run-1",
+        [
+            fetched("https://news.example/a"),
+            fetched("https://news.example/b"),
+            fetched("https://news.example/c", outcome="failed", status=503, error="503"),
+            fetched("https://news.example/d", outcome="gone", status=404),
+        ],
+        [article("https://news.example/a"), article("https://news.example/b", "Other words.")],
+        [],
+    )
     load.finish_run(db_path, RunSummary("run-1", T0, status="completed", sources=["news"]))
 
     (news, idle) = source_stats(db_path, ["news", "idle"])
@@ -26,9 +34,11 @@ def test_each_source_shows_its_last_run_articles_and_failure_rate(db_path, tmp_p
     assert idle == ("idle", None, None, 0, None)
 
     config = tmp_path / "sources.yaml"
-    config.write_text("sources:\n  - {name: news, feeds: [{kind: rss, url: 'https://news.example/f'}]}\n",
-                      encoding="utf-8")
+    config.write_text(
+        "sources:\n  - {name: news, feeds: [{kind: rss, url: 'https://news.example/f'}]}\n", encoding="utf-8"
+    )
     listed = winnow("sources", "list", "--config", str(config), "--db", str(db_path), "--format", "json")
     assert listed.exit_code == 0, listed.output
     assert [(r["source"], r["articles"], r["page_failure_rate"]) for r in json.loads(listed.output)] == [
-        ("news", 2, 0.5)]
+        ("news", 2, 0.5)
+    ]

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
+from tests.warehouse.conftest import article, fetched, table
 from winnow.schemas.records import Enrichment
 from winnow.warehouse import load
 from winnow.warehouse.enrichment import articles_to_enrich, load_enrichments
 from winnow.warehouse.query import run_query
-
-from tests.warehouse.conftest import article, fetched, table
 
 STORIES = Path(__file__).parent.parent / "fixtures" / "stories"
 CRANE = (STORIES / "harbour-crane.txt").read_text(encoding="utf-8")
@@ -21,8 +20,9 @@ def load_articles(db_path, run_id: str, *articles) -> load.BatchCounts:
 
 def enrich_queue(db_path) -> set[str]:
     ids = {a.article_id for batch in articles_to_enrich(db_path, "v1") for a in batch}
-    return {url for article_id, url in run_query(db_path, "select article_id, url from articles").rows
-            if article_id in ids}
+    return {
+        url for article_id, url in run_query(db_path, "select article_id, url from articles").rows if article_id in ids
+    }
 
 
 def stories(db_path) -> list[tuple]:
@@ -30,8 +30,9 @@ def stories(db_path) -> list[tuple]:
 
 
 def test_an_exact_copy_from_another_source_keeps_its_row_in_the_first_copys_story(db_path):
-    counts = load_articles(db_path, "run-1", article(WIRE, CRANE, source="wire"),
-                           article(GAZETTE, CRANE, source="gazette"))
+    counts = load_articles(
+        db_path, "run-1", article(WIRE, CRANE, source="wire"), article(GAZETTE, CRANE, source="gazette")
+    )
     assert (counts.new, counts.duplicates) == (2, 1)
     (wire, wire_story, wire_canonical), (gazette, gazette_story, gazette_canonical) = sorted(stories(db_path))
     assert wire_story == gazette_story and {wire_canonical, gazette_canonical} == {True, False}
@@ -39,8 +40,12 @@ def test_an_exact_copy_from_another_source_keeps_its_row_in_the_first_copys_stor
 
 
 def test_a_near_copy_in_a_later_run_joins_the_story_and_only_the_canonical_copy_is_enriched(db_path):
-    load_articles(db_path, "run-1", article(WIRE, CRANE, source="wire"),
-                  article("https://wire.example/library", LIBRARY, source="wire"))
+    load_articles(
+        db_path,
+        "run-1",
+        article(WIRE, CRANE, source="wire"),
+        article("https://wire.example/library", LIBRARY, source="wire"),
+    )
     edited = "GAZETTE EXCLUSIVE: a late crane.\n" + CRANE.split("\n", 1)[1] + "\nShare this story with friends."
     counts = load_articles(db_path, "run-2", article(GAZETTE, edited, source="gazette"))
     assert (counts.new, counts.duplicates) == (1, 1)
@@ -57,8 +62,10 @@ def test_distinct_articles_are_not_merged(db_path):
 
 
 def test_loading_the_same_copies_again_changes_nothing(db_path):
-    batch = [article(WIRE, CRANE, source="wire"), article(GAZETTE, CRANE + "\nMore at gazette.example.",
-                                                          source="gazette")]
+    batch = [
+        article(WIRE, CRANE, source="wire"),
+        article(GAZETTE, CRANE + "\nMore at gazette.example.", source="gazette"),
+    ]
     load_articles(db_path, "run-1", *batch)
     before = [table(db_path, name, "all") for name in ("articles", "story_bands")]
     assert load_articles(db_path, "run-2", *batch).duplicates == 0
@@ -68,8 +75,9 @@ def test_loading_the_same_copies_again_changes_nothing(db_path):
 def test_a_canonical_copy_rewritten_into_another_story_hands_its_story_to_the_next_copy(db_path):
     load_articles(db_path, "run-1", article(WIRE, CRANE, source="wire"))
     load_articles(db_path, "run-2", article(GAZETTE, CRANE, source="gazette"))
-    (wire_id, content_hash), = run_query(db_path, "select article_id, content_hash from articles where url = ?",
-                                         [WIRE]).rows
+    ((wire_id, content_hash),) = run_query(
+        db_path, "select article_id, content_hash from articles where url = ?", [WIRE]
+    ).rows
     load_enrichments(db_path, "run-2", "v1", [Enrichment(wire_id, content_hash, (), (), ())])
     assert enrich_queue(db_path) == set()
     load_articles(db_path, "run-3", article(WIRE, LIBRARY, source="wire"))

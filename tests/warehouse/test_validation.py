@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
+from tests.warehouse.conftest import article, fetched, table
 from winnow.flows.validation import gate_for
 from winnow.schemas import expectations
 from winnow.schemas.records import ExtractionFailure, ValidationSettings
@@ -25,8 +26,6 @@ from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse import load
 from winnow.warehouse.load import BatchCounts
 from winnow.warehouse.query import run_query
-
-from tests.warehouse.conftest import article, fetched, table
 
 SITE = "https://news.example"
 SOURCE_YAML = "sources: [{name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/feed'}]}]"
@@ -60,8 +59,11 @@ def good_batch():
 
 
 def quarantine_rows(db_path):
-    rows = run_query(db_path, """
-        select table_name, level, checks, source, row_key, record from quarantine order by row_key""").rows
+    rows = run_query(
+        db_path,
+        """
+        select table_name, level, checks, source, row_key, record from quarantine order by row_key""",
+    ).rows
     return [(*row[:5], json.loads(row[5])) for row in rows]
 
 
@@ -70,9 +72,13 @@ def article_ids(db_path):
 
 
 def failed_checks(db_path, suite):
-    return run_query(db_path, """
+    return run_query(
+        db_path,
+        """
         select check_name, unexpected_count, rows from validation_results
-        where suite = ? and not success order by check_name""", [suite]).rows
+        where suite = ? and not success order by check_name""",
+        [suite],
+    ).rows
 
 
 NOW = datetime.now(timezone.utc)
@@ -85,8 +91,11 @@ ROW_CASES = {
     "too many words": ({"max_words": 50}, "text_length", story(9, words=51)),
     "language not accepted": ({}, "language_known", story(9, language="fr")),
     "published in the future": ({}, "published_at_believable", story(9, published_at=NOW + timedelta(days=3))),
-    "published before the floor": ({"published_floor": date(2000, 1, 1)}, "published_at_believable",
-                                   story(9, published_at=datetime(1999, 12, 31, 23, tzinfo=timezone.utc))),
+    "published before the floor": (
+        {"published_floor": date(2000, 1, 1)},
+        "published_at_believable",
+        story(9, published_at=datetime(1999, 12, 31, 23, tzinfo=timezone.utc)),
+    ),
 }
 
 
@@ -106,8 +115,9 @@ def test_a_row_failing_a_row_check_is_quarantined_and_the_rest_merged(db_path, t
     assert failed_checks(db_path, "pages") == []  # 4 of 5 pages gave an article that passed
     assert failed_checks(db_path, "fetch_log") == []
     # Nothing of the held article was merged alongside: no blocks, no sightings.
-    assert run_query(db_path, "select count(*) from block_sightings where article_id = ?",
-                     [bad.article_id]).rows == [(0,)]
+    assert run_query(db_path, "select count(*) from block_sightings where article_id = ?", [bad.article_id]).rows == [
+        (0,)
+    ]
 
 
 def test_a_duplicate_article_id_fails_article_id_unique_at_suite_level():
@@ -128,10 +138,10 @@ def test_a_duplicate_article_id_fails_article_id_unique_at_suite_level():
 
 BATCH_CASES = {
     "title_present": [story(1)] + [story(n, title=None) for n in range(2, 6)],
-    "duplicate_texts_bounded": [story(1)] + [story(n, text=" ".join(f"same{i}" for i in range(30)))
-                                             for n in range(2, 6)],
-    "no_chaff_left": [story(1)] + [story(n, text=" ".join(f"w{n}x{i}" for i in range(30)) + f". {CHAFF}.")
-                                   for n in range(2, 6)],
+    "duplicate_texts_bounded": [story(1)]
+    + [story(n, text=" ".join(f"same{i}" for i in range(30))) for n in range(2, 6)],
+    "no_chaff_left": [story(1)]
+    + [story(n, text=" ".join(f"w{n}x{i}" for i in range(30)) + f". {CHAFF}.") for n in range(2, 6)],
 }
 
 
@@ -150,23 +160,29 @@ def test_a_failed_batch_check_holds_every_article_of_the_batch(db_path, tmp_path
     assert failed_checks(db_path, "articles") == [(check, unexpected, 5)]
     assert run_query(db_path, "select count(*) from pages").rows == [(5,)]  # pages are always kept
     # Their pages gave no article that was merged: due again next run, the body asked for afresh.
-    assert run_query(db_path, "select state, attempts, last_error, etag, count(*) from frontier group by all").rows \
-        == [("failed", 1, "gave no article", None, 5)]
+    assert run_query(db_path, "select state, attempts, last_error, etag, count(*) from frontier group by all").rows == [
+        ("failed", 1, "gave no article", None, 5)
+    ]
 
 
 def test_batch_check_outcomes_are_recorded_with_what_was_observed(db_path, tmp_path):
     batch = BATCH_CASES["duplicate_texts_bounded"]
     load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
-    ((success, observed, rows, level, source),) = run_query(db_path, """
+    ((success, observed, rows, level, source),) = run_query(
+        db_path,
+        """
         select success, observed_value, rows, level, source from validation_results
-        where check_name = 'duplicate_texts_bounded'""").rows
+        where check_name = 'duplicate_texts_bounded'""",
+    ).rows
     assert (success, json.loads(observed), rows, level, source) == (False, 0.4, 5, "batch", "news")  # 2 of 5 unique
 
 
 def test_most_pages_failing_extraction_holds_the_batch_but_keeps_pages_and_failures(db_path, tmp_path):
     (only,) = batch = [story(1)]
-    failures = [ExtractionFailure(f"{SITE}/story-{n}", "news", sha256_hex(f"<html>{n}</html>"), "no main text")
-                for n in (2, 3, 4)]
+    failures = [
+        ExtractionFailure(f"{SITE}/story-{n}", "news", sha256_hex(f"<html>{n}</html>"), "no main text")
+        for n in (2, 3, 4)
+    ]
     results = pages_of(batch) + [fetched(f.url, f"<html>{n}</html>".encode()) for n, f in zip((2, 3, 4), failures)]
 
     counts = load.load_batch(db_path, "run-1", results, batch, failures, gate=make_gate(tmp_path))
@@ -175,18 +191,25 @@ def test_most_pages_failing_extraction_holds_the_batch_but_keeps_pages_and_failu
     (line,) = counts.held
     assert line.startswith("source 'news': pages_mostly_loaded failed (")
     ((table_name, level, checks, source, row_key, record),) = quarantine_rows(db_path)
-    assert (table_name, level, checks, source, row_key) == ("articles", "batch", ["pages_mostly_loaded"], "news",
-                                                            only.article_id)
+    assert (table_name, level, checks, source, row_key) == (
+        "articles",
+        "batch",
+        ["pages_mostly_loaded"],
+        "news",
+        only.article_id,
+    )
     assert record["url"] == only.url
     assert article_ids(db_path) == []
     assert failed_checks(db_path, "articles") == []  # the article itself was fine
     assert failed_checks(db_path, "pages") == [("pages_mostly_loaded", 3, 4)]
     assert run_query(db_path, "select url, reason, run_id from extraction_failures order by url").rows == [
-        (f.url, "no main text", "run-1") for f in failures]
+        (f.url, "no main text", "run-1") for f in failures
+    ]
     assert run_query(db_path, "select count(*) from pages").rows == [(4,)]
     # None of them gave an article that was merged: all are due again next run.
     assert run_query(db_path, "select url, state, last_error from frontier order by url").rows == [
-        (f"{SITE}/story-{n}", "failed", "gave no article") for n in (1, 2, 3, 4)]
+        (f"{SITE}/story-{n}", "failed", "gave no article") for n in (1, 2, 3, 4)
+    ]
     assert run_query(db_path, "select count(*) from fetch_log").rows == [(4,)]
 
 
@@ -194,8 +217,12 @@ def test_a_fetch_attempt_failing_a_check_is_quarantined_and_the_others_logged(db
     ok, odd_status, negative, timeout = (f"{SITE}/{name}" for name in ("ok", "odd-status", "negative", "timeout"))
     bad_size = fetched(negative)
     bad_size = replace(bad_size, attempts=[replace(bad_size.attempts[0], bytes=-1)])
-    results = [fetched(ok), fetched(odd_status, status=999), bad_size,
-               fetched(timeout, outcome="failed", status=None, error="timeout", tries=2)]  # no status: no failure
+    results = [
+        fetched(ok),
+        fetched(odd_status, status=999),
+        bad_size,
+        fetched(timeout, outcome="failed", status=None, error="timeout", tries=2),
+    ]  # no status: no failure
 
     counts = load.load_batch(db_path, "run-1", results, [], [], gate=make_gate(tmp_path))
 
@@ -203,10 +230,14 @@ def test_a_fetch_attempt_failing_a_check_is_quarantined_and_the_others_logged(db
     rows = quarantine_rows(db_path)
     assert [r[:5] for r in rows] == [
         ("fetch_log", "row", ["sizes_not_negative"], "news", f"{negative}|1"),
-        ("fetch_log", "row", ["status_is_http"], "news", f"{odd_status}|1")]
+        ("fetch_log", "row", ["status_is_http"], "news", f"{odd_status}|1"),
+    ]
     assert [(r[5]["url"], r[5]["status"], r[5]["bytes"]) for r in rows] == [(negative, 200, -1), (odd_status, 999, 17)]
     assert run_query(db_path, "select url, attempt, status from fetch_log order by url, attempt").rows == [
-        (ok, 1, 200), (timeout, 1, None), (timeout, 2, None)]
+        (ok, 1, 200),
+        (timeout, 1, None),
+        (timeout, 2, None),
+    ]
     assert failed_checks(db_path, "fetch_log") == [("sizes_not_negative", 1, 5), ("status_is_http", 1, 5)]
     # The frontier and pages do not depend on the log: the page with an odd status is still stored.
     assert run_query(db_path, "select url from pages order by url").rows == [(negative,), (odd_status,), (ok,)]
@@ -239,11 +270,19 @@ def test_rerunning_a_good_batch_through_the_gate_changes_nothing(db_path, tmp_pa
     assert table(db_path, "articles", "article_id") == before  # updated_at and run_id included
     assert run_query(db_path, "select count(*) from quarantine").rows == [(0,)]
     # Both batches were validated, each check once per batch, and every check passed.
-    assert run_query(db_path, """
+    assert run_query(
+        db_path,
+        """
         select run_id, suite, count(*), count(distinct batch_id), bool_and(success) from validation_results
-        group by all order by all""").rows == [
-        ("run-1", "articles", 9, 1, True), ("run-1", "fetch_log", 6, 1, True), ("run-1", "pages", 1, 1, True),
-        ("run-2", "articles", 9, 1, True), ("run-2", "fetch_log", 6, 1, True), ("run-2", "pages", 1, 1, True)]
+        group by all order by all""",
+    ).rows == [
+        ("run-1", "articles", 9, 1, True),
+        ("run-1", "fetch_log", 6, 1, True),
+        ("run-1", "pages", 1, 1, True),
+        ("run-2", "articles", 9, 1, True),
+        ("run-2", "fetch_log", 6, 1, True),
+        ("run-2", "pages", 1, 1, True),
+    ]
 
 
 def test_rerunning_a_batch_with_a_bad_row_holds_it_again_under_a_new_batch(db_path, tmp_path):
@@ -251,29 +290,37 @@ def test_rerunning_a_batch_with_a_bad_row_holds_it_again_under_a_new_batch(db_pa
     for run in ("run-1", "run-2"):
         counts = load.load_batch(db_path, run, pages_of(batch), batch, [], gate=make_gate(tmp_path))
         assert counts.quarantined == 1
-    assert run_query(db_path, """
-        select run_id, row_key, checks from quarantine order by run_id""").rows == [
-        ("run-1", batch[-1].article_id, ["language_known"]), ("run-2", batch[-1].article_id, ["language_known"])]
-    assert run_query(db_path, "select count(distinct quarantine_id), count(distinct batch_id) from quarantine"
-                     ).rows == [(2, 2)]
+    assert run_query(
+        db_path,
+        """
+        select run_id, row_key, checks from quarantine order by run_id""",
+    ).rows == [("run-1", batch[-1].article_id, ["language_known"]), ("run-2", batch[-1].article_id, ["language_known"])]
+    assert run_query(
+        db_path, "select count(distinct quarantine_id), count(distinct batch_id) from quarantine"
+    ).rows == [(2, 2)]
     assert article_ids(db_path) == sorted(a.article_id for a in batch[:-1])
 
 
 def _named(suite, column: str) -> str:
     """The name of the suite's in-set check on `column` (`entity_known`, `roles_known`; `_in_set` used
     to name them `<column>_known`, doubling the word)."""
-    (name,) = [c.name for c in suite.checks if c.kwargs.get("column") == column
-               and c.expectation == "ExpectColumnValuesToBeInSet"]
+    (name,) = [
+        c.name
+        for c in suite.checks
+        if c.kwargs.get("column") == column and c.expectation == "ExpectColumnValuesToBeInSet"
+    ]
     return name
 
 
 def test_entities_suite_flags_unknown_types_and_bad_country_codes():
-    frame = pd.DataFrame({
-        "entity_id": ["e1", "e2", "e3", "e4", "e5"],
-        "name": ["Ada", "Acme", "Paris", "Zed", "Lyon"],
-        "type": ["person", "organisation", "place", "alien", "place"],
-        "country_code": [None, "GB", "fr", "US", "FRA"],
-    })
+    frame = pd.DataFrame(
+        {
+            "entity_id": ["e1", "e2", "e3", "e4", "e5"],
+            "name": ["Ada", "Acme", "Paris", "Zed", "Lyon"],
+            "type": ["person", "organisation", "place", "alien", "place"],
+            "country_code": [None, "GB", "fr", "US", "FRA"],
+        }
+    )
     result = validator().validate(expectations.entities_suite(), frame)
     assert result.failed_rows() == {2: ["country_code_iso"], 3: ["type_known"], 4: ["country_code_iso"]}
     assert result.batch_failures() == []
@@ -281,36 +328,47 @@ def test_entities_suite_flags_unknown_types_and_bad_country_codes():
 
 def test_mentions_suite_flags_unknown_entities_and_salience_above_one():
     suite = expectations.mentions_suite()
-    frame = pd.DataFrame({
-        "article_id": ["a1", "a1", "a2", "a2", "a3"],
-        "entity_id": ["e1", "e2", "e1", "e3", "e1"],
-        "count": [1, 3, 2, 1, 1],
-        "salience": [0.0, 1.0, 1.5, 0.4, 0.2],
-        "entity_known": [True, True, True, False, True],
-    })
+    frame = pd.DataFrame(
+        {
+            "article_id": ["a1", "a1", "a2", "a2", "a3"],
+            "entity_id": ["e1", "e2", "e1", "e3", "e1"],
+            "count": [1, 3, 2, 1, 1],
+            "salience": [0.0, 1.0, 1.5, 0.4, 0.2],
+            "entity_known": [True, True, True, False, True],
+        }
+    )
     result = validator().validate(suite, frame)
     assert result.failed_rows() == {2: ["salience_share"], 3: [_named(suite, "entity_known")]}
 
     repeated = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)  # a1/e1 twice
     assert validator().validate(suite, repeated).failed_rows() == {
-        0: ["mention_unique"], 2: ["salience_share"], 3: [_named(suite, "entity_known")], 5: ["mention_unique"]}
+        0: ["mention_unique"],
+        2: ["salience_share"],
+        3: [_named(suite, "entity_known")],
+        5: ["mention_unique"],
+    }
 
 
 def test_events_suite_flags_unknown_types_late_dates_and_unknown_roles():
     suite = expectations.events_suite()
     day = date(2025, 3, 2)
-    frame = pd.DataFrame({
-        "event_id": [f"v{n}" for n in range(6)],
-        "event_type": ["statement", "invade-mars", "appeal", "aid", "demand", "reject"],
-        "date_precision": ["day", "day", "day", "unknown", "month", "day"],
-        "latest_allowed_date": [day] * 6,
-        "event_date": [date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 9), None, day, date(2025, 3, 3)],
-        "roles_known": [True, True, True, True, False, True],
-        "confidence": [0.5, 0.9, 0.7, 1.0, 0.3, 0.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"v{n}" for n in range(6)],
+            "event_type": ["statement", "invade-mars", "appeal", "aid", "demand", "reject"],
+            "date_precision": ["day", "day", "day", "unknown", "month", "day"],
+            "latest_allowed_date": [day] * 6,
+            "event_date": [date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 9), None, day, date(2025, 3, 3)],
+            "roles_known": [True, True, True, True, False, True],
+            "confidence": [0.5, 0.9, 0.7, 1.0, 0.3, 0.0],
+        }
+    )
     result = validator().validate(suite, frame)
     assert result.failed_rows() == {
-        1: ["event_type_known"], 2: ["dated_by_publication"], 4: [_named(suite, "roles_known")],
-        5: ["dated_by_publication"]}
+        1: ["event_type_known"],
+        2: ["dated_by_publication"],
+        4: [_named(suite, "roles_known")],
+        5: ["dated_by_publication"],
+    }
     (dated,) = [r for r in result.results if r.check.name == "dated_by_publication"]
     assert (dated.success, dated.unexpected_count) == (False, 2)  # the undated event is not counted

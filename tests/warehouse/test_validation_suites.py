@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
+from tests.warehouse.conftest import T0
+from tests.warehouse.test_validation import make_gate, pages_of, story
 from winnow.flows.validation import gate_for, table_gates
 from winnow.schemas import expectations, validate
 from winnow.schemas.records import ValidationSettings
@@ -20,9 +22,6 @@ from winnow.sources.config import parse_config
 from winnow.sources.validation_config import ValidationConfig
 from winnow.warehouse import load
 from winnow.warehouse.query import run_query
-
-from tests.warehouse.conftest import T0
-from tests.warehouse.test_validation import make_gate, pages_of, story
 
 NEWS_SUITES = ["articles.news", "fetch_log", "pages"]  # the suites of a batch of `news` (languages: [en])
 
@@ -36,15 +35,19 @@ def own_validator(monkeypatch):
 
 def gx_names(validator) -> dict[str, list[str]]:
     """The names of the suites, validation definitions and assets in the validator's GX context."""
-    return {"suites": sorted(s.name for s in validator.context.suites.all()),
-            "definitions": sorted(d.name for d in validator.context.validation_definitions.all()),
-            "assets": sorted(a.name for a in validator.source.assets)}
+    return {
+        "suites": sorted(s.name for s in validator.context.suites.all()),
+        "definitions": sorted(d.name for d in validator.context.validation_definitions.all()),
+        "assets": sorted(a.name for a in validator.source.assets),
+    }
 
 
 def batch_of(n: int, now: datetime, words: int = 30) -> list:
     """Three good articles, one published now and one published 3 days after `now`."""
-    return ([story(f"b{n}s{i}", words=words) for i in range(3)]
-            + [story(f"b{n}now", published_at=now), story(f"b{n}late", published_at=now + timedelta(days=3))])
+    return [story(f"b{n}s{i}", words=words) for i in range(3)] + [
+        story(f"b{n}now", published_at=now),
+        story(f"b{n}late", published_at=now + timedelta(days=3)),
+    ]
 
 
 def test_batches_validated_one_after_another_share_one_gx_suite_per_table(db_path, tmp_path, own_validator):
@@ -56,17 +59,22 @@ def test_batches_validated_one_after_another_share_one_gx_suite_per_table(db_pat
     assert gx_names(own_validator) == {"suites": NEWS_SUITES, "definitions": NEWS_SUITES, "assets": NEWS_SUITES}
     # Each batch's article published 3 days ahead failed, the one published now passed.
     assert run_query(db_path, "select row_key, checks from quarantine order by row_key").rows == sorted(
-        (story(f"b{n}late").article_id, ["published_at_believable"]) for n in range(3))
+        (story(f"b{n}late").article_id, ["published_at_believable"]) for n in range(3)
+    )
     assert run_query(db_path, "select count(*) from articles where url like '%now'").rows == [(3,)]
     # The reports still name the table's suite and the check.
     assert run_query(db_path, "select distinct suite from validation_results order by 1").rows == [
-        ("articles",), ("fetch_log",), ("pages",)]
+        ("articles",),
+        ("fetch_log",),
+        ("pages",),
+    ]
 
 
 def test_the_latest_believable_publication_is_the_day_after_each_batch_is_validated(own_validator):
     suite = expectations.articles_suite(ValidationSettings(), ["en"], [], "news")
-    frame = pd.DataFrame([asdict(a) for a in (story(1, published_at=T0), story(2, published_at=T0 + timedelta(days=3)))]
-                         ).drop(columns=["blocks", "chaff"])
+    frame = pd.DataFrame(
+        [asdict(a) for a in (story(1, published_at=T0), story(2, published_at=T0 + timedelta(days=3)))]
+    ).drop(columns=["blocks", "chaff"])
 
     def failed_at(now: datetime) -> dict[int, list[str]]:
         return own_validator.validate(suite, frame, parameters=expectations.suite_parameters(now)).failed_rows()
@@ -79,11 +87,15 @@ def test_the_latest_believable_publication_is_the_day_after_each_batch_is_valida
 
 def test_a_source_has_an_articles_suite_of_its_own_only_where_its_checks_differ(tmp_path):
     feeds = "feeds: [{kind: rss, url: 'https://x.example/feed'}]"
-    sources = parse_config(f"""sources:
+    sources = parse_config(
+        f"""sources:
   - {{name: plain, {feeds}}}
   - {{name: news, languages: [en], {feeds}}}
   - {{name: zeitung, language: de, {feeds}}}
-""", tmp_path, "s.yaml").sources
+""",
+        tmp_path,
+        "s.yaml",
+    ).sources
     config = ValidationConfig()
 
     names = {source.name: gate_for(source, config).suite("articles").qualified_name for source in sources}
@@ -93,7 +105,9 @@ def test_a_source_has_an_articles_suite_of_its_own_only_where_its_checks_differ(
     assert gate("articles", "no-longer-configured").suite("articles").qualified_name == "articles"
     assert gate("articles", "plain").suite("articles") == gate("articles", "gone").suite("articles")
     assert [gate_for(sources[1], config).suite(name).qualified_name for name in ("pages", "fetch_log")] == [
-        "pages", "fetch_log"]
+        "pages",
+        "fetch_log",
+    ]
     assert {gate_for(source, config).suite("articles").name for source in sources} == {"articles"}
 
 
@@ -105,13 +119,15 @@ def test_changed_thresholds_update_the_suite_of_the_same_name(db_path, tmp_path,
     outcomes = []
     for n, min_words in enumerate((25, 50, 25)):  # the config edited, then edited back
         batch = [story(f"b{n}s{i}", words=60) for i in range(2)] + [story(f"b{n}short", words=40)]
-        counts = load.load_batch(db_path, f"run-{n}", pages_of(batch), batch, [],
-                                 gate=make_gate(tmp_path, min_words=min_words))
+        counts = load.load_batch(
+            db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path, min_words=min_words)
+        )
         outcomes.append((counts.quarantined, text_length_bounds()))
 
     assert outcomes == [(0, [(25, 20_000)]), (1, [(50, 20_000)]), (0, [(25, 20_000)])]
     assert run_query(db_path, "select row_key, checks from quarantine").rows == [
-        (story("b1short").article_id, ["text_length"])]
+        (story("b1short").article_id, ["text_length"])
+    ]
     assert gx_names(own_validator) == {"suites": NEWS_SUITES, "definitions": NEWS_SUITES, "assets": NEWS_SUITES}
 
 

@@ -28,17 +28,31 @@ COMENTIONS_BEFORE = """
 """
 
 ENTITIES = [  # id, name, type, country
-    ("e1", "Ada Brennan", "person", None), ("e2", "Port Authority", "organisation", None),
-    ("e3", "Syria", "place", "SY"), ("e4", "Brackenford", "place", "GB"), ("e5", "Tom Hale", "person", None),
-    ("e6", "Mill Lane", "place", None)]
+    ("e1", "Ada Brennan", "person", None),
+    ("e2", "Port Authority", "organisation", None),
+    ("e3", "Syria", "place", "SY"),
+    ("e4", "Brackenford", "place", "GB"),
+    ("e5", "Tom Hale", "person", None),
+    ("e6", "Mill Lane", "place", None),
+]
 ARTICLES = [  # id, source, title
-    ("a1", "vale-courier", "Mayor elected"), ("a2", "vale-courier", "Port strike"),
-    ("a3", "harbour-herald", "Ceasefire talks"), ("a4", "harbour-herald", "No entities here"),
-    ("a5", "harbour-herald", "Mayor elected, a copy")]
+    ("a1", "vale-courier", "Mayor elected"),
+    ("a2", "vale-courier", "Port strike"),
+    ("a3", "harbour-herald", "Ceasefire talks"),
+    ("a4", "harbour-herald", "No entities here"),
+    ("a5", "harbour-herald", "Mayor elected, a copy"),
+]
 MENTIONS = [  # article, entity, count, salience
-    ("a1", "e1", 3, 0.5), ("a1", "e2", 1, 0.25), ("a1", "e4", 1, 0.25),
-    ("a2", "e1", 1, 0.125), ("a2", "e2", 2, 0.625), ("a2", "e4", 1, 0.25),
-    ("a3", "e3", 2, 0.5), ("a3", "e5", 1, 0.25), ("a3", "e2", 1, 0.25)]
+    ("a1", "e1", 3, 0.5),
+    ("a1", "e2", 1, 0.25),
+    ("a1", "e4", 1, 0.25),
+    ("a2", "e1", 1, 0.125),
+    ("a2", "e2", 2, 0.625),
+    ("a2", "e4", 1, 0.25),
+    ("a3", "e3", 2, 0.5),
+    ("a3", "e5", 1, 0.25),
+    ("a3", "e2", 1, 0.25),
+]
 EVENTS = [  # id, article, type, actor1, actor2, location, date, precision, offset, trigger
     ("v1", "a1", "election", "e1", None, "e4", "2025-02-28", "day", 10, "elected"),
     ("v2", "a1", "statement", "e1", None, None, "2025-03-01", "reported", 5, "said"),
@@ -47,17 +61,25 @@ EVENTS = [  # id, article, type, actor1, actor2, location, date, precision, offs
     ("v5", "a3", "consult", "e5", "e2", "e3", None, "unknown", 20, "met"),
     ("v6", "a3", "assault", "e4", None, None, "2025-02-27", "day", 30, "attacked"),
     ("v7", "a2", "protest", "e4", None, "e6", "2025-02-28", "day", 50, "marched"),  # a place with no country
-    ("v8", "a2", "assault", "e3", None, "gone", "2025-02-28", "day", 60, "shelled")]  # an entity not stored
+    ("v8", "a2", "assault", "e3", None, "gone", "2025-02-28", "day", 60, "shelled"),
+]  # an entity not stored
 BLOCKS = [  # source, key, article
-    ("vale-courier", "k1", "a1"), ("vale-courier", "k1", "a2"), ("vale-courier", "k2", "a1"),
-    ("harbour-herald", "k1", "a3"), ("harbour-herald", "k3", "a3"), ("harbour-herald", "k3", "a4")]
+    ("vale-courier", "k1", "a1"),
+    ("vale-courier", "k1", "a2"),
+    ("vale-courier", "k2", "a1"),
+    ("harbour-herald", "k1", "a3"),
+    ("harbour-herald", "k3", "a3"),
+    ("harbour-herald", "k3", "a4"),
+]
 
 
 def _migrate_before_scale(path) -> None:
     """Apply the migrations before 016, recorded as warehouse/db.py records them."""
     with duckdb.connect(str(path)) as conn:
-        conn.execute("create table schema_migrations (version integer primary key, name varchar not null,"
-                     " applied_at timestamptz not null)")
+        conn.execute(
+            "create table schema_migrations (version integer primary key, name varchar not null,"
+            " applied_at timestamptz not null)"
+        )
         for migration in db.migrations():
             if migration.version < SCALE_MIGRATION:
                 conn.execute(migration.sql)
@@ -66,34 +88,64 @@ def _migrate_before_scale(path) -> None:
 
 def _fill(path) -> None:
     with duckdb.connect(str(path)) as conn:
-        columns = {name for (name,) in conn.execute(
-            "select column_name from information_schema.columns where table_name = 'articles'").fetchall()}
+        columns = {
+            name
+            for (name,) in conn.execute(
+                "select column_name from information_schema.columns where table_name = 'articles'"
+            ).fetchall()
+        }
         for article_id, source, title in ARTICLES:
-            conn.execute("""insert into articles by name select ? as article_id, ? as source, ? as url,
+            conn.execute(
+                """insert into articles by name select ? as article_id, ? as source, ? as url,
                             ? as fetched_url, ? as title, ? as published_at, 'text' as text, 1 as word_count,
                             ? as content_hash, 'p' as page_hash, ? as first_seen_at, ? as updated_at, 'r' as run_id""",
-                         [article_id, source, f"https://{source}.example/{article_id}-{title.lower().replace(' ', '-')}",
-                          f"https://{source}.example/{article_id}", title, T, f"h-{article_id}", T, T])
+                [
+                    article_id,
+                    source,
+                    f"https://{source}.example/{article_id}-{title.lower().replace(' ', '-')}",
+                    f"https://{source}.example/{article_id}",
+                    title,
+                    T,
+                    f"h-{article_id}",
+                    T,
+                    T,
+                ],
+            )
         if "story_id" in columns:  # stories (migration 015): a5 is a copy of a1's story
-            conn.execute("update articles set story_id = case when article_id = 'a5' then 'a1' else article_id end,"
-                         " canonical = article_id <> 'a5'")
-        conn.executemany("insert into entities (entity_id, name, type, country_code, aliases, first_seen_at,"
-                         " updated_at) values (?, ?, ?, ?, [], ?, ?)", [(*e, T, T) for e in ENTITIES])
-        conn.executemany("insert into mentions (article_id, entity_id, surface_forms, count, first_offset, salience,"
-                         " run_id) values (?, ?, [], ?, 0, ?, 'r')", MENTIONS)
-        conn.executemany("""insert into events (event_id, article_id, event_type, trigger, actor1, actor2, location,
+            conn.execute(
+                "update articles set story_id = case when article_id = 'a5' then 'a1' else article_id end,"
+                " canonical = article_id <> 'a5'"
+            )
+        conn.executemany(
+            "insert into entities (entity_id, name, type, country_code, aliases, first_seen_at,"
+            " updated_at) values (?, ?, ?, ?, [], ?, ?)",
+            [(*e, T, T) for e in ENTITIES],
+        )
+        conn.executemany(
+            "insert into mentions (article_id, entity_id, surface_forms, count, first_offset, salience,"
+            " run_id) values (?, ?, [], ?, 0, ?, 'r')",
+            MENTIONS,
+        )
+        conn.executemany(
+            """insert into events (event_id, article_id, event_type, trigger, actor1, actor2, location,
                             event_date, date_precision, sentence, sentence_offset, confidence, run_id)
                             values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'A sentence.', ?, 0.75, 'r')""",
-                         [(v[0], v[1], v[2], v[9], v[3], v[4], v[5], v[6], v[7], v[8]) for v in EVENTS])
+            [(v[0], v[1], v[2], v[9], v[3], v[4], v[5], v[6], v[7], v[8]) for v in EVENTS],
+        )
         conn.executemany("insert into block_sightings values (?, ?, ?, ?)", [(*b, T) for b in BLOCKS])
-        conn.executemany("insert into block_texts values (?, ?, ?)",
-                         sorted({(s, k, f"text of {k}") for s, k, _ in BLOCKS}))
+        conn.executemany(
+            "insert into block_texts values (?, ?, ?)", sorted({(s, k, f"text of {k}") for s, k, _ in BLOCKS})
+        )
 
 
 def _views(path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(path)) as conn:
-        names = [name for (name,) in conn.execute(
-            "select table_name from information_schema.tables where table_type = 'VIEW' order by 1").fetchall()]
+        names = [
+            name
+            for (name,) in conn.execute(
+                "select table_name from information_schema.tables where table_type = 'VIEW' order by 1"
+            ).fetchall()
+        ]
         return {name: conn.execute(f"select * from {name} order by all").fetchall() for name in names}
 
 
@@ -120,21 +172,27 @@ def test_the_pair_counts_follow_mentions_rewritten(filled):
     with db.write(filled) as conn:
         with pairs_recounted(conn, "select unnest(['a1', 'a3', 'a4'])"):  # a1 and a3 change, a4 gains its first
             conn.execute("delete from mentions where article_id in ('a1', 'a3')")
-            conn.executemany("insert into mentions (article_id, entity_id, surface_forms, count, first_offset,"
-                             " salience, run_id) values (?, ?, [], 1, 0, ?, 'r')",
-                             [("a1", "e1", 0.5), ("a1", "e5", 0.5), ("a4", "e1", 0.25), ("a4", "e2", 0.75)])
+            conn.executemany(
+                "insert into mentions (article_id, entity_id, surface_forms, count, first_offset,"
+                " salience, run_id) values (?, ?, [], 1, 0, ?, 'r')",
+                [("a1", "e1", 0.5), ("a1", "e5", 0.5), ("a4", "e1", 0.25), ("a4", "e2", 0.75)],
+            )
         with pairs_recounted(conn, "select 'a2'"):  # the same mentions again: nothing changes
             rows = conn.execute("select * from mentions where article_id = 'a2'").fetchall()
             conn.execute("delete from mentions where article_id = 'a2'")
             conn.executemany("insert into mentions values (?, ?, ?, ?, ?, ?, ?)", rows)
         # An entity renamed and retyped by an upsert: its pairs follow.
-        conn.execute("create temp table new_entities as select 'e1' as entity_id, 'Ada Brennan-Hale' as name,"
-                     " 'organisation' as type")
+        conn.execute(
+            "create temp table new_entities as select 'e1' as entity_id, 'Ada Brennan-Hale' as name,"
+            " 'organisation' as type"
+        )
         mark_renamed(conn, "new_entities")
         conn.execute("update entities set name = 'Ada Brennan-Hale', type = 'organisation' where entity_id = 'e1'")
         follow_renamed(conn)
-        assert (conn.execute("select * from entity_comentions order by all").fetchall()
-                == conn.execute(COMENTIONS_BEFORE).fetchall())
+        assert (
+            conn.execute("select * from entity_comentions order by all").fetchall()
+            == conn.execute(COMENTIONS_BEFORE).fetchall()
+        )
         assert conn.execute("select count(*) from entity_pairs where name_a = 'Ada Brennan-Hale'").fetchone()[0] > 0
         # A pair no article holds any more is gone, not kept at zero.
         assert conn.execute("select count(*) from entity_pairs where articles <= 0").fetchone() == (0,)
@@ -146,14 +204,19 @@ def test_the_block_counts_follow_sightings_rewritten(filled):
     with db.write(filled) as conn:
         repeated_blocks.count_before(conn, "select 'a1'")
         conn.execute("delete from block_sightings where article_id = 'a1'")
-        conn.execute("insert into block_sightings values ('vale-courier', 'k1', 'a1', ?), ('vale-courier', 'k4', 'a1', ?)",
-                     [T, T])
+        conn.execute(
+            "insert into block_sightings values ('vale-courier', 'k1', 'a1', ?), ('vale-courier', 'k4', 'a1', ?)",
+            [T, T],
+        )
         conn.execute("insert into block_texts (source, block_key, text) values ('vale-courier', 'k4', 'text of k4')")
         repeated_blocks.count_after(conn)
         counted = conn.execute("select * from repeated_blocks order by all").fetchall()
-        assert counted == conn.execute("""
+        assert (
+            counted
+            == conn.execute("""
             select s.source, s.block_key, count(*), any_value(t.text) from block_sightings s
             join block_texts t using (source, block_key) group by all order by all""").fetchall()
+        )
         assert ("vale-courier", "k2", 1, "text of k2") not in counted  # a1 no longer holds it
         conn.execute("update block_texts set articles = 7")
         repeated_blocks.recount(conn)

@@ -13,7 +13,9 @@ def text_blocks(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def strip_text(text: str, rules: ChaffRules = ChaffRules(), language: str | None = None) -> tuple[list[str], list[ChaffBlock]]:
+def strip_text(
+    text: str, rules: ChaffRules = ChaffRules(), language: str | None = None
+) -> tuple[list[str], list[ChaffBlock]]:
     """Plain text in (one block per line), its blocks and the chaff among them out."""
     blocks = text_blocks(text)
     return blocks, strip_blocks(blocks, None, rules, lexicon_for(language))

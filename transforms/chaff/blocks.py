@@ -56,8 +56,9 @@ def parse_block(text: str, hints: DomHints | None, lexicon: Lexicon) -> Block:
     words = _WORD.findall(lowered.replace("’", "'"))
     publisher = sum(word in lexicon.publisher for word in words)
     reader = sum(word in lexicon.reader for word in words)
-    return Block(text, unquoted, lowered, len(_WORD.findall(text)), publisher, reader,
-                 hints.link_share if hints else 0.0, hints)
+    return Block(
+        text, unquoted, lowered, len(_WORD.findall(text)), publisher, reader, hints.link_share if hints else 0.0, hints
+    )
 
 
 def weak_phrase(block: Block, lexicon: Lexicon) -> bool:

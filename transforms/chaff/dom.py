@@ -118,12 +118,17 @@ class PageMarkup:
                 lines_held[box] = lines_held.get(box, 0) + 1
         # A sign-up form is a heading, a pitch and small print: a form box holding more is a
         # section of the page that happens to contain a form.
-        containers = {box for box, count in held.items()
-                      if count > total / 2 or prose[box] >= 2
-                      or (box in form_boxes and (lines_held[box] > _FORM_BOX_LINES or count > _FORM_BOX_WORDS))}
+        containers = {
+            box
+            for box, count in held.items()
+            if count > total / 2
+            or prose[box] >= 2
+            or (box in form_boxes and (lines_held[box] > _FORM_BOX_LINES or count > _FORM_BOX_WORDS))
+        }
         return [
             self._hints(element, tuple(m for m in mark_list if m.box not in containers), len(target))
-            if element is not None else None
+            if element is not None
+            else None
             for element, mark_list, target in zip(elements, marks, targets)
         ]
 
@@ -155,9 +160,11 @@ class PageMarkup:
         key = (box, near)
         marks = self._box_cache.get(key)
         if marks is None:
-            marks = tuple(BoxMark(box, kind, f"class or id {token!r}")
-                          for token in sorted(attribute_tokens(f"{box.get('class', '')} {box.get('id', '')}"))
-                          if (kind := self._class_tokens.get(token)) is not None)
+            marks = tuple(
+                BoxMark(box, kind, f"class or id {token!r}")
+                for token in sorted(attribute_tokens(f"{box.get('class', '')} {box.get('id', '')}"))
+                if (kind := self._class_tokens.get(token)) is not None
+            )
             if near and box.find(".//input[@type='email']") is not None:
                 marks += (BoxMark(box, "newsletter", "a box with an e-mail field", form=True),)
             elif box.tag == "form":

@@ -53,10 +53,11 @@ class Lexicon:
         match (`lowered` is text.lower())."""
         phrases = getattr(self, level)
         index = getattr(self, f"_{level}_index")
-        grams = {lowered[i:i + _GRAM] for i in range(len(lowered) - _GRAM + 1)}
+        grams = {lowered[i : i + _GRAM] for i in range(len(lowered) - _GRAM + 1)}
         grams.add("")
-        candidates = {position for gram in grams & index.keys() for required, position in index[gram]
-                      if required in lowered}
+        candidates = {
+            position for gram in grams & index.keys() for required, position in index[gram] if required in lowered
+        }
         for position in sorted(candidates):
             match = phrases[position].regex.search(text)
             if match is not None:
@@ -87,9 +88,14 @@ def lexicon_for(language: str | None) -> Lexicon:
 def _every_language() -> Lexicon:
     lexicons = [_load(code) for code in languages()]
     weak = {phrase.regex.pattern: phrase for lexicon in lexicons for phrase in lexicon.weak}
-    return Lexicon("any", _class_tokens(lexicons), _strong(lexicons), tuple(weak.values()),
-                   frozenset().union(*(lexicon.publisher for lexicon in lexicons)),
-                   frozenset().union(*(lexicon.reader for lexicon in lexicons)))
+    return Lexicon(
+        "any",
+        _class_tokens(lexicons),
+        _strong(lexicons),
+        tuple(weak.values()),
+        frozenset().union(*(lexicon.publisher for lexicon in lexicons)),
+        frozenset().union(*(lexicon.reader for lexicon in lexicons)),
+    )
 
 
 @cache
@@ -141,8 +147,14 @@ def parse_lexicon(data: dict, language: str) -> Lexicon:
             for index, pattern in enumerate(levels.get(level, [])):
                 regex = re.compile(pattern, re.IGNORECASE)
                 target.append(Phrase(kind, f"{language}:{kind}:{level}:{index}", regex, required_texts(pattern)))
-    return Lexicon(language, tokens, tuple(strong), tuple(weak), frozenset(data.get("publisher", [])),
-                   frozenset(data.get("reader", [])))
+    return Lexicon(
+        language,
+        tokens,
+        tuple(strong),
+        tuple(weak),
+        frozenset(data.get("publisher", [])),
+        frozenset(data.get("reader", [])),
+    )
 
 
 def required_texts(pattern: str) -> tuple[str, ...]:

@@ -33,8 +33,9 @@ def drop_name_cards(tree: _Element, first_position: int = -1) -> list[ChaffBlock
     for card in cards:
         if card.getparent() is None:  # inside a card removed already
             continue
-        dropped.append(ChaffBlock(first_position - len(dropped), normalise(card.text_content()), "related",
-                                  "detector", RULE))
+        dropped.append(
+            ChaffBlock(first_position - len(dropped), normalise(card.text_content()), "related", "detector", RULE)
+        )
         remove_keeping_tail(card)
     return dropped
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import re
 
-from winnow.transforms.chaff.blocks import SENTENCE_END, SUBSTANTIVE_WORDS, TEASER_LINKED_SHARE, Block, Verdict, weak_phrase
+from winnow.transforms.chaff.blocks import (
+    SENTENCE_END,
+    SUBSTANTIVE_WORDS,
+    TEASER_LINKED_SHARE,
+    Block,
+    Verdict,
+    weak_phrase,
+)
 from winnow.transforms.chaff.lexicon import Lexicon
 
 SHORT_LINE_WORDS = 4  # buttons and labels: "Once", "Monthly", "Continue", "Preview"
@@ -46,16 +53,23 @@ def _prove_boxes(blocks: list[Block], verdicts: dict[int, Verdict], lexicon: Lex
     word of chaff, the publisher speaking to the reader) or in another line of its box found
     by its wording. A box named for what holds prose (a sign-up, a promotion, an author's
     bio, related stories) needs no more."""
-    worded = {blocks[i].hints.marks[-1].box for i, verdict in verdicts.items()
-              if verdict.rule.startswith("phrase") and blocks[i].hints is not None and blocks[i].hints.marks}
+    worded = {
+        blocks[i].hints.marks[-1].box
+        for i, verdict in verdicts.items()
+        if verdict.rule.startswith("phrase") and blocks[i].hints is not None and blocks[i].hints.marks
+    }
     for position, verdict in list(verdicts.items()):
         block = blocks[position]
         if not verdict.rule.startswith("markup: ") or block.hints is None or not block.hints.marks:
             continue
         marks = block.hints.marks
         named = any(not mark.form and mark.kind not in BUTTON_KINDS for mark in marks)
-        if (block.prose and not named and marks[-1].box not in worded
-                and not (block.addressed or weak_phrase(block, lexicon))):
+        if (
+            block.prose
+            and not named
+            and marks[-1].box not in worded
+            and not (block.addressed or weak_phrase(block, lexicon))
+        ):
             del verdicts[position]
 
 
@@ -96,13 +110,17 @@ def _link_lists(blocks: list[Block], verdicts: dict[int, Verdict]) -> None:
         block = blocks[position]
         if (position > 0 and linked[position - 1]) or (position + 1 < len(blocks) and linked[position + 1]):
             verdicts[position] = Verdict("related", "detector", "markup: a list of links")
-        elif (block.words >= SHORT_LINE_WORDS + 1 and block.text.isupper() and 0 < position < len(blocks) - 1
-              and min(blocks[position - 1].words, blocks[position + 1].words) >= SUBSTANTIVE_WORDS):
+        elif (
+            block.words >= SHORT_LINE_WORDS + 1
+            and block.text.isupper()
+            and 0 < position < len(blocks) - 1
+            and min(blocks[position - 1].words, blocks[position + 1].words) >= SUBSTANTIVE_WORDS
+        ):
             verdicts[position] = Verdict("related", "detector", "markup: a linked headline between paragraphs")
 
 
 def _labelled_links(blocks: list[Block], verdicts: dict[int, Verdict]) -> None:
-    """"Read also: <a linked headline>" in any language: a line of a short label, a colon or a
+    """ "Read also: <a linked headline>" in any language: a line of a short label, a colon or a
     chevron, and a link of a few words that makes up the rest of the line."""
     for position, block in enumerate(blocks):
         if position in verdicts or block.listed or block.hints is None or block.words > SUBSTANTIVE_WORDS:
@@ -124,7 +142,9 @@ def _trailing_teasers(blocks: list[Block], verdicts: dict[int, Verdict]) -> None
         start -= 1
     if len(blocks) - start >= TEASER_LIST_ITEMS and any(block.prose for block in blocks[:start]):
         for position in range(start, len(blocks)):
-            verdicts.setdefault(position, Verdict("related", "detector", "markup: a list of linked teasers ending the page"))
+            verdicts.setdefault(
+                position, Verdict("related", "detector", "markup: a list of linked teasers ending the page")
+            )
 
 
 def _repeated_copy(blocks: list[Block], verdicts: dict[int, Verdict]) -> None:
@@ -172,9 +192,12 @@ def _extend_runs(blocks: list[Block], verdicts: dict[int, Verdict]) -> None:
             block = blocks[following]
             short = block.words <= SHORT_LINE_WORDS and not SENTENCE_END.search(block.text)
             # Under a "Related" or "Don't miss" label: linked lines, or headlines (no full stop).
-            listed = (verdict.kind == "related" and blocks[position].words <= SHORT_LINE_WORDS
-                      and block.words <= SUBSTANTIVE_WORDS
-                      and (block.linked >= 0.8 or not SENTENCE_END.search(block.text)))
+            listed = (
+                verdict.kind == "related"
+                and blocks[position].words <= SHORT_LINE_WORDS
+                and block.words <= SUBSTANTIVE_WORDS
+                and (block.linked >= 0.8 or not SENTENCE_END.search(block.text))
+            )
             if not (short or listed):
                 break
             verdicts[following] = Verdict(verdict.kind, "detector", f"in the {verdict.kind} box above")

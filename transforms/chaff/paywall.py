@@ -13,8 +13,10 @@ from winnow.schemas.records import ChaffBlock
 # As publishers write it in JSON-LD (Google asks for it on paywalled content): false, "False", "no".
 _NOT_FREE = re.compile(r"[\"']isAccessibleForFree[\"']\s*:\s*[\"']?(?:false|no)\b", re.IGNORECASE)
 _JSON_LD = XPath("//script[@type='application/ld+json']/text()")
-_MICRODATA = XPath("//*[@itemprop='isAccessibleForFree']/@content | //*[@itemprop='isAccessibleForFree']/text()"
-                   " | //meta[@property='article:content_tier' or @name='article:content_tier']/@content")
+_MICRODATA = XPath(
+    "//*[@itemprop='isAccessibleForFree']/@content | //*[@itemprop='isAccessibleForFree']/text()"
+    " | //meta[@property='article:content_tier' or @name='article:content_tier']/@content"
+)
 _DECLARATIONS = (b"ccessibleForFree", b"content_tier")
 _CLOSED = frozenset({"false", "no", "locked", "premium", "subscriber", "subscribers"})
 

@@ -78,13 +78,26 @@ def strip_repeated(article: Article, counts: Mapping[str, int], min_articles: in
     if sum(words[position] for position in repeated) / kept_words > MAX_REPEATED_SHARE:
         return article
     lexicon = lexicon_for(article.language)
-    learned = [ChaffBlock(position, article.blocks[position], _kind(article.blocks[position], lexicon),
-                          "repetition", f"in {count} articles of {article.source}")
-               for position, count in repeated.items()]
+    learned = [
+        ChaffBlock(
+            position,
+            article.blocks[position],
+            _kind(article.blocks[position], lexicon),
+            "repetition",
+            f"in {count} articles of {article.source}",
+        )
+        for position, count in repeated.items()
+    ]
     chaff = tuple(sorted((*article.chaff, *learned), key=lambda c: c.position))
     text = clean_text(article.blocks, chaff)
-    return replace(article, chaff=chaff, text=text, word_count=len(_WORD.findall(text)),
-                   content_hash=sha256_hex(text), paywalled=article.paywalled or ends_in_paywall(article.blocks, chaff))
+    return replace(
+        article,
+        chaff=chaff,
+        text=text,
+        word_count=len(_WORD.findall(text)),
+        content_hash=sha256_hex(text),
+        paywalled=article.paywalled or ends_in_paywall(article.blocks, chaff),
+    )
 
 
 def _kind(text: str, lexicon) -> str:

@@ -26,8 +26,9 @@ _DISGUISED_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+")
 DISGUISED_WORDS = 3
 
 
-def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: ChaffRules,
-                 lexicon: Lexicon) -> list[ChaffBlock]:
+def strip_blocks(
+    blocks: list[str], hints: list[DomHints | None] | None, rules: ChaffRules, lexicon: Lexicon
+) -> list[ChaffBlock]:
     """The chaff among `blocks` (positions index into them), found by the source's rules and,
     unless the rules turn them off, the generic detectors."""
     hints = hints or [None] * len(blocks)
@@ -40,8 +41,9 @@ def strip_blocks(blocks: list[str], hints: list[DomHints | None] | None, rules: 
                 if verdict is not None:
                     verdicts[position] = verdict
         neighbours.judge(parsed, verdicts, lexicon)
-    return [ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule)
-            for position, v in sorted(verdicts.items())]
+    return [
+        ChaffBlock(position, blocks[position], v.kind, v.evidence, v.rule) for position, v in sorted(verdicts.items())
+    ]
 
 
 def clean_text(blocks: tuple[str, ...] | list[str], chaff: tuple[ChaffBlock, ...] | list[ChaffBlock]) -> str:

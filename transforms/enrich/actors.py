@@ -27,10 +27,13 @@ from winnow.transforms.enrich.triggers import noun_forms
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
 # A definite one of these ("the company") is the organisation named last before it.
-LAST_ORGANISATION_WORDS = {"company", "firm", "carrier", "airline", "group", "club", "side", "team", "utility",
-                           "organisation", "organization", "coalition", "movement", "party", "network", "bank",
-                           "agency", "department", "commission", "committee", "authority", "office", "board",
-                           "regulator"}
+LAST_ORGANISATION_WORDS = frozenset(
+    """
+    company firm carrier airline group club side team utility organisation organization coalition
+    movement party network bank agency department commission committee authority office board
+    regulator
+""".split()
+)
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 
@@ -78,8 +81,9 @@ def role_of(head: Token) -> tuple[str, str] | None:
 class ActorResolver:
     """Resolves the head nouns of one sentence's parse to actors of the article."""
 
-    def __init__(self, occurrences: list[Occurrence], gazetteer: Gazetteer, offset: int,
-                 extra: list[Occurrence]) -> None:
+    def __init__(
+        self, occurrences: list[Occurrence], gazetteer: Gazetteer, offset: int, extra: list[Occurrence]
+    ) -> None:
         self.occurrences = [o for o in occurrences if not o.in_title]
         self.gazetteer = gazetteer
         self.offset = offset  # of the parsed sentence in the article's text
@@ -89,8 +93,9 @@ class ActorResolver:
         """The actor a head noun (subject, object, possessor) stands for, or None."""
         role = role_of(head)
         country = self._country_among(head)
-        named = self._named_at(head) or next((n for c in head.children if c.dep_ == "appos"
-                                              for n in [self._named_at(c)] if n), None)
+        named = self._named_at(head) or next(
+            (n for c in head.children if c.dep_ == "appos" for n in [self._named_at(c)] if n), None
+        )
         if named is None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
             named = self._antecedent(head)
         if named is None and role is not None:
@@ -108,14 +113,22 @@ class ActorResolver:
         if named is None:
             phrase = self._role_phrase(head)
             return Actor(None, phrase, phrase, role[1], country)
-        return Actor(resolved_id(named.resolved), named.resolved.name, role[0] if role else None,
-                     role[1] if role else None, country)
+        return Actor(
+            resolved_id(named.resolved),
+            named.resolved.name,
+            role[0] if role else None,
+            role[1] if role else None,
+            country,
+        )
 
     def all_actors(self, token: Token) -> list[Actor]:
         """Every actor named at a token: both countries of "U.S.-Russia"."""
         start = self.offset + token.idx
-        return [Actor(resolved_id(o.resolved), o.resolved.name, None, None, o.resolved.country)
-                for o in self.occurrences if o.start <= start < o.end and self._can_act(o)]
+        return [
+            Actor(resolved_id(o.resolved), o.resolved.name, None, None, o.resolved.country)
+            for o in self.occurrences
+            if o.start <= start < o.end and self._can_act(o)
+        ]
 
     def places_in(self, tokens: list[Token]) -> list[Occurrence]:
         """The places named within these tokens, in order."""
@@ -130,13 +143,26 @@ class ActorResolver:
         start = self.offset + token.idx
         found = next((o for o in self.occurrences if o.start <= start < o.end), None)
         if found is None and token.tag_ == "NNP":  # a surname the tagger missed here, of a person named in full
-            found = next((o for o in self.occurrences if o.resolved.type == "person" and " " in o.resolved.name
-                          and o.resolved.name.split()[-1] == token.text), None)
+            found = next(
+                (
+                    o
+                    for o in self.occurrences
+                    if o.resolved.type == "person"
+                    and " " in o.resolved.name
+                    and o.resolved.name.split()[-1] == token.text
+                ),
+                None,
+            )
         if found is None and ROLE_SUFFIX.search(token.text):  # "U.S.-led": its country
             country = self.gazetteer.country(ROLE_SUFFIX.sub("", token.text))
             if country is not None:
-                found = Occurrence(Resolved(country.name, "place", country.code, fixed=True), token.text, start,
-                                   start + len(token.text), False)
+                found = Occurrence(
+                    Resolved(country.name, "place", country.code, fixed=True),
+                    token.text,
+                    start,
+                    start + len(token.text),
+                    False,
+                )
                 self.occurrences.append(found)
                 self.extra.append(found)
         return found
@@ -149,11 +175,19 @@ class ActorResolver:
         start = self.offset + pronoun.idx
         before = [o for o in self.occurrences if o.end <= start]
         if pronoun.lower_ in PERSON_PRONOUNS:
-            earlier = (self._named_at(t) for t in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]))
+            earlier = (self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]))
             return next((o for o in earlier if o is not None and o.resolved.type == "person"), None) or next(
-                (o for o in reversed(before) if o.resolved.type == "person"), None)  # the sentence's own first
-        return next((o for o in reversed(before) if start - o.end <= PRONOUN_REACH and (
-            o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")), None)
+                (o for o in reversed(before) if o.resolved.type == "person"), None
+            )  # the sentence's own first
+        return next(
+            (
+                o
+                for o in reversed(before)
+                if start - o.end <= PRONOUN_REACH
+                and (o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")
+            ),
+            None,
+        )
 
     def _for_role(self, head: Token, role: str) -> Occurrence | None:
         """The person given this title, the organisation whose name holds the role word, or for a
@@ -182,8 +216,13 @@ class ActorResolver:
     def _country_among(self, head: Token) -> str | None:
         """A country the head's modifiers name ("Afghan police", "U.S. troops", "officials from Kenya")."""
         candidates = [c for c in head.children if c.dep_ in MODIFIERS]
-        candidates += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
-                       for g in c.children if g.dep_ == "pobj"]
+        candidates += [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "from")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         for token in candidates:
             country = self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text)
             if country is None:
@@ -196,9 +235,16 @@ class ActorResolver:
     def _role_phrase(self, head: Token) -> str:
         """A role as the text gives it, with the words that qualify it ("federal prosecutors"),
         less its country, which is a column of its own ("Afghan police": police)."""
-        words = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i and c.is_alpha
-                 and c.pos_ in ("NOUN", "PROPN", "ADJ") and not self._names_country(c)
-                 and all(t.dep_ in ("compound", "amod") for t in c.subtree)]
+        words = [
+            c
+            for c in head.children
+            if c.dep_ in ("compound", "amod")
+            and c.i < head.i
+            and c.is_alpha
+            and c.pos_ in ("NOUN", "PROPN", "ADJ")
+            and not self._names_country(c)
+            and all(t.dep_ in ("compound", "amod") for t in c.subtree)
+        ]
         return " ".join(t.lower_ if t.pos_ != "PROPN" else t.text for t in sorted(words + [head], key=lambda t: t.i))
 
     def _names_country(self, token: Token) -> bool:

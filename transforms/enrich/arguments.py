@@ -33,8 +33,9 @@ NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
 # A date expression with none of these ("at the time", "then") points back to the story's date.
-CALENDAR_WORDS = re.compile(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning",
-                            re.I)
+CALENDAR_WORDS = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +48,9 @@ class Participants:
 class Arguments:
     """Looks up who, where and when around the triggers of one parsed sentence."""
 
-    def __init__(self, parsed: Doc, offset: int, occurrences: list[Occurrence], gazetteer: Gazetteer,
-                 extra: list[Occurrence]) -> None:
+    def __init__(
+        self, parsed: Doc, offset: int, occurrences: list[Occurrence], gazetteer: Gazetteer, extra: list[Occurrence]
+    ) -> None:
         self.parsed = parsed
         self.offset = offset
         self.gazetteer = gazetteer
@@ -79,15 +81,17 @@ class Arguments:
         """A place in a locative phrase of the trigger or its verb, else of the main clause."""
         root = anchors[0].sent.root if anchors[0].sent is not None else anchors[0]
         for scope in [t for a in anchors for t in a.subtree], [c for c in root.children]:
-            named = [c for a in anchors for c in a.children if c.dep_ in ("compound", "nmod")
-                     and a.pos_ in ("NOUN", "PROPN")]
+            named = [
+                c for a in anchors for c in a.children if c.dep_ in ("compound", "nmod") and a.pos_ in ("NOUN", "PROPN")
+            ]
             places = [o for o in self.resolver.places_in(named) if resolved_id(o.resolved) not in actors]
             if places:
                 return resolved_id(places[0].resolved)  # "the Geneva agreement"
             for prep in [t for t in scope if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPOSITIONS]:
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                    places = [o for o in self.resolver.places_in(list(pobj.subtree))
-                              if resolved_id(o.resolved) not in actors]
+                    places = [
+                        o for o in self.resolver.places_in(list(pobj.subtree)) if resolved_id(o.resolved) not in actors
+                    ]
                     if places:
                         return resolved_id(places[0].resolved)
                     if pobj.tag_ == "NNP" and not pobj.ent_type_ and prep.lower_ != "on":
@@ -100,15 +104,18 @@ class Arguments:
         for prep in (t for a in anchors for t in a.subtree if t.dep_ == "prep" and t.lower_ in LOCATIVE_PREPOSITIONS):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                 if [resolved_id(o.resolved) for o in self.resolver.places_in([pobj])] == [location]:
-                    return [(resolved_id(o.resolved), self.offset + c.idx) for c in pobj.conjuncts
-                            for o in self.resolver.places_in([c])]
+                    return [
+                        (resolved_id(o.resolved), self.offset + c.idx)
+                        for c in pobj.conjuncts
+                        for o in self.resolver.places_in([c])
+                    ]
         return []
 
     def _new_place(self, pobj: Token) -> str:
         """A proper noun after "in", "at" or "near" that NER missed: a place."""
         tokens = [t for t in pobj.subtree if t.tag_ in ("NNP", "NNPS", "HYPH", "NN", "NNS") and t.i <= pobj.i]
         first = min(t.i for t in tokens)
-        words = self.parsed[first:pobj.i + 1]
+        words = self.parsed[first : pobj.i + 1]
         city = self.gazetteer.city(words.text)
         resolved = Resolved(words.text, "place", city.country_code if city else None, fixed=True)
         start = self.offset + words.start_char
@@ -125,19 +132,28 @@ class Arguments:
             return context
         return ResolvedDate(published, "reported")
 
-    def _own_date(self, head: Token, trigger: Span, published: date | None,
-                  context: ResolvedDate) -> tuple[ResolvedDate, bool]:
+    def _own_date(
+        self, head: Token, trigger: Span, published: date | None, context: ResolvedDate
+    ) -> tuple[ResolvedDate, bool]:
         """The date tied to the trigger, resolved, and whether the text gave it one at all."""
-        dates = [e for e in self.parsed.ents if e.label_ == "DATE" or e.label_ == "TIME"
-                 and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))]
+        dates = [
+            e
+            for e in self.parsed.ents
+            if e.label_ == "DATE"
+            or e.label_ == "TIME"
+            and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
+        ]
         if not dates or published is None:
             return UNKNOWN, False
         near = [d for d in dates if _governed_by(d.root, head)]
         governor = head
         while not near and governor.head != governor and governor.pos_ != "VERB":
             governor = governor.head  # a noun's date is its own, or its governing verb's ("onset ... on Sept. 12")
-            near = [d for d in dates if d.root.head == governor
-                    or d.root.head.dep_ == "prep" and d.root.head.head == governor]
+            near = [
+                d
+                for d in dates
+                if d.root.head == governor or d.root.head.dep_ == "prep" and d.root.head.head == governor
+            ]
         if not near:  # the main clause's date ("elected on Tuesday, defeating ...")
             root = head.sent.root
             near = [d for d in dates if d.root.head == root or d.root.head.dep_ == "prep" and d.root.head.head == root]
@@ -145,22 +161,32 @@ class Arguments:
             end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
         tense = "future" if future_clause(_clause_verb(head)) else "past"
-        resolved = [resolve_date(d.text, published, tense, self._anchor(d, published, context))
-                    for d in sorted(near, key=lambda d: abs(d.start - trigger.start))]
+        resolved = [
+            resolve_date(d.text, published, tense, self._anchor(d, published, context))
+            for d in sorted(near, key=lambda d: abs(d.start - trigger.start))
+        ]
         found = next((r for r in resolved if r.value is not None), UNKNOWN)
-        if found.value is None:  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
-            resolved = [resolve_date(d.text, published, tense) for d in sorted(dates, key=lambda d: _distance(d.root, head))
-                        if d not in near and not _of_another_clause(d.root, head)]
+        if (
+            found.value is None
+        ):  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
+            resolved = [
+                resolve_date(d.text, published, tense)
+                for d in sorted(dates, key=lambda d: _distance(d.root, head))
+                if d not in near and not _of_another_clause(d.root, head)
+            ]
             found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
         return found, any(CALENDAR_WORDS.search(d.text) for d in near)
-
 
     def _anchor(self, expression: Span, published: date, context: ResolvedDate) -> ResolvedDate | None:
         """What "two months later" or "that night" counts from: the sentence's last date before it,
         else the date context."""
         if not needs_anchor(expression.text):
             return None
-        earlier = [resolve_date(d.text, published) for d in self.parsed.ents if d.label_ == "DATE" and d.end <= expression.start]
+        earlier = [
+            resolve_date(d.text, published)
+            for d in self.parsed.ents
+            if d.label_ == "DATE" and d.end <= expression.start
+        ]
         return next((r for r in reversed(earlier) if r.value is not None), context)
 
 
@@ -171,7 +197,9 @@ def _governed_by(token: Token, head: Token) -> bool:
         if token.head == token:
             return False
         token = token.head
-        if token != head and (token.dep_ in CLAUSES and token.pos_ in ("VERB", "AUX") or token.dep_ in ("acl", "relcl")):
+        if token != head and (
+            token.dep_ in CLAUSES and token.pos_ in ("VERB", "AUX") or token.dep_ in ("acl", "relcl")
+        ):
             return False
     return True
 
@@ -182,10 +210,18 @@ def _of_another_clause(token: Token, head: Token) -> bool:
     imposed in 2015") or a coordinated clause with a subject of its own ("started a petition,
     and by Tuesday it had ..."); a date elsewhere in the sentence is one of the trigger's clause or
     its reporting ("agreed a deal, officials announced Monday")."""
-    return any(head not in t.subtree and (t.dep_ == "relcl" or t.dep_ == "acl" and t.tag_ == "VBN"
-                                          or t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
-                                          and any(c.dep_ in SUBJECTS | {"nsubjpass"} for c in t.children))
-               for t in [token, *token.ancestors])
+    return any(
+        head not in t.subtree
+        and (
+            t.dep_ == "relcl"
+            or t.dep_ == "acl"
+            and t.tag_ == "VBN"
+            or t.dep_ == "conj"
+            and t.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in SUBJECTS | {"nsubjpass"} for c in t.children)
+        )
+        for t in [token, *token.ancestors]
+    )
 
 
 def _distance(a: Token, b: Token) -> int:
@@ -226,10 +262,12 @@ def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list
     """Doers and receivers of a noun trigger: its possessor, compound or "by" phrase and its
     "against", "with" phrases, and the subject of the verb that licenses it."""
     doers = [c for c in noun.children if c.dep_ in NOUN_ACTOR_DEPS and c.i < noun.i]
-    doers += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-              for g in c.children]  # "a veto threat from the mayor"
-    between = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "between" for g in c.children
-               if g.dep_ == "pobj"]
+    doers += [
+        g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from") for g in c.children
+    ]  # "a veto threat from the mayor"
+    between = [
+        g for c in noun.children if c.dep_ == "prep" and c.lower_ == "between" for g in c.children if g.dep_ == "pobj"
+    ]
     receivers = [t for t in _targets(noun) if t not in between and t.head.lower_ != "from"]
     for first in between:  # "talks between A and B"
         doers.append(first)
@@ -245,5 +283,10 @@ def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list
 
 
 def _targets(head: Token) -> list[Token]:
-    return [g for c in head.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS
-            for g in c.children if g.dep_ == "pobj"]
+    return [
+        g
+        for c in head.children
+        if c.dep_ == "prep" and c.lower_ in TARGET_PREPOSITIONS
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]

@@ -19,8 +19,9 @@ from winnow.transforms.enrich.names import name_key
 from winnow.transforms.hashing import entity_id
 
 
-def consolidate(enrichments: list[Enrichment], known: dict[str, Entity],
-                known_people: tuple[Entity, ...] = ()) -> list[Enrichment]:
+def consolidate(
+    enrichments: list[Enrichment], known: dict[str, Entity], known_people: tuple[Entity, ...] = ()
+) -> list[Enrichment]:
     """`enrichments` with every entity retyped as its name is typed across the batch; `known` maps
     name keys to entities the warehouse holds on strong evidence, `known_people` are people the
     warehouse knows by full name whose surnames the batch uses alone."""
@@ -76,10 +77,21 @@ def _retyped(enrichment: Enrichment, chosen: dict[str, Entity]) -> Enrichment:
             mentions[eid] = replace(mention, entity_id=eid)
             continue
         offsets = [o for o in (other.first_offset, mention.first_offset) if o is not None]
-        mentions[eid] = Mention(mention.article_id, eid,
-                                tuple(dict.fromkeys(other.surface_forms + mention.surface_forms)),
-                                other.count + mention.count, min(offsets) if offsets else None,
-                                round(other.salience + mention.salience, 4))
-    events = tuple(replace(e, actor1=new_id.get(e.actor1, e.actor1), actor2=new_id.get(e.actor2, e.actor2),
-                           location=new_id.get(e.location, e.location)) for e in enrichment.events)
+        mentions[eid] = Mention(
+            mention.article_id,
+            eid,
+            tuple(dict.fromkeys(other.surface_forms + mention.surface_forms)),
+            other.count + mention.count,
+            min(offsets) if offsets else None,
+            round(other.salience + mention.salience, 4),
+        )
+    events = tuple(
+        replace(
+            e,
+            actor1=new_id.get(e.actor1, e.actor1),
+            actor2=new_id.get(e.actor2, e.actor2),
+            location=new_id.get(e.location, e.location),
+        )
+        for e in enrichment.events
+    )
     return replace(enrichment, entities=tuple(entities.values()), mentions=tuple(mentions.values()), events=events)

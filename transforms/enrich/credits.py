@@ -10,10 +10,15 @@ import re
 CREDIT_LINE = re.compile(
     r"^(?:by\s+[A-Z]|with\s+[\w\s.]{0,30}\bwires?\b|(?:main\s+)?(?:image|photo|picture)\s*(?:credit|copyright)?s?\s*:"
     r"|image copyright|copyright|©|listen to\b|follow\b|read more\b|watch\b|subscribe\b|sign up\b"
-    r"|(?:additional\s+)?reporting by|writing by|editing by|compiled by|contributed|source:)", re.I)
+    r"|(?:additional\s+)?reporting by|writing by|editing by|compiled by|contributed|source:)",
+    re.I,
+)
 # "Caroline Hawley, BBC diplomatic correspondent": a name and a newsroom job, and nothing else.
-SIGNATURE = re.compile(r"^[^.!?]{0,80},\s*[^.!?,]{0,60}\b(?:correspondent|reporter|editor|writer|columnist"
-                       r"|contributor|producer|photographer)\s*$", re.I)
+SIGNATURE = re.compile(
+    r"^[^.!?]{0,80},\s*[^.!?,]{0,60}\b(?:correspondent|reporter|editor|writer|columnist"
+    r"|contributor|producer|photographer)\s*$",
+    re.I,
+)
 CONTRIBUTED = re.compile(r"\bcontributed(?: reporting)? to this (?:report|story|article)", re.I)
 HANDLE = re.compile(r"^\S+@\S+$|^(?:https?://|www\.|twitter\.com/|@)\S+$", re.I)
 # A wire or network credited in a dateline: "NEW YORK (Reuters) -", "(CNN)President ...".
@@ -28,8 +33,12 @@ def credit_ranges(text: str) -> list[tuple[int, int]]:
     ranges, start = [], 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if CREDIT_LINE.match(stripped) or SIGNATURE.match(stripped) or HANDLE.match(stripped) \
-                or CONTRIBUTED.search(stripped):
+        if (
+            CREDIT_LINE.match(stripped)
+            or SIGNATURE.match(stripped)
+            or HANDLE.match(stripped)
+            or CONTRIBUTED.search(stripped)
+        ):
             ranges.append((start, start + len(line)))
         elif match := DATELINE_CREDIT.match(line):
             ranges.append((start + match.start(1), start + match.end(1)))

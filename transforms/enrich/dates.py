@@ -41,22 +41,49 @@ UNKNOWN = ResolvedDate(None, "unknown")
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_DAYS_FROM_PUBLICATION = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
-                          "this evening": 0, "yesterday": -1, "last night": -1, "tomorrow": 1,
-                          "day before yesterday": -2, "day after tomorrow": 2}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_DAYS_FROM_PUBLICATION = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+    "day before yesterday": -2,
+    "day after tomorrow": 2,
+}
 
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[12]\d{3})"
 _ON_WEEKDAY = rf"(?:(?:{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the date alone decides
 _NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
-_LEADING_WORDS = re.compile(r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
-                            r"|late|mid|(?:end|beginning|start|middle) of) )+")
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
+    r"|late|mid|(?:end|beginning|start|middle) of) )+"
+)
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
@@ -76,8 +103,16 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
         with suppress(ValueError):  # February 29 exists in leap years only
             candidates.append(date(year, month, day))
     # min() of no candidates raises ValueError too, which makes the expression unknown
-    return ResolvedDate(min(candidates, key=lambda candidate: (
-        abs(candidate - published), candidate < published if future else candidate > published)), "day")
+    return ResolvedDate(
+        min(
+            candidates,
+            key=lambda candidate: (
+                abs(candidate - published),
+                candidate < published if future else candidate > published,
+            ),
+        ),
+        "day",
+    )
 
 
 def _month_of_year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
@@ -167,8 +202,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
 )
 
 
-def resolve_date(expression: str, published: date, tense: str = "past",
-                 anchor: ResolvedDate | None = None) -> ResolvedDate:
+def resolve_date(
+    expression: str, published: date, tense: str = "past", anchor: ResolvedDate | None = None
+) -> ResolvedDate:
     """Resolve a date expression found in an article (as spaCy's DATE entity text gives it) against
     the article's publication date; `tense` ("past" or "future", from the sentence's verb) decides
     weekday names and bare month names; "two months later" and "later that day" count from

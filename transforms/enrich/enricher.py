@@ -18,11 +18,18 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from winnow.schemas.records import EnrichInput, EnrichOptions, Enrichment
+from winnow.schemas.records import EnrichInput, Enrichment, EnrichOptions
 from winnow.transforms.enrich.credits import credit_ranges, title_without_site
 from winnow.transforms.enrich.dates import ResolvedDate
-from winnow.transforms.enrich.entities import (AliasTable, EntityResolver, Occurrence, entities_and_mentions, merge, resolved_id,
-                                        names_only)
+from winnow.transforms.enrich.entities import (
+    AliasTable,
+    EntityResolver,
+    Occurrence,
+    entities_and_mentions,
+    merge,
+    names_only,
+    resolved_id,
+)
 from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, distinct
 from winnow.transforms.enrich.factuality import quoted_ranges
 from winnow.transforms.enrich.geo import gazetteer
@@ -58,20 +65,25 @@ class Enricher:
             indexes = [i for i, found in enumerate(languages) if found == language]
             model = self.options.model_for(language)
             batch = [articles[i] for i in indexes]
-            found = (self.pipeline(language, model).enrich(batch) if model else
-                     [_failed(a, f"no enrich model for language {language!r}", language) for a in batch])
+            found = (
+                self.pipeline(language, model).enrich(batch)
+                if model
+                else [_failed(a, f"no enrich model for language {language!r}", language) for a in batch]
+            )
             for index, enrichment in zip(indexes, found):
                 results[index] = enrichment
         return results  # type: ignore[return-value]
 
     def pipeline(self, language: str, model: str) -> LanguageEnricher:
-        return _language_enricher(model, language, self.aliases, self.options.min_event_confidence,
-                                  self.options.batch_size)
+        return _language_enricher(
+            model, language, self.aliases, self.options.min_event_confidence, self.options.batch_size
+        )
 
 
 @cache
-def _language_enricher(model: str, language: str, aliases, min_event_confidence: float,
-                       batch_size: int) -> LanguageEnricher:
+def _language_enricher(
+    model: str, language: str, aliases, min_event_confidence: float, batch_size: int
+) -> LanguageEnricher:
     return LanguageEnricher(model, language, aliases, min_event_confidence, batch_size)
 
 
@@ -89,19 +101,30 @@ class LanguageEnricher:
 
     def enrich(self, articles: list[EnrichInput]) -> list[Enrichment]:
         titles = [title_without_site(a.title) or "" for a in articles]
-        docs = list(self.nlp.pipe(titles + [a.text for a in articles], disable=ner_disabled(self.nlp),
-                                  batch_size=self.batch_size))
-        work = [self._names(article, title, body)
-                for article, title, body in zip(articles, docs[:len(articles)], docs[len(articles):])]
+        docs = list(
+            self.nlp.pipe(
+                titles + [a.text for a in articles], disable=ner_disabled(self.nlp), batch_size=self.batch_size
+            )
+        )
+        work = [
+            self._names(article, title, body)
+            for article, title, body in zip(articles, docs[: len(articles)], docs[len(articles) :])
+        ]
         sentence_docs = [sentence.as_doc() for item in work for sentence in item.sentences]
-        parsed = list(self.nlp.pipe(sentence_docs, disable=parse_disabled(self.nlp),
-                                    batch_size=self.batch_size * 4)) if sentence_docs else []
+        parsed = (
+            list(self.nlp.pipe(sentence_docs, disable=parse_disabled(self.nlp), batch_size=self.batch_size * 4))
+            if sentence_docs
+            else []
+        )
         results, position = [], 0
         for item in work:
-            parses = parsed[position:position + len(item.sentences)]
+            parses = parsed[position : position + len(item.sentences)]
             position += len(item.sentences)
-            results.append(_guarded(item.article, self.language, lambda: self._found(item, parses))
-                           if item.error is None else _failed(item.article, item.error, self.language))
+            results.append(
+                _guarded(item.article, self.language, lambda: self._found(item, parses))
+                if item.error is None
+                else _failed(item.article, item.error, self.language)
+            )
         return results
 
     def _names(self, article: EnrichInput, title: Doc, body: Doc) -> _Work:
@@ -109,16 +132,22 @@ class LanguageEnricher:
         try:
             acronyms = acronym_definitions(article.text)
             credits = credit_ranges(article.text)
-            body_names = [o for o in self.resolver.occurrences(body, False, acronyms)
-                          if not any(low <= o.start < high for low, high in credits)]
+            body_names = [
+                o
+                for o in self.resolver.occurrences(body, False, acronyms)
+                if not any(low <= o.start < high for low, high in credits)
+            ]
             occurrences = names_only(merge(self.resolver.occurrences(title, True, acronyms) + body_names), article.text)
             if self.finder is None:
                 return _Work(article, occurrences, [], {}, credits)
             acronym_kinds = self.finder.acronym_kinds(acronyms)
             sentences = [span.sent for span in self.finder.find(body)]
-            sentences += [token.sent for token in body if token.text in acronym_kinds or token.lower_ in NEGATED_AGREEMENT]
-            sentences = [s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high
-                                                                         for low, high in credits)]
+            sentences += [
+                token.sent for token in body if token.text in acronym_kinds or token.lower_ in NEGATED_AGREEMENT
+            ]
+            sentences = [
+                s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high for low, high in credits)
+            ]
             sentences = _without_dateline(sentences, body)
             dates = date_contexts(sentences, body, article.published)
             return _Work(article, occurrences, sentences, acronym_kinds, credits, dates)
@@ -130,15 +159,31 @@ class LanguageEnricher:
         extra: list[Occurrence] = []
         events = []
         if self.extractor is not None:
-            context = ArticleContext(article.article_id, article.published, item.occurrences, gazetteer(),
-                                     self.min_event_confidence, item.acronym_kinds, quoted_ranges(article.text),
-                                     _dateline(article.text, item.occurrences))
-            events = [event for sentence, parse, when in zip(item.sentences, parses, item.dates)
-                      for event in self.extractor.events(context, sentence, parse, extra, when)]
+            context = ArticleContext(
+                article.article_id,
+                article.published,
+                item.occurrences,
+                gazetteer(),
+                self.min_event_confidence,
+                item.acronym_kinds,
+                quoted_ranges(article.text),
+                _dateline(article.text, item.occurrences),
+            )
+            events = [
+                event
+                for sentence, parse, when in zip(item.sentences, parses, item.dates)
+                for event in self.extractor.events(context, sentence, parse, extra, when)
+            ]
         lead_end = article.text.find("\n") % (len(article.text) + 1)
         entities, mentions = entities_and_mentions(article.article_id, item.occurrences + extra, lead_end)
-        return Enrichment(article.article_id, article.content_hash, tuple(entities), tuple(mentions),
-                          tuple(distinct(events)), language=self.language)
+        return Enrichment(
+            article.article_id,
+            article.content_hash,
+            tuple(entities),
+            tuple(mentions),
+            tuple(distinct(events)),
+            language=self.language,
+        )
 
 
 @dataclass(slots=True)
@@ -172,8 +217,14 @@ def _dateline(text: str, occurrences: list[Occurrence]) -> str | None:
     if found is None:
         return None
     start, match = found
-    return next((resolved_id(o.resolved) for o in occurrences if not o.in_title and start <= o.start < match.end(1)
-                 and o.resolved.type == "place"), None)
+    return next(
+        (
+            resolved_id(o.resolved)
+            for o in occurrences
+            if not o.in_title and start <= o.start < match.end(1) and o.resolved.type == "place"
+        ),
+        None,
+    )
 
 
 def _without_dateline(sentences: list[Span], body: Doc) -> list[Span]:
@@ -183,8 +234,10 @@ def _without_dateline(sentences: list[Span], body: Doc) -> list[Span]:
     if found is None:
         return sentences
     end = found[1].end()
-    return [body.char_span(end, s.end_char, alignment_mode="expand") or s if s.start_char < end < s.end_char else s
-            for s in sentences]
+    return [
+        body.char_span(end, s.end_char, alignment_mode="expand") or s if s.start_char < end < s.end_char else s
+        for s in sentences
+    ]
 
 
 def _guarded(article: EnrichInput, language: str, work) -> Enrichment:
@@ -217,8 +270,13 @@ def enrich_version(options: EnrichOptions) -> str:
     """Names the enrichment: the models, and a hash of the rules, taxonomy, role and alias tables.
     An article enriched under another version is enriched again."""
     package = resources.files(__package__)
-    rules = "\x1f".join([str(RULES_VERSION), repr(options.aliases), str(options.min_event_confidence),
-                         *(package.joinpath(name).read_text("utf-8")
-                           for name in ("events.yaml", "roles.yaml", "aliases.yaml"))])
+    rules = "\x1f".join(
+        [
+            str(RULES_VERSION),
+            repr(options.aliases),
+            str(options.min_event_confidence),
+            *(package.joinpath(name).read_text("utf-8") for name in ("events.yaml", "roles.yaml", "aliases.yaml")),
+        ]
+    )
     models = ",".join(f"{language}={model}" for language, model in options.models)
     return f"{models}:{sha256_hex(rules)[:12]}"

@@ -26,28 +26,45 @@ from winnow.transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 OTHER_LABELS = {"PER": "PERSON"}  # the label other languages' pipelines give people (French: PER, LOC, ORG, MISC)
-LOCATIVE_WORDS = {"in", "at", "near", "outside", "inside", "around", "across", "from", "into", "to", "toward",
-                  "towards"}
+LOCATIVE_WORDS = frozenset(
+    """
+    in at near outside inside around across from into to toward towards
+""".split()
+)
 # After these a name is a place even if the tagger made it an organisation ("in Brackenford").
 PLACE_ONLY_WORDS = {"in", "near", "outside", "inside", "around", "across"}
 # A name ending in one of these is a place's ("Brackenford Bridge", "Union Hall", "Gull Point").
-PLACE_NAME_ENDINGS = {"bridge", "street", "road", "avenue", "lane", "row", "quay", "point", "square", "park", "hall",
-                      "theater", "theatre", "centre", "center", "terminal", "station", "airport", "harbour", "harbor",
-                      "island", "bay", "beach", "estate", "market", "district", "quarter", "valley", "hill", "mill",
-                      "province", "county", "region"}
-PLACE_NOUNS = {"neighborhood", "neighbourhood", "district", "province", "city", "town", "village", "region",
-               "area", "suburb", "county", "quarter", "street", "road", "square", "camp", "valley", "river"}
+PLACE_NAME_ENDINGS = frozenset(
+    """
+    bridge street road avenue lane row quay point square park hall theater theatre centre center
+    terminal station airport harbour harbor island bay beach estate market district quarter valley
+    hill mill province county region
+""".split()
+)
+PLACE_NOUNS = frozenset(
+    """
+    neighborhood neighbourhood district province city town village region area suburb county quarter
+    street road square camp valley river
+""".split()
+)
 # Words for armed or political groups; not "company" or "council", which describe people's roles.
-GROUP_NOUNS = {"group", "groups", "coalition", "movement", "militia", "militias", "faction", "factions",
-               "organisation", "organization", "front", "brigade", "brigades"}
+GROUP_NOUNS = frozenset(
+    """
+    group groups coalition movement militia militias faction factions organisation organization
+    front brigade brigades
+""".split()
+)
 NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
 ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
 # Words that make a name an organisation's or a place's, never a person's.
-INSTITUTION_WORDS = {"council", "ministry", "union", "trust", "company", "holdings", "group", "party", "hall",
-                     "university", "college", "school", "hospital", "bank", "club", "committee", "court", "department",
-                     "office", "agency", "association", "authority", "board", "service", "services", "centre",
-                     "center", "inc", "ltd", "corp", "line", "lines", "army", "force", "state", "times", "news",
-                     "port", "terminal", "bridge", "street", "road", "station", "theater", "theatre", "cafe"}
+INSTITUTION_WORDS = frozenset(
+    """
+    council ministry union trust company holdings group party hall university college school
+    hospital bank club committee court department office agency association authority board service
+    services centre center inc ltd corp line lines army force state times news port terminal bridge
+    street road station theater theatre cafe
+""".split()
+)
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 NOT_NAME_ENDINGS = {"act", "bill", "average", "index"}  # laws and market indices, which the tagger calls organisations
 ACRONYM = "acronym"  # the type of a defined acronym until `merge` resolves it
@@ -148,8 +165,13 @@ class EntityResolver:
                 return [Resolved(capital_of.name, "place", capital_of.code, fixed=True)]
         city = self.gazetteer.city(surface)
         # The bigger the city, the stronger the evidence against the tagger; a NORP tag needs the most.
-        needed = 0 if LABEL_TYPES.get(label) == "place" else NORP_CITY_POPULATION if label == "NORP" \
+        needed = (
+            0
+            if LABEL_TYPES.get(label) == "place"
+            else NORP_CITY_POPULATION
+            if label == "NORP"
             else LARGE_CITY_POPULATION
+        )
         if city and city.population >= needed:
             return [Resolved(surface, "place", city.country_code, fixed=True)]
         if not any(c.isupper() for c in surface):
@@ -157,7 +179,8 @@ class EntityResolver:
         if surface in acronyms:  # stands for its long form, if that is an entity (see `merge`)
             return [self.aliases.get(acronyms[surface]) or Resolved(acronyms[surface], ACRONYM)]
         if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and (
-                _after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS):
+            _after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
+        ):
             return [Resolved(surface, "place", city.country_code if city else None, fixed=True)]
         if label == "PERSON":
             if locative or _before_place_noun(span):
@@ -210,7 +233,9 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
             o.resolved = by_key[next(iter(full_names[key]))]
         merged.append(o)
     mid_sentence = {name_key(o.resolved.name) for o in merged if not o.sentence_start or o.in_title}
-    merged = [o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence]
+    merged = [
+        o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence
+    ]
     named = {name_key(o.resolved.name) for o in merged if not o.resolved.adjective}
     return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, merged)]
 
@@ -220,11 +245,22 @@ def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
     ("Frost closed the road", "frost damage"), a family ("the Bergs" of Ann Berg), a law, an index or
     an ideology ("the Harbour Protection Act", "the Kelmouth Composite Index", "Syndicalism")."""
     lower = set(re.findall(r"(?<![\w.-])[a-z][a-z]+(?![\w-])", text))
-    surnames = {name_key(o.resolved.name.split()[-1]) for o in occurrences
-                if o.resolved.type == "person" and " " in o.resolved.name}
-    return [o for o in occurrences if o.resolved.fixed or not (
-        " " not in o.resolved.name and (o.resolved.name.lower() in lower or name_key(o.resolved.name[:-1]) in surnames)
-        or o.resolved.name.split()[-1].lower() in NOT_NAME_ENDINGS or o.resolved.name.endswith("ism"))]
+    surnames = {
+        name_key(o.resolved.name.split()[-1])
+        for o in occurrences
+        if o.resolved.type == "person" and " " in o.resolved.name
+    }
+    return [
+        o
+        for o in occurrences
+        if o.resolved.fixed
+        or not (
+            " " not in o.resolved.name
+            and (o.resolved.name.lower() in lower or name_key(o.resolved.name[:-1]) in surnames)
+            or o.resolved.name.split()[-1].lower() in NOT_NAME_ENDINGS
+            or o.resolved.name.endswith("ism")
+        )
+    ]
 
 
 def _fragment(resolved: Resolved, occurrences: list[Occurrence]) -> bool:
@@ -237,8 +273,11 @@ def _fragment(resolved: Resolved, occurrences: list[Occurrence]) -> bool:
     for other in {name_key(o.resolved.name) for o in occurrences}:
         longer = other.split()
         for start in range(len(longer) - len(words) + 1):
-            if longer[start:start + len(words)] == words and len(longer) > len(words) and (
-                    start > 0 or resolved.type == "person" and len(words) == 1):
+            if (
+                longer[start : start + len(words)] == words
+                and len(longer) > len(words)
+                and (start > 0 or resolved.type == "person" and len(words) == 1)
+            ):
                 return True
     return False
 
@@ -251,23 +290,31 @@ def _people_by_surname(occurrences: list[Occurrence]) -> None:
     people = set()
     for o in occurrences:
         words = o.resolved.name.split()
-        if (not o.resolved.fixed and o.resolved.type == "organisation" and 2 <= len(words) <= 3
-                and name_key(words[-1]) in alone and all(w[0].isupper() for w in words)
-                and not any(w.lower() in INSTITUTION_WORDS for w in words)):
+        if (
+            not o.resolved.fixed
+            and o.resolved.type == "organisation"
+            and 2 <= len(words) <= 3
+            and name_key(words[-1]) in alone
+            and all(w[0].isupper() for w in words)
+            and not any(w.lower() in INSTITUTION_WORDS for w in words)
+        ):
             people |= {name_key(o.resolved.name), name_key(words[-1])}
     for o in occurrences:
         if name_key(o.resolved.name) in people and not o.resolved.fixed:
             o.resolved = Resolved(o.resolved.name, "person", None)
 
 
-def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_end: int
-                          ) -> tuple[list[Entity], list[Mention]]:
+def entities_and_mentions(
+    article_id: str, occurrences: list[Occurrence], lead_end: int
+) -> tuple[list[Entity], list[Mention]]:
     """The article's entities and its mentions of them."""
     groups: dict[str, list[Occurrence]] = defaultdict(list)
     for o in occurrences:
         groups[resolved_id(o.resolved)].append(o)
-    weights = {eid: sum(TITLE_WEIGHT if o.in_title else LEAD_WEIGHT if o.start < lead_end else 1.0 for o in group)
-               for eid, group in groups.items()}
+    weights = {
+        eid: sum(TITLE_WEIGHT if o.in_title else LEAD_WEIGHT if o.start < lead_end else 1.0 for o in group)
+        for eid, group in groups.items()
+    }
     total = sum(weights.values()) or 1.0
     entities, mentions = [], []
     for eid, group in groups.items():
@@ -276,8 +323,11 @@ def entities_and_mentions(article_id: str, occurrences: list[Occurrence], lead_e
         strong = any(o.resolved.fixed for o in group)
         entities.append(Entity(eid, resolved.name, resolved.type, resolved.country, surfaces, strong))
         offsets = [o.start for o in group if not o.in_title]
-        mentions.append(Mention(article_id, eid, surfaces, len(group), min(offsets) if offsets else None,
-                                round(weights[eid] / total, 4)))
+        mentions.append(
+            Mention(
+                article_id, eid, surfaces, len(group), min(offsets) if offsets else None, round(weights[eid] / total, 4)
+            )
+        )
     return entities, mentions
 
 
@@ -299,18 +349,19 @@ def _before_place_noun(span: Span) -> bool:
 
 
 def _in_group_apposition(span: Span) -> bool:
-    """"rebel groups — Ahrar al-Sham and Jaish al-Islam", "Fatah al-Haleb, a ... coalition": a name
+    """ "rebel groups — Ahrar al-Sham and Jaish al-Islam", "Fatah al-Haleb, a ... coalition": a name
     set beside a word for a group of people (or joined to one that is) is the group's name."""
     doc = span.doc
     if span.start > 1 and doc[span.start - 1].lower_ in ("and", "or", ","):
         partner = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
         if partner is not None and _in_group_apposition(partner):
             return True
-    before = [t for t in doc[max(span.sent.start, span.start - 6):span.start] if not t.is_punct]
-    if any(t.lower_ in GROUP_NOUNS for t in before[-4:]) and any(t.text in "—–-:,(" for t in
-                                                                   doc[max(0, span.start - 2):span.start]):
+    before = [t for t in doc[max(span.sent.start, span.start - 6) : span.start] if not t.is_punct]
+    if any(t.lower_ in GROUP_NOUNS for t in before[-4:]) and any(
+        t.text in "—–-:,(" for t in doc[max(0, span.start - 2) : span.start]
+    ):
         return True
-    after = doc[span.end:min(span.sent.end, span.end + 12)]
+    after = doc[span.end : min(span.sent.end, span.end + 12)]
     if len(after) > 1 and after[0].text == "," and after[1].lower_ in ("a", "an", "the"):
         for token in after[2:]:
             if token.is_punct:

@@ -31,11 +31,17 @@ from winnow.transforms.hashing import event_id
 BASE_CONFIDENCE = {"verb": 0.55, "noun": 0.45}
 ACTOR1_BONUS, ACTOR2_BONUS, LOCATION_BONUS, DATE_BONUS = 0.15, 0.1, 0.1, 0.1
 # Agreeing refused is a rejection ("did not accept the proposal", "has not signed").
-NEGATED_AGREEMENT = {"accept", "accepted", "accepting", "agree", "agreed", "approve", "approved", "sign", "signed",
-                     "answer", "answered"}
+NEGATED_AGREEMENT = frozenset(
+    """
+    accept accepted accepting agree agreed approve approved sign signed answer answered
+""".split()
+)
 SAYING_TYPES = {"statement", "threaten"}
-TRADE_VERBS = {"buy", "bought", "buys", "buying", "sell", "sold", "sells", "selling", "purchase", "purchased",
-               "purchases", "purchasing"}
+TRADE_VERBS = frozenset(
+    """
+    buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
+""".split()
+)
 VIOLENCE = {"assault", "fight", "mass_violence"}
 # Force or a sanction promised on a condition ("said it would impose tariffs if ...") is a threat.
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
@@ -75,36 +81,51 @@ class EventExtractor:
     def __init__(self, finder: TriggerFinder) -> None:
         self.finder = finder
 
-    def events(self, context: ArticleContext, sentence: Span, parsed: Doc, extra: list[Occurrence],
-               date_context: ResolvedDate) -> list[Event]:
+    def events(
+        self, context: ArticleContext, sentence: Span, parsed: Doc, extra: list[Occurrence], date_context: ResolvedDate
+    ) -> list[Event]:
         """The events of one sentence (`parsed` is its parse; `date_context` the date its
         paragraph set before it); places found only by the parse are appended to `extra`."""
         offset = sentence.start_char
         if not reporting_block(sentence.text) and not reporting_block(_block_of(sentence)):
             return []
         spans = self._spans(parsed, context)
-        spans += [parsed[t.i:t.i + 1] for t in parsed if t.lower_ in NEGATED_AGREEMENT and refused(t)
-                  and not any(s.start <= t.i < s.end for s in spans)]
-        found = [f for span in spans if not self._quoted(context, offset + span.start_char)
-                 for f in [self._reported(span, context) or self._threat(span)] if f is not None]
+        spans += [
+            parsed[t.i : t.i + 1]
+            for t in parsed
+            if t.lower_ in NEGATED_AGREEMENT and refused(t) and not any(s.start <= t.i < s.end for s in spans)
+        ]
+        found = [
+            f
+            for span in spans
+            if not self._quoted(context, offset + span.start_char)
+            for f in [self._reported(span, context) or self._threat(span)]
+            if f is not None
+        ]
         found = [f for f in found if not (f.event_type == "statement" and _reports_another(f, found))]
         arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra)
-        found = [f for f in found if not _attributes_a_quote(f, context, offset)
-                 and not _done_by_no_one(f, arguments)]
+        found = [f for f in found if not _attributes_a_quote(f, context, offset) and not _done_by_no_one(f, arguments)]
         events = []
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
-            when = arguments.date(anchor if item.pos == "noun" and item.licence and item.licence.relation != "dated"
-                                  else item.head, item.span, context.published,
-                                  UNKNOWN if presupposed else date_context)  # no verb tells when it happened
+            when = arguments.date(
+                anchor if item.pos == "noun" and item.licence and item.licence.relation != "dated" else item.head,
+                item.span,
+                context.published,
+                UNKNOWN if presupposed else date_context,
+            )  # no verb tells when it happened
             if when.value and context.published and (when.value - context.published).days > 1:
                 continue  # a plan or a schedule, not something reported as done
             if _trade_figure(item, who):
                 continue
-            if who.actor1 is None and who.actor2 is None and who.location is None and not (
-                    item.event_type == "ceasefire" and when.precision not in ("reported", "unknown")):
+            if (
+                who.actor1 is None
+                and who.actor2 is None
+                and who.location is None
+                and not (item.event_type == "ceasefire" and when.precision not in ("reported", "unknown"))
+            ):
                 continue  # no one and nowhere: nothing a reader could use (a dated truce's sides often go unnamed)
             event = self._event(context, sentence, item, who, when)
             if event.confidence >= context.min_confidence:
@@ -113,7 +134,7 @@ class EventExtractor:
         return events
 
     def _spans(self, parsed: Doc, context: ArticleContext) -> list[Span]:
-        return self.finder.find(parsed) + [parsed[t.i:t.i + 1] for t in parsed if t.text in context.acronym_kinds]
+        return self.finder.find(parsed) + [parsed[t.i : t.i + 1] for t in parsed if t.text in context.acronym_kinds]
 
     @staticmethod
     def _quoted(context: ArticleContext, start: int) -> bool:
@@ -128,20 +149,32 @@ class EventExtractor:
             return _Found(span, head, "verb", "reject", None)
         if is_verb:
             objects = {c.lower_ for c in head.children if c.dep_ in ("dobj", "acomp", "oprd", "nsubjpass")}
-            objects |= {g.lower_ for c in head.children if c.dep_ == "prep" and c.lower_ in ("to", "into", "on")
-                        for g in c.children if g.dep_ == "pobj"}  # "dragged X to court", "set on fire"
+            objects |= {
+                g.lower_
+                for c in head.children
+                if c.dep_ == "prep" and c.lower_ in ("to", "into", "on")
+                for g in c.children
+                if g.dep_ == "pobj"
+            }  # "dragged X to court", "set on fire"
             objects |= {t.lower_ for c in head.children if c.dep_ == "dobj" for t in c.children if t.dep_ == "compound"}
-            kind = next((k for k in kinds if k.pos == "verb" and k.objects and k.objects & objects), None) \
-                or next((k for k in kinds if k.pos == "verb" and not k.objects), None)
+            kind = next((k for k in kinds if k.pos == "verb" and k.objects and k.objects & objects), None) or next(
+                (k for k in kinds if k.pos == "verb" and not k.objects), None
+            )
             if kind is None:
                 return None
-            if head.lower_ in licensing().light and not kind.objects and any(
+            if (
+                head.lower_ in licensing().light
+                and not kind.objects
+                and any(
                     c.dep_ in ("dobj", "nsubjpass") and any(k.pos == "noun" for k in self.finder.kinds_of(c.text))
-                    for c in head.children):
+                    for c in head.children
+                )
+            ):
                 return None  # "signed a deal", "struck a deal": the object is the event
             return _Found(span, head, "verb", kind.event_type, None) if verb_reported(head, licensing()) else None
         kind = next((k for k in kinds if k.pos == "noun"), None) or next(
-            (k for k in self.finder.kinds_of(head.text) if k.pos == "noun"), None)  # "talks with": the noun alone
+            (k for k in self.finder.kinds_of(head.text) if k.pos == "noun"), None
+        )  # "talks with": the noun alone
         if kind is None or head.pos_ not in ("NOUN", "PROPN") or head.ent_type_ == "DATE":  # "in March"
             return None
         if kind.event_type == "statement" and any(c.dep_ == "prep" and c.lower_ == "between" for c in head.children):
@@ -157,43 +190,76 @@ class EventExtractor:
         return _Found(span, head, "noun", kind.event_type, licence)
 
     @staticmethod
-    def _elsewhere(context: ArticleContext, offset: int, item: _Found, event: Event, arguments: Arguments) -> list[Event]:
-        """"Protests were held in Leeds, York and Hull": a plural happening in several places is one
+    def _elsewhere(
+        context: ArticleContext, offset: int, item: _Found, event: Event, arguments: Arguments
+    ) -> list[Event]:
+        """ "Protests were held in Leeds, York and Hull": a plural happening in several places is one
         in each."""
         if item.pos != "noun" or item.head.tag_ != "NNS" or event.location is None:
             return []
         anchors = [item.head] + ([item.licence.verb] if item.licence and item.licence.verb is not None else [])
-        return [replace(event, event_id=event_id(context.article_id, offset, start), location=place)
-                for place, start in arguments.coordinated_places(anchors, event.location)]
+        return [
+            replace(event, event_id=event_id(context.article_id, offset, start), location=place)
+            for place, start in arguments.coordinated_places(anchors, event.location)
+        ]
 
     def _threat(self, span: Span) -> _Found | None:
-        """"Hale said he would impose tariffs if talks failed": the speaker threatens."""
+        """ "Hale said he would impose tariffs if talks failed": the speaker threatens."""
         head, speaker = span[0], span[0].head
         if head.dep_ != "ccomp" or speaker.lower_ not in THREAT_SAYING or not verb_reported(speaker, licensing()):
             return None
-        if not any(k.pos == "verb" and k.event_type in THREATENED_TYPES and (not k.objects or k.objects & {
-                c.lower_ for c in head.children if c.dep_ == "dobj"}) for k in self.finder.kinds_of(span.text)):
+        if not any(
+            k.pos == "verb"
+            and k.event_type in THREATENED_TYPES
+            and (not k.objects or k.objects & {c.lower_ for c in head.children if c.dep_ == "dobj"})
+            for k in self.finder.kinds_of(span.text)
+        ):
             return None
         promised = any(c.dep_ == "aux" and c.lower_ in PROMISING for c in head.children)
-        conditional = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-                          for verb in (head, speaker) for c in verb.children)
-        return _Found(span.doc[speaker.i:speaker.i + 1], speaker, "verb", "threaten", None) if promised and conditional else None
+        conditional = any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+            for verb in (head, speaker)
+            for c in verb.children
+        )
+        return (
+            _Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", "threaten", None)
+            if promised and conditional
+            else None
+        )
 
     @staticmethod
-    def _event(context: ArticleContext, sentence: Span, item: _Found, who: Participants,
-               when: ResolvedDate) -> Event:
+    def _event(context: ArticleContext, sentence: Span, item: _Found, who: Participants, when: ResolvedDate) -> Event:
         offset = sentence.start_char
         located = who.location or context.dateline
-        confidence = (BASE_CONFIDENCE[item.pos] + ACTOR1_BONUS * (who.actor1 is not None)
-                      + ACTOR2_BONUS * (who.actor2 is not None) + LOCATION_BONUS * (who.location is not None)
-                      + DATE_BONUS * (when.precision not in ("reported", "unknown")))
+        confidence = (
+            BASE_CONFIDENCE[item.pos]
+            + ACTOR1_BONUS * (who.actor1 is not None)
+            + ACTOR2_BONUS * (who.actor2 is not None)
+            + LOCATION_BONUS * (who.location is not None)
+            + DATE_BONUS * (when.precision not in ("reported", "unknown"))
+        )
         a1, a2 = who.actor1, who.actor2
         return Event(
-            event_id(context.article_id, offset, offset + item.span.start_char), context.article_id, item.event_type,
-            taxonomy()[item.event_type].cameo, item.span.text, a1.entity if a1 else None, a2.entity if a2 else None,
-            located, when.value, when.precision, sentence.text.strip(), offset, round(min(confidence, 1.0), 2),
-            a1.role if a1 else None, a1.type if a1 else None, a1.country if a1 else None,
-            a2.role if a2 else None, a2.type if a2 else None, a2.country if a2 else None)
+            event_id(context.article_id, offset, offset + item.span.start_char),
+            context.article_id,
+            item.event_type,
+            taxonomy()[item.event_type].cameo,
+            item.span.text,
+            a1.entity if a1 else None,
+            a2.entity if a2 else None,
+            located,
+            when.value,
+            when.precision,
+            sentence.text.strip(),
+            offset,
+            round(min(confidence, 1.0), 2),
+            a1.role if a1 else None,
+            a1.type if a1 else None,
+            a1.country if a1 else None,
+            a2.role if a2 else None,
+            a2.type if a2 else None,
+            a2.country if a2 else None,
+        )
 
 
 def _reports_another(statement: _Found, found: list[_Found]) -> bool:
@@ -204,7 +270,7 @@ def _reports_another(statement: _Found, found: list[_Found]) -> bool:
 
 
 def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> bool:
-    """"'We got her!' officers announced": a saying verb after a quote only attributes it."""
+    """ "'We got her!' officers announced": a saying verb after a quote only attributes it."""
     if item.pos != "verb" or item.event_type not in SAYING_TYPES:
         return False
     start = offset + item.span.start_char
@@ -215,7 +281,7 @@ def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> b
 
 
 def _trade_figure(item: _Found, who: Participants) -> bool:
-    """"Shipyards sold 42 boats last year": a count of goods traded by no one named is a statistic,
+    """ "Shipyards sold 42 boats last year": a count of goods traded by no one named is a statistic,
     not a deal."""
     if item.pos != "verb" or item.head.lower_ not in TRADE_VERBS:
         return False
@@ -232,11 +298,18 @@ def _done_by_no_one(item: _Found, arguments: Arguments) -> bool:
     if not any(c.dep_ == "dobj" for c in children):  # "killed and ate a rabbit": the object is shared
         children += [o for c in children if c.dep_ == "conj" for o in c.children if o.dep_ == "dobj"]
     for child in children:
-        if child.dep_ in ("nsubj", "dobj") and child.pos_ != "PRON" and arguments.resolver.actor(child) is None \
-                and not arguments.resolver.places_in([child]):
+        if (
+            child.dep_ in ("nsubj", "dobj")
+            and child.pos_ != "PRON"
+            and arguments.resolver.actor(child) is None
+            and not arguments.resolver.places_in([child])
+        ):
             return True
-    return item.head.dep_ == "relcl" and arguments.resolver.actor(item.head.head) is None \
+    return (
+        item.head.dep_ == "relcl"
+        and arguments.resolver.actor(item.head.head) is None
         and not any(c.dep_ == "nsubj" for c in item.head.children if c.pos_ != "PRON")
+    )
 
 
 def _block_of(sentence: Span) -> str:
@@ -244,13 +317,16 @@ def _block_of(sentence: Span) -> str:
     text = sentence.doc.text
     start = text.rfind("\n", 0, sentence.start_char) + 1
     end = text.find("\n", sentence.end_char)
-    return text[start:end if end >= 0 else len(text)]
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _has_own_date(noun: Token) -> bool:
-    """"the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
-    return any(t.ent_type_ == "DATE" and t.i < noun.i and t.head.i <= noun.i for t in noun.subtree
-               if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE")
+    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
+    return any(
+        t.ent_type_ == "DATE" and t.i < noun.i and t.head.i <= noun.i
+        for t in noun.subtree
+        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
+    )
 
 
 def distinct(events: list[Event]) -> list[Event]:
@@ -268,7 +344,10 @@ def distinct(events: list[Event]) -> list[Event]:
 def _same_happening(a: Event, b: Event) -> bool:
     if a.event_type != b.event_type:
         return False
-    sides = [(a.actor1 or a.actor1_role, b.actor1 or b.actor1_role), (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role)]
+    sides = [
+        (a.actor1 or a.actor1_role, b.actor1 or b.actor1_role),
+        (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role),
+    ]
     if not any(x is not None and x == y for x, y in sides):
         return False
     if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):

@@ -26,23 +26,39 @@ CONDITIONS = {"if", "unless", "whether", "once", "until"}
 NEGATIONS = {"not", "n't", "never", "no"}
 # "is due to end", "is expected to sign", "plans to visit": what is to come.
 PLAN_WORDS = {"due", "expected", "likely", "unlikely", "poised", "going", "about", "able", "ready", "willing"}
-SAYING = {"say", "comment", "speak", "elaborate", "discuss", "disclose", "confirm", "specify", "answer", "respond",
-          "state", "reveal"}
+SAYING = frozenset(
+    """
+    say comment speak elaborate discuss disclose confirm specify answer respond state reveal
+""".split()
+)
 # "has always denied", "is typically negotiated": a habit or a state, not a happening.
-HABITUAL = {"always", "typically", "usually", "often", "generally", "normally", "routinely", "consistently",
-            "frequently", "regularly"}
+HABITUAL = frozenset(
+    """
+    always typically usually often generally normally routinely consistently frequently regularly
+""".split()
+)
 # A clause under one of these nouns is feared, planned or possible, not done ("fear of being deported").
-HYPOTHETICAL_NOUNS = {"fear", "fears", "threat", "risk", "possibility", "prospect", "chance", "danger", "plan",
-                      "plans", "bid", "attempt", "attempts", "effort", "efforts", "hope", "hopes", "idea", "proposal",
-                      "option", "way", "ability", "right", "need", "decision", "reason"}
+HYPOTHETICAL_NOUNS = frozenset(
+    """
+    fear fears threat risk possibility prospect chance danger plan plans bid attempt attempts effort
+    efforts hope hopes idea proposal option way ability right need decision reason
+""".split()
+)
 # "the site of air strikes", "the onset of the truce": the noun before "of" says it happened.
-PRESUPPOSING_NOUNS = {"site", "scene", "aftermath", "wake", "onset", "start", "beginning", "end", "collapse",
-                      "breakdown", "victims", "anniversary", "outcome", "result", "results", "footage", "video"}
+PRESUPPOSING_NOUNS = frozenset(
+    """
+    site scene aftermath wake onset start beginning end collapse breakdown victims anniversary
+    outcome result results footage video
+""".split()
+)
 NAME_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC"}
 # "a wave of criticism", "months of protests": the noun before "of" only counts how much.
-QUANTITY_NOUNS = {"mix", "wave", "series", "number", "string", "spate", "flurry", "round", "rounds", "months",
-                  "weeks", "days", "years", "hours", "lot", "couple", "dozens", "hundreds", "thousands", "barrage",
-                  "storm", "torrent", "chorus", "volley", "burst", "day", "week", "month", "year"}
+QUANTITY_NOUNS = frozenset(
+    """
+    mix wave series number string spate flurry round rounds months weeks days years hours lot couple
+    dozens hundreds thousands barrage storm torrent chorus volley burst day week month year
+""".split()
+)
 LICENSING_PREPOSITIONS = {"in", "at", "during", "into", "under", "after", "amid", "following", "through"}
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 CAPTION_START = re.compile(r"^(?:image|photo|picture|pictured|video|caption|credit|source|getty|file photo)\b", re.I)
@@ -76,8 +92,9 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
     while clause.dep_ in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp") and clause.head != clause:
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children):
             return False
-        if clause.dep_ == "conj" and (_negated(clause.head) or _modal(clause.head)
-                                      or _intended(clause.head, licensing)):
+        if clause.dep_ == "conj" and (
+            _negated(clause.head) or _modal(clause.head) or _intended(clause.head, licensing)
+        ):
             return False  # "could stop and search", "wants to cut and end": the first covers both
         if clause.dep_ == "ccomp" and _intended(clause.head, licensing):
             return False  # "would like to see Corvia agree": a wish
@@ -86,7 +103,7 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
 
 
 def _under_hypothetical_noun(verb: Token) -> bool:
-    """"his fear of being deported", "an attempt to stall": the clause hangs on a noun of what may be."""
+    """ "his fear of being deported", "an attempt to stall": the clause hangs on a noun of what may be."""
     head = verb.head
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
         head = head.head
@@ -139,41 +156,56 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
             return Licence(verb, "phrase")  # "said in a statement", "hit during a clash"
     if noun.dep_ == "conj" and noun.head.pos_ == "NOUN":
         return noun_licence(noun.head, licensing, dated)  # "talks and meetings were held"
-    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in QUANTITY_NOUNS \
-            and head.head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj"):
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lower_ in QUANTITY_NOUNS
+        and head.head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
+    ):
         return noun_licence(head.head, licensing, dated)  # "drew a wave of criticism", "months of protests"
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PRESUPPOSING_NOUNS:
         return Licence(None, "presupposed")  # "the site of air strikes", "the onset of the truce"
     for clause in (c for c in noun.children if c.dep_ == "relcl"):
         if _verb_phrase(clause) in licensing.happening and any(
-                c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children):
+            c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children
+        ):
             return Licence(clause, "happening")  # "the protests that began in Market Square"
         if clause.tag_ == "VBD" and not _negated(clause) and not _modal(clause):
             return Licence(None, "presupposed")  # "the strike, which Washington blamed on ...", told as done
     if noun.dep_ == "nsubj" and _definite(noun) and not future_clause(head):
         return Licence(None, "presupposed")  # "the air strike on the convoy could be the death knell"
-    if _named_and_definite(noun) and not (head.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "nsubjpass")
-                                          and not verb_reported(head, licensing)):
+    if _named_and_definite(noun) and not (
+        head.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "nsubjpass") and not verb_reported(head, licensing)
+    ):
         return Licence(None, "presupposed")  # "the U.S.-Russia agreement": a named, definite happening
     return Licence(None, "dated") if dated else None
 
 
 def _definite(noun: Token) -> bool:
-    return any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "his", "her", "their") or c.dep_ == "poss"
-               for c in noun.children)
+    return any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "his", "her", "their") or c.dep_ == "poss"
+        for c in noun.children
+    )
 
 
 def _named_and_definite(noun: Token) -> bool:
-    """"the U.S.-Russia agreement", "the Geneva talks": "the" and a name among the noun's modifiers."""
+    """ "the U.S.-Russia agreement", "the Geneva talks": "the" and a name among the noun's modifiers."""
     children = list(noun.children)
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children) and any(
-        c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ in NAME_LABELS for c in children)
+        c.dep_ in ("compound", "amod", "nmod") and c.pos_ == "PROPN" and c.ent_type_ in NAME_LABELS for c in children
+    )
 
 
 def _verb_phrase(verb: Token) -> str:
     """The verb with its particle ("broke out", "took place") where it has one, else the verb."""
-    particle = next((c for c in verb.children if c.dep_ == "prt"
-                     or (c.dep_ == "dobj" and c.lower_ == "place" and c.i == verb.i + 1)), None)
+    particle = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "prt" or (c.dep_ == "dobj" and c.lower_ == "place" and c.i == verb.i + 1)
+        ),
+        None,
+    )
     return f"{verb.lower_} {particle.lower_}" if particle is not None else verb.lower_
 
 
@@ -219,5 +251,8 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
 def reporting_block(line: str) -> bool:
     """Whether a block of text can report an event: a sentence, not a heading, a caption or a question."""
     stripped = line.strip()
-    return bool(SENTENCE_END.search(stripped)) and not CAPTION_START.match(stripped) \
+    return (
+        bool(SENTENCE_END.search(stripped))
+        and not CAPTION_START.match(stripped)
         and not stripped.rstrip("\"'”’)").endswith("?")
+    )

@@ -48,8 +48,13 @@ class Gazetteer:
             short = geonames.get(record.alpha_2, {}).get("name") or getattr(record, "common_name", record.name)
             country = Country(record.alpha_2, short)
             by_code[record.alpha_2] = country
-            for name in (short, record.name, getattr(record, "common_name", None),
-                         getattr(record, "official_name", None), record.alpha_3):
+            for name in (
+                short,
+                record.name,
+                getattr(record, "common_name", None),
+                getattr(record, "official_name", None),
+                record.alpha_3,
+            ):
                 if name:
                     self.countries.setdefault(name_key(name), country)
             capital = geonames.get(record.alpha_2, {}).get("capital")
@@ -87,12 +92,12 @@ class Gazetteer:
         return self.countries.get(key)
 
     def country_of_demonym(self, word: str) -> Country | None:
-        """"Russian" and "Russians" -> Russia."""
+        """ "Russian" and "Russians" -> Russia."""
         key = name_key(word)
         return self.demonyms.get(key) or (self.demonyms.get(key[:-1]) if key.endswith("s") else None)
 
     def country_of_capital(self, name: str) -> Country | None:
-        """"Washington" -> the United States: a capital named for its government."""
+        """ "Washington" -> the United States: a capital named for its government."""
         return self.capitals.get(name_key(name))
 
     def city(self, name: str) -> City | None:

@@ -38,8 +38,7 @@ def block_boundaries(doc: Doc) -> Doc:
 def default_aliases() -> tuple[EntityAlias, ...]:
     """The alias table shipped with winnow (aliases.yaml); a config adds to it."""
     entries = yaml.safe_load(resources.files(__package__).joinpath("aliases.yaml").read_text("utf-8"))
-    return tuple(EntityAlias(e["name"], e["type"], tuple(e.get("aliases", ())), e.get("country"))
-                 for e in entries)
+    return tuple(EntityAlias(e["name"], e["type"], tuple(e.get("aliases", ())), e.get("country")) for e in entries)
 
 
 def merged_aliases(configured: tuple[EntityAlias, ...]) -> tuple[EntityAlias, ...]:

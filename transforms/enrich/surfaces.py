@@ -8,13 +8,18 @@ import re
 
 from spacy.tokens import Doc, Span
 
-HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady|president|prime minister|secretary|senator|sen"
-                        r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain|councillor"
-                        r"|councilmember|councilwoman|councilman|alderman|rep|representative|minister|chancellor"
-                        r"|commissioner|chief|inspector|superintendent|detective|sergeant|sgt|rev|reverend|bishop"
-                        r"|ambassador|speaker|lt|lieutenant|maj|major)\.?(?:\s+|$)", re.I)
-ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
-                                r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)")
+HONORIFICS = re.compile(
+    r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady|president|prime minister|secretary|senator|sen"
+    r"|gov|governor|mayor|judge|justice|gen|general|col|colonel|capt|captain|councillor"
+    r"|councilmember|councilwoman|councilman|alderman|rep|representative|minister|chancellor"
+    r"|commissioner|chief|inspector|superintendent|detective|sergeant|sgt|rev|reverend|bishop"
+    r"|ambassador|speaker|lt|lieutenant|maj|major)\.?(?:\s+|$)",
+    re.I,
+)
+ACRONYM_DEFINITION = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+)(?:(?:of|and|the|for|on|de|[A-Z][\w'’-]*)\s+)*?"
+    r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)"
+)
 
 
 def clean_surface(text: str) -> str:
@@ -49,8 +54,14 @@ def joined_spans(doc: Doc) -> list[Span]:
     joined: list[Span] = []
     for span in doc.ents:
         last = joined[-1] if joined else None
-        if (last is not None and span.start == last.end and len(span) == 1 and last.label_ in ("ORG", "PERSON")
-                and span.label_ in ("ORG", "PERSON") and doc.text[last.end_char:span.start_char] == " "):
+        if (
+            last is not None
+            and span.start == last.end
+            and len(span) == 1
+            and last.label_ in ("ORG", "PERSON")
+            and span.label_ in ("ORG", "PERSON")
+            and doc.text[last.end_char : span.start_char] == " "
+        ):
             joined[-1] = Span(doc, last.start, span.end, label=last.label_)
         else:
             joined.append(span)
@@ -60,14 +71,14 @@ def joined_spans(doc: Doc) -> list[Span]:
 def title_words(surface: str, span_text: str, before: list[str]) -> tuple[str, ...]:
     """The title words given with a name: those its span held before it ("President" in
     "President Brennan") and the words just before it ("Gov.", "House Speaker")."""
-    inside = span_text[:max(span_text.find(surface), 0)].split()
+    inside = span_text[: max(span_text.find(surface), 0)].split()
     return tuple(dict.fromkeys(w.lower().strip(".,") for w in inside + before if w[:1].isalpha()))
 
 
 def words_before(span: Span, most: int = 3) -> list[str]:
     """Up to `most` capitalised words just before a span, in its sentence ("Gov.", "House Speaker")."""
     words = []
-    for token in reversed(span.doc[max(span.sent.start, span.start - most):span.start]):
+    for token in reversed(span.doc[max(span.sent.start, span.start - most) : span.start]):
         if not token.text[:1].isupper() or not (token.is_alpha or token.text.endswith(".")):
             break
         words.insert(0, token.text)

@@ -49,7 +49,7 @@ class Licensing:
 
 
 def verb_forms(entry: str) -> list[str]:
-    """"strike/struck/striking" -> those and "strikes"; "bomb" -> bomb, bombs, bombed, bombing."""
+    """ "strike/struck/striking" -> those and "strikes"; "bomb" -> bomb, bombs, bombed, bombing."""
     base, *irregular = entry.split("/")
     words = base.split(" ", 1)
     head, rest = words[0], (" " + words[1] if len(words) > 1 else "")
@@ -87,19 +87,31 @@ def taxonomy() -> dict[str, EventType]:
     """The event types and their trigger forms."""
     types = {}
     for name, spec in _raw()["types"].items():
-        objects = {form: _forms(nouns, noun_forms) for verb, nouns in (spec.get("verb_objects") or {}).items()
-                   for form in verb_forms(verb)}
-        types[name] = EventType(name, spec["cameo"], spec["description"],
-                                tuple(_forms(spec["verbs"], verb_forms)), tuple(_forms(spec["nouns"], noun_forms)),
-                                objects)
+        objects = {
+            form: _forms(nouns, noun_forms)
+            for verb, nouns in (spec.get("verb_objects") or {}).items()
+            for form in verb_forms(verb)
+        }
+        types[name] = EventType(
+            name,
+            spec["cameo"],
+            spec["description"],
+            tuple(_forms(spec["verbs"], verb_forms)),
+            tuple(_forms(spec["nouns"], noun_forms)),
+            objects,
+        )
     return types
 
 
 @cache
 def licensing() -> Licensing:
     raw = _raw()["licensing"]
-    return Licensing(_forms(raw["light_verbs"], verb_forms), _forms(raw["undergo_verbs"], verb_forms),
-                     _forms(raw["happening_verbs"], verb_forms), frozenset(raw["factual_heads"]))
+    return Licensing(
+        _forms(raw["light_verbs"], verb_forms),
+        _forms(raw["undergo_verbs"], verb_forms),
+        _forms(raw["happening_verbs"], verb_forms),
+        frozenset(raw["factual_heads"]),
+    )
 
 
 class TriggerFinder:
