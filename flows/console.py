@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Iterator, Sequence
 
@@ -23,10 +24,26 @@ if not out.is_terminal:
     out.width = 200  # rich assumes 80 columns for pipes and files, which truncates tables
 
 
+_quiet = False  # `winnow -q`: no notes, no progress; errors and the result only
+
+
+def set_quiet(quiet: bool) -> None:
+    global _quiet
+    _quiet = quiet
+
+
+def note(message: str) -> None:
+    """A line for the user beside the result (what is happening, what to do next), on stderr."""
+    if not _quiet:
+        print(message, file=sys.stderr)
+
+
 @contextmanager
 def showing_progress() -> Iterator[None]:
-    """A progress bar on a terminal; a plain line per update when not a terminal."""
-    if err.is_terminal:
+    """A progress bar on a terminal; a plain line per update when not a terminal; nothing when quiet."""
+    if _quiet:
+        yield
+    elif err.is_terminal:
         bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -56,8 +73,12 @@ def showing_progress() -> Iterator[None]:
             stop()
 
 
-def print_summary(summary: RunSummary) -> None:
-    """The run's counters, one per line (narrow terminals and logs read it whole)."""
+def print_summary(summary: RunSummary, fmt: str = "table") -> None:
+    """The run's counters, one per line (narrow terminals and logs read it whole); or every field
+    of the summary as one JSON object, one JSON line or a CSV row."""
+    if fmt != "table":
+        _print_record(asdict(summary), fmt)
+        return
     out.print(f"ingest run {summary.run_id}: {summary.status}")
     table = Table("", "", show_header=False)
     for name in RUN_COUNTERS:
@@ -68,9 +89,19 @@ def print_summary(summary: RunSummary) -> None:
         out.print(f"validation Data Docs: {summary.validation_docs}")
 
 
+def _print_record(record: dict, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(record, default=_json_value, ensure_ascii=False, indent=2))
+    else:
+        print_rows(tuple(record), [tuple(record.values())], fmt)
+
+
 def print_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> None:
-    """Print a query result as a table, CSV or JSON (one object per row)."""
-    if fmt == "csv":
+    """Print a query result as a table, CSV, JSON (a list of objects) or JSON lines (an object a line)."""
+    if fmt == "jsonl":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row)), default=_json_value, ensure_ascii=False))
+    elif fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(rows)
@@ -96,7 +127,26 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def print_sources(sources) -> None:
+def print_sources(sources, fmt: str = "table") -> None:
+    """The sources of a config that passed its checks: a table, or rows in another format."""
+    if fmt != "table":
+        columns = ("name", "feeds", "allowed_domains", "language", "rate_limit", "max_pages")
+        print_rows(
+            columns,
+            [
+                (
+                    source.name,
+                    [f"{feed.kind}: {_feed_place(feed)}" for feed in source.feeds],
+                    list(source.allowed_domains),
+                    source.language,
+                    source.rate_limit,
+                    source.max_pages,
+                )
+                for source in sources
+            ],
+            fmt,
+        )
+        return
     table = Table("name", "feeds", "allowed domains", "language", "rate/s", "max pages")
     for source in sources:
         feeds = "\n".join(f"{feed.kind}: {_feed_place(feed)}" for feed in source.feeds)
@@ -177,11 +227,11 @@ def enrichment_json(found, published: date | None) -> dict:
     }
 
 
-def print_enrichment(found, published: date | None, as_json: bool) -> None:
-    """An article's entities (most salient first) and events, as tables or JSON."""
+def print_enrichment(found, published: date | None, fmt: str) -> None:
+    """An article's entities (most salient first) and events, as tables, JSON or one JSON line."""
     record = enrichment_json(found, published)
-    if as_json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
+    if fmt in ("json", "jsonl"):
+        print(json.dumps(record, indent=2 if fmt == "json" else None, ensure_ascii=False))
         return
     if found.error:
         out.print(f"not enriched: {found.error}")

@@ -16,6 +16,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from winnow.schemas.records import FetchResult
+from winnow.sources.config import SourceConfig
 from winnow.sources.fetch import Fetcher, FetchRequest
 from winnow.sources.parsers import DiscoveryError, feed_links, is_news_sitemap, parse_feed, parse_sitemap
 from winnow.sources.robots import RobotsRules
@@ -150,6 +151,50 @@ def preferred_feeds(found: list[FoundFeed]) -> list[FoundFeed]:
         or [feed for feed in found if feed.kind == "rss" or feed.news]
         or [feed for feed in found if feed.kind == "sitemap"]
     )
+
+
+class FeedsNotFound(Exception):
+    """Feeds asked for by URL that the search did not find."""
+
+
+@dataclass(frozen=True)
+class FeedChoice:
+    """Which of the feeds found a new source reads."""
+
+    chosen: list[FoundFeed]  # the feeds asked for, else all found or the preferred ones
+    to_add: list[FoundFeed]  # the chosen feeds no configured source reads yet
+    read_by: dict[str, str]  # the feeds the configured sources read (by canonical URL): which source
+
+    def reader(self, feed: FoundFeed) -> str | None:
+        """The configured source that already reads `feed`, if one does."""
+        return self.read_by.get(_feed_key(feed.url))
+
+
+def choose_feeds(
+    found: list[FoundFeed], configured: list[SourceConfig], asked: list[str] | None = None, take_all: bool = False
+) -> FeedChoice:
+    """The feeds `asked` for (FeedsNotFound if one was not found), else all found or the preferred
+    ones; a feed a configured source already reads is left out, so no feed is read twice."""
+    read_by = {
+        _feed_key(feed.url): source.name
+        for source in configured
+        for feed in source.feeds
+        if feed.kind in ("rss", "sitemap")
+    }
+    if asked:
+        by_key = {_feed_key(feed.url): feed for feed in found}
+        missing = [url for url in asked if _feed_key(url) not in by_key]
+        if missing:
+            names = ", ".join(feed.url for feed in found) or "none"
+            raise FeedsNotFound(f"{', '.join(missing)}: not among the feeds found ({names})")
+        chosen = [by_key[_feed_key(url)] for url in dict.fromkeys(asked)]
+    else:
+        chosen = found if take_all else preferred_feeds(found)
+    return FeedChoice(chosen, [feed for feed in chosen if _feed_key(feed.url) not in read_by], read_by)
+
+
+def _feed_key(url: str) -> str:
+    return canonical_url(url) or url
 
 
 def default_name(url: str) -> str:

@@ -20,7 +20,9 @@ from winnow.sources.feed_finder import (
     HEAD_LINK,
     ROBOTS_TXT,
     FeedSearchError,
+    FeedsNotFound,
     FoundFeed,
+    choose_feeds,
     default_name,
     find_feeds,
     preferred_feeds,
@@ -118,6 +120,31 @@ def test_preferred_feeds():
     assert preferred_feeds([index]) == [index]  # a full sitemap only when there is nothing else
     assert preferred_feeds([rss, index, given]) == [given]
     assert preferred_feeds([]) == []
+
+
+def _configured(*feed_urls: str):
+    feeds = "".join(f"      - {{kind: rss, url: '{url}'}}\n" for url in feed_urls)
+    return parse_config(f"sources:\n  - name: courier\n    feeds:\n{feeds}", Path("."), "sources.yaml").sources
+
+
+def test_choose_feeds_leaves_out_what_a_configured_source_reads():
+    rss = FoundFeed("rss", "https://a.example/rss", HEAD_LINK, 10)
+    news = FoundFeed("sitemap", "https://a.example/news.xml", ROBOTS_TXT, 5, news=True)
+    index = FoundFeed("sitemap", "https://a.example/sitemap.xml", COMMON_PATH, 0, child_sitemaps=40)
+    # The same feed spelt differently (host case, default port) is still the same feed.
+    choice = choose_feeds([rss, news, index], _configured("https://A.example:443/rss"))
+    assert choice.chosen == [rss, news] and choice.to_add == [news]
+    assert choice.reader(rss) == "courier" and choice.reader(news) is None
+    assert choose_feeds([rss, news, index], [], take_all=True).to_add == [rss, news, index]
+
+
+def test_choose_feeds_asked_for_by_url():
+    rss = FoundFeed("rss", "https://a.example/rss", HEAD_LINK, 10)
+    index = FoundFeed("sitemap", "https://a.example/sitemap.xml", COMMON_PATH, 0, child_sitemaps=40)
+    asked = ["https://a.example/sitemap.xml", "https://a.example/sitemap.xml"]
+    assert choose_feeds([rss, index], [], asked).to_add == [index]  # asked twice, added once
+    with pytest.raises(FeedsNotFound, match=r"^https://a.example/atom: not among the feeds found \(https://a"):
+        choose_feeds([rss, index], [], ["https://a.example/atom"])
 
 
 # find_feeds over HTTP ------------------------------------------------------------------------
