@@ -83,6 +83,8 @@ def test_extract_refuses_csv():
     assert "Invalid value for '--format'" in result.stderr and "not CSV" in result.stderr
 
 
+# Importing the flows' modules imports Prefect, which must wait for the session's test settings.
+@pytest.mark.prefect
 @pytest.mark.parametrize("module, name", [*USER_ERRORS, CONFIG_ERROR, SECOND_STOP, RUN_STOPPED, BATCHES_HELD])
 def test_every_error_the_cli_maps_is_where_it_is_named(module, name):
     # The map names the errors' modules rather than importing them: a module moved or renamed
