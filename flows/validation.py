@@ -38,9 +38,12 @@ class TimedGate:
     def __call__(self, suite: str, frame) -> SuiteResult:
         started = time.perf_counter()
         try:
-            # The suite parameters are the batch's: "tomorrow" moves on through a long run.
+            # The suite parameters are the batch's: "tomorrow" moves on through a long run, shares follow its size.
             return validator().validate(
-                self.suites[suite], frame, self.run_name, expectations.suite_parameters(datetime.now(timezone.utc))
+                self.suites[suite],
+                frame,
+                self.run_name,
+                expectations.suite_parameters(self.suites[suite], datetime.now(timezone.utc), len(frame)),
             )
         finally:
             self.seconds += time.perf_counter() - started
@@ -125,9 +128,9 @@ def _articles_suite(source: SourceConfig | None, settings: ValidationSettings) -
     defaults = expectations.articles_suite(settings, [], _chaff_markers(None))
     if source is None:  # a source no longer configured
         return defaults
-    own = expectations.articles_suite(
-        settings, source.accepted_languages(), _chaff_markers(source.language), source.name
-    )
+    # Only `languages` limits them: `language` says which chaff words a page that declares none has,
+    # and a source in one language still publishes articles in others.
+    own = expectations.articles_suite(settings, source.languages, _chaff_markers(source.language), source.name)
     return defaults if replace(own, source=None) == defaults else own
 
 

@@ -5,16 +5,18 @@ DDL beside it and is built without importing Great Expectations; schemas/validat
 Each check is either
 - "row": the rows that fail it go to `quarantine`, and the rest of the batch is merged, or
 - "batch": a failure holds the whole batch back (a changed page layout, a flood of duplicates).
+  Its share of rows is lowered in a small batch so that one row alone cannot fail it: one bad
+  page is that page's own (its row checks say what), not its neighbours'.
 The frames they run on are read from DuckDB by warehouse/validation.py, one per table.
 A suite holds only what the config sets, so it stays the same from batch to batch; a value that
-moves with each batch (the latest believable publication date) is a suite parameter, named by
-the check and given per batch by `suite_parameters`.
+moves with each batch (the latest believable publication date, a batch check's share) is a suite
+parameter, named by the check and given per batch by `suite_parameters`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
@@ -126,19 +128,25 @@ def articles_suite(
             f"published between {settings.published_floor} and tomorrow",
             {"max_value": LATEST_PUBLISHED_AT},
         ),
-        Check(
-            "title_present",
-            BATCH,
-            "ExpectColumnValuesToNotBeNull",
-            {"column": "title", "mostly": settings.title_mostly},
-            f"at least {settings.title_mostly:.0%} of the articles have a title",
+        _sparing_one_row(
+            Check(
+                "title_present",
+                BATCH,
+                "ExpectColumnValuesToNotBeNull",
+                {"column": "title", "mostly": settings.title_mostly},
+                f"at least {settings.title_mostly:.0%} of the articles have a title",
+            ),
+            "mostly",
         ),
-        Check(
-            "duplicate_texts_bounded",
-            BATCH,
-            "ExpectColumnProportionOfUniqueValuesToBeBetween",
-            {"column": "content_hash", "min_value": 1 - settings.max_duplicate_share},
-            f"at most {settings.max_duplicate_share:.0%} of the articles repeat another's text",
+        _sparing_one_row(
+            Check(
+                "duplicate_texts_bounded",
+                BATCH,
+                "ExpectColumnProportionOfUniqueValuesToBeBetween",
+                {"column": "content_hash", "min_value": 1 - settings.max_duplicate_share},
+                f"at most {settings.max_duplicate_share:.0%} of the articles repeat another's text",
+            ),
+            "min_value",
         ),
     ]
     if languages:
@@ -155,20 +163,39 @@ def articles_suite(
             ),
         )
         checks.append(
-            Check(
-                "no_chaff_left",
-                BATCH,
-                "ExpectColumnValuesToBeInSet",
-                {"column": "chaff_marker", "value_set": [False], "mostly": settings.chaff_mostly},
-                f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase",
+            _sparing_one_row(
+                Check(
+                    "no_chaff_left",
+                    BATCH,
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "chaff_marker", "value_set": [False], "mostly": settings.chaff_mostly},
+                    f"at least {settings.chaff_mostly:.0%} of the texts hold no chaff detector phrase",
+                ),
+                "mostly",
             )
         )
     return Suite("articles", "articles", ("article_id",), tuple(checks), derived, source)
 
 
-def suite_parameters(now: datetime) -> dict[str, Any]:
-    """The values of the suites' parameters for a batch validated at `now`."""
-    return {LATEST_PUBLISHED_AT: now + timedelta(days=1)}
+def suite_parameters(suite: Suite, now: datetime, rows: int) -> dict[str, Any]:
+    """The values of the suite's parameters for a batch of `rows` validated at `now`: tomorrow, and
+    each batch check's share at most that of all the rows but one."""
+    values: dict[str, Any] = {LATEST_PUBLISHED_AT: now + timedelta(days=1)}
+    for check in suite.checks:
+        values.update(
+            {
+                name: min(check.kwargs[argument], 1 - 1 / max(rows, 1))
+                for argument, name in check.parameters.items()
+                if name != LATEST_PUBLISHED_AT
+            }
+        )
+    return values
+
+
+def _sparing_one_row(check: Check, share: str) -> Check:
+    """`check` with its argument `share` (of the batch's rows) a suite parameter, so that in a
+    batch too small for one bad row to meet the setting, that row alone does not hold the batch."""
+    return replace(check, parameters={share: f"{check.name}_{share}"})
 
 
 def chaff_regexes(markers: list[str]) -> list[str]:
@@ -187,12 +214,15 @@ def pages_suite(settings: ValidationSettings) -> Suite:
         "pages",
         ("url",),
         (
-            Check(
-                "pages_mostly_loaded",
-                BATCH,
-                "ExpectColumnValuesToBeInSet",
-                {"column": "loaded", "value_set": [True], "mostly": share},
-                f"at least {share:.0%} of the source's pages give an article that passes",
+            _sparing_one_row(
+                Check(
+                    "pages_mostly_loaded",
+                    BATCH,
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": "loaded", "value_set": [True], "mostly": share},
+                    f"at least {share:.0%} of the source's pages give an article that passes",
+                ),
+                "mostly",
             ),
         ),
     )

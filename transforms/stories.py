@@ -41,15 +41,18 @@ class Copy:
     content_hash: str
     text: str
     story_id: str | None = None
+    stored_bands: tuple[int, ...] | None = None  # a stored copy's band keys, as the warehouse keeps them
 
-    # Computed once per copy: the loader stores the band keys and matches on both (a few ms a text).
+    # Computed once per copy, when needed (a few ms a text): a stored copy's bands are read, and its
+    # shingles made only where a batch copy shares a band with it. Else every new copy of a wire
+    # story would shingle all its stored copies again.
     @cached_property
     def grams(self) -> frozenset[int]:
         return shingles(self.text)
 
     @cached_property
     def bands(self) -> list[int]:
-        return band_keys(self.grams)
+        return list(self.stored_bands) if self.stored_bands is not None else band_keys(self.grams)
 
 
 def shingles(text: str) -> frozenset[int]:
@@ -96,18 +99,18 @@ class _Index:
 
     def __init__(self) -> None:
         self.exact: dict[str, str] = {}
-        self.placed: list[tuple[str, frozenset[int]]] = []  # (story, shingles)
+        self.placed: list[tuple[str, Copy]] = []
         self.bands: dict[int, list[int]] = {}  # band key -> positions in `placed`
 
     def add(self, copy: Copy, story: str) -> None:
         self.exact.setdefault(copy.content_hash, story)
         for key in copy.bands:
             self.bands.setdefault(key, []).append(len(self.placed))
-        self.placed.append((story, copy.grams))
+        self.placed.append((story, copy))
 
     def most_similar(self, copy: Copy) -> str | None:
         candidates = {position for key in copy.bands for position in self.bands.get(key, ())}
-        scored = [(jaccard(copy.grams, self.placed[p][1]), self.placed[p][0]) for p in sorted(candidates)]
+        scored = [(jaccard(copy.grams, self.placed[p][1].grams), self.placed[p][0]) for p in sorted(candidates)]
         best = max(scored, default=(0.0, None), key=lambda pair: pair[0])
         return best[1] if best[0] >= SIMILARITY else None
 

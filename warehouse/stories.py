@@ -67,15 +67,19 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
 
 
 def _stored_copies(conn: duckdb.DuckDBPyConnection) -> list[Copy]:
-    """The stored articles, not of the batch, with the same text as one of it or a band key in common."""
+    """The stored articles, not of the batch, with the same text as one of it or a band key in common,
+    each with its stored band keys."""
     rows = conn.execute("""
-        select a.article_id, a.content_hash, a.text, a.story_id from articles a
+        select a.article_id, a.content_hash, a.text, a.story_id,
+               (select list(s.band_key) from story_bands s where s.article_id = a.article_id) as bands
+        from articles a
         where a.article_id not in (select article_id from placed_ids)
           and (a.content_hash in (select content_hash from placed_ids)
                or a.article_id in (select s.article_id from story_bands s semi join batch_bands using (band_key)))
         order by a.first_seen_at, a.article_id
     """).fetchall()
-    return [Copy(*row) for row in rows]
+    # An article stored without band keys (an empty text, or one loaded before stories) has them made from its text.
+    return [Copy(*row[:4], stored_bands=tuple(row[4]) if row[4] is not None else None) for row in rows]
 
 
 def _choose_canonical(conn: duckdb.DuckDBPyConnection) -> None:

@@ -52,9 +52,20 @@ def test_saved_file_takes_the_canonical_url_it_declares():
     assert article.url == "https://gazette.example/news/2026/11/ferry-timetable"
 
 
-def test_language_falls_back_to_the_source_setting():
-    body = FIXTURE.read_bytes().replace(b' lang="en-GB"', b"")
-    assert extract_article(page(body)).language == "sv"
+GERMAN_STORY = (
+    "<html><head><title>Neue Fähre für die Insel</title></head><body><article>"
+    "<p>Die Gemeinde hat am Dienstag eine neue Fähre bestellt, die ab dem nächsten Sommer zwischen dem Hafen"
+    " und der Insel fahren soll.</p>"
+    "<p>Nach Angaben des Bürgermeisters wird das Schiff doppelt so viele Fahrgäste befördern können wie das alte,"
+    " und es fährt mit Strom statt mit Diesel.</p></article></body></html>"
+)
+
+
+def test_language_is_the_text_s_whatever_the_page_declares():
+    english_declared_german = FIXTURE.read_bytes().replace(b' lang="en-GB"', b' lang="de"')
+    assert extract_article(page(english_declared_german)).language == "en"
+    assert extract_article(page(FIXTURE.read_bytes().replace(b' lang="en-GB"', b""))).language == "en"  # not "sv"
+    assert extract_article(page(GERMAN_STORY.replace("<html>", '<html lang="en">').encode())).language == "de"
 
 
 def test_pages_without_an_article_are_failures_with_reasons():

@@ -52,6 +52,18 @@ def test_a_copy_joins_the_story_of_a_stored_copy():
     assert stories == {"n1": "story-1", "n2": "story-2"}
 
 
+def test_a_stored_copy_is_shingled_only_where_a_new_copy_shares_a_band_with_it():
+    def stored(article_id: str, text: str, story_id: str) -> Copy:
+        return Copy(article_id, sha256_hex(text), text, story_id, stored_bands=tuple(band_keys(shingles(text))))
+
+    crane, library = stored("old-crane", CRANE, "story-1"), stored("old-library", LIBRARY, "story-2")
+    assert assign_stories([copy("same-crane", CRANE)], [crane, library]) == {"same-crane": "story-1"}
+    assert "grams" not in vars(crane) and "grams" not in vars(library)  # the same text needs no shingles
+
+    assert assign_stories([copy("new-crane", new_footer(CRANE))], [crane, library]) == {"new-crane": "story-1"}
+    assert "grams" in vars(crane) and "grams" not in vars(library)
+
+
 def test_band_keys_are_stable_across_processes():
     # They are stored: a change of hashing or permutations would orphan every stored key.
     keys = band_keys(shingles("the quick brown fox jumps over the lazy dog"))

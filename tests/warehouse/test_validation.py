@@ -127,7 +127,7 @@ def test_a_duplicate_article_id_fails_article_id_unique_at_suite_level():
     frame = pd.DataFrame([asdict(a) for a in rows]).drop(columns=["blocks", "chaff"])
     suite = expectations.articles_suite(ValidationSettings(), ["en"], [])
 
-    result = validator().validate(suite, frame, parameters=expectations.suite_parameters(NOW))
+    result = validator().validate(suite, frame, parameters=expectations.suite_parameters(suite, NOW, len(frame)))
 
     assert result.rows == 4
     assert result.failed_rows() == {0: ["article_id_unique"], 2: ["article_id_unique"]}
@@ -162,6 +162,53 @@ def test_a_failed_batch_check_holds_every_article_of_the_batch(db_path, tmp_path
     # Their pages gave no article that was merged: due again next run, the body asked for afresh.
     assert run_query(db_path, "select state, attempts, last_error, etag, count(*) from frontier group by all").rows == [
         ("failed", 1, "gave no article", None, 5)
+    ]
+
+
+# One bad article among three good ones: each batch check's setting would fail it in a batch of 4.
+ONE_BAD_CASES = {
+    "title_present": story(5, title=None),
+    "duplicate_texts_bounded": story(5, text=story(1).text),
+    "no_chaff_left": story(5, text=" ".join(f"w5x{i}" for i in range(30)) + f". {CHAFF}."),
+}
+
+
+@pytest.mark.parametrize(("check", "bad"), ONE_BAD_CASES.items(), ids=ONE_BAD_CASES.keys())
+def test_one_bad_article_does_not_hold_its_neighbours(db_path, tmp_path, check, bad):
+    batch = good_batch()[:3] + [bad]
+
+    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+
+    assert (counts.quarantined, counts.held) == (0, ())
+    assert article_ids(db_path) == sorted(a.article_id for a in batch)
+    # Seen and recorded all the same: one row unexpected, the check passed.
+    unexpected = 0 if check == "duplicate_texts_bounded" else 1
+    assert run_query(
+        db_path, "select success, unexpected_count from validation_results where check_name = ?", [check]
+    ).rows == [(True, unexpected)]
+
+
+def test_two_bad_articles_of_five_still_hold_the_batch(db_path, tmp_path):
+    batch = good_batch()[:3] + [story(5, title=None), story(6, title=None)]
+
+    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+
+    assert counts.quarantined == 5 and counts.held[0].startswith("source 'news': title_present failed (")
+    assert article_ids(db_path) == []
+
+
+def test_a_source_s_language_does_not_limit_its_articles_languages(db_path, tmp_path):
+    source = parse_config(
+        "sources: [{name: news, language: en, feeds: [{kind: rss, url: 'https://news.example/f'}]}]", tmp_path, "s.yaml"
+    ).sources[0]
+    batch = good_batch() + [story(5, language="de")]
+
+    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=gate_for(source, ValidationConfig()))
+
+    assert counts.quarantined == 0
+    assert run_query(db_path, "select language, count(*) from articles group by 1 order by 1").rows == [
+        ("de", 1),
+        ("en", 4),
     ]
 
 
