@@ -167,6 +167,25 @@ def test_every_view_answers_as_before_the_rewrite(filled):
     assert overview["a4"][5] is None and overview["a4"][6] is None
 
 
+def test_one_article_chosen_by_a_subquery_is_its_row_of_the_view(filled):
+    migrate(filled)
+    with duckdb.connect(str(filled)) as conn:
+        view = conn.execute("select * from article_overview where article_id = 'a5'").fetchall()
+        chosen = conn.execute(
+            "select * from article_overview_of((select article_id from articles where title = ?))",
+            [conn.execute("select title from articles where article_id = 'a5'").fetchone()[0]],
+        ).fetchall()
+        nothing = conn.execute("select * from article_overview_of('no such article')").fetchall()
+    assert chosen == view and len(view) == 1
+    assert view[0][5] and [e["name"] for e in view[0][5]] == [e["name"] for e in _overview_of(filled, "a1")[5]]
+    assert nothing == []
+
+
+def _overview_of(path, article_id: str) -> tuple:
+    with duckdb.connect(str(path)) as conn:
+        return conn.execute("select * from article_overview_of(?)", [article_id]).fetchone()
+
+
 def test_the_pair_counts_follow_mentions_rewritten(filled):
     migrate(filled)
     with db.write(filled) as conn:
