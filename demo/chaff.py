@@ -2,7 +2,8 @@
 
 The wording of the recurring boxes is shared on purpose (it is what real newsletter boxes
 and donation appeals say, and what an extractor must learn to drop); the tags and class
-names differ per site and live in layouts.py.
+names differ per site and live in each site's layout (demo/harbour_herald.py and its two
+siblings).
 
 `in_body_chaff(story, siblings)` says which chaff blocks sit among a story's paragraphs
 (kind, lines as inline HTML, and where): the layouts render them in each publisher's own
@@ -281,26 +282,3 @@ def _observer_plan(story: Story, siblings: Sequence[Story], index: int) -> list[
 
 
 _PLANS = {"harbour-herald": _herald_plan, "vale-courier": _courier_plan, "northgate-observer": _observer_plan}
-
-
-def head_meta(story: Story, *, published_meta: bool, author_meta: bool) -> str:
-    """The <head> tags all three sites share: canonical, Open Graph, optional article tags."""
-    lines = [
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="description" content="{attr(story.standfirst)}">',
-        f'<link rel="canonical" href="{attr(story.url)}">',
-        '<meta property="og:type" content="article">',
-        f'<meta property="og:site_name" content="{attr(story.publisher.name)}">',
-        f'<meta property="og:title" content="{attr(story.title)}">',
-        f'<meta property="og:description" content="{attr(story.standfirst)}">',
-        f'<meta property="og:image" content="{attr(story.image)}">',
-        f'<meta property="og:url" content="{attr(story.url)}">',
-        '<meta name="twitter:card" content="summary_large_image">',
-    ]
-    if published_meta:
-        lines.append(f'<meta property="article:published_time" content="{story.date.isoformat()}">')
-        lines.append(f'<meta property="article:section" content="{attr(story.section)}">')
-    if author_meta:
-        lines.append(f'<meta name="author" content="{attr(story.author)}">')
-    return "\n".join(lines)
