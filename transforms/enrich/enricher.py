@@ -30,11 +30,12 @@ from winnow.transforms.enrich.entities import (
     names_only,
     resolved_id,
 )
-from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, distinct
+from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor
 from winnow.transforms.enrich.factuality import quoted_ranges
 from winnow.transforms.enrich.geo import gazetteer
 from winnow.transforms.enrich.language import detect_language
 from winnow.transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
+from winnow.transforms.enrich.retold import distinct
 from winnow.transforms.enrich.surfaces import acronym_definitions
 from winnow.transforms.enrich.timeline import date_contexts
 from winnow.transforms.enrich.triggers import TriggerFinder

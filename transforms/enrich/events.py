@@ -7,8 +7,7 @@ event with no actor and no place is left out, as is one dated after publication 
 negated agreement ("did not accept the proposal") is a rejection. A statement in a sentence that
 reports something else is how that is reported, not an event of its own; force or a sanction
 promised on a condition is a threat; goods counted as sold by no one named are a statistic. A plural
-happening in several places is one in each; one happening told twice in an article is one event
-(`distinct`).
+happening in several places is one in each (one happening told twice is one event: retold.py).
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ VIOLENCE = {"assault", "fight", "mass_violence"}
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
 PROMISING = {"would", "will", "'ll", "'d"}
 THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
-PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
 
 
 @dataclass(slots=True)
@@ -327,30 +325,3 @@ def _has_own_date(noun: Token) -> bool:
         for t in noun.subtree
         if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
     )
-
-
-def distinct(events: list[Event]) -> list[Event]:
-    """One event per happening. Events of one type with the same actors and places (one missing on
-    one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
-    told twice: the best dated, then the most confident, then the first is kept. Two events on
-    different days stay two."""
-    kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (PRECISION_RANK[e.date_precision], -e.confidence, e.sentence_offset)):
-        if not any(_same_happening(event, other) for other in kept):
-            kept.append(event)
-    return sorted(kept, key=lambda e: (e.sentence_offset, e.trigger))
-
-
-def _same_happening(a: Event, b: Event) -> bool:
-    if a.event_type != b.event_type:
-        return False
-    sides = [
-        (a.actor1 or a.actor1_role, b.actor1 or b.actor1_role),
-        (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role),
-    ]
-    if not any(x is not None and x == y for x, y in sides):
-        return False
-    if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
-        return False
-    dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
-    return len(dated) < 2 or a.event_date == b.event_date

@@ -1,0 +1,35 @@
+"""One event per happening: an article tells the same arrest or the same deal more than once, in
+its lead, its body and its background, and each telling gives the event's parts it knows."""
+
+from __future__ import annotations
+
+from winnow.schemas.records import Event
+
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
+
+
+def distinct(events: list[Event]) -> list[Event]:
+    """One event per happening. Events of one type with the same actors and places (one missing on
+    one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
+    told twice: the best dated, then the most confident, then the first is kept. Two events on
+    different days stay two."""
+    kept: list[Event] = []
+    for event in sorted(events, key=lambda e: (PRECISION_RANK[e.date_precision], -e.confidence, e.sentence_offset)):
+        if not any(_same_happening(event, other) for other in kept):
+            kept.append(event)
+    return sorted(kept, key=lambda e: (e.sentence_offset, e.trigger))
+
+
+def _same_happening(a: Event, b: Event) -> bool:
+    if a.event_type != b.event_type:
+        return False
+    sides = [
+        (a.actor1 or a.actor1_role, b.actor1 or b.actor1_role),
+        (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role),
+    ]
+    if not any(x is not None and x == y for x, y in sides):
+        return False
+    if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
+        return False
+    dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
+    return len(dated) < 2 or a.event_date == b.event_date
