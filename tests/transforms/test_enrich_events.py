@@ -199,3 +199,22 @@ def test_plural_happenings_in_several_places_are_one_in_each():
 def test_a_news_conference_between_two_parties_is_a_meeting():
     (meeting,) = events("A joint news conference between Jon Dale and Ann Berg in Hull on Monday ended early.")
     assert (meeting["type"], meeting["actor1"], meeting["actor2"]) == ("consult", "Jon Dale", "Ann Berg")
+
+
+@pytest.mark.parametrize(
+    "text, actor1",
+    [
+        ("Last week, Mara Kell posted on Instagram accusing the Dunmore council of hiding the report.", "Mara Kell"),
+        ("Councillor Ivo Brandt left the hall after accusing the Dunmore mayor of lying.", "Ivo Brandt"),
+    ],
+)
+def test_an_ing_participle_with_no_subject_of_its_own_is_done_by_the_clause_subject(text, actor1):
+    accusations = [e for e in events(text) if e["type"] == "disapprove"]
+    assert [e["actor1"] for e in accusations] == [actor1]
+
+
+def test_a_noun_events_own_date_wins_over_the_date_of_the_verb_that_reports_it():
+    (order,) = events(
+        "Besides its order of ten trains Wednesday, Norrland Rail announced an order of 40 trams on Monday."
+    )
+    assert (order["type"], order["date"]) == ("cooperate", date(2024, 3, 4))

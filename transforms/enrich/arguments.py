@@ -1,12 +1,13 @@
 """Who, where and when around one trigger, from the dependency parse of its sentence.
 
-- actor1, who did it: the verb's subject (a passive's agent), or the subject of the verb that
-  licenses a noun ("Police held talks"), or the noun's possessor, compound or "by" phrase;
+- actor1, who did it: the verb's subject (a passive's agent; for an "-ing" participle with none,
+  the clause's), or the subject of the verb that licenses a noun ("Police held talks"), or the
+  noun's possessor, compound or "by" phrase;
 - actor2, to or with whom: the verb's object (a passive's subject), the subject of an undergo verb
   ("Hale faces charges"), or an "against", "on", "with", "between" phrase;
 - the location: a place in an "in", "at", "near" phrase of the trigger or its verb, else of
   the sentence's main verb; a proper noun there is a place even if NER missed it;
-- the date: a date expression tied to the trigger, its verb or the sentence's main clause
+- the date: a date expression tied to the trigger (a noun's own first), its verb or the sentence's main clause
   (dates.py resolves it in the clause's tense; "two days later", "that night" count from the
   sentence's earlier date or the story's), else the nearest one of a clause that holds the trigger;
   else, for a clause told in the past, the story's date context (timeline.py); else the
@@ -161,10 +162,11 @@ class Arguments:
             end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
         tense = "future" if future_clause(_clause_verb(head)) else "past"
+        own_phrase = set(trigger.root.subtree)
         resolved = [
             resolve_date(d.text, published, tense, self._anchor(d, published, context))
-            for d in sorted(near, key=lambda d: abs(d.start - trigger.start))
-        ]
+            for d in sorted(near, key=lambda d: (d.root not in own_phrase, abs(d.start - trigger.start)))
+        ]  # a noun's own date first: "announced Wednesday an order placed on Monday"
         found = next((r for r in resolved if r.value is not None), UNKNOWN)
         if (
             found.value is None
@@ -250,12 +252,27 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
         subjects = [c for c in clause.children if c.dep_ in SUBJECTS]
     if verb.dep_ == "relcl" and all(s.tag_ in ("WP", "WDT") for s in subjects):
         subjects = [verb.head]  # "Hale, who lost the race": "who" is Hale
+    if not subjects and verb.tag_ == "VBG" and verb.dep_ in ("acl", "pcomp"):
+        subjects = _participle_subjects(verb)
     doers = agents if passive else subjects
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):
         receivers = [verb.head]  # "the duties levied on March 3"
     receivers += _targets(verb)
     return doers, receivers
+
+
+def _participle_subjects(participle: Token) -> list[Token]:
+    """Who does an "-ing" participle: the noun it modifies ("protesters demanding reform"), unless
+    that noun is only where the clause's verb happened ("posted on the forum accusing X", "spoke
+    before lawmakers defending it"): then the subject of that verb."""
+    noun = participle.head
+    if participle.dep_ == "acl" and noun.dep_ != "pobj":
+        return [noun]
+    if participle.dep_ == "acl" and noun.head.lower_ not in LOCATIVE_PREPOSITIONS | {"before"}:
+        return []  # "despite reports urging ...": the reports urge, and they are no one
+    verb = next((t for t in participle.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    return [c for c in verb.children if c.dep_ in SUBJECTS] if verb is not None else []
 
 
 def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list[Token]]:
