@@ -218,3 +218,29 @@ def test_a_noun_events_own_date_wins_over_the_date_of_the_verb_that_reports_it()
         "Besides its order of ten trains Wednesday, Norrland Rail announced an order of 40 trams on Monday."
     )
     assert (order["type"], order["date"]) == ("cooperate", date(2024, 3, 4))
+
+
+@pytest.mark.parametrize(
+    "text, actor1",
+    [
+        ("The mayor of Dunmore told the harbour board to resign.", "mayor"),
+        ("Cleaners were told by Velka Holdings to sign the new contracts.", "Velka Holdings"),
+        (
+            "Union leader Ivo Brandt told dockers who filled the hall that Velka Holdings must repay the bonus.",
+            "Ivo Brandt",
+        ),
+    ],
+)
+def test_a_saying_verb_with_an_order_inside_is_a_demand(text, actor1):
+    assert [(e["type"], e["actor1"]) for e in events(text)] == [("demand", actor1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lena Voss told reporters in Dunmore that she should have won.",  # a regret, not an order
+        "Lena Voss told reporters in Dunmore about her trip.",  # telling, no order
+    ],
+)
+def test_a_saying_verb_without_an_order_is_no_demand(text):
+    assert [e for e in events(text) if e["type"] == "demand"] == []

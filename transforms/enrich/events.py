@@ -21,7 +21,14 @@ from winnow.schemas.records import Event
 from winnow.transforms.enrich.arguments import Arguments, Participants
 from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate
 from winnow.transforms.enrich.entities import Occurrence
-from winnow.transforms.enrich.factuality import Licence, noun_licence, refused, reporting_block, verb_reported
+from winnow.transforms.enrich.factuality import (
+    Licence,
+    directs,
+    noun_licence,
+    refused,
+    reporting_block,
+    verb_reported,
+)
 from winnow.transforms.enrich.geo import Gazetteer
 from winnow.transforms.enrich.triggers import Kind, TriggerFinder, licensing, taxonomy
 from winnow.transforms.hashing import event_id
@@ -158,7 +165,7 @@ class EventExtractor:
             kind = next((k for k in kinds if k.pos == "verb" and k.objects and k.objects & objects), None) or next(
                 (k for k in kinds if k.pos == "verb" and not k.objects), None
             )
-            if kind is None:
+            if kind is None or kind.directive and not directs(head):
                 return None
             if (
                 head.lower_ in licensing().light

@@ -102,6 +102,22 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
     return not any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
 
 
+def directs(verb: Token) -> bool:
+    """Whether a saying verb gives an order: "told staff to leave", "staff were told to leave",
+    "told the council it must pay" (not "told reporters he should have won")."""
+    children = list(verb.children)
+    addressed = any(c.dep_ in ("dobj", "dative", "nsubjpass") for c in children)
+    ordered = any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in children)
+    obliged = any(  # "told the council that it must pay", wherever the parse hangs the clause
+        t.pos_ in ("VERB", "AUX")
+        and (t.dep_ == "ccomp" and t.head == verb or any(m.dep_ == "mark" and m.lower_ == "that" for m in t.children))
+        and {a.lower_ for a in t.children if a.dep_ == "aux"} & {"should", "must"}
+        and not any(a.dep_ == "aux" and a.lower_ == "have" for a in t.children)
+        for t in verb.subtree
+    )
+    return addressed and (ordered or obliged)
+
+
 def _under_hypothetical_noun(verb: Token) -> bool:
     """ "his fear of being deported", "an attempt to stall": the clause hangs on a noun of what may be."""
     head = verb.head

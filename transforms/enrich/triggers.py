@@ -1,7 +1,8 @@
 """The event taxonomy and its trigger words (events.yaml), and finding them in a text.
 
-A trigger is a verb ("arrested"), a noun ("talks") or a verb that counts only with certain
-objects ("released a video"); which of them report an event is decided on the parse
+A trigger is a verb ("arrested"), a noun ("talks"), a verb that counts only with certain
+objects ("released a video") or a saying verb that counts only with an order inside ("told the
+board to resign"); which of them report an event is decided on the parse
 (transforms/enrich/factuality.py).
 """
 
@@ -27,6 +28,7 @@ class EventType:
     verbs: tuple[str, ...]  # every form, lower case
     nouns: tuple[str, ...]
     verb_objects: dict[str, frozenset[str]]  # verb form -> the object words (every form) it needs
+    directives: tuple[str, ...]  # saying verbs that report this type with an order inside
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Kind:
     pos: str  # "verb" or "noun"
     event_type: str
     objects: frozenset[str] | None = None
+    directive: bool = False  # a saying verb that counts only with an order inside ("told staff to leave")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ def taxonomy() -> dict[str, EventType]:
             tuple(_forms(spec["verbs"], verb_forms)),
             tuple(_forms(spec["nouns"], noun_forms)),
             objects,
+            tuple(_forms(spec.get("directives") or [], verb_forms)),
         )
     return types
 
@@ -127,6 +131,8 @@ class TriggerFinder:
                 self.kinds[form].append(Kind("noun", event_type.name))
             for form, objects in event_type.verb_objects.items():
                 self.kinds[form].append(Kind("verb", event_type.name, objects))
+            for form in event_type.directives:
+                self.kinds[form].append(Kind("verb", event_type.name, directive=True))
         self.matcher.add("TRIGGER", list(nlp.tokenizer.pipe(self.kinds)))
 
     def find(self, doc: Doc | Span) -> list[Span]:
