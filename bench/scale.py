@@ -399,10 +399,19 @@ def _statements(block: str) -> list[str]:
 
 EXTRA_QUERIES = [
     (
+        # The README's query without its limit: every dated event, sorted, moved into Arrow.
+        "every dated event with its actors' names, no limit",
+        "select e.event_type, coalesce(a1.name, e.actor1_role) as actor1, e.actor1_country, "
+        "coalesce(a2.name, e.actor2_role) as actor2, l.name as place, e.event_date, e.date_precision "
+        "from events e left join entities a1 on a1.entity_id = e.actor1 "
+        "left join entities a2 on a2.entity_id = e.actor2 left join entities l on l.entity_id = e.location "
+        "where e.date_precision <> 'reported' order by e.event_date desc nulls last",
+    ),
+    (
         "article_overview for one article chosen by a subquery",
         "select * from article_overview where article_id = (select article_id from articles "
         "where source = 'vale-courier' order by published_at desc nulls last limit 1)",
-    )
+    ),
 ]
 
 
