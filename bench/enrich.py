@@ -17,7 +17,7 @@ first (model loaded, on every worker), then timed once over all the texts:
 Words are `len(text.split())` summed over the texts, the same count for every line. The target
 (from the issue) is winnow's words/s >= 0.9 of plain's; it is reported, not asserted.
 
-Then the quality on the real-news gold (`--gold`, default ../shared/gold/news-events-dev.json):
+Then the quality on the real-news gold (`--gold`, default bench.datasets.NEWS_EVENTS_GOLD):
 the gold's own scorer (score.py beside it) matches and counts, with each article's page run
 through `flows.strip.extract_document` in this process, the code `winnow extract --json` runs,
 instead of one `winnow extract` process per page. The figures are printed beside the issue's
@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import spacy  # noqa: E402
 
-from bench.extraction import DEFAULT_DATA  # noqa: E402
+from bench.datasets import NEWS_EVENTS_GOLD, SCRAPINGHUB  # noqa: E402
 from winnow.demo.corpus import load_stories  # noqa: E402
 from winnow.flows.console import enrichment_json  # noqa: E402
 from winnow.flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
@@ -53,7 +53,6 @@ from winnow.transforms.enrich.consolidate import consolidate  # noqa: E402
 from winnow.transforms.enrich.enricher import enricher  # noqa: E402
 
 TARGET = 0.9  # winnow's words/s over plain nlp.pipe's
-DEFAULT_GOLD = ROOT.parent / "shared" / "gold" / "news-events-dev.json"
 # The issue's targets on the real-news gold (issue 14): measure -> (target, higher is better).
 GOLD_TARGETS = {
     "event_precision": 0.80,
@@ -71,8 +70,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--bench-dir",
         type=Path,
-        default=DEFAULT_DATA,
-        help=f"Scrapinghub benchmark folder holding ground-truth.json (default {DEFAULT_DATA})",
+        default=SCRAPINGHUB,
+        help=f"Scrapinghub benchmark folder holding ground-truth.json (default {SCRAPINGHUB})",
     )
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--repeat", type=int, default=1, help="repeat the corpus N times (default 1)")
@@ -80,8 +79,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--gold",
         type=Path,
-        default=DEFAULT_GOLD,
-        help=f"real-news gold to score, with score.py beside it (default {DEFAULT_GOLD})",
+        default=NEWS_EVENTS_GOLD,
+        help=f"real-news gold to score, with score.py beside it (default {NEWS_EVENTS_GOLD})",
     )
     args = parser.parse_args(argv)
     if (args.limit is not None and args.limit < 1) or args.repeat < 1 or args.workers < 2:

@@ -39,17 +39,16 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 import lxml.etree  # noqa: E402
 import trafilatura  # noqa: E402
 
+from bench.datasets import SCRAPINGHUB, TRAFILATURA_EVAL  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.report import print_result  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
 from winnow.schemas.records import Article  # noqa: E402
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrapinghub"
 BASELINE = "trafilatura"  # the per-page recall and speed comparisons are against this one
 WINNOW = "winnow"
 SAME_WORK = "trafilatura_with_metadata"  # also compared for speed: the same work as winnow's call
-DEFAULT_STRINGS = DEFAULT_DATA.parent / "trafilatura-eval"
 TARGETS = {"f1": 0.975, "precision": 0.97, "max_recall_drop": 0.05, "speed_ratio": 0.80}
 STRING_TARGETS = {"with_kept": 0.945, "without_absent": 0.95, "appeals_absent": 0.97, "max_time_ratio": 1.25}
 QUIET = False
@@ -106,12 +105,12 @@ def log(message: str) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/extraction.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"benchmark folder (default {DEFAULT_DATA})")
+    parser.add_argument("--data", type=Path, default=SCRAPINGHUB, help=f"benchmark folder (default {SCRAPINGHUB})")
     parser.add_argument(
         "--strings-data",
         type=Path,
-        default=DEFAULT_STRINGS,
-        help=f"the set of must-keep and must-drop strings (default {DEFAULT_STRINGS})",
+        default=TRAFILATURA_EVAL,
+        help=f"the set of must-keep and must-drop strings (default {TRAFILATURA_EVAL})",
     )
     parser.add_argument(
         "--systems", default=",".join(SYSTEMS), help=f"comma-separated subset of: {', '.join(SYSTEMS)} (default: all)"

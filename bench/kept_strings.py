@@ -1,6 +1,9 @@
 """The trafilatura evaluation set's metric: strings of the main text an extractor must keep, and
-strings of boilerplate it must leave out. The definition is in /work/shared/bench/README.md,
-section "trafilatura-eval/", "Metric".
+strings of boilerplate it must leave out. Whitespace is collapsed in the text and in each string;
+a must-keep string counts as kept, and a must-drop string as absent, by whether it occurs in the
+extracted text. The scores are the shares of each kind, and of the appeals (sign-up, subscription,
+donation) among the must-drop strings, over all pages' strings: the set's own definition,
+written for winnow (bench/README.md says where the set comes from).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A text is a multiset of word 4-grams ("shingles") over its `\\w+` tokens, case kept. Each page is
 scored by how far its predicted and true shingles overlap, and the corpus scores are plain means
-over pages. The definition is in /work/shared/bench/README.md, section "Metric".
+over pages: the benchmark's own definition, which bench/README.md spells out under "Metric".
 """
 
 from __future__ import annotations

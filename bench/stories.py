@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from bench.extraction import DEFAULT_DATA  # noqa: E402
+from bench.datasets import SCRAPINGHUB  # noqa: E402
 from bench.ingest import counts, free_port, log, prefect_api, warm_duckdb  # noqa: E402
 from bench.report import print_result  # noqa: E402
 
@@ -65,7 +65,7 @@ EDITS = {
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/stories.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bench-dir", type=Path, default=DEFAULT_DATA, help="the Scrapinghub benchmark's folder")
+    parser.add_argument("--bench-dir", type=Path, default=SCRAPINGHUB, help="the Scrapinghub benchmark's folder")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id)")
     parser.add_argument(
         "--prefect",

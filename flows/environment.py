@@ -1,7 +1,8 @@
 """Prefect settings for clean offline runs; applied before Prefect is imported.
 
-Without them the temporary local API server logs telemetry errors when offline and
-times out under load (see shared STACK.md). A user's own settings always win.
+Without them the temporary local API server logs "Failed to send telemetry" errors when
+offline (analytics on, a DNS look-up that fails), and its default 20 s start-up limit times out
+on a busy machine. A user's own settings always win.
 """
 
 import os

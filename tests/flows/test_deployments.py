@@ -24,7 +24,7 @@ from winnow.warehouse.query import run_query
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 WRITER_LIMIT = {"limit": 1, "collision_strategy": "ENQUEUE"}
-# Offline Prefect (shared STACK.md) and plain, wide output to read.
+# Prefect without telemetry (offline, it logs errors; flows/environment.py) and plain, wide output to read.
 CLI_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "NO_COLOR": "1", "COLUMNS": "200"}
 
 
