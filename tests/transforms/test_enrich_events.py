@@ -145,6 +145,13 @@ def test_one_happening_told_twice_is_one_event():
     assert [e["date"] for e in two] == [date(2024, 3, 4), date(2024, 3, 7)]  # two days, two arrests
 
 
+def test_two_steps_of_a_case_told_by_different_words_are_two_events_but_a_statement_retold_is_one():
+    steps = events("Jon Dale was charged with fraud in Hull. Dale was sentenced to two years in prison in Hull.")
+    assert [(e["type"], e["actor2"]) for e in steps] == [("coerce", "Jon Dale"), ("coerce", "Jon Dale")]
+    (statement,) = events("Mayor Tom Reyes announced a new budget in Hull. Reyes testified before the Hull council.")
+    assert statement["actor1"] == "Tom Reyes"
+
+
 def test_who_in_a_relative_clause_is_the_noun_it_describes():
     (election,) = [
         e

@@ -6,13 +6,18 @@ from __future__ import annotations
 from winnow.schemas.records import Event
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
+# Saying and meeting are retold in other words ("said", "testified"; "met", "talks"); the steps of
+# other happenings have words of their own ("charged", then "sentenced").
+RETOLD_IN_OTHER_WORDS = {"statement", "consult"}
+STEM = 4  # letters two forms of one word share ("arrest", "arrested"; "kidnap", "kidnapping")
 
 
 def distinct(events: list[Event]) -> list[Event]:
     """One event per happening. Events of one type with the same actors and places (one missing on
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
-    different days stay two."""
+    different days stay two, and so do two told by different words (a charge and a sentence),
+    unless both are dated the same day or they are statements or meetings."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: (PRECISION_RANK[e.date_precision], -e.confidence, e.sentence_offset)):
         if not any(_same_happening(event, other) for other in kept):
@@ -32,4 +37,6 @@ def _same_happening(a: Event, b: Event) -> bool:
     if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
         return False
     dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
-    return len(dated) < 2 or a.event_date == b.event_date
+    if len(dated) == 2:
+        return a.event_date == b.event_date
+    return a.event_type in RETOLD_IN_OTHER_WORDS or a.trigger.lower()[:STEM] == b.trigger.lower()[:STEM]
