@@ -251,3 +251,15 @@ def test_a_saying_verb_with_an_order_inside_is_a_demand(text, actor1):
 )
 def test_a_saying_verb_without_an_order_is_no_demand(text):
     assert [e for e in events(text) if e["type"] == "demand"] == []
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("The Dunmore council approved the budget despite weeks of protests in Velka.", "protest"),
+        ("Health authorities in Velka instituted a curfew.", "coerce"),
+        ("The envoy recalled a Feb. 3 conversation between Lena Voss and Ivo Brandt.", "consult"),
+    ],
+)
+def test_a_noun_named_after_despite_instituted_or_with_its_own_date_happened(text, kind):
+    assert kind in [e["type"] for e in events(text)]

@@ -60,6 +60,8 @@ QUANTITY_NOUNS = frozenset(
 """.split()
 )
 LICENSING_PREPOSITIONS = {"in", "at", "during", "into", "under", "after", "amid", "following", "through"}
+# "despite the protests", "amid a strike": what the phrase names is taken as having happened.
+PRESUPPOSING_PREPOSITIONS = {"despite", "amid", "amidst"}
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 CAPTION_START = re.compile(r"^(?:image|photo|picture|pictured|video|caption|credit|source|getty|file photo)\b", re.I)
 
@@ -170,6 +172,8 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
             return Licence(verb, "light")  # "placed under quarantine", "taken into custody"
         if verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN"):
             return Licence(verb, "phrase")  # "said in a statement", "hit during a clash"
+    if noun.dep_ == "pobj" and head.lower_ in PRESUPPOSING_PREPOSITIONS:
+        return Licence(None, "presupposed")
     if noun.dep_ == "conj" and noun.head.pos_ == "NOUN":
         return noun_licence(noun.head, licensing, dated)  # "talks and meetings were held"
     if (
