@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from winnow.transforms.enrich.dates import PRECISIONS, ResolvedDate, resolve_date
+from winnow.transforms.enrich.dates import PRECISIONS, ResolvedDate, is_duration, resolve_date
 
 PUBLISHED = date(2016, 9, 23)  # a Friday; its week starts on Monday 2016-09-19
 
@@ -259,3 +259,15 @@ def test_precisions_are_the_documented_ones():
 def test_an_unknown_tense_is_an_error():
     with pytest.raises(ValueError, match="tense"):
         resolve_date("Tuesday", PUBLISHED, "present")
+
+
+@pytest.mark.parametrize("expression", ["weeks", "seven years", "for three months", "the past two weeks", "decades"])
+def test_a_length_of_time_is_a_duration(expression):
+    assert is_duration(expression)
+
+
+@pytest.mark.parametrize(
+    "expression", ["last week", "this year", "two weeks ago", "Monday", "2019", "the 14th century"]
+)
+def test_a_point_in_time_is_no_duration(expression):
+    assert not is_duration(expression)

@@ -263,3 +263,8 @@ def test_a_saying_verb_without_an_order_is_no_demand(text):
 )
 def test_a_noun_named_after_despite_instituted_or_with_its_own_date_happened(text, kind):
     assert kind in [e["type"] for e in events(text)]
+
+
+def test_a_duration_is_no_date_of_its_own_so_the_event_is_reported():
+    (criticism,) = events("Lena Voss criticised the Dunmore council for years of neglect.")
+    assert (criticism["date"], criticism["precision"]) == (PUBLISHED, "reported")

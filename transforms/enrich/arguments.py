@@ -11,7 +11,7 @@
   (dates.py resolves it in the clause's tense; "two days later", "that night" count from the
   sentence's earlier date or the story's), else the nearest one of a clause that holds the trigger;
   else, for a clause told in the past, the story's date context (timeline.py); else the
-  publication date, precision `reported`.
+  publication date, precision `reported` (a length of time, "for years", is no date of its own).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from winnow.transforms.enrich.actors import Actor, ActorResolver
-from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, needs_anchor, resolve_date
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, needs_anchor, resolve_date
 from winnow.transforms.enrich.entities import Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.factuality import Licence, future_clause, simple_past
 from winnow.transforms.enrich.geo import Gazetteer
@@ -177,7 +177,7 @@ class Arguments:
                 if d not in near and not _of_another_clause(d.root, head)
             ]
             found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
-        return found, any(CALENDAR_WORDS.search(d.text) for d in near)
+        return found, any(CALENDAR_WORDS.search(d.text) and not is_duration(d.text) for d in near)
 
     def _anchor(self, expression: Span, published: date, context: ResolvedDate) -> ResolvedDate | None:
         """What "two months later" or "that night" counts from: the sentence's last date before it,

@@ -177,6 +177,19 @@ def _season(match: re.Match[str], published: date, future: bool) -> ResolvedDate
     return ResolvedDate(date(published.year, 1, 1), "year")
 
 
+_DURATION = re.compile(
+    rf"(?:for )?(?:(?:the )?(?:past |last |next |first )?(?:{'|'.join(_NUMBERS)}|\d+|several|many|few|some|a few)? ?)?"
+    r"(?:hour|day|week|month|year|decade)s?(?: long)?"
+)
+
+
+def is_duration(expression: str) -> bool:
+    """Whether an expression only measures time ("weeks", "seven years", "the past two months"): no
+    day, month or year it happened in."""
+    text = _normal(expression)
+    return bool(_DURATION.fullmatch(text)) and resolve_date(text, date(2000, 1, 1)).value is None
+
+
 def needs_anchor(expression: str) -> bool:
     """Whether an expression counts from the story's earlier date ("two days later", "that night")."""
     text = _normal(expression)
