@@ -168,7 +168,7 @@ def run_counts(db_path: Path, run_id: str | None) -> dict:
 
 def due_count(db_path: Path) -> int:
     from winnow.warehouse import db
-    from winnow.warehouse.load import MAX_ATTEMPTS
+    from winnow.warehouse.frontier import MAX_ATTEMPTS
 
     with db.read(db_path) as conn:
         (due,) = conn.execute(

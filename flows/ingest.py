@@ -42,7 +42,8 @@ from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.extract import ExtractOptions, PageInput
 from winnow.transforms.hashing import sha256_hex
-from winnow.warehouse import load
+from winnow.warehouse import articles as warehouse_articles
+from winnow.warehouse import frontier
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.migrate import migrate
 
@@ -66,7 +67,7 @@ class Loaded(NamedTuple):
     """What loading one batch did, how many chaff blocks its articles lost, and the seconds
     validation took."""
 
-    counts: load.BatchCounts
+    counts: warehouse_articles.BatchCounts
     chaff_removed: int
     validate_seconds: float = 0.0
 
@@ -147,7 +148,9 @@ def load_batch(
     articles = without_repeated_blocks(source, db_path, [r for r in extracted.value.records if isinstance(r, Article)])
     failures = [r for r in extracted.value.records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
-    counts = load.load_batch(db_path, run_id, results, articles, failures, gate, validation.layout_min_pages, archive)
+    counts = warehouse_articles.load_batch(
+        db_path, run_id, results, articles, failures, gate, validation.layout_min_pages, archive
+    )
     return _timed(
         started, Loaded(counts, sum(len(article.chaff) for article in articles), gate.seconds if gate else 0.0)
     )
@@ -207,7 +210,9 @@ def _ingest_sources(
     if not sources:
         return []
     jobs = [
-        ArchiveJob(s, load.archive_cursors(db, s.name), max_pages or s.max_pages) for s in sources if s.archive_feeds()
+        ArchiveJob(s, frontier.archive_cursors(db, s.name), max_pages or s.max_pages)
+        for s in sources
+        if s.archive_feeds()
     ]
     with Crawl(FetchPolicy.for_source(sources[0])) as crawl:
         forget = stop.on_request(crawl.stop)
@@ -231,13 +236,13 @@ def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: 
     """Discover the sources' URLs and queue them, with their feeds' validators and cursors."""
     discovered = discover(
         sources,
-        {s.name: load.feed_validators(db, s.name) for s in sources},
-        {s.name: load.discovery_cursors(db, s.name) for s in sources},
+        {s.name: frontier.feed_validators(db, s.name) for s in sources},
+        {s.name: frontier.discovery_cursors(db, s.name) for s in sources},
         crawl,
     )
     started = time.perf_counter()
     for source, discovery in zip(sources, discovered.value):
-        load.record_discovered(
+        frontier.record_discovered(
             db,
             discovery.urls,
             run_id=summary.run_id,
@@ -271,7 +276,7 @@ def _fetch_and_load(
     archives: ArchiveStream | None,
 ) -> list[str]:
     by_name = {source.name: source for source in sources}
-    due = {s.name: load.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
+    due = {s.name: frontier.due_urls(db, s.name, max_pages or s.max_pages) for s in sources}
     requests = [
         FetchRequest(d.url, name, etag=d.etag, last_modified=d.last_modified)
         for name, batch in due.items()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from winnow.schemas.records import Article
 from winnow.sources.config import SourceConfig
 from winnow.transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
-from winnow.warehouse import load
+from winnow.warehouse.articles import block_counts
 
 
 def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[Article]) -> list[Article]:
@@ -16,7 +16,7 @@ def without_repeated_blocks(source: SourceConfig, db_path: str, articles: list[A
     min_articles = source.chaff.repetition_min_articles
     if not articles or min_articles <= 0:
         return articles
-    stored = load.block_counts(
+    stored = block_counts(
         db_path, source.name, batch_block_keys(articles), [article.article_id for article in articles]
     )
     return strip_repeated_batch(articles, stored, min_articles)

@@ -30,7 +30,7 @@ from winnow.sources.config import SourceConfig, load_config
 from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.extract import ExtractOptions, PageInput
-from winnow.warehouse import load
+from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.migrate import migrate
 from winnow.warehouse.query import StoredPage, stored_page_count, stored_pages
@@ -40,7 +40,7 @@ class Reprocessed(NamedTuple):
     extracted: int
     not_extracted: int
     chaff_removed: int
-    counts: load.BatchCounts
+    counts: BatchCounts
     validate_seconds: float
 
 
@@ -73,7 +73,7 @@ def reprocess_batch(
     articles = without_repeated_blocks(source, db_path, [r for r in records if isinstance(r, Article)])
     failures = [r for r in records if not isinstance(r, Article)]
     gate = gate_for(source, validation, run_id)
-    counts = load.load_batch(db_path, run_id, [], articles, failures, gate, validation.layout_min_pages)
+    counts = load_batch(db_path, run_id, [], articles, failures, gate, validation.layout_min_pages)
     return Reprocessed(
         len(articles), len(failures), sum(len(a.chaff) for a in articles), counts, gate.seconds if gate else 0.0
     )

@@ -15,7 +15,7 @@ from prefect.states import Cancelled, State
 from winnow.flows.stopping import RunInterrupted, RunStopped, Stop
 from winnow.flows.validation import build_docs
 from winnow.schemas.records import RUN_COUNTERS, RunSummary
-from winnow.warehouse import load
+from winnow.warehouse import runs
 from winnow.warehouse.run_lock import run_lock
 from winnow.warehouse.validation import run_results
 
@@ -45,7 +45,7 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str], stop: Stop | 
         sources=sources,
     )
     with run_lock(db_path, flow_name, summary.run_id):
-        for run_id, flow, started_at in load.start_run(db_path, summary, flow_name):
+        for run_id, flow, started_at in runs.start_run(db_path, summary, flow_name):
             get_run_logger().warning(
                 "%s run %s, started %s UTC, did not finish (its process died): marked crashed",
                 flow,
@@ -67,7 +67,7 @@ def recorded_run(db_path: str, flow_name: str, sources: list[str], stop: Stop | 
         finally:
             summary.finished_at = datetime.now(timezone.utc)
             summary.seconds = time.perf_counter() - started
-            load.finish_run(db_path, summary)
+            runs.finish_run(db_path, summary)
 
 
 def publish(summary: RunSummary, flow_name: str, description: str, checks: list[dict]) -> None:

@@ -18,9 +18,9 @@ from typing import NamedTuple
 import duckdb
 
 from winnow.warehouse import db, stories, validation
+from winnow.warehouse.articles import upsert_articles
 from winnow.warehouse.comentions import pairs_recounted
 from winnow.warehouse.enrichment import upsert_entities
-from winnow.warehouse.load import upsert_articles
 from winnow.warehouse.validation import POSITION, Gate
 
 # Each table that validation quarantines, and its key.

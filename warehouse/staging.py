@@ -120,6 +120,7 @@ DISCOVERED = pa.schema(
         ("position", pa.int64()),  # order within the batch, so the first listing of a URL wins
     ]
 )
+DISCOVERY_CURSORS = pa.schema([("source", pa.string()), ("feed_url", pa.string()), ("newest_at", UTC_TIME)])
 
 ENTITIES = pa.schema(
     [
@@ -316,6 +317,11 @@ def failures(records: list[ExtractionFailure]) -> pa.Table:
 def discovered(urls: list[DiscoveredURL]) -> pa.Table:
     """Discovered URLs in listing order (duplicates kept; the SQL picks per URL)."""
     return _table(DISCOVERED, [(u.url, u.source, u.via, u.lastmod, i) for i, u in enumerate(urls)])
+
+
+def discovery_cursors(cursors: Iterable[tuple[str, str, datetime]]) -> pa.Table:
+    """The newest entry dates read from (source, feed url, newest date) tuples."""
+    return _table(DISCOVERY_CURSORS, list(cursors))
 
 
 def entities(enrichments: list[Enrichment]) -> pa.Table:

@@ -8,7 +8,7 @@ import pytest
 
 from winnow.schemas.records import Article, FetchAttempt, FetchResult
 from winnow.transforms.hashing import article_id, sha256_hex
-from winnow.warehouse.load import load_batch
+from winnow.warehouse.articles import load_batch
 
 T0 = datetime(2026, 10, 1, 8, 30, tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.warehouse.conftest import article
-from winnow.warehouse.load import load_batch
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect

@@ -150,7 +150,7 @@ def test_release_merges_the_held_rows_that_pass_after_the_config_changes(tmp_pat
     from tests.warehouse.conftest import article
     from winnow.flows.validation import gate_for
     from winnow.sources.config import load_config
-    from winnow.warehouse.load import load_batch
+    from winnow.warehouse.articles import load_batch
     from winnow.warehouse.migrate import migrate
 
     db = tmp_path / "w.duckdb"

@@ -21,7 +21,7 @@ from tests.reliability.ingest_process import count, holder_pid, winnow_env, writ
 from tests.warehouse.conftest import T0
 from winnow.demo.server import serve_site
 from winnow.schemas.records import RunSummary
-from winnow.warehouse import load
+from winnow.warehouse import runs
 from winnow.warehouse.query import run_query
 
 PAGES = 300  # two batches: 200, then 100
@@ -30,15 +30,15 @@ RATE = 25.0  # pages per second: the first batch takes 8 s to fetch, time to kil
 
 def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
     db = tmp_path / "w.duckdb"
-    assert load.start_run(db, RunSummary("run-1", T0, sources=["news"]), "ingest") == []
-    crashed = load.start_run(db, RunSummary("run-2", T0 + timedelta(hours=1), sources=["news"]), "ingest")
+    assert runs.start_run(db, RunSummary("run-1", T0, sources=["news"]), "ingest") == []
+    crashed = runs.start_run(db, RunSummary("run-2", T0 + timedelta(hours=1), sources=["news"]), "ingest")
     assert crashed == [("run-1", "ingest", T0)]
     assert run_query(db, "select run_id, status from runs order by run_id").rows == [
         ("run-1", "crashed"),
         ("run-2", "running"),
     ]
     # A flow run Prefect retries (the same id) starts over; it did not crash.
-    assert load.start_run(db, RunSummary("run-2", T0 + timedelta(hours=2), sources=["news"]), "ingest") == []
+    assert runs.start_run(db, RunSummary("run-2", T0 + timedelta(hours=2), sources=["news"]), "ingest") == []
 
 
 @contextmanager

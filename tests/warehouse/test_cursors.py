@@ -7,7 +7,7 @@ import pytest
 
 from tests.warehouse.conftest import T0
 from winnow.schemas.records import DiscoveredURL
-from winnow.warehouse import load
+from winnow.warehouse import frontier
 from winnow.warehouse.query import run_query
 
 FEED, SITEMAP, CHILD = "https://news.example/feed", "https://news.example/sitemap.xml", "https://news.example/s1.xml"
@@ -21,22 +21,22 @@ def cursor_rows(db_path):
 
 
 def test_cursors_are_written_with_the_urls_and_read_per_source(db_path):
-    load.record_discovered(
+    frontier.record_discovered(
         db_path,
         [DiscoveredURL(A, "news", FEED, T0)],
         run_id="run-1",
         cursors=[("news", FEED, T0), ("news", CHILD, T0 - timedelta(days=1)), ("other", FEED, T0 + timedelta(hours=1))],
     )
 
-    assert load.discovery_cursors(db_path, "news") == {FEED: T0, CHILD: T0 - timedelta(days=1)}
-    assert load.discovery_cursors(db_path, "other") == {FEED: T0 + timedelta(hours=1)}  # a feed two sources share
-    assert load.discovery_cursors(db_path, "none") == {}
+    assert frontier.discovery_cursors(db_path, "news") == {FEED: T0, CHILD: T0 - timedelta(days=1)}
+    assert frontier.discovery_cursors(db_path, "other") == {FEED: T0 + timedelta(hours=1)}  # a feed two sources share
+    assert frontier.discovery_cursors(db_path, "none") == {}
     assert run_query(db_path, "select url from frontier").rows == [(A,)]
 
 
 def test_cursors_only_move_forward(db_path):
-    load.record_discovered(db_path, [], run_id="run-1", cursors=[("news", FEED, T0), ("news", SITEMAP, T0)])
-    load.record_discovered(
+    frontier.record_discovered(db_path, [], run_id="run-1", cursors=[("news", FEED, T0), ("news", SITEMAP, T0)])
+    frontier.record_discovered(
         db_path,
         [],
         run_id="run-2",
@@ -46,7 +46,7 @@ def test_cursors_only_move_forward(db_path):
             ("news", SITEMAP, T0 + timedelta(hours=1)),
         ],
     )  # the newest of one call wins
-    load.record_discovered(db_path, [], run_id="run-3", cursors=[("news", SITEMAP, T0 + timedelta(hours=2))])
+    frontier.record_discovered(db_path, [], run_id="run-3", cursors=[("news", SITEMAP, T0 + timedelta(hours=2))])
 
     # Each row names the run that last moved it, and when.
     assert cursor_rows(db_path) == [("news", FEED, T0, "run-1"), ("news", SITEMAP, T0 + timedelta(hours=2), "run-2")]
@@ -57,11 +57,11 @@ def test_cursors_only_move_forward(db_path):
 
 
 def test_no_cursor_moves_when_the_urls_are_not_recorded(db_path):
-    load.record_discovered(db_path, [], run_id="run-1", cursors=[("news", FEED, T0)])
+    frontier.record_discovered(db_path, [], run_id="run-1", cursors=[("news", FEED, T0)])
     broken = DiscoveredURL(B, None, FEED, T0)  # no source: the frontier refuses it
 
     with pytest.raises(duckdb.ConstraintException):
-        load.record_discovered(
+        frontier.record_discovered(
             db_path,
             [DiscoveredURL(A, "news", FEED, T0), broken],
             run_id="run-2",

@@ -6,7 +6,7 @@ import duckdb
 
 from tests.flows.test_cli import winnow
 from tests.warehouse.conftest import article
-from winnow.warehouse.load import load_batch
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from tests.warehouse.conftest import article
 from winnow.warehouse import db
-from winnow.warehouse.load import load_batch
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.maintenance import compact, refresh_repetition
 from winnow.warehouse.query import run_query
 

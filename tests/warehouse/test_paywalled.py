@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from tests.warehouse.conftest import article, fetched
-from winnow.warehouse import load
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 
 A, B = "https://news.example/a", "https://news.example/b"
@@ -11,7 +11,7 @@ A, B = "https://news.example/a", "https://news.example/b"
 
 def test_the_paywalled_flag_is_loaded_and_updated(db_path):
     closed = replace(article(A, "The free part of a.", body=b"<html>a</html>"), paywalled=True)
-    load.load_batch(
+    load_batch(
         db_path,
         "run-1",
         [fetched(A, b"<html>a</html>"), fetched(B, b"<html>b</html>")],
@@ -21,5 +21,5 @@ def test_the_paywalled_flag_is_loaded_and_updated(db_path):
     assert run_query(db_path, "select url, paywalled from articles order by url").rows == [(A, True), (B, False)]
 
     opened = article(A, "All of a, now free to read.", body=b"<html>a2</html>")
-    load.load_batch(db_path, "run-2", [fetched(A, b"<html>a2</html>")], [opened], [])
+    load_batch(db_path, "run-2", [fetched(A, b"<html>a2</html>")], [opened], [])
     assert run_query(db_path, "select paywalled from articles where url = ?", [A]).rows == [(False,)]

@@ -7,13 +7,14 @@ import json
 from tests.flows.test_cli import winnow
 from tests.warehouse.conftest import T0, article, fetched
 from winnow.schemas.records import RunSummary
-from winnow.warehouse import load
+from winnow.warehouse import runs
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import source_stats
 
 
 def test_each_source_shows_its_last_run_articles_and_failure_rate(db_path, tmp_path):
-    load.start_run(db_path, RunSummary("run-1", T0, sources=["news"]), "ingest")
-    load.load_batch(
+    runs.start_run(db_path, RunSummary("run-1", T0, sources=["news"]), "ingest")
+    load_batch(
         db_path,
         "run-1",
         [
@@ -25,7 +26,7 @@ def test_each_source_shows_its_last_run_articles_and_failure_rate(db_path, tmp_p
         [article("https://news.example/a"), article("https://news.example/b", "Other words.")],
         [],
     )
-    load.finish_run(db_path, RunSummary("run-1", T0, status="completed", sources=["news"]))
+    runs.finish_run(db_path, RunSummary("run-1", T0, status="completed", sources=["news"]))
 
     (news, idle) = source_stats(db_path, ["news", "idle"])
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.warehouse.conftest import article, fetched, table
 from winnow.schemas.records import Enrichment
-from winnow.warehouse import load
+from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.enrichment import articles_to_enrich, load_enrichments
 from winnow.warehouse.query import run_query
 
@@ -14,8 +14,8 @@ LIBRARY = (STORIES / "library-roof.txt").read_text(encoding="utf-8")
 WIRE, GAZETTE = "https://wire.example/crane", "https://gazette.example/crane"
 
 
-def load_articles(db_path, run_id: str, *articles) -> load.BatchCounts:
-    return load.load_batch(db_path, run_id, [fetched(a.url, source=a.source) for a in articles], list(articles), [])
+def load_articles(db_path, run_id: str, *articles) -> BatchCounts:
+    return load_batch(db_path, run_id, [fetched(a.url, source=a.source) for a in articles], list(articles), [])
 
 
 def enrich_queue(db_path) -> set[str]:

@@ -23,8 +23,7 @@ from winnow.schemas.validate import validator
 from winnow.sources.config import parse_config
 from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.hashing import sha256_hex
-from winnow.warehouse import load
-from winnow.warehouse.load import BatchCounts
+from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.query import run_query
 
 SITE = "https://news.example"
@@ -103,7 +102,7 @@ ROW_CASES = {
 def test_a_row_failing_a_row_check_is_quarantined_and_the_rest_merged(db_path, tmp_path, settings, check, bad):
     good = good_batch()
     batch = good[:2] + [bad] + good[2:]
-    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path, **settings))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path, **settings))
 
     assert counts == BatchCounts(new=4, updated=0, unchanged=0, pages_stored=5, quarantined=1, held=())
     ((table_name, level, checks, source, row_key, record),) = quarantine_rows(db_path)
@@ -149,7 +148,7 @@ BATCH_CASES = {
 def test_a_failed_batch_check_holds_every_article_of_the_batch(db_path, tmp_path, check, batch):
     # A proportion of unique values counts no unexpected rows; the per-row checks count the 4 bad ones.
     unexpected = 0 if check == "duplicate_texts_bounded" else 4
-    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
 
     assert counts[:5] == (0, 0, 0, 5, 5)
     assert counts.held[0].startswith(f"source 'news': {check} failed (")
@@ -214,7 +213,7 @@ def test_a_source_s_language_does_not_limit_its_articles_languages(db_path, tmp_
 
 def test_batch_check_outcomes_are_recorded_with_what_was_observed(db_path, tmp_path):
     batch = BATCH_CASES["duplicate_texts_bounded"]
-    load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
     ((success, observed, rows, level, source),) = run_query(
         db_path,
         """
@@ -232,7 +231,7 @@ def test_most_pages_failing_extraction_holds_the_batch_but_keeps_pages_and_failu
     ]
     results = pages_of(batch) + [fetched(f.url, f"<html>{n}</html>".encode()) for n, f in zip((2, 3, 4), failures)]
 
-    counts = load.load_batch(db_path, "run-1", results, batch, failures, gate=make_gate(tmp_path))
+    counts = load_batch(db_path, "run-1", results, batch, failures, gate=make_gate(tmp_path))
 
     assert counts[:5] == (0, 0, 0, 4, 1)
     (line,) = counts.held
@@ -271,7 +270,7 @@ def test_a_fetch_attempt_failing_a_check_is_quarantined_and_the_others_logged(db
         fetched(timeout, outcome="failed", status=None, error="timeout", tries=2),
     ]  # no status: no failure
 
-    counts = load.load_batch(db_path, "run-1", results, [], [], gate=make_gate(tmp_path))
+    counts = load_batch(db_path, "run-1", results, [], [], gate=make_gate(tmp_path))
 
     assert counts == BatchCounts(0, 0, 0, 3, 2, ())
     rows = quarantine_rows(db_path)
@@ -296,7 +295,7 @@ def test_without_a_gate_nothing_is_validated(db_path):
     batch = good_batch() + bad + [replace(story(8), title=None)]
     results = pages_of(batch) + [fetched(f"{SITE}/odd", status=999)]
 
-    counts = load.load_batch(db_path, "run-1", results, batch, [], gate=None)
+    counts = load_batch(db_path, "run-1", results, batch, [], gate=None)
 
     assert counts == BatchCounts(8, 0, 0, 9, 0, ())
     assert article_ids(db_path) == sorted(a.article_id for a in batch)
@@ -307,11 +306,11 @@ def test_without_a_gate_nothing_is_validated(db_path):
 
 def test_rerunning_a_good_batch_through_the_gate_changes_nothing(db_path, tmp_path):
     batch = good_batch()
-    first = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    first = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
     assert first == BatchCounts(4, 0, 0, 4, 0, ())
     before = table(db_path, "articles", "article_id")
 
-    again = load.load_batch(db_path, "run-2", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    again = load_batch(db_path, "run-2", pages_of(batch), batch, [], gate=make_gate(tmp_path))
 
     assert again == BatchCounts(0, 0, 4, 0, 0, ())
     assert table(db_path, "articles", "article_id") == before  # updated_at and run_id included
@@ -335,7 +334,7 @@ def test_rerunning_a_good_batch_through_the_gate_changes_nothing(db_path, tmp_pa
 def test_rerunning_a_batch_with_a_bad_row_holds_it_again_under_a_new_batch(db_path, tmp_path):
     batch = good_batch() + [story(9, language="fr")]
     for run in ("run-1", "run-2"):
-        counts = load.load_batch(db_path, run, pages_of(batch), batch, [], gate=make_gate(tmp_path))
+        counts = load_batch(db_path, run, pages_of(batch), batch, [], gate=make_gate(tmp_path))
         assert counts.quarantined == 1
     assert run_query(
         db_path,

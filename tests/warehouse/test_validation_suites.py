@@ -20,7 +20,7 @@ from winnow.schemas import expectations, validate
 from winnow.schemas.records import ValidationSettings
 from winnow.sources.config import parse_config
 from winnow.sources.validation_config import ValidationConfig
-from winnow.warehouse import load
+from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 
 NEWS_SUITES = ["articles.news", "fetch_log", "pages"]  # the suites of a batch of `news` (languages: [en])
@@ -53,7 +53,7 @@ def batch_of(n: int, now: datetime, words: int = 30) -> list:
 def test_batches_validated_one_after_another_share_one_gx_suite_per_table(db_path, tmp_path, own_validator):
     for n in range(3):  # the clock moves on between the batches, as in a long run
         batch = batch_of(n, datetime.now(timezone.utc))
-        counts = load.load_batch(db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+        counts = load_batch(db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path))
         assert counts.quarantined == 1
 
     assert gx_names(own_validator) == {"suites": NEWS_SUITES, "definitions": NEWS_SUITES, "assets": NEWS_SUITES}
@@ -122,7 +122,7 @@ def test_changed_thresholds_update_the_suite_of_the_same_name(db_path, tmp_path,
     outcomes = []
     for n, min_words in enumerate((25, 50, 25)):  # the config edited, then edited back
         batch = [story(f"b{n}s{i}", words=60) for i in range(2)] + [story(f"b{n}short", words=40)]
-        counts = load.load_batch(
+        counts = load_batch(
             db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path, min_words=min_words)
         )
         outcomes.append((counts.quarantined, text_length_bounds()))
@@ -138,7 +138,7 @@ def test_data_docs_list_one_page_per_suite_with_each_runs_results_under_it(db_pa
     for run in ("run-1", "run-2"):
         for n in range(2):
             batch = batch_of(n, datetime.now(timezone.utc))
-            load.load_batch(db_path, run, pages_of(batch), batch, [], gate=make_gate(tmp_path, run))
+            load_batch(db_path, run, pages_of(batch), batch, [], gate=make_gate(tmp_path, run))
     docs = tmp_path / "validation-docs"
 
     index = own_validator.build_docs(docs).read_text(encoding="utf-8")
@@ -153,12 +153,12 @@ def test_data_docs_list_one_page_per_suite_with_each_runs_results_under_it(db_pa
 def test_after_the_first_build_only_the_new_run_s_pages_are_built(db_path, tmp_path, own_validator):
     docs = tmp_path / "validation-docs"
     batch = batch_of(0, datetime.now(timezone.utc))
-    load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-1"))
+    load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-1"))
     own_validator.build_docs(docs)
     first_pages = {page: page.stat().st_mtime_ns for page in docs.rglob("*.html") if page.name != "index.html"}
 
     batch = batch_of(1, datetime.now(timezone.utc))
-    load.load_batch(db_path, "run-2", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-2"))
+    load_batch(db_path, "run-2", pages_of(batch), batch, [], gate=make_gate(tmp_path, "run-2"))
     index = own_validator.build_docs(docs).read_text(encoding="utf-8")
 
     assert {page: page.stat().st_mtime_ns for page in first_pages} == first_pages  # not written again
@@ -172,7 +172,7 @@ def test_data_docs_keep_the_newest_results_of_each_suite(db_path, tmp_path, own_
     monkeypatch.setattr(validate, "RESULTS_KEPT_PER_SUITE", 2)
     for n in range(3):
         batch = batch_of(n, datetime.now(timezone.utc))
-        load.load_batch(db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path, f"run-{n}"))
+        load_batch(db_path, f"run-{n}", pages_of(batch), batch, [], gate=make_gate(tmp_path, f"run-{n}"))
     docs = tmp_path / "validation-docs"
 
     own_validator.build_docs(docs)
