@@ -15,7 +15,7 @@ from typing import NamedTuple
 import duckdb
 
 from winnow.schemas.records import EnrichInput, Enrichment, Entity
-from winnow.warehouse import db, staging, validation
+from winnow.warehouse import db, enrichment_tables, validation
 from winnow.warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
 from winnow.warehouse.validation import POSITION, Gate
 
@@ -90,10 +90,10 @@ def load_enrichments(
     latest = list({e.article_id: e for e in enrichments}.values())  # an article twice: the last wins
     now = datetime.now(timezone.utc)
     with db.write(db_path) as conn:
-        conn.register("entities_batch", staging.entities(latest))
-        conn.register("mentions_batch", staging.mentions(latest))
-        conn.register("events_batch", staging.events(latest))
-        conn.register("enriched", staging.enriched(latest))
+        conn.register("entities_batch", enrichment_tables.entities(latest))
+        conn.register("mentions_batch", enrichment_tables.mentions(latest))
+        conn.register("events_batch", enrichment_tables.events(latest))
+        conn.register("enriched", enrichment_tables.enriched(latest))
         quarantined = _stage_checked(conn, gate, run_id)
         upsert_entities(conn, now)
         # Articles that gave a name a weaker type than the one it now has on strong evidence are

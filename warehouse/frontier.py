@@ -113,12 +113,12 @@ def _record_feed_fetches(
     conn.execute("""
         insert into feeds (url, source, kind, etag, last_modified, last_status, last_error, last_fetched_at)
         select f.url, f.source, f.kind,
-               case when f.outcome = 'fetched' and f.error is not null then old.etag
+               case when f.outcome = 'fetched' and f.last_error is not null then old.etag
                     when f.outcome = 'fetched' then f.etag else coalesce(f.etag, old.etag) end,
-               case when f.outcome = 'fetched' and f.error is not null then old.last_modified
+               case when f.outcome = 'fetched' and f.last_error is not null then old.last_modified
                     when f.outcome = 'fetched' then f.last_modified
                     else coalesce(f.last_modified, old.last_modified) end,
-               f.status, f.error, f.fetched_at
+               f.last_status, f.last_error, f.last_fetched_at
         from feed_fetches f left join feeds old using (url)
         on conflict (url) do update set
             source = excluded.source, kind = excluded.kind, etag = excluded.etag,
@@ -188,14 +188,14 @@ def update_frontier(
         select url, source, discovered_at,
                case when no_article then 'failed' else outcome end,
                case when outcome = 'failed' or no_article then coalesce(attempts, 0) + 1 else 0 end,
-               status, case when no_article then 'gave no article' else error end, fetched_at,
+               last_status, case when no_article then 'gave no article' else last_error end, last_fetched_at,
                case when no_article then null when outcome = 'fetched' then new_etag else coalesce(new_etag, etag) end,
                case when no_article then null
                     when outcome = 'fetched' then new_last_modified else coalesce(new_last_modified, last_modified) end,
                coalesce(new_page_hash, page_hash)
         from (
-            select o.url, o.source, coalesce(f.discovered_at, ?) as discovered_at, o.outcome, f.attempts, o.status,
-                   o.error, o.fetched_at, o.etag as new_etag, f.etag, o.last_modified as new_last_modified,
+            select o.url, o.source, coalesce(f.discovered_at, ?) as discovered_at, o.outcome, f.attempts, o.last_status,
+                   o.last_error, o.last_fetched_at, o.etag as new_etag, f.etag, o.last_modified as new_last_modified,
                    f.last_modified, o.page_hash as new_page_hash, f.page_hash,
                    n.url is not null or (o.outcome = 'fetched' and o.page_hash = f.page_hash and f.state = 'failed'
                                          and f.last_error = 'gave no article') as no_article

@@ -1,20 +1,25 @@
 """Arrow tables built from the record types, for bulk loads (DuckDB reads them without row-by-row inserts).
 
-Each table has an explicit schema so an empty batch, or a column that is all None, still has its type.
+Each table has an explicit schema so an empty batch, or a column that is all None, still has its
+type. Its columns are its warehouse tables' (same names, types and order), then any of its own
+that only the load's SQL reads; tests/warehouse/test_staging.py holds each schema to the DDL. A
+column is filled from the record field of the same name, or given by name where it is derived:
+never by position, so a field added to a record cannot shift the columns.
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from operator import attrgetter
 
 import pyarrow as pa
 
-from winnow.schemas.records import Article, DiscoveredURL, Enrichment, ExtractionFailure, FetchAttempt, FetchResult
+from winnow.schemas.records import Article, DiscoveredURL, ExtractionFailure, FetchAttempt, FetchResult
 from winnow.transforms.chaff.repetition import article_block_keys
-from winnow.transforms.enrich.names import name_key
 from winnow.transforms.hashing import sha256_hex
+from winnow.transforms.stories import Copy
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
@@ -49,17 +54,18 @@ PAGES = pa.schema(
     ]
 )
 URLS = pa.schema([("url", pa.string())])
+# A fetch's outcome, named as the frontier (and feeds) columns it becomes; `outcome` picks the state.
 URL_OUTCOMES = pa.schema(
     [
         ("url", pa.string()),
         ("source", pa.string()),
-        ("outcome", pa.string()),
-        ("status", pa.int32()),
-        ("error", pa.string()),
-        ("fetched_at", UTC_TIME),
+        ("last_status", pa.int32()),
+        ("last_error", pa.string()),
+        ("last_fetched_at", UTC_TIME),
         ("etag", pa.string()),
         ("last_modified", pa.string()),
         ("page_hash", pa.string()),
+        ("outcome", pa.string()),
     ]
 )
 FEED_FETCHES = pa.schema(
@@ -67,12 +73,12 @@ FEED_FETCHES = pa.schema(
         ("url", pa.string()),
         ("source", pa.string()),
         ("kind", pa.string()),
-        ("outcome", pa.string()),
-        ("status", pa.int32()),
-        ("error", pa.string()),
-        ("fetched_at", UTC_TIME),
         ("etag", pa.string()),
         ("last_modified", pa.string()),
+        ("last_status", pa.int32()),
+        ("last_error", pa.string()),
+        ("last_fetched_at", UTC_TIME),
+        ("outcome", pa.string()),
     ]
 )
 ARTICLES = pa.schema(
@@ -105,6 +111,7 @@ ARTICLE_CHAFF = pa.schema(
         ("rule", pa.string()),
     ]
 )
+# block_sightings' columns, and block_texts' text.
 BLOCKS = pa.schema(
     [("source", pa.string()), ("block_key", pa.string()), ("article_id", pa.string()), ("text", pa.string())]
 )
@@ -121,61 +128,23 @@ DISCOVERED = pa.schema(
     ]
 )
 DISCOVERY_CURSORS = pa.schema([("source", pa.string()), ("feed_url", pa.string()), ("newest_at", UTC_TIME)])
+STORY_BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
+STORY_COPIES = pa.schema([("article_id", pa.string()), ("content_hash", pa.string())])
+STORIES = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 
-ENTITIES = pa.schema(
-    [
-        ("entity_id", pa.string()),
-        ("name", pa.string()),
-        ("type", pa.string()),
-        ("country_code", pa.string()),
-        ("aliases", pa.list_(pa.string())),
-        ("name_key", pa.string()),
-        ("strong", pa.bool_()),
-    ]
-)
-MENTIONS = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("entity_id", pa.string()),
-        ("surface_forms", pa.list_(pa.string())),
-        ("count", pa.int32()),
-        ("first_offset", pa.int32()),
-        ("salience", pa.float64()),
-    ]
-)
-EVENTS = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("article_id", pa.string()),
-        ("event_type", pa.string()),
-        ("cameo_code", pa.string()),
-        ("trigger", pa.string()),
-        ("actor1", pa.string()),
-        ("actor2", pa.string()),
-        ("location", pa.string()),
-        ("event_date", pa.date32()),
-        ("date_precision", pa.string()),
-        ("sentence", pa.string()),
-        ("sentence_offset", pa.int32()),
-        ("confidence", pa.float64()),
-        ("actor1_role", pa.string()),
-        ("actor1_type", pa.string()),
-        ("actor1_country", pa.string()),
-        ("actor2_role", pa.string()),
-        ("actor2_type", pa.string()),
-        ("actor2_country", pa.string()),
-    ]
-)
-ENRICHED = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("content_hash", pa.string()),
-        ("entities", pa.int32()),
-        ("events", pa.int32()),
-        ("error", pa.string()),
-        ("language", pa.string()),
-    ]
-)
+
+def table(schema: pa.Schema, records: Sequence = (), **given: Sequence) -> pa.Table:
+    """A row per record: each column is `given` by name, or else the records' field of its name."""
+    stray = given.keys() - set(schema.names)
+    if stray:
+        raise ValueError(f"{sorted(stray)} are not columns of {schema.names}")
+    return pa.table(
+        [
+            pa.array(given[f.name] if f.name in given else list(map(attrgetter(f.name), records)), type=f.type)
+            for f in schema
+        ],
+        schema=schema,
+    )
 
 
 def page_hash(body: bytes) -> str:
@@ -185,121 +154,87 @@ def page_hash(body: bytes) -> str:
 
 def fetch_log(run_id: str, rows: Iterable[tuple[str, str, FetchAttempt]]) -> pa.Table:
     """fetch_log rows from (source, kind, attempt) triples."""
-    return _table(
+    rows = list(rows)
+    return table(
         FETCH_LOG,
-        [
-            (run_id, source, a.url, a.attempt, a.status, a.error, a.bytes, a.elapsed_ms, a.fetched_at, kind)
-            for source, kind, a in rows
-        ],
+        [attempt for _, _, attempt in rows],
+        run_id=[run_id] * len(rows),
+        source=[source for source, _, _ in rows],
+        kind=[kind for _, kind, _ in rows],
     )
 
 
 def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> pa.Table:
     """Compressed bodies of the fetched results, one row per (url, page_hash)."""
-    rows = {}
-    for r in results:
-        if r.outcome == "fetched" and r.body is not None:
-            digest = page_hash(r.body)
-            # mtime=0: the same body always compresses to the same bytes.
-            rows[(r.url, digest)] = (
-                r.url,
-                digest,
-                r.source,
-                r.final_url,
-                r.status,
-                r.content_type,
-                r.etag,
-                r.last_modified,
-                gzip.compress(r.body, compresslevel=6, mtime=0),
-                len(r.body),
-                _fetched_at(r, fallback_time),
-                run_id,
-            )
-    return _table(PAGES, list(rows.values()))
+    bodies = {(r.url, page_hash(r.body)): r for r in results if r.outcome == "fetched" and r.body is not None}
+    kept = list(bodies.values())
+    return table(
+        PAGES,
+        kept,
+        page_hash=[digest for _, digest in bodies],
+        # mtime=0: the same body always compresses to the same bytes.
+        html_gz=[gzip.compress(r.body, compresslevel=6, mtime=0) for r in kept],
+        size=[len(r.body) for r in kept],
+        fetched_at=[_fetched_at(r, fallback_time) for r in kept],
+        run_id=[run_id] * len(kept),
+    )
 
 
 def urls(values: Iterable[str]) -> pa.Table:
     """A one-column table of URLs."""
-    return _table(URLS, [(url,) for url in values])
+    return table(URLS, url=list(values))
 
 
 def fetch_outcomes(results: list[FetchResult], fallback_time: datetime) -> pa.Table:
     """Each URL's outcome for the frontier; a URL fetched twice in one batch keeps the last."""
-    rows = {
-        r.url: (
-            r.url,
-            r.source,
-            r.outcome,
-            r.status,
-            r.error,
-            _fetched_at(r, fallback_time),
-            r.etag,
-            r.last_modified,
-            page_hash(r.body) if r.outcome == "fetched" and r.body is not None else None,
-        )
-        for r in results
-    }
-    return _table(URL_OUTCOMES, list(rows.values()))
+    latest = list({r.url: r for r in results}.values())
+    return table(
+        URL_OUTCOMES,
+        latest,
+        **_outcome(latest, fallback_time),
+        page_hash=[page_hash(r.body) if r.outcome == "fetched" and r.body is not None else None for r in latest],
+    )
 
 
 def feed_fetches(fetches: list[tuple[str, str, str, FetchResult]], fallback_time: datetime) -> pa.Table:
     """Each feed's latest outcome from (source, feed url, kind, result) tuples; last one wins."""
-    rows = {
-        url: (url, source, kind, r.outcome, r.status, r.error, _fetched_at(r, fallback_time), r.etag, r.last_modified)
-        for source, url, kind, r in fetches
+    latest = {url: (source, kind, r) for source, url, kind, r in fetches}
+    results = [r for _, _, r in latest.values()]
+    return table(
+        FEED_FETCHES,
+        results,
+        **_outcome(results, fallback_time),
+        url=list(latest),
+        source=[source for source, _, _ in latest.values()],
+        kind=[kind for _, kind, _ in latest.values()],
+    )
+
+
+def _outcome(results: list[FetchResult], fallback_time: datetime) -> dict[str, list]:
+    """The columns a fetch's outcome gives the frontier or feeds row, named as theirs."""
+    return {
+        "last_status": [r.status for r in results],
+        "last_error": [r.error for r in results],
+        "last_fetched_at": [_fetched_at(r, fallback_time) for r in results],
     }
-    return _table(FEED_FETCHES, list(rows.values()))
 
 
 def articles(records: list[Article]) -> pa.Table:
     """Articles deduplicated on article_id, the last of a batch winning."""
-    return _table(
-        ARTICLES,
-        [
-            (
-                a.article_id,
-                a.source,
-                a.url,
-                a.fetched_url,
-                a.title,
-                list(a.authors),
-                a.published_at,
-                a.language,
-                a.site_name,
-                a.description,
-                a.image,
-                a.text,
-                a.word_count,
-                a.content_hash,
-                a.page_hash,
-                a.paywalled,
-            )
-            for a in _last_per_article(records)
-        ],
-    )
+    return table(ARTICLES, _last_per_article(records))
 
 
 def article_chaff(records: list[Article]) -> pa.Table:
     """The removed blocks of each article (the last of a batch winning, as in `articles`)."""
-    return _table(
-        ARTICLE_CHAFF,
-        [
-            (a.article_id, c.position, c.text, c.kind, c.evidence, c.rule)
-            for a in _last_per_article(records)
-            for c in a.chaff
-        ],
-    )
+    removed = [(a.article_id, c) for a in _last_per_article(records) for c in a.chaff]
+    return table(ARTICLE_CHAFF, [c for _, c in removed], article_id=[article_id for article_id, _ in removed])
 
 
 def blocks(records: list[Article]) -> pa.Table:
     """Each article's distinct block keys, with a text for each, for the repetition counts."""
-    return _table(
-        BLOCKS,
-        [
-            (a.source, key, a.article_id, text)
-            for a in _last_per_article(records)
-            for key, text in article_block_keys(a).items()
-        ],
+    keyed = [(a, key, text) for a in _last_per_article(records) for key, text in article_block_keys(a).items()]
+    return table(
+        BLOCKS, [a for a, _, _ in keyed], block_key=[key for _, key, _ in keyed], text=[text for _, _, text in keyed]
     )
 
 
@@ -310,87 +245,39 @@ def _last_per_article(records: list[Article]) -> list[Article]:
 
 def failures(records: list[ExtractionFailure]) -> pa.Table:
     """Extraction failures deduplicated on (url, page_hash), the last winning."""
-    latest = {(f.url, f.page_hash): f for f in records}
-    return _table(FAILURES, [(f.url, f.page_hash, f.source, f.reason) for f in latest.values()])
+    return table(FAILURES, list({(f.url, f.page_hash): f for f in records}.values()))
 
 
 def discovered(urls: list[DiscoveredURL]) -> pa.Table:
     """Discovered URLs in listing order (duplicates kept; the SQL picks per URL)."""
-    return _table(DISCOVERED, [(u.url, u.source, u.via, u.lastmod, i) for i, u in enumerate(urls)])
+    return table(DISCOVERED, urls, position=list(range(len(urls))))
 
 
 def discovery_cursors(cursors: Iterable[tuple[str, str, datetime]]) -> pa.Table:
-    """The newest entry dates read from (source, feed url, newest date) tuples."""
-    return _table(DISCOVERY_CURSORS, list(cursors))
-
-
-def entities(enrichments: list[Enrichment]) -> pa.Table:
-    """The entities of a batch, once each, with every surface form the batch saw."""
-    rows: dict[str, tuple] = {}
-    for enrichment in enrichments:
-        for entity in enrichment.entities:
-            known = rows.get(entity.entity_id)
-            aliases = list(dict.fromkeys((known[4] if known else []) + list(entity.aliases)))
-            strong = entity.strong or bool(known and known[6])
-            rows[entity.entity_id] = (
-                entity.entity_id,
-                entity.name,
-                entity.type,
-                entity.country,
-                aliases,
-                name_key(entity.name),
-                strong,
-            )
-    return _table(ENTITIES, list(rows.values()))
-
-
-def mentions(enrichments: list[Enrichment]) -> pa.Table:
-    return _table(
-        MENTIONS,
-        [
-            (m.article_id, m.entity_id, list(m.surface_forms), m.count, m.first_offset, m.salience)
-            for e in enrichments
-            for m in e.mentions
-        ],
+    """The newest entry dates read, from (source, feed url, newest date) tuples."""
+    cursors = list(cursors)
+    return table(
+        DISCOVERY_CURSORS,
+        source=[source for source, _, _ in cursors],
+        feed_url=[url for _, url, _ in cursors],
+        newest_at=[newest for _, _, newest in cursors],
     )
 
 
-def events(enrichments: list[Enrichment]) -> pa.Table:
-    return _table(
-        EVENTS,
-        [
-            (
-                v.event_id,
-                v.article_id,
-                v.event_type,
-                v.cameo_code,
-                v.trigger,
-                v.actor1,
-                v.actor2,
-                v.location,
-                v.event_date,
-                v.date_precision,
-                v.sentence,
-                v.sentence_offset,
-                v.confidence,
-                v.actor1_role,
-                v.actor1_type,
-                v.actor1_country,
-                v.actor2_role,
-                v.actor2_type,
-                v.actor2_country,
-            )
-            for e in enrichments
-            for v in e.events
-        ],
-    )
+def story_bands(copies: list[Copy]) -> pa.Table:
+    """The band keys of each copy's text, a row per (key, copy)."""
+    banded = [(copy, key) for copy in copies for key in copy.bands]
+    return table(STORY_BANDS, [copy for copy, _ in banded], band_key=[key for _, key in banded])
 
 
-def enriched(enrichments: list[Enrichment]) -> pa.Table:
-    return _table(
-        ENRICHED,
-        [(e.article_id, e.content_hash, len(e.mentions), len(e.events), e.error, e.language) for e in enrichments],
-    )
+def story_copies(copies: list[Copy]) -> pa.Table:
+    """The articles being placed in their stories, with their texts' hashes."""
+    return table(STORY_COPIES, copies)
+
+
+def stories(story_of: dict[str, str]) -> pa.Table:
+    """{article id: story id} as rows."""
+    return table(STORIES, article_id=list(story_of), story_id=list(story_of.values()))
 
 
 def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:
@@ -400,8 +287,3 @@ def _fetched_at(result: FetchResult, fallback_time: datetime) -> datetime:
     if result.attempts:
         return result.attempts[-1].fetched_at
     return result.fetched_at or fallback_time
-
-
-def _table(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
-    columns = list(zip(*rows)) if rows else [[] for _ in schema]
-    return pa.table([pa.array(column, type=field.type) for column, field in zip(columns, schema)], schema=schema)

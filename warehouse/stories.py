@@ -10,13 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 from winnow.transforms.stories import Copy, assign_stories
+from winnow.warehouse import staging
 from winnow.warehouse.comentions import pairs_recounted
-
-_BANDS = pa.schema([("band_key", pa.int64()), ("article_id", pa.string())])
-_PLACED = pa.schema([("article_id", pa.string()), ("story_id", pa.string())])
 
 
 def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int:
@@ -32,25 +29,9 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
     if not rows:
         return 0
     batch = [Copy(*row) for row in rows]
-    conn.register(
-        "batch_bands",
-        pa.Table.from_pylist(
-            [{"band_key": key, "article_id": copy.article_id} for copy in batch for key in copy.bands], schema=_BANDS
-        ),
-    )
-    conn.register(
-        "placed_ids",
-        pa.table(
-            {"article_id": [copy.article_id for copy in batch], "content_hash": [copy.content_hash for copy in batch]}
-        ),
-    )
-    stories = assign_stories(batch, _stored_copies(conn))
-    conn.register(
-        "placed",
-        pa.Table.from_pylist(
-            [{"article_id": article, "story_id": story} for article, story in stories.items()], schema=_PLACED
-        ),
-    )
+    conn.register("batch_bands", staging.story_bands(batch))
+    conn.register("placed_ids", staging.story_copies(batch))
+    conn.register("placed", staging.stories(assign_stories(batch, _stored_copies(conn))))
     conn.execute("""
         create or replace temp table touched_stories as
         select story_id from articles semi join placed_ids using (article_id) where story_id is not null
@@ -58,7 +39,7 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
     """)
     conn.execute("update articles set story_id = p.story_id from placed p where articles.article_id = p.article_id")
     conn.execute("delete from story_bands where article_id in (select article_id from placed_ids)")
-    conn.execute("insert into story_bands select band_key, article_id from batch_bands")
+    conn.execute("insert into story_bands by name select * from batch_bands")
     _choose_canonical(conn)
     (copies,) = conn.execute(
         "select count(*) from articles semi join placed_ids using (article_id) where not canonical"
