@@ -176,7 +176,7 @@ ONE_BAD_CASES = {
 def test_one_bad_article_does_not_hold_its_neighbours(db_path, tmp_path, check, bad):
     batch = good_batch()[:3] + [bad]
 
-    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
 
     assert (counts.quarantined, counts.held) == (0, ())
     assert article_ids(db_path) == sorted(a.article_id for a in batch)
@@ -190,7 +190,7 @@ def test_one_bad_article_does_not_hold_its_neighbours(db_path, tmp_path, check, 
 def test_two_bad_articles_of_five_still_hold_the_batch(db_path, tmp_path):
     batch = good_batch()[:3] + [story(5, title=None), story(6, title=None)]
 
-    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=make_gate(tmp_path))
 
     assert counts.quarantined == 5 and counts.held[0].startswith("source 'news': title_present failed (")
     assert article_ids(db_path) == []
@@ -202,7 +202,7 @@ def test_a_source_s_language_does_not_limit_its_articles_languages(db_path, tmp_
     ).sources[0]
     batch = good_batch() + [story(5, language="de")]
 
-    counts = load.load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=gate_for(source, ValidationConfig()))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=gate_for(source, ValidationConfig()))
 
     assert counts.quarantined == 0
     assert run_query(db_path, "select language, count(*) from articles group by 1 order by 1").rows == [
