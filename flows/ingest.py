@@ -125,7 +125,7 @@ def extract(
             source=r.source,
             body=r.body,
             language=source.language,
-            rules=source.chaff.rules(),
+            rules=source.chaff,
         )
         for r in changed
     ]

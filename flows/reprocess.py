@@ -54,7 +54,7 @@ def extract_stored(source: SourceConfig, pages: list[StoredPage], workers: int) 
             source=p.source,
             body=p.body,
             language=source.language,
-            rules=source.chaff.rules(),
+            rules=source.chaff,
         )
         for p in pages
     ]

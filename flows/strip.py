@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from winnow.flows.repetition import without_repeated_blocks
-from winnow.schemas.records import Article, ChaffRules, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import Article, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
 from winnow.sources.config import DEFAULT_USER_AGENT, SourceConfig
 from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article, extract_text
@@ -25,7 +26,7 @@ class StripError(Exception):
 def strip_document(target: str, source: SourceConfig | None, db_path: str | None) -> Article:
     """Read `target` (a URL, or an HTML, .html.gz or text file), extract it and remove its chaff
     with the source's rules; with a database, also the blocks the source is known to repeat."""
-    rules = source.chaff.rules() if source else ChaffRules()
+    rules = source.chaff if source else ChaffRules()
     language = source.language if source else None
     name = source.name if source else "strip"
     if target.startswith(("http://", "https://")):

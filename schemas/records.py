@@ -116,25 +116,6 @@ class ChaffBlock:
 
 
 @dataclass(frozen=True, slots=True)
-class ChaffPattern:
-    """A per-source regular expression that marks a block as chaff of a kind."""
-
-    pattern: str
-    kind: str = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class ChaffRules:
-    """How to strip one source's chaff: its own rules, and which generic evidence to use."""
-
-    drop_selectors: tuple[str, ...] = ()  # CSS selectors removed from the page before extraction
-    patterns: tuple[ChaffPattern, ...] = ()  # a block matching one is chaff
-    cut_markers: tuple[ChaffPattern, ...] = ()  # the first block matching one, and all after it, are chaff
-    detectors: bool = True  # the generic detectors (lexicon, markup, position)
-    repetition_min_articles: int = 5  # a block in this many of the source's articles is chaff; 0: off
-
-
-@dataclass(frozen=True, slots=True)
 class ExtractionFailure:
     """A page that yielded no article, with the reason (logged, never silently dropped)."""
 

@@ -28,8 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+from winnow.schemas.config import ChaffRules
 from winnow.sources.addresses import parse_networks
-from winnow.sources.chaff_config import ChaffConfig
 from winnow.sources.config_errors import field_path, validation_messages
 from winnow.sources.enrich_config import EnrichConfig
 from winnow.sources.runner_config import RunnerConfig
@@ -202,7 +202,7 @@ class Defaults(_Strict):
     language: Language | None = None
     # Languages a page of this source may be in; empty: `language` alone, or any when that is unset.
     languages: list[Language] = Field(default_factory=list)
-    chaff: ChaffConfig = Field(default_factory=ChaffConfig)  # merged key by key with the defaults'
+    chaff: ChaffRules = ChaffRules()  # merged key by key with the defaults'
     cron: Cron | None = None  # when to ingest, in UTC; a source without one is not scheduled
     # Private, loopback or link-local networks this source's URLs may lead to (sources.addresses).
     allowed_networks: list[CIDR] = Field(default_factory=list)

@@ -11,7 +11,8 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from winnow.schemas.records import Article, ChaffRules, ExtractionFailure
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import Article, ExtractionFailure
 from winnow.transforms.chaff import clean_text, strip_blocks, strip_text, text_blocks
 from winnow.transforms.chaff.dom import PageMarkup, drop_selected
 from winnow.transforms.chaff.lexicon import lexicon_for

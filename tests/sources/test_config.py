@@ -323,12 +323,15 @@ sources:
 
 
 def test_chaff_rules_merge_with_the_defaults_key_by_key(tmp_path):
-    from winnow.schemas.records import ChaffPattern
+    from winnow.schemas.config import ChaffPattern
 
-    a, b, c = (source.chaff.rules() for source in parse_config(CHAFF, tmp_path, "s.yaml").sources)
+    a, b, c = (source.chaff for source in parse_config(CHAFF, tmp_path, "s.yaml").sources)
     assert a.drop_selectors == ("aside.promo", "#donate")
-    assert a.patterns == (ChaffPattern("^Support us", "other"), ChaffPattern("^Advertisement$", "other"))
-    assert a.cut_markers == (ChaffPattern("^Sign up for", "newsletter"),)
+    assert a.patterns == (
+        ChaffPattern(pattern="^Support us", kind="other"),
+        ChaffPattern(pattern="^Advertisement$", kind="other"),
+    )
+    assert a.cut_markers == (ChaffPattern(pattern="^Sign up for", kind="newsletter"),)
     assert (a.detectors, a.repetition_min_articles) == (True, 8)
     assert (b.detectors, b.repetition_min_articles) == (False, 8)
     assert (c.detectors, c.repetition_min_articles, c.patterns) == (True, 8, ())

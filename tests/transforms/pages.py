@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from winnow.schemas.records import Article, ChaffRules
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import Article
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article
 
 

@@ -8,7 +8,8 @@ import pytest
 import trafilatura
 
 from tests.transforms.pages import extracted, paragraphs
-from winnow.schemas.records import Article, ChaffRules
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import Article
 
 GRAIN = [
     "The regional water board approved a plan on Wednesday to replace the oldest mains under the town centre,"

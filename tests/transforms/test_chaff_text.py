@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from winnow.schemas.records import ChaffPattern, ChaffRules
+from winnow.schemas.config import ChaffPattern, ChaffRules
 from winnow.transforms.chaff import clean_text, strip_text, text_blocks
 
 # The seed is third-party text kept beside the repository, not in it (see the brief).
@@ -147,8 +147,8 @@ def test_source_rules_patterns_and_cut_markers():
         text_blocks(ABOUT_DONATIONS) + ["The Ledger is published by Ledger Media Ltd.", "Letters to the editor"]
     )
     rules = ChaffRules(
-        patterns=(ChaffPattern(r"^Ms Brook said", "other"),),
-        cut_markers=(ChaffPattern(r"^The Ledger is published by", "other"),),
+        patterns=(ChaffPattern(pattern=r"^Ms Brook said", kind="other"),),
+        cut_markers=(ChaffPattern(pattern=r"^The Ledger is published by", kind="other"),),
     )
     kept, chaff = _kept(text, rules)
     assert kept == text_blocks(ABOUT_DONATIONS)[:-1]

@@ -3,7 +3,8 @@ related links, share prompts), found by per-source rules, generic detectors and 
 
 from __future__ import annotations
 
-from winnow.schemas.records import ChaffBlock, ChaffRules
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import ChaffBlock
 from winnow.transforms.chaff.lexicon import lexicon_for
 from winnow.transforms.chaff.strip import clean_text, strip_blocks
 

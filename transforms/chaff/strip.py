@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from winnow.schemas.records import ChaffBlock, ChaffRules
+from winnow.schemas.config import ChaffRules
+from winnow.schemas.records import ChaffBlock
 from winnow.transforms.chaff import neighbours
 from winnow.transforms.chaff.blocks import Block, Verdict, parse_block
 from winnow.transforms.chaff.dom import DomHints
