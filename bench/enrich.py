@@ -48,7 +48,8 @@ from winnow.demo.corpus import load_stories  # noqa: E402
 from winnow.flows.console import enrichment_json  # noqa: E402
 from winnow.flows.extraction_pool import enrich_articles, warm_up  # noqa: E402
 from winnow.flows.strip import extract_document  # noqa: E402
-from winnow.schemas.records import EnrichInput, EnrichOptions  # noqa: E402
+from winnow.schemas.config import EnrichOptions  # noqa: E402
+from winnow.schemas.records import EnrichInput  # noqa: E402
 from winnow.transforms.enrich.consolidate import consolidate  # noqa: E402
 from winnow.transforms.enrich.enricher import enricher  # noqa: E402
 

@@ -14,8 +14,8 @@ from winnow.flows.extraction_pool import enrich_articles
 from winnow.flows.stopping import Stop
 from winnow.flows.task_runners import DASK_ENRICH_PART, Stages
 from winnow.flows.validation import enrich_gate
-from winnow.schemas.records import EnrichInput, Enrichment, EnrichOptions, RunSummary
-from winnow.sources.enrich_config import EnrichConfig
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import EnrichInput, Enrichment, RunSummary
 from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.enrich.consolidate import consolidate
 from winnow.transforms.enrich.names import name_key
@@ -31,7 +31,7 @@ BATCH_SIZE = 200  # articles per enrich-then-load round
 
 
 def enrich_stored(
-    config: EnrichConfig,
+    options: EnrichOptions,
     validation: ValidationConfig,
     db_path: str,
     run_id: str,
@@ -44,12 +44,11 @@ def enrich_stored(
     aliases change) on the runner, and load what was found in this thread, batch by batch in
     order; counts go into `summary`. A stop asked for ends it between batches: the articles
     left are enriched by the next run."""
-    if not config.enabled or stop.requested:
+    if not options.enabled or stop.requested:
         return
     from winnow.transforms.enrich.enricher import enrich_version  # imports spaCy: only when enriching
 
     started = time.perf_counter()
-    options = config.options()
     version = enrich_version(options)
     batches = list(articles_to_enrich(db_path, version, sources, BATCH_SIZE))
     total = sum(len(batch) for batch in batches)

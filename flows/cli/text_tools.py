@@ -54,12 +54,12 @@ def extract(
     """Print the entities and events found in one page or text file, its chaff removed first."""
     from winnow.flows.console import print_enrichment
     from winnow.flows.strip import extract_document
-    from winnow.schemas.records import EnrichOptions
+    from winnow.schemas.config import EnrichOptions
     from winnow.sources.config import load_config
 
     if output is OutputFormat.csv:  # the entities and the events are two tables: no one CSV holds both
         raise typer.BadParameter("extract prints JSON, JSON lines or tables, not CSV", param_hint="'--format'")
-    options = load_config(config).enrich.options() if config else EnrichOptions()
+    options = load_config(config).enrich if config else EnrichOptions()
     try:
         found, when = extract_document(target, published.date() if published else None, options)
     except OSError as error:  # spaCy cannot find the model

@@ -66,9 +66,9 @@ class EnrichOptions(Strict):
     # language (ISO 639-1) -> an installed spaCy pipeline with NER and a parser; an article in a
     # language not listed is not enriched
     models: Models = Field((("en", DEFAULT_NLP_MODEL),), min_length=1)
-    aliases: Items[EntityAlias] = ()
     min_event_confidence: float = Field(0.5, ge=0, le=1)
     batch_size: int = Field(16, gt=0)  # texts per nlp.pipe batch
+    aliases: Items[EntityAlias] = ()
 
     @model_validator(mode="after")
     def _one_entity_per_alias(self) -> EnrichOptions:

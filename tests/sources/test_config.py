@@ -370,15 +370,16 @@ enrich:
 
 
 def test_enrich_settings_and_aliases_become_the_transforms_options(tmp_path):
-    from winnow.schemas.records import DEFAULT_NLP_MODEL, EntityAlias
+    from winnow.schemas.config import EntityAlias
+    from winnow.schemas.records import DEFAULT_NLP_MODEL
 
-    options = parse_config(ENRICH, tmp_path, "s.yaml").enrich.options()
+    options = parse_config(ENRICH, tmp_path, "s.yaml").enrich
     assert (options.models, options.min_event_confidence) == ((("en", DEFAULT_NLP_MODEL),), 0.6)
     assert options.aliases == (
-        EntityAlias("Bashar al-Assad", "person", ("Assad",)),
-        EntityAlias("Geneva", "place", (), "CH"),
+        EntityAlias(name="Bashar al-Assad", type="person", aliases=("Assad",)),
+        EntityAlias(name="Geneva", type="place", aliases=(), country="CH"),
     )
-    assert parse_config(ENRICH.split("enrich:")[0], tmp_path, "s.yaml").enrich.options().aliases == ()
+    assert parse_config(ENRICH.split("enrich:")[0], tmp_path, "s.yaml").enrich.aliases == ()
 
 
 def test_bad_enrich_settings_name_the_field(tmp_path):

@@ -7,13 +7,12 @@ from datetime import date
 
 import pytest
 
+from winnow.schemas.config import EnrichOptions, EntityAlias
 from winnow.schemas.records import (
     DEFAULT_NLP_MODEL,
     EnrichInput,
     Enrichment,
-    EnrichOptions,
     Entity,
-    EntityAlias,
     Event,
     Mention,
 )
@@ -74,7 +73,7 @@ def test_a_defined_acronym_joins_its_long_form_or_is_dropped():
 
 
 def test_the_alias_table_renames_and_merges():
-    options = EnrichOptions(aliases=(EntityAlias("Bashar al-Assad", "person", ("Assad",)),))
+    options = EnrichOptions(aliases=(EntityAlias(name="Bashar al-Assad", type="person", aliases=("Assad",)),))
     found = entities("Assad addressed parliament. The UN and the U.N. Security Council responded.", options=options)
     assert found["Bashar al-Assad"][0] == "person"
     assert found["United Nations"][0] == "organisation"  # from the shipped aliases.yaml

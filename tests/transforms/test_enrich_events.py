@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from winnow.schemas.records import EnrichInput, EnrichOptions
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import EnrichInput
 from winnow.transforms.enrich.enricher import enricher
 
 PUBLISHED = date(2024, 3, 8)  # a Friday

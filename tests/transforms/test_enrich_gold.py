@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from winnow.schemas.records import EnrichInput, EnrichOptions
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import EnrichInput
 from winnow.transforms.enrich.consolidate import consolidate
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.names import name_key

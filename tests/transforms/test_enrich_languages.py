@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from winnow.schemas.records import DEFAULT_NLP_MODEL, EnrichInput, EnrichOptions
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import DEFAULT_NLP_MODEL, EnrichInput
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.language import detect_language
 

@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 
 from tests.transforms.test_chaff_text import SEED
-from winnow.schemas.records import EnrichInput, EnrichOptions, EntityAlias
+from winnow.schemas.config import EnrichOptions, EntityAlias
+from winnow.schemas.records import EnrichInput
 from winnow.transforms.chaff import clean_text, strip_text
 from winnow.transforms.enrich.enricher import enricher
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed text not found at {SEED}")
 # The article never gives Assad's full name: the config's alias table does (README, "Entities").
-OPTIONS = EnrichOptions(aliases=(EntityAlias("Bashar al-Assad", "person", ("Assad",)),))
+OPTIONS = EnrichOptions(aliases=(EntityAlias(name="Bashar al-Assad", type="person", aliases=("Assad",)),))
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from winnow.schemas.records import EnrichInput, Enrichment, EnrichOptions
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import EnrichInput, Enrichment
 from winnow.transforms.enrich.credits import credit_ranges, title_without_site
 from winnow.transforms.enrich.dates import ResolvedDate
 from winnow.transforms.enrich.entities import (

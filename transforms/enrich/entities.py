@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from winnow.schemas.records import Entity, EntityAlias, Mention
+from winnow.schemas.config import EntityAlias
+from winnow.schemas.records import Entity, Mention
 from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
 from winnow.transforms.enrich.names import name_key
 from winnow.transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH

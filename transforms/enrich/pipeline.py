@@ -15,7 +15,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from winnow.schemas.records import EntityAlias
+from winnow.schemas.config import EntityAlias
 
 # NER labels the enrich stage reads: names, and the dates events need.
 NER_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "LANGUAGE", "DATE")
@@ -38,7 +38,10 @@ def block_boundaries(doc: Doc) -> Doc:
 def default_aliases() -> tuple[EntityAlias, ...]:
     """The alias table shipped with winnow (aliases.yaml); a config adds to it."""
     entries = yaml.safe_load(resources.files(__package__).joinpath("aliases.yaml").read_text("utf-8"))
-    return tuple(EntityAlias(e["name"], e["type"], tuple(e.get("aliases", ())), e.get("country")) for e in entries)
+    return tuple(
+        EntityAlias(name=e["name"], type=e["type"], aliases=tuple(e.get("aliases", ())), country=e.get("country"))
+        for e in entries
+    )
 
 
 def merged_aliases(configured: tuple[EntityAlias, ...]) -> tuple[EntityAlias, ...]:
