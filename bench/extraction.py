@@ -43,8 +43,9 @@ from bench.datasets import SCRAPINGHUB, TRAFILATURA_EVAL  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.report import print_result  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
+from winnow.schemas.config import ExtractOptions  # noqa: E402
 from winnow.schemas.records import Article  # noqa: E402
-from winnow.transforms.extract import ExtractOptions, PageInput, extract_article  # noqa: E402
+from winnow.transforms.extract import PageInput, extract_article  # noqa: E402
 
 BASELINE = "trafilatura"  # the per-page recall and speed comparisons are against this one
 WINNOW = "winnow"

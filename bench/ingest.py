@@ -224,7 +224,8 @@ def time_trafilatura(pages: list[tuple[str, bytes]]) -> tuple[float, int]:
 def time_extract_article(pages: list[tuple[str, bytes]]) -> float:
     """Seconds for the pipeline's own per-page extraction (metadata, hashes) over the same
     bodies, sequentially and without Prefect: separates extraction cost from orchestration."""
-    from winnow.transforms.extract import ExtractOptions, PageInput, extract_article
+    from winnow.schemas.config import ExtractOptions
+    from winnow.transforms.extract import PageInput, extract_article
 
     options = ExtractOptions()
     inputs = [PageInput(url=url, final_url=url, source=SOURCE, body=body, language="en") for url, body in pages]

@@ -14,9 +14,8 @@ from winnow.flows.extraction_pool import enrich_articles
 from winnow.flows.stopping import Stop
 from winnow.flows.task_runners import DASK_ENRICH_PART, Stages
 from winnow.flows.validation import enrich_gate
-from winnow.schemas.config import EnrichOptions
+from winnow.schemas.config import EnrichOptions, ValidationSettings
 from winnow.schemas.records import EnrichInput, Enrichment, RunSummary
-from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.enrich.consolidate import consolidate
 from winnow.transforms.enrich.names import name_key
 from winnow.warehouse.enrichment import (
@@ -32,7 +31,7 @@ BATCH_SIZE = 200  # articles per enrich-then-load round
 
 def enrich_stored(
     options: EnrichOptions,
-    validation: ValidationConfig,
+    validation: ValidationSettings,
     db_path: str,
     run_id: str,
     sources: list[str],

@@ -19,9 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from winnow.schemas.config import EnrichOptions
+from winnow.schemas.config import EnrichOptions, ExtractOptions
 from winnow.schemas.records import Article, EnrichInput, Enrichment, ExtractionFailure
-from winnow.transforms.extract import ExtractOptions, PageInput, extract_batch
+from winnow.transforms.extract import PageInput, extract_batch
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -32,6 +32,7 @@ from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import Stop, stop_on_signals
 from winnow.flows.task_runners import Stages
 from winnow.flows.validation import gate_for, warm_up_validation
+from winnow.schemas.config import ExtractOptions, ValidationSettings
 from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
 from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
 from winnow.sources.config import SourceConfig, load_config
@@ -39,8 +40,7 @@ from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
 from winnow.sources.discover import Discovery, discover_source
 from winnow.sources.fetch import FetchPolicy, FetchRequest
 from winnow.sources.runner_config import RunnerConfig
-from winnow.sources.validation_config import ValidationConfig
-from winnow.transforms.extract import ExtractOptions, PageInput
+from winnow.transforms.extract import PageInput
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse import articles as warehouse_articles
 from winnow.warehouse import frontier
@@ -135,7 +135,7 @@ def extract(
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def load_batch(
     source: SourceConfig,
-    validation: ValidationConfig,
+    validation: ValidationSettings,
     db_path: str,
     run_id: str,
     results: list[FetchResult],
@@ -197,7 +197,7 @@ def ingest(
 
 def _ingest_sources(
     sources: list[SourceConfig],
-    validation: ValidationConfig,
+    validation: ValidationSettings,
     db: str,
     summary: RunSummary,
     max_pages: int | None,
@@ -266,7 +266,7 @@ class _Batch(NamedTuple):
 
 def _fetch_and_load(
     sources: list[SourceConfig],
-    validation: ValidationConfig,
+    validation: ValidationSettings,
     db: str,
     summary: RunSummary,
     max_pages: int | None,
@@ -325,7 +325,7 @@ class _PageLoads:
 
     def __init__(
         self,
-        validation: ValidationConfig,
+        validation: ValidationSettings,
         db: str,
         summary: RunSummary,
         stages: Stages,
@@ -336,7 +336,7 @@ class _PageLoads:
         self.total, self.last_hashes, self.done, self.held = total, last_hashes, 0, []
         self.on_the_way: list[_Batch] = []
         self.extracted: set[PrefectFuture] = set()  # filled by the futures' callbacks, on the runner's threads
-        self.options = ExtractOptions()
+        self.options = ExtractOptions(min_words=validation.min_words)  # the one threshold of both stages
         self.progress_id = create_progress_artifact(0.0, key="ingest-progress", description="Pages loaded")
 
     def extract(

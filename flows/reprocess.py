@@ -25,11 +25,11 @@ from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import stop_on_signals
 from winnow.flows.task_runners import Stages
 from winnow.flows.validation import gate_for
+from winnow.schemas.config import ExtractOptions, ValidationSettings
 from winnow.schemas.records import Article, ExtractionFailure, RunSummary
 from winnow.sources.config import SourceConfig, load_config
 from winnow.sources.runner_config import RunnerConfig
-from winnow.sources.validation_config import ValidationConfig
-from winnow.transforms.extract import ExtractOptions, PageInput
+from winnow.transforms.extract import PageInput
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.migrate import migrate
@@ -45,7 +45,9 @@ class Reprocessed(NamedTuple):
 
 
 @task(cache_policy=NO_CACHE)
-def extract_stored(source: SourceConfig, pages: list[StoredPage], workers: int) -> list[Article | ExtractionFailure]:
+def extract_stored(
+    source: SourceConfig, pages: list[StoredPage], options: ExtractOptions, workers: int
+) -> list[Article | ExtractionFailure]:
     """Extract one batch of stored pages with the source's current rules."""
     inputs = [
         PageInput(
@@ -58,13 +60,13 @@ def extract_stored(source: SourceConfig, pages: list[StoredPage], workers: int) 
         )
         for p in pages
     ]
-    return extract_pages(inputs, ExtractOptions(), workers)
+    return extract_pages(inputs, options, workers)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def reprocess_batch(
     source: SourceConfig,
-    validation: ValidationConfig,
+    validation: ValidationSettings,
     db_path: str,
     run_id: str,
     records: list[Article | ExtractionFailure],
@@ -95,6 +97,7 @@ def reprocess(
     sources = config.select(source_names)
     db = str(resolved(db_path) if db_path else default_db_path())
     migrate(db)
+    options = ExtractOptions(min_words=config.validation.min_words)  # the one threshold of both stages
     held: list[str] = []
     with (
         stop_on_signals(get_run_logger()) as stop,
@@ -111,7 +114,9 @@ def reprocess(
             def submit(batch: list[StoredPage] | None) -> tuple[list[StoredPage], PrefectFuture] | None:
                 if not batch:
                     return None
-                return batch, stages.submit(extract_stored, source=source, pages=batch, workers=stages.extract_workers)
+                return batch, stages.submit(
+                    extract_stored, source=source, pages=batch, options=options, workers=stages.extract_workers
+                )
 
             # The next batch is extracted on the runner while this one loads. Loads go one after
             # another: each one's repetition counts include the ones before.

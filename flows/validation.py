@@ -14,11 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from winnow.schemas import expectations
-from winnow.schemas.records import ValidationSettings
+from winnow.schemas.config import ValidationSettings
 from winnow.schemas.validate import SuiteResult, validation_ran, validator
 from winnow.schemas.validate import warm_up as warm_up_validation
 from winnow.sources.config import SourceConfig
-from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.chaff.lexicon import lexicon_for
 from winnow.warehouse.db import resolved
 from winnow.warehouse.validation import record_validation, warehouse_frames
@@ -62,11 +61,10 @@ __all__ = [
 ]
 
 
-def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
+def gate_for(source: SourceConfig, settings: ValidationSettings, run_name: str | None = None) -> TimedGate | None:
     """The gate of a source's fetched and extracted batches, or None when validation is off."""
-    if not config.enabled:
+    if not settings.enabled:
         return None
-    settings = config.settings()
     return TimedGate(
         {
             "articles": _articles_suite(source, settings),
@@ -77,9 +75,9 @@ def gate_for(source: SourceConfig, config: ValidationConfig, run_name: str | Non
     )
 
 
-def enrich_gate(config: ValidationConfig, run_name: str | None = None) -> TimedGate | None:
+def enrich_gate(settings: ValidationSettings, run_name: str | None = None) -> TimedGate | None:
     """The gate of enriched batches (entities, mentions, events), or None when validation is off."""
-    if not config.enabled:
+    if not settings.enabled:
         return None
     return TimedGate(
         {
@@ -91,11 +89,10 @@ def enrich_gate(config: ValidationConfig, run_name: str | None = None) -> TimedG
     )
 
 
-def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name: str | None = None):
+def table_gates(sources: list[SourceConfig], settings: ValidationSettings, run_name: str | None = None):
     """The gate of a table's rows from a source, for `winnow validate` and `winnow quarantine
     release` (the checks run even where validation is off: the user asked for them)."""
     by_name = {source.name: source for source in sources}
-    settings = config.settings()
     others = {
         "fetch_log": expectations.fetch_log_suite(),
         "entities": expectations.entities_suite(),
@@ -111,12 +108,12 @@ def table_gates(sources: list[SourceConfig], config: ValidationConfig, run_name:
 
 
 def validate_warehouse(
-    sources: list[SourceConfig], config: ValidationConfig, db_path: str, run_id: str
+    sources: list[SourceConfig], settings: ValidationSettings, db_path: str, run_id: str
 ) -> list[tuple[SuiteResult, str | None]]:
     """Every table's suite over the whole warehouse (each source's articles with its own
     settings, a source no longer configured with the defaults); the outcomes are kept in
     validation_results under `run_id` and returned."""
-    gate = table_gates(sources, config, run_id)
+    gate = table_gates(sources, settings, run_id)
     results = [(gate(suite, source)(suite, frame), source) for suite, source, frame in warehouse_frames(db_path, gate)]
     record_validation(db_path, run_id, results)
     return results

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from winnow.schemas.records import DATE_PRECISIONS, ENTITY_TYPES, EVENT_TYPES, ValidationSettings
+from winnow.schemas.config import ValidationSettings
+from winnow.schemas.records import DATE_PRECISIONS, ENTITY_TYPES, EVENT_TYPES
 
 ROW, BATCH = "row", "batch"
 URL_REGEX = r"^(?:https?://[^\s/?#]+|file://)[^\s]*$"  # http(s) with a host, or a saved page's file URL

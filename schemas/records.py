@@ -216,20 +216,6 @@ class Enrichment:
     language: str | None = None  # ISO 639-1, as detected from the text
 
 
-@dataclass(frozen=True, slots=True)
-class ValidationSettings:
-    """The thresholds of the expectation suites (the config's `validation:` block)."""
-
-    min_words: int = 25
-    max_words: int = 20_000
-    title_mostly: float = 0.9
-    published_floor: date = date(1990, 1, 1)
-    chaff_mostly: float = 0.95
-    max_duplicate_share: float = 0.2
-    max_failed_share: float = 0.5
-    layout_min_pages: int = 3  # fewer pages in a batch say nothing about a layout
-
-
 @dataclass(slots=True)
 class RunSummary:
     """What one ingest run did; a row of `runs` and a Prefect table artifact."""

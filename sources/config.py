@@ -28,12 +28,11 @@ from pydantic import (
     model_validator,
 )
 
-from winnow.schemas.config import ChaffRules, EnrichOptions
+from winnow.schemas.config import ChaffRules, EnrichOptions, ValidationSettings
 from winnow.sources.addresses import parse_networks
 from winnow.sources.config_errors import field_path, validation_messages
 from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.urls import WEB_SCHEMES, host_of
-from winnow.sources.validation_config import ValidationConfig
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -268,7 +267,7 @@ class SourcesConfig:
     sources: list[SourceConfig]
     origin: str  # the file it came from, for messages
     enrich: EnrichOptions = EnrichOptions()
-    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    validation: ValidationSettings = ValidationSettings()
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     schedules: list[ScheduleGroup] = field(default_factory=list)
 
@@ -340,7 +339,7 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
             sources.append(source)
             scheduling.append(_Scheduling(source, "cron" in raw, f"{origin}: {label}, field cron", origin))
     enrich = _check_block(EnrichOptions, "enrich", data.get("enrich"), origin, errors)
-    validation = _check_block(ValidationConfig, "validation", data.get("validation"), origin, errors)
+    validation = _check_block(ValidationSettings, "validation", data.get("validation"), origin, errors)
     runner = _check_block(RunnerConfig, "runner", data.get("runner"), origin, errors)
     schedules = _schedule_groups(scheduling, errors)
     if errors:

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from winnow.schemas.config import ChaffRules
+from winnow.schemas.config import ChaffRules, ExtractOptions
 from winnow.schemas.records import Article, ExtractionFailure
 from winnow.transforms.chaff import clean_text, strip_blocks, strip_text, text_blocks
 from winnow.transforms.chaff.dom import PageMarkup, drop_selected
@@ -33,19 +33,6 @@ _LANG = re.compile(r"^[a-zA-Z]{2,3}")
 # the enrich stage's verdict on 3000, and the detector's time grows with its sample (a quarter of
 # extraction's time on 3000, in bench/backfill.py).
 LANGUAGE_SAMPLE_CHARS = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractOptions:
-    """Settings of the extraction stage."""
-
-    min_words: int = 25  # below this a page is a teaser, an index or an error page
-    favor_precision: bool = False
-    include_comments: bool = False  # reader comments are not the article
-    # trafilatura's readability/jusText second opinion costs a third of its time and mostly
-    # agrees: it is asked only where the fast result looks incomplete (bench/README.md).
-    fast: bool = True
-    incomplete_share: float = 0.15  # a fast result with less of the page's paragraph text looks incomplete
 
 
 @dataclass(frozen=True, slots=True)

@@ -421,3 +421,24 @@ def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_pat
     assert len(http_server.hits("/" + ARTICLE_PATH)) == 2
     assert rows(db, "select * from articles") == before
     assert scalar(db, "select unchanged from runs where run_id = ?", [second.run_id]) == 1
+
+
+def test_validation_min_words_is_the_extraction_threshold_too(http_server, tmp_path):
+    short = (
+        "<html><head><title>Pier lights back on</title></head><body><article><h1>Pier lights back on</h1>"
+        "<p>The lights on the old pier shone again on Tuesday after repairs.</p></article></body></html>"
+    )
+    http_server.add("/feed.xml", rss(http_server, ["news/pier.html"]), "application/rss+xml")
+    http_server.add("/news/pier.html", short)
+    summaries = {}
+    for min_words in (None, 5):  # the default (25), then the config's
+        folder = tmp_path / str(min_words)
+        folder.mkdir()
+        config = write_config(folder, http_server, [("rss", "/feed.xml")])
+        if min_words:
+            config.write_text(config.read_text() + f"validation:\n  min_words: {min_words}\n")
+        summaries[min_words] = ingest(config, folder / "winnow.duckdb")
+
+    assert (summaries[None].extracted, summaries[None].not_extracted) == (0, 1)  # 12 words
+    assert (summaries[5].extracted, summaries[5].not_extracted, summaries[5].quarantined) == (1, 0, 0)
+    assert rows(tmp_path / "5" / "winnow.duckdb", "select word_count from articles") == [(12,)]

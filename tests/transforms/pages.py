@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from winnow.schemas.config import ChaffRules
+from winnow.schemas.config import ChaffRules, ExtractOptions
 from winnow.schemas.records import Article
-from winnow.transforms.extract import ExtractOptions, PageInput, extract_article
+from winnow.transforms.extract import PageInput, extract_article
 
 
 def paragraphs(items: list[str]) -> str:

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import lxml.html
 
+from winnow.schemas.config import ExtractOptions
 from winnow.schemas.records import Article, ExtractionFailure
-from winnow.transforms.extract import ExtractOptions, PageInput, extract_article, extract_batch
+from winnow.transforms.extract import PageInput, extract_article, extract_batch
 from winnow.transforms.hashing import article_id, sha256_hex
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pages" / "ferry-timetable.html"

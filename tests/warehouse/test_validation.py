@@ -18,10 +18,10 @@ import pytest
 from tests.warehouse.conftest import article, fetched, table
 from winnow.flows.validation import gate_for
 from winnow.schemas import expectations
-from winnow.schemas.records import ExtractionFailure, ValidationSettings
+from winnow.schemas.config import ValidationSettings
+from winnow.schemas.records import ExtractionFailure
 from winnow.schemas.validate import validator
 from winnow.sources.config import parse_config
-from winnow.sources.validation_config import ValidationConfig
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.query import run_query
@@ -35,7 +35,7 @@ def make_gate(tmp_path, run_name: str | None = None, **settings):
     """The flow's gate for the source `news` (languages: [en]) with `settings` as its validation
     block; `run_name` groups its results in the Data Docs."""
     source = parse_config(SOURCE_YAML, tmp_path, "s.yaml").sources[0]
-    gate = gate_for(source, ValidationConfig(**settings), run_name)
+    gate = gate_for(source, ValidationSettings(**settings), run_name)
     assert gate is not None
     return gate
 
@@ -202,7 +202,7 @@ def test_a_source_s_language_does_not_limit_its_articles_languages(db_path, tmp_
     ).sources[0]
     batch = good_batch() + [story(5, language="de")]
 
-    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=gate_for(source, ValidationConfig()))
+    counts = load_batch(db_path, "run-1", pages_of(batch), batch, [], gate=gate_for(source, ValidationSettings()))
 
     assert counts.quarantined == 0
     assert run_query(db_path, "select language, count(*) from articles group by 1 order by 1").rows == [

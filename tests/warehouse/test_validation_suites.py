@@ -17,9 +17,8 @@ from tests.warehouse.conftest import T0
 from tests.warehouse.test_validation import make_gate, pages_of, story
 from winnow.flows.validation import gate_for, table_gates
 from winnow.schemas import expectations, validate
-from winnow.schemas.records import ValidationSettings
+from winnow.schemas.config import ValidationSettings
 from winnow.sources.config import parse_config
-from winnow.sources.validation_config import ValidationConfig
 from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 
@@ -98,7 +97,7 @@ def test_a_source_has_an_articles_suite_of_its_own_only_where_its_checks_differ(
         tmp_path,
         "s.yaml",
     ).sources
-    config = ValidationConfig()
+    config = ValidationSettings()
 
     names = {source.name: gate_for(source, config).suite("articles").qualified_name for source in sources}
 
