@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
             runs["validation_off"] = winnow_run(warc_path, tmp, "off", False)
             log(f"winnow without validation: {runs['validation_off']}")
             if not args.no_dask:
-                from winnow.sources.runner_config import RunnerConfig
+                from winnow.schemas.config import RunnerConfig
 
                 runs["dask_2_workers"] = winnow_run(warc_path, tmp, "dask", True, RunnerConfig(kind="dask", workers=2))
                 log(f"winnow on Dask: {runs['dask_2_workers']}")

@@ -418,7 +418,7 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
         log(f"run 3: {warm_s:.2f} s, {counts(third)}")
         dask_s = fourth = None
         if not args.no_dask:
-            from winnow.sources.runner_config import RunnerConfig
+            from winnow.schemas.config import RunnerConfig
 
             log(f"run 4: the Dask runner, a local cluster of {args.dask_workers} worker processes, fresh DB ...")
             dask_s, fourth = run_flow(

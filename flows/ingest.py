@@ -32,14 +32,13 @@ from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import Stop, stop_on_signals
 from winnow.flows.task_runners import Stages
 from winnow.flows.validation import gate_for, warm_up_validation
-from winnow.schemas.config import ExtractOptions, ValidationSettings
+from winnow.schemas.config import ExtractOptions, RunnerConfig, ValidationSettings
 from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
 from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
 from winnow.sources.config import SourceConfig, load_config
 from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
 from winnow.sources.discover import Discovery, discover_source
 from winnow.sources.fetch import FetchPolicy, FetchRequest
-from winnow.sources.runner_config import RunnerConfig
 from winnow.transforms.extract import PageInput
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse import articles as warehouse_articles

@@ -25,10 +25,9 @@ from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import stop_on_signals
 from winnow.flows.task_runners import Stages
 from winnow.flows.validation import gate_for
-from winnow.schemas.config import ExtractOptions, ValidationSettings
+from winnow.schemas.config import ExtractOptions, RunnerConfig, ValidationSettings
 from winnow.schemas.records import Article, ExtractionFailure, RunSummary
 from winnow.sources.config import SourceConfig, load_config
-from winnow.sources.runner_config import RunnerConfig
 from winnow.transforms.extract import PageInput
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.db import default_db_path, resolved

@@ -17,7 +17,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from winnow.flows.extraction_pool import default_workers, warm_up
-from winnow.sources.runner_config import RunnerConfig
+from winnow.schemas.config import RunnerConfig
 
 # Articles per enrich task on Dask. Each task costs Prefect and Dask bookkeeping, so parts are large
 # (bench/ingest.py, 500 pages: the enrich stage took 31 s in parts of 25, 28 s in parts of 100).

@@ -28,10 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from winnow.schemas.config import ChaffRules, EnrichOptions, ValidationSettings
+from winnow.schemas.config import ChaffRules, EnrichOptions, RunnerConfig, ValidationSettings
 from winnow.sources.addresses import parse_networks
 from winnow.sources.config_errors import field_path, validation_messages
-from winnow.sources.runner_config import RunnerConfig
 from winnow.sources.urls import WEB_SCHEMES, host_of
 
 DEFAULT_USER_AGENT = "winnow/0.1 (+https://example.org/contact)"
@@ -268,7 +267,7 @@ class SourcesConfig:
     origin: str  # the file it came from, for messages
     enrich: EnrichOptions = EnrichOptions()
     validation: ValidationSettings = ValidationSettings()
-    runner: RunnerConfig = field(default_factory=RunnerConfig)
+    runner: RunnerConfig = RunnerConfig()
     schedules: list[ScheduleGroup] = field(default_factory=list)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:

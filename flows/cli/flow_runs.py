@@ -12,7 +12,7 @@ import typer
 
 from winnow.flows.cli.failures import CommandFailed
 from winnow.flows.environment import configure_prefect
-from winnow.sources.runner_config import RunnerConfig
+from winnow.schemas.config import RunnerConfig
 
 PREFECT_HOME = Path("data/prefect")
 STOP_GRACE_S = 20.0  # a stopped run that has not ended this long after the signal is ended outright

@@ -46,7 +46,7 @@ def test_ingest_on_two_dask_workers_loads_what_the_local_runner_loads(dask_clust
 
     from winnow.flows.ingest import ingest
     from winnow.flows.reprocess import reprocess
-    from winnow.sources.runner_config import RunnerConfig
+    from winnow.schemas.config import RunnerConfig
 
     address, client = dask_cluster
     with serve_site(port=0) as base_url:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from winnow.schemas.config import RunnerConfig
 from winnow.sources.config import ConfigError, parse_config
-from winnow.sources.runner_config import RunnerConfig
 
 SOURCES = "sources: [{name: a, feeds: [{kind: rss, url: 'https://a.example/rss'}]}]\n"
 
