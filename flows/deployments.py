@@ -3,7 +3,7 @@
 prefect.yaml has two parts. Above its `deployments:` line are settings that are the user's (work
 pool, concurrency limit, database, maintenance schedule, pull step): written once from SETTINGS,
 then kept by `winnow deployments write`. From that line on it is generated from the sources
-config: one `ingest-<group>` deployment per schedule group (sources.config.ScheduleGroup), then
+config: one `ingest-<group>` deployment per schedule group (sources.schedules.ScheduleGroup), then
 `reprocess` and `maintenance`, each taking its settings from the anchors above.
 """
 

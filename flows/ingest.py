@@ -35,10 +35,11 @@ from winnow.flows.validation import gate_for, warm_up_validation
 from winnow.schemas.config import ExtractOptions, RunnerConfig, ValidationSettings
 from winnow.schemas.records import ArchivePosition, Article, ExtractionFailure, FetchResult, RunSummary
 from winnow.sources.archive_stream import ArchiveJob, ArchiveStream
-from winnow.sources.config import SourceConfig, load_config
+from winnow.sources.config import load_config
 from winnow.sources.crawl import Crawl, CrawlStopped, FetchStream
 from winnow.sources.discover import Discovery, discover_source
 from winnow.sources.fetch import FetchPolicy, FetchRequest
+from winnow.sources.source_config import SourceConfig
 from winnow.transforms.extract import PageInput
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse import articles as warehouse_articles

@@ -6,7 +6,7 @@ Kept apart from the flows so that `winnow strip` uses it without importing Prefe
 from __future__ import annotations
 
 from winnow.schemas.records import Article
-from winnow.sources.config import SourceConfig
+from winnow.sources.source_config import SourceConfig
 from winnow.transforms.chaff.repetition import batch_block_keys, strip_repeated_batch
 from winnow.warehouse.articles import block_counts
 

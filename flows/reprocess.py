@@ -27,7 +27,8 @@ from winnow.flows.task_runners import Stages
 from winnow.flows.validation import gate_for
 from winnow.schemas.config import ExtractOptions, RunnerConfig, ValidationSettings
 from winnow.schemas.records import Article, ExtractionFailure, RunSummary
-from winnow.sources.config import SourceConfig, load_config
+from winnow.sources.config import load_config
+from winnow.sources.source_config import SourceConfig
 from winnow.transforms.extract import PageInput
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.db import default_db_path, resolved

@@ -11,8 +11,8 @@ from pathlib import Path
 from winnow.flows.repetition import without_repeated_blocks
 from winnow.schemas.config import ChaffRules, EnrichOptions, ExtractOptions
 from winnow.schemas.records import Article, EnrichInput, Enrichment, ExtractionFailure
-from winnow.sources.config import DEFAULT_USER_AGENT, SourceConfig
 from winnow.sources.fetch import Fetcher, FetchPolicy, FetchRequest
+from winnow.sources.source_config import DEFAULT_USER_AGENT, SourceConfig
 from winnow.transforms.extract import PageInput, extract_article, extract_text
 from winnow.warehouse.db import WarehouseMissing
 

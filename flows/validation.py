@@ -17,7 +17,7 @@ from winnow.schemas import expectations
 from winnow.schemas.config import ValidationSettings
 from winnow.schemas.validate import SuiteResult, validation_ran, validator
 from winnow.schemas.validate import warm_up as warm_up_validation
-from winnow.sources.config import SourceConfig
+from winnow.sources.source_config import SourceConfig
 from winnow.transforms.chaff.lexicon import lexicon_for
 from winnow.warehouse.db import resolved
 from winnow.warehouse.validation import record_validation, warehouse_frames

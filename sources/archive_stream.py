@@ -26,8 +26,9 @@ import httpx
 
 from winnow.sources.addresses import AddressGuard
 from winnow.sources.archives import ArchiveBatch, archive_batches
-from winnow.sources.config import CCNewsFeed, SourceConfig, WarcFeed
+from winnow.sources.feeds import CCNewsFeed, WarcFeed
 from winnow.sources.fetch import FetchPolicy
+from winnow.sources.source_config import SourceConfig
 
 _END = object()  # the stream's last item
 CC_NEWS = "crawl-data/CC-NEWS"

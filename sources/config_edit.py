@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from winnow.sources.config import ConfigError, SourceConfig, parse_config
+from winnow.sources.config import ConfigError, parse_config
 from winnow.sources.feed_finder import FoundFeed
+from winnow.sources.source_config import SourceConfig
 from winnow.sources.urls import host_of
 
 NULL_TAG = "tag:yaml.org,2002:null"

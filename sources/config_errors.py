@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-FEED_KINDS = ("rss", "sitemap", "pages", "warc", "ccnews")  # the `kind`s of the feed models in sources.config
+from winnow.sources.feeds import FEED_KINDS
+
 # Plain words for pydantic's error types; {names} come from the error's context.
 MESSAGES = {
     "extra_forbidden": "unknown key",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from winnow.schemas.records import DiscoveredURL, FetchResult
-from winnow.sources.config import PagesFeed, RssFeed, SitemapFeed, SourceConfig
+from winnow.sources.feeds import PagesFeed, RssFeed, SitemapFeed
 from winnow.sources.fetch import Fetcher, FetchPolicy
 from winnow.sources.parsers import (
     MAX_SITEMAP_ENTRIES,
@@ -33,6 +33,7 @@ from winnow.sources.parsers import (
     parse_feed,
     parse_sitemap,
 )
+from winnow.sources.source_config import SourceConfig
 from winnow.sources.urls import canonical_url
 
 # A date further ahead than this is a broken feed's, not news: it does not move a cursor, or the

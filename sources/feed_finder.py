@@ -16,10 +16,10 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from winnow.schemas.records import FetchResult
-from winnow.sources.config import SourceConfig
 from winnow.sources.fetch import Fetcher, FetchRequest
 from winnow.sources.parsers import DiscoveryError, feed_links, is_news_sitemap, parse_feed, parse_sitemap
 from winnow.sources.robots import RobotsRules
+from winnow.sources.source_config import SourceConfig
 from winnow.sources.urls import canonical_url
 
 # Where sites commonly serve a feed without announcing it (WordPress /feed/, Hugo /index.xml,

@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from tests.localserver import LOOPBACK_YAML
 from winnow.flows.cli import app
-from winnow.sources.config import RssFeed, SitemapFeed, load_config
+from winnow.sources.config import load_config
+from winnow.sources.feeds import RssFeed, SitemapFeed
 
 CONFIG = """# Our sources: keep this list short.
 defaults:

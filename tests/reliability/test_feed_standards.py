@@ -15,8 +15,9 @@ from tests.localserver import LOOPBACK, LOOPBACK_YAML, LocalServer
 from tests.sources.test_discover import SITEMAP_NS, discover, make_source
 from winnow.flows.cli import app
 from winnow.sources.addresses import parse_networks
-from winnow.sources.config import RssFeed, SitemapFeed, load_config
+from winnow.sources.config import load_config
 from winnow.sources.feed_finder import HEAD_LINK, ROBOTS_TXT, find_feeds
+from winnow.sources.feeds import RssFeed, SitemapFeed
 from winnow.sources.fetch import Fetcher, FetchPolicy
 
 UTC = timezone.utc

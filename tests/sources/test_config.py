@@ -6,15 +6,9 @@ from textwrap import dedent
 
 import pytest
 
-from winnow.sources.config import (
-    DEFAULT_USER_AGENT,
-    ConfigError,
-    PagesFeed,
-    RssFeed,
-    SitemapFeed,
-    load_config,
-    parse_config,
-)
+from winnow.sources.config import ConfigError, load_config, parse_config
+from winnow.sources.feeds import PagesFeed, RssFeed, SitemapFeed
+from winnow.sources.source_config import DEFAULT_USER_AGENT
 
 VALID = """
 defaults:

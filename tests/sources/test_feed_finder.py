@@ -12,7 +12,7 @@ import pytest
 
 from tests.localserver import LOOPBACK, NEWS_NS, SITEMAP_NS
 from winnow.sources.addresses import parse_networks
-from winnow.sources.config import ConfigError, RssFeed, SitemapFeed, parse_config
+from winnow.sources.config import ConfigError, parse_config
 from winnow.sources.config_edit import add_source, configured_sources
 from winnow.sources.feed_finder import (
     COMMON_PATH,
@@ -28,6 +28,7 @@ from winnow.sources.feed_finder import (
     preferred_feeds,
     robots_sitemaps,
 )
+from winnow.sources.feeds import RssFeed, SitemapFeed
 from winnow.sources.fetch import Fetcher, FetchPolicy
 from winnow.sources.parsers import FeedLink, feed_links, is_news_sitemap
 from winnow.sources.robots import parse_robots
