@@ -271,3 +271,15 @@ def test_a_length_of_time_is_a_duration(expression):
 )
 def test_a_point_in_time_is_no_duration(expression):
     assert not is_duration(expression)
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("May this year", date(2024, 5, 1)),
+        ("in March last year", date(2023, 3, 1)),
+        ("June next year", date(2025, 6, 1)),
+    ],
+)
+def test_a_month_of_a_named_year(expression, expected):
+    assert resolve_date(expression, date(2024, 3, 8)) == ResolvedDate(expected, "month")

@@ -69,3 +69,10 @@ def test_a_happening_only_presupposed_takes_no_date_from_the_story():
     found = events("Ann Berg testified in Kelmouth on Tuesday.\nShe said the meeting with Tom Dale was a mistake.")
     (meeting,) = [e for e in found if e["type"] == "consult"]
     assert meeting["precision"] == "reported"
+
+
+def test_a_paragraph_opening_with_a_date_frames_the_next_told_in_the_past():
+    (evacuation,) = events("In May last year, floods cut off the valley.\nRescuers evacuated forty hikers from Velka.")
+    assert (evacuation["type"], evacuation["date"], evacuation["precision"]) == ("aid", date(2023, 5, 1), "month")
+    (evacuation,) = events("Floods cut off the valley in May last year.\nRescuers evacuated forty hikers from Velka.")
+    assert evacuation["precision"] == "reported"  # a date inside a paragraph is only its own

@@ -129,7 +129,7 @@ class Arguments:
         if own.value is not None or published is None or expressed:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
         verb = _clause_verb(head)
-        if context.value is not None and context.precision == "day" and simple_past(verb):
+        if context.value is not None and simple_past(verb):
             return context
         return ResolvedDate(published, "reported")
 

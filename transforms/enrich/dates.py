@@ -126,6 +126,12 @@ def _month_of_year(match: re.Match[str], published: date, future: bool) -> Resol
     return ResolvedDate(date(year, month, 1), "month")
 
 
+def _month_of_named_year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+    """ "May this year", "March last year"."""
+    year = published.year + ("last", "this", "next").index(match["which"]) - 1
+    return ResolvedDate(date(year, _month(match), 1), "month")
+
+
 def _shifted(published: date, unit: str, shift: int) -> ResolvedDate:
     """The day, week, month or year `shift` units from the publication date's."""
     if unit == "day":
@@ -206,6 +212,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
     (re.compile(rf"{_ON_WEEKDAY}{_MONTH} {_DAY}(?:,? {_YEAR})?"), _day),
     (re.compile(rf"{_ON_WEEKDAY}{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?"), _day),
     (re.compile(rf"{_MONTH}(?:,? {_YEAR})?"), _month_of_year),
+    (re.compile(rf"{_MONTH},? {_WHICH} year"), _month_of_named_year),
     (re.compile(_YEAR), _year),
     (re.compile(rf"{_NUMBER} {_UNIT} (?P<direction>ago|earlier|later|from now)"), _counted),
     (re.compile(rf"(?:(?:early|late) )?{_WHICH} (?P<unit>week|month|year)"), _last_this_next),

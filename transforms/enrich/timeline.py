@@ -1,9 +1,11 @@
 """The date context of each event sentence: when the story has set its clauses told in the past.
 
 A reader dates "Police arrested him" by what came before: the last date an earlier sentence of the
-paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the story's
-news day, the day its lead says the news happened ("... said on Tuesday"). arguments.py uses the
-context only for a clause told in the past with no date of its own.
+paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the date
+the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
+a paragraph is only its own), else the story's news day, the day its lead says the news happened
+("... said on Tuesday"). arguments.py uses the context only for a clause told in the past with no
+date of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
 NEWS_DAYS = 7  # a lead's day further back than a week is background, not the news
+OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 
 
 def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> list[ResolvedDate]:
@@ -27,7 +30,10 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         return [UNKNOWN for _ in sentences]
     dates = [e for e in body.ents if e.label_ == "DATE"]
     news = news_day(body, dates, published)
-    return [_paragraph_date(s, body, dates, published) or news for s in sentences]
+    return [
+        _paragraph_date(s, body, dates, published) or _opening_date(s, body, dates, published) or news
+        for s in sentences
+    ]
 
 
 def news_day(body: Doc, dates: list[Span], published: date) -> ResolvedDate:
@@ -49,6 +55,19 @@ def _paragraph_date(sentence: Span, body: Doc, dates: list[Span], published: dat
         if when.value is not None and when.value <= published:
             return when
     return None
+
+
+def _opening_date(sentence: Span, body: Doc, dates: list[Span], published: date) -> ResolvedDate | None:
+    """The date the previous paragraph opens with ("In May, travellers were stranded ..."): it
+    frames the story told in the past in the paragraph after it."""
+    block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
+    previous_end = len(body.text[:block_start].rstrip())
+    previous_start = body.text.rfind("\n", 0, previous_end) + 1
+    opening = next((e for e in dates if previous_start <= e.start_char < block_start), None)
+    if opening is None or opening.start_char - previous_start > OPENING_CHARACTERS:
+        return None
+    when = resolve_date(opening.text, published)
+    return when if when.value is not None and when.value < published else None
 
 
 def _lead_end(text: str) -> int:
