@@ -283,3 +283,15 @@ def test_a_point_in_time_is_no_duration(expression):
 )
 def test_a_month_of_a_named_year(expression, expected):
     assert resolve_date(expression, date(2024, 3, 8)) == ResolvedDate(expected, "month")
+
+
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("nearly a year ago", ResolvedDate(date(2023, 1, 1), "year")),
+        ("about two weeks ago", ResolvedDate(date(2024, 2, 19), "week")),
+        ("more than three days ago", ResolvedDate(date(2024, 3, 5), "day")),
+    ],
+)
+def test_an_approximate_count_resolves_as_the_count(expression, expected):
+    assert resolve_date(expression, date(2024, 3, 8)) == expected

@@ -269,3 +269,8 @@ def test_a_noun_named_after_despite_instituted_or_with_its_own_date_happened(tex
 def test_a_duration_is_no_date_of_its_own_so_the_event_is_reported():
     (criticism,) = events("Lena Voss criticised the Dunmore council for years of neglect.")
     assert (criticism["date"], criticism["precision"]) == (PUBLISHED, "reported")
+
+
+def test_a_passive_with_no_subject_of_its_own_is_done_by_its_agent():
+    (annexation,) = events("Velka argued for years that it was a victim, having been annexed by Norland in 1921.")
+    assert (annexation["type"], annexation["actor1"], annexation["date"]) == ("coerce", "Norland", date(1921, 1, 1))

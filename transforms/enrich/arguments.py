@@ -243,7 +243,7 @@ def _clause_verb(head: Token) -> Token:
 def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     """Doers and receivers of a verb: subject and object, or a passive's agent and subject."""
     children = list(verb.children)
-    passive = any(c.dep_ == "nsubjpass" for c in children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in children)  # "having been annexed by X"
     agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = [c for c in children if c.dep_ in SUBJECTS]
     clause = verb

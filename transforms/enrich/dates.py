@@ -82,7 +82,7 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
 _LEADING_WORDS = re.compile(
     r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
-    r"|late|mid|(?:end|beginning|start|middle) of) )+"
+    r"|late|mid|(?:end|beginning|start|middle) of|nearly|almost|about|around|roughly|some|just|(?:more|less) than) )+"
 )
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
