@@ -274,3 +274,8 @@ def test_a_duration_is_no_date_of_its_own_so_the_event_is_reported():
 def test_a_passive_with_no_subject_of_its_own_is_done_by_its_agent():
     (annexation,) = events("Velka argued for years that it was a victim, having been annexed by Norland in 1921.")
     assert (annexation["type"], annexation["actor1"], annexation["date"]) == ("coerce", "Norland", date(1921, 1, 1))
+
+
+def test_a_passive_participle_with_no_subject_happened_to_the_subject_of_its_clause():
+    (deportation,) = events("Ivo Brandt flew back to Velka on Monday after being deported by Norland.")
+    assert (deportation["type"], deportation["actor1"], deportation["actor2"]) == ("coerce", "Norland", "Ivo Brandt")

@@ -258,6 +258,18 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):
         receivers = [verb.head]  # "the duties levied on March 3"
+    elif passive and not receivers and verb.dep_ in ("pcomp", "advcl"):
+        # "they returned home after being deported": the subject of the clause it hangs on underwent it
+        receivers = next(
+            (
+                subjects
+                for t in verb.ancestors
+                if t.pos_ in ("VERB", "AUX")
+                for subjects in [[c for c in t.children if c.dep_ in SUBJECTS | {"nsubjpass"}]]
+                if subjects
+            ),
+            [],
+        )
     receivers += _targets(verb)
     return doers, receivers
 
