@@ -279,3 +279,18 @@ def test_a_passive_with_no_subject_of_its_own_is_done_by_its_agent():
 def test_a_passive_participle_with_no_subject_happened_to_the_subject_of_its_clause():
     (deportation,) = events("Ivo Brandt flew back to Velka on Monday after being deported by Norland.")
     assert (deportation["type"], deportation["actor1"], deportation["actor2"]) == ("coerce", "Norland", "Ivo Brandt")
+
+
+@pytest.mark.parametrize(
+    "text, kind, actor",
+    [
+        ("Kelmouth Rovers named Ivo Brandt as coach on Monday.", "cooperate", "Kelmouth Rovers"),
+        ("Lena Voss claimed victory in Dunmore on Tuesday.", "statement", "Lena Voss"),
+    ],
+)
+def test_a_hire_by_naming_and_a_claim_of_victory(text, kind, actor):
+    assert (kind, actor) in [(e["type"], e["actor1"]) for e in events(text)]
+
+
+def test_naming_a_thing_is_no_hire():
+    assert events("Astrel Yards in Kelmouth named its new ferry after a river.") == []

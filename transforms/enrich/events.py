@@ -157,10 +157,10 @@ class EventExtractor:
             objects |= {
                 g.lower_
                 for c in head.children
-                if c.dep_ == "prep" and c.lower_ in ("to", "into", "on")
+                if c.dep_ == "prep" and c.lower_ in ("to", "into", "on", "as")
                 for g in c.children
                 if g.dep_ == "pobj"
-            }  # "dragged X to court", "set on fire"
+            }  # "dragged X to court", "set on fire", "named X as coach"
             objects |= {t.lower_ for c in head.children if c.dep_ == "dobj" for t in c.children if t.dep_ == "compound"}
             kind = next((k for k in kinds if k.pos == "verb" and k.objects and k.objects & objects), None) or next(
                 (k for k in kinds if k.pos == "verb" and not k.objects), None
