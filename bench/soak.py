@@ -133,7 +133,7 @@ def write_config(path: Path, base_url: str, pages: int, enrich: bool, networks: 
 
 def config_with_networks(path: Path, base_url: str, pages: int, enrich: bool) -> dict:
     """Write the config with `allowed_networks` where it parses (the key is being added to
-    sources/config.py); without it if it parses nowhere. Says what happened."""
+    sources/source_config.py); without it if it parses nowhere. Says what happened."""
     from winnow.sources.config import load_config
 
     errors = {}

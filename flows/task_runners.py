@@ -1,5 +1,5 @@
 """Where a flow's extract and enrich tasks run: the Prefect task runner the `runner:`
-setting names (sources/runner_config.py), and how work is cut for it.
+setting names (schemas/config/runner.py), and how work is cut for it.
 
 The DuckDB writes never go to the runner: the flow's own thread loads every batch, so a Dask
 worker only needs the network and winnow's code, never the database file.

@@ -1,1 +1,1 @@
-"""Data contracts: record types, DuckDB DDL and migrations."""
+"""Data contracts: record types, the stages' settings, DuckDB DDL and migrations."""

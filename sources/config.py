@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from winnow.schemas.config import EnrichOptions, RunnerConfig, Strict, ValidationSettings
 from winnow.sources.config_errors import field_path, validation_messages
@@ -33,16 +32,25 @@ class ConfigError(Exception):
         self.messages = messages
 
 
-@dataclass(frozen=True)
-class SourcesConfig:
-    """A loaded config file: its sources, fully resolved."""
+class ConfigFile(Strict):
+    """winnow's sources config: the sites to ingest, and the settings of the stages. The file is
+    read block by block (parse_config), so that each problem names its source and field; this
+    model gives its keys, and the JSON Schema editors check it with (`winnow sources schema`)."""
 
-    sources: list[SourceConfig]
+    model_config = ConfigDict(title="winnow sources config")
+
+    defaults: Defaults = Field(default_factory=Defaults)  # what every source gets unless it sets its own
+    sources: list[SourceConfig] = Field(min_length=1)
+    enrich: EnrichOptions = Field(default_factory=EnrichOptions)
+    validation: ValidationSettings = Field(default_factory=ValidationSettings)
+    runner: RunnerConfig = Field(default_factory=RunnerConfig)
+
+
+class SourcesConfig(ConfigFile):
+    """A loaded config file: its sources, fully resolved (the defaults merged in), and its schedules."""
+
     origin: str  # the file it came from, for messages
-    enrich: EnrichOptions = EnrichOptions()
-    validation: ValidationSettings = ValidationSettings()
-    runner: RunnerConfig = RunnerConfig()
-    schedules: list[ScheduleGroup] = field(default_factory=list)
+    schedules: list[ScheduleGroup] = Field(default_factory=list)
 
     def select(self, names: list[str] | None = None) -> list[SourceConfig]:
         """The named sources (even if disabled), or every enabled one when no names are given."""
@@ -78,12 +86,9 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
     if not isinstance(data, dict):
         raise ConfigError([f"{origin}: expected a mapping with a 'sources' list at the top"])
 
-    errors = [
-        f"{origin}: field {key}: unknown key"
-        for key in data
-        if key not in ("defaults", "sources", "enrich", "validation", "runner")
-    ]
-    defaults = _check_defaults(data.get("defaults"), origin, errors)
+    errors = [f"{origin}: field {key}: unknown key" for key in data if key not in ConfigFile.model_fields]
+    checked_defaults = _check_block(Defaults, "defaults", data.get("defaults"), origin, errors)
+    defaults = checked_defaults.model_dump(exclude_unset=True)
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         errors.append(f"{origin}: field sources: expected a list of one or more sources")
@@ -117,18 +122,16 @@ def parse_config(text: str, base_dir: Path, origin: str) -> SourcesConfig:
     schedules = schedule_groups(scheduling, errors)
     if errors:
         raise ConfigError(errors)
-    return SourcesConfig(sources, origin, enrich, validation, runner, schedules=schedules)
-
-
-def _check_defaults(raw: Any, origin: str, errors: list[str]) -> dict[str, Any]:
-    """The defaults the user set, checked; an unusable block is reported and ignored."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        errors.append(f"{origin}: field defaults: expected a mapping of settings")
-        return {}
-    checked = _check(Defaults, raw, Path("."), f"{origin}: defaults", errors)
-    return checked.model_dump(exclude_unset=True) if checked else {}
+    # Each part is checked already: put together as they are.
+    return SourcesConfig.model_construct(
+        defaults=checked_defaults,
+        sources=sources,
+        enrich=enrich,
+        validation=validation,
+        runner=runner,
+        origin=origin,
+        schedules=schedules,
+    )
 
 
 def _check_block(model: type[BaseModel], key: str, raw: Any, origin: str, errors: list[str]) -> Any:

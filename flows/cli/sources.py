@@ -1,4 +1,5 @@
-"""`winnow sources`: check the sources config, list the sources' last runs, add a site's feeds."""
+"""`winnow sources`: check the sources config, list the sources' last runs, add a site's feeds, print
+the config's JSON Schema."""
 
 from __future__ import annotations
 
@@ -41,6 +42,18 @@ def sources_list(
     except WarehouseMissing:  # nothing run yet: every source at zero
         stats = [SourceStats(name, None, None, 0, None) for name in names]
     print_rows(SourceStats._fields, stats, output.value)
+
+
+@app.command("schema")
+def sources_schema() -> None:
+    """Print the JSON Schema of the sources config, for editors: save it beside the file and point
+    the YAML language server at it, and a wrong key or value is marked as you type."""
+    import json
+
+    from winnow.sources.config import ConfigFile
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **ConfigFile.model_json_schema()}
+    typer.echo(json.dumps(schema, indent=2))
 
 
 @app.command("add")

