@@ -182,14 +182,11 @@ def suite_parameters(suite: Suite, now: datetime, rows: int) -> dict[str, Any]:
     """The values of the suite's parameters for a batch of `rows` validated at `now`: tomorrow, and
     each batch check's share at most that of all the rows but one."""
     values: dict[str, Any] = {LATEST_PUBLISHED_AT: now + timedelta(days=1)}
+    all_but_one = 1 - 1 / max(rows, 1)
     for check in suite.checks:
-        values.update(
-            {
-                name: min(check.kwargs[argument], 1 - 1 / max(rows, 1))
-                for argument, name in check.parameters.items()
-                if name != LATEST_PUBLISHED_AT
-            }
-        )
+        for argument, name in check.parameters.items():
+            if name != LATEST_PUBLISHED_AT:
+                values[name] = min(check.kwargs[argument], all_but_one)
     return values
 
 
