@@ -76,3 +76,9 @@ def test_a_paragraph_opening_with_a_date_frames_the_next_told_in_the_past():
     assert (evacuation["type"], evacuation["date"], evacuation["precision"]) == ("aid", date(2023, 5, 1), "month")
     (evacuation,) = events("Floods cut off the valley in May last year.\nRescuers evacuated forty hikers from Velka.")
     assert evacuation["precision"] == "reported"  # a date inside a paragraph is only its own
+
+
+def test_a_vaguer_date_earlier_in_the_paragraph_tells_no_day_for_the_next_clause():
+    found = events("The Dunmore council rejected the plan last week. Lena Voss criticised the vote in Dunmore.")
+    (criticism,) = [e for e in found if e["type"] == "disapprove"]
+    assert criticism["precision"] == "reported"

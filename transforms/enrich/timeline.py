@@ -1,6 +1,6 @@
 """The date context of each event sentence: when the story has set its clauses told in the past.
 
-A reader dates "Police arrested him" by what came before: the last date an earlier sentence of the
+A reader dates "Police arrested him" by what came before: the last day an earlier sentence of the
 paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the date
 the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
@@ -48,12 +48,14 @@ def news_day(body: Doc, dates: list[Span], published: date) -> ResolvedDate:
 
 
 def _paragraph_date(sentence: Span, body: Doc, dates: list[Span], published: date) -> ResolvedDate | None:
-    """The last date an earlier sentence of the same paragraph gave, if it is not after publication."""
+    """The last date an earlier sentence of the same paragraph gave, if it is not after publication;
+    UNKNOWN if that date is vaguer than a day ("vetoed it last week; she criticised the veto" tells
+    no more when she did)."""
     block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
     for entity in reversed([e for e in dates if block_start <= e.start_char < sentence.start_char]):
         when = resolve_date(entity.text, published)
         if when.value is not None and when.value <= published:
-            return when
+            return when if when.precision == "day" else UNKNOWN
     return None
 
 
