@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from bench.ingest import prefect_api  # noqa: E402
+from bench.prefect_server import prefect_api  # noqa: E402
 from bench.report import print_result  # noqa: E402
 
 TARGET_RATIO = 0.9

@@ -29,29 +29,24 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.child_processes import TreeRSS, peak_rss_mb  # noqa: E402
+from bench.ingest_baseline import time_extract_article, time_trafilatura  # noqa: E402
+from bench.ingest_site import SOURCE, demo_server_process, download_pages, write_config  # noqa: E402
+from bench.prefect_server import PrefectServer, prefect_api, stop_ephemeral_servers  # noqa: E402
 from bench.report import print_result  # noqa: E402
-from winnow.flows.environment import configure_prefect  # noqa: E402  (must precede any prefect import)
 
 RATIO_TARGET = 1.5
 RERUN_TARGET = 0.05
-SOURCE = "bench"
 LOADAVG_AT_START = 0.0
 
 
@@ -85,155 +80,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.pages < 1:
         parser.error("--pages must be at least 1")
     return args
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def demo_server_process(copies: int) -> Iterator[str]:
-    """The demo site in its own process, as a remote site would be: its threads do not compete
-    with the ingest for this process's GIL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "winnow.demo.server", "--port", str(free_port()), "--copies", str(copies)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    try:
-        line = process.stdout.readline()  # "Serving the demo site at http://127.0.0.1:N/ (...)"
-        yield line.split(" at ", 1)[1].split("/ ", 1)[0]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-class PrefectServer:
-    """`prefect server start` on 127.0.0.1 as a child process, in its own process group."""
-
-    def __init__(self, home: Path, log_path: Path) -> None:
-        self.port = free_port()
-        self.api_url = f"http://127.0.0.1:{self.port}/api"
-        self.log_path = log_path
-        self.home = home
-        self.process: subprocess.Popen | None = None
-        self.startup_s: float | None = None
-
-    def start(self, timeout_s: float = 180) -> None:
-        import httpx
-
-        prefect_cli = Path(sys.executable).with_name("prefect")
-        command = [str(prefect_cli)] if prefect_cli.exists() else [sys.executable, "-m", "prefect"]
-        command += ["server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
-        env = {**os.environ, "PREFECT_HOME": str(self.home)}
-        env.pop("PREFECT_API_URL", None)
-        started = time.perf_counter()
-        with open(self.log_path, "wb") as out:
-            self.process = subprocess.Popen(
-                command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-            )
-        deadline = started + timeout_s
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"prefect server exited with {self.process.returncode}:\n{self._tail()}")
-            try:
-                if httpx.get(self.api_url + "/health", timeout=2).status_code == 200:
-                    self.startup_s = time.perf_counter() - started
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"prefect server not healthy after {timeout_s:.0f} s:\n{self._tail()}")
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL to the server's own process group; reaped, so its peak RSS
-        counts in RUSAGE_CHILDREN."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        try:  # uvicorn workers it may have started (our own group, by its id)
-            os.killpg(self.process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-
-    def _tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-def write_config(path: Path, base_url: str, pages: int) -> None:
-    path.write_text(
-        "# Written by bench/ingest.py: the demo pages under distinct URLs, rate limit lifted.\n"
-        "# The copies repeat each other's text by design: the duplicate check is relaxed, still run.\n"
-        "validation:\n  max_duplicate_share: 1.0\n"
-        "sources:\n"
-        f"  - name: {SOURCE}\n"
-        "    feeds:\n"
-        "      - kind: sitemap\n"
-        f"        url: {base_url}/bench/sitemap.xml\n"
-        '    allowed_domains: ["127.0.0.1"]\n'
-        '    allowed_networks: ["127.0.0.0/8"]\n'  # the bench server is on loopback, refused otherwise
-        "    rate_limit: 100000.0\n"
-        f"    max_pages: {pages}\n"
-        "    language: en\n",
-        encoding="utf-8",
-    )
-
-
-def download_pages(base_url: str) -> list[tuple[str, bytes]]:
-    """The bodies the flow will fetch: every URL of the bench sitemap, fetched once, untimed."""
-    import httpx
-    from lxml import etree
-
-    with httpx.Client(timeout=30) as client:
-        sitemap = client.get(base_url + "/bench/sitemap.xml")
-        sitemap.raise_for_status()
-        urls = [
-            loc.text.strip()
-            for loc in etree.fromstring(sitemap.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
-        ]
-        pages = []
-        for url in urls:
-            response = client.get(url)
-            response.raise_for_status()
-            pages.append((url, response.content))
-    return pages
-
-
-def time_trafilatura(pages: list[tuple[str, bytes]]) -> tuple[float, int]:
-    """Seconds for plain trafilatura.extract over every body, and how many gave text."""
-    import trafilatura
-
-    trafilatura.extract(pages[0][1])  # warm-up: lazy imports, caches
-    started = time.perf_counter()
-    extracted = sum(trafilatura.extract(body) is not None for _, body in pages)
-    return time.perf_counter() - started, extracted
-
-
-def time_extract_article(pages: list[tuple[str, bytes]]) -> float:
-    """Seconds for the pipeline's own per-page extraction (metadata, hashes) over the same
-    bodies, sequentially and without Prefect: separates extraction cost from orchestration."""
-    from winnow.schemas.config import ExtractOptions
-    from winnow.transforms.extract import PageInput, extract_article
-
-    options = ExtractOptions()
-    inputs = [PageInput(url=url, final_url=url, source=SOURCE, body=body, language="en") for url, body in pages]
-    extract_article(inputs[0], options)
-    started = time.perf_counter()
-    for page in inputs:
-        extract_article(page, options)
-    return time.perf_counter() - started
 
 
 def run_flow(ingest, config: Path, db_path: Path, pages: int, batch_size: int, extra: dict) -> tuple[float, object]:
@@ -272,73 +118,6 @@ def counts(summary) -> dict:
     }
 
 
-def stop_ephemeral_servers() -> None:
-    """Stop (and reap) Prefect's temporary server, so its RSS counts as a child's."""
-    try:
-        from prefect.server.api.server import SubprocessASGIServer
-    except ImportError:
-        return
-    for server in list(SubprocessASGIServer._instances.values()):
-        try:
-            server.stop()
-        except Exception as exc:  # best effort: only the RSS figure depends on it
-            log(f"could not stop Prefect's temporary server: {exc}")
-
-
-class TreeRSS:
-    """Samples the summed RSS of this process and all its descendants (from /proc) in a thread:
-    getrusage only sees children once they have exited and been reaped, and then only the largest."""
-
-    def __init__(self, interval_s: float = 0.1) -> None:
-        self.interval_s = interval_s
-        self.peak_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
-
-    def __enter__(self) -> TreeRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, self.sample_kb())
-            self._stop.wait(self.interval_s)
-
-    @staticmethod
-    def sample_kb() -> int:
-        children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                status = (entry / "status").read_text()
-            except OSError:  # gone meanwhile
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    rss[int(entry.name)] = int(line.split()[1])
-        total, todo = 0, [os.getpid()]
-        while todo:
-            pid = todo.pop()
-            total += rss.get(pid, 0)
-            todo += children.get(pid, [])
-        return total
-
-
-def peak_rss_mb() -> dict:
-    # Linux reports ru_maxrss in KiB. RUSAGE_CHILDREN is the largest reaped descendant.
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"self": round(self_mb, 1), "children": round(children_mb, 1), "total": round(self_mb + children_mb, 1)}
-
-
 def main(argv: list[str] | None = None) -> dict:
     global LOADAVG_AT_START
     args = parse_args(argv)
@@ -349,29 +128,6 @@ def main(argv: list[str] | None = None) -> dict:
             return _bench(args, tmp, server, tree_rss)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-@contextmanager
-def prefect_api(mode: str, tmp: Path, say) -> Iterator[PrefectServer | None]:
-    """Prefect for a benchmark, its state under `tmp`: with mode "server" a `prefect server start`
-    of its own (yielded, stopped at the end), else the temporary server the first flow call starts."""
-    prefect_home = tmp / "prefect-home"
-    prefect_home.mkdir()
-    os.environ.pop("PREFECT_API_URL", None)  # ours, not a user's server
-    os.environ["PREFECT_HOME"] = str(prefect_home)
-    configure_prefect(prefect_home)
-    if mode != "server":
-        yield None
-        return
-    server = PrefectServer(prefect_home, tmp / "prefect-server.log")
-    say(f"starting prefect server on port {server.port} ...")
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url
-    say(f"prefect server healthy after {server.startup_s:.1f} s")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tree_rss: TreeRSS) -> dict:
@@ -433,7 +189,7 @@ def _bench(args: argparse.Namespace, tmp: Path, server: PrefectServer | None, tr
 
     (articles_loaded,) = run_query(db_path, "select count(*) from articles where source = ?", [SOURCE]).rows[0]
     if args.prefect == "ephemeral":
-        stop_ephemeral_servers()
+        stop_ephemeral_servers(log)
     if server is not None:
         server.stop()
     rss = peak_rss_mb()

@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from bench.ingest import TreeRSS, free_port, peak_rss_mb, prefect_api, stop_ephemeral_servers  # noqa: E402
+from bench.child_processes import TreeRSS, free_port, peak_rss_mb  # noqa: E402
+from bench.prefect_server import prefect_api, stop_ephemeral_servers  # noqa: E402
 from bench.report import print_result  # noqa: E402
 
 SOURCE = "soak"
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> dict:
             with prefect_api(args.prefect, tmp, log) as server:
                 result = _soak(args, tmp, server, loadavg)
         if args.prefect == "ephemeral":
-            stop_ephemeral_servers()
+            stop_ephemeral_servers(log)
         rss = peak_rss_mb()
         result["peak_rss_mb"] = rss["total"]
         result["peak_rss_detail_mb"] = {

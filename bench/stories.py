@@ -44,8 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.child_processes import free_port  # noqa: E402
 from bench.datasets import SCRAPINGHUB  # noqa: E402
-from bench.ingest import counts, free_port, log, prefect_api, warm_duckdb  # noqa: E402
+from bench.ingest import counts, log, warm_duckdb  # noqa: E402
+from bench.prefect_server import prefect_api  # noqa: E402
 from bench.report import print_result  # noqa: E402
 
 RATIO_TARGET = 0.5

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.ingest import PrefectServer
+from bench.prefect_server import PrefectServer
 from tests.conftest import prefect_home_from
 from tests.localserver import LOOPBACK_YAML
 from winnow.sources.fetch import FetchPolicy
