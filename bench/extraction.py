@@ -29,7 +29,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,55 +39,15 @@ import lxml.etree  # noqa: E402
 import trafilatura  # noqa: E402
 
 from bench.datasets import SCRAPINGHUB, TRAFILATURA_EVAL  # noqa: E402
+from bench.extraction_systems import BASELINE, SAME_WORK, STRING_SYSTEMS, SYSTEMS, WINNOW, Extractor  # noqa: E402
+from bench.extraction_tables import string_table, table  # noqa: E402
 from bench.kept_strings import StringPage, load_string_pages, string_scores  # noqa: E402
 from bench.report import print_result  # noqa: E402
 from bench.shingles import PageScore, bootstrap_std, corpus_scores, score_page, self_check  # noqa: E402
-from winnow.schemas.config import ExtractOptions  # noqa: E402
-from winnow.schemas.records import Article  # noqa: E402
-from winnow.transforms.extract import PageInput, extract_article  # noqa: E402
 
-BASELINE = "trafilatura"  # the per-page recall and speed comparisons are against this one
-WINNOW = "winnow"
-SAME_WORK = "trafilatura_with_metadata"  # also compared for speed: the same work as winnow's call
 TARGETS = {"f1": 0.975, "precision": 0.97, "max_recall_drop": 0.05, "speed_ratio": 0.80}
 STRING_TARGETS = {"with_kept": 0.945, "without_absent": 0.95, "appeals_absent": 0.97, "max_time_ratio": 1.25}
 QUIET = False
-
-Extractor = Callable[[bytes, str], str]  # (decompressed HTML, page URL) -> article text, "" if none
-
-
-def plain_trafilatura(**options) -> Extractor:
-    def extract(html: bytes, url: str) -> str:
-        return trafilatura.extract(html, **options) or ""
-
-    return extract
-
-
-def trafilatura_with_metadata(html: bytes, url: str) -> str:
-    """trafilatura doing the work winnow asks of it: the text plus the metadata (title, authors,
-    date, site name...) that plain `extract` skips."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
-    return (document.text or "") if document is not None else ""
-
-
-def winnow(html: bytes, url: str) -> str:
-    """The pipeline's own extraction, with no minimum length: a short page is scored, not refused."""
-    page = PageInput(url=url, final_url=url, source="bench", body=html)
-    result = extract_article(page, ExtractOptions(min_words=0))
-    return result.text if isinstance(result, Article) else ""  # else an ExtractionFailure
-
-
-STRING_SYSTEMS: dict[str, Extractor] = {  # as the set's own baselines were measured
-    BASELINE: lambda html, url: trafilatura.extract(html, url=url) or "",
-    WINNOW: winnow,
-}
-SYSTEMS: dict[str, Extractor] = {
-    BASELINE: plain_trafilatura(),
-    "trafilatura_no_comments": plain_trafilatura(include_comments=False),
-    "trafilatura_precision": plain_trafilatura(favor_precision=True),
-    SAME_WORK: trafilatura_with_metadata,
-    WINNOW: winnow,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,21 +213,6 @@ def string_set(data: Path, limit: int | None, repeat: int) -> dict:
     }
 
 
-def string_table(strings: dict) -> str:
-    lines = [
-        f"\n{strings['pages']} pages of {strings['data']}",
-        f"{'system':<26}{'with kept':>11}{'without absent':>16}{'appeals absent':>16}{'seconds':>9}",
-    ]
-    lines += [
-        f"{name:<26}{s['with_kept']:>11.3f}{s['without_absent']:>16.3f}{s['appeals_absent']:>16.3f}{s['seconds']:>9.2f}"
-        for name, s in strings["systems"].items()
-    ]
-    lines.append(f"time {WINNOW} / {BASELINE}: {strings['time_ratio_winnow_to_' + BASELINE]:.2f}")
-    lines.append("targets_met:")
-    lines += [f"  {name:<22}{'yes' if met else 'NO'}" for name, met in strings["targets_met"].items()]
-    return "\n".join(lines)
-
-
 def winnow_code() -> dict:
     """Which winnow code was measured: the commit, and whether extraction code differs from it."""
 
@@ -288,35 +232,6 @@ def dump(folder: Path, name: str, pages: list[Page], predictions: list[str]) -> 
     body = {page.id: {"articleBody": text} for page, text in zip(pages, predictions)}
     text = json.dumps(body, ensure_ascii=False, indent=1)
     (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
-
-
-def table(result: dict) -> str:
-    lines = [
-        f"{result['pages']} pages, {result['date']}, load {result['loadavg_1m_at_start']},"
-        f" trafilatura {result['versions']['trafilatura']}",
-        f"{'system':<26}{'P':>14}{'R':>14}{'F1':>14}{'acc':>7}{'empty':>7}{'pages/s':>9}",
-    ]
-    for name, s in result["systems"].items():
-        scores = "".join(f"{s[m]:>8.3f}±{s[m + '_std']:.3f}" for m in ("precision", "recall", "f1"))
-        lines.append(f"{name:<26}{scores}{s['accuracy']:>7.3f}{s['empty_predictions']:>7}{s['pages_per_s']:>9.1f}")
-    comparison = result["comparison"]
-    if "targets_met" not in comparison:
-        return "\n".join(lines + [comparison["note"]])
-    lines.append(f"\nspeed {WINNOW} / {BASELINE}: {comparison['speed_ratio_winnow_to_' + BASELINE]:.2f}")
-    if "speed_ratio_winnow_to_" + SAME_WORK in comparison:
-        lines.append(f"speed {WINNOW} / {SAME_WORK}: {comparison['speed_ratio_winnow_to_' + SAME_WORK]:.2f}")
-    lines.append(
-        f"pages whose {WINNOW} recall is more than {TARGETS['max_recall_drop']} below {BASELINE}'s:"
-        f" {comparison['recall_regressions']}"
-    )
-    for row in comparison["worst_recall_regressions"]:
-        lines.append(
-            f"  {row['id'][:12]}  {row['host']:<32} recall {row['recall_' + BASELINE]:.3f} ->"
-            f" {row['recall_' + WINNOW]:.3f}"
-        )
-    lines.append("targets_met:")
-    lines += [f"  {name:<22}{'yes' if met else 'NO'}" for name, met in comparison["targets_met"].items()]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
