@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.localserver import LocalServer, add_news_site
+from tests.support.feeds import add_news_site
+from tests.support.localserver import LocalServer
+from tests.support.prefect_homes import prefect_home_from
 
 
 @pytest.fixture
@@ -74,13 +75,6 @@ def migrated_prefect_db(tmp_path_factory) -> Path:
     return template
 
 
-def prefect_home_from(template: Path, home: Path) -> Path:
-    """A new Prefect home holding a copy of the migrated database `template`."""
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template, home / "prefect.db")
-    return home
-
-
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory, migrated_prefect_db):
     """A temporary Prefect API server for every flow run of the session, the CLI's own
@@ -112,7 +106,7 @@ def _prefect_when_marked(request):
 
 @pytest.fixture(scope="module")
 def news_site():
-    """A news site as `sources add` meets it (tests.localserver.add_news_site), one per module."""
+    """A news site as `sources add` meets it (tests.support.feeds.add_news_site), one per module."""
     server = LocalServer().start()
     add_news_site(server)
     yield server

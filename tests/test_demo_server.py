@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import json
 import socket
 import subprocess
 import sys
@@ -19,10 +18,10 @@ import httpx
 import pytest
 import yaml
 
+from tests.support.demo_site import GROUND_TRUTH
 from winnow.demo.server import SITE_ROOT, render_sources, serve_site
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 PRIVATE_PATH = "private/harbour-herald/2026/11/harbour-budget-draft.html"
 CHAFF = [
     "Sign up for our free weekly newsletter",

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.support.demo_site import GROUND_TRUTH
 from winnow.demo.server import SITE_ROOT, render_sources, serve_site
 from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
 
-GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 # Each article's text: its standfirst (put back where trafilatura leaves it out) and its body.
 VALE_BODIES = {
     truth["title"]: truth["standfirst"] + "\n" + truth["body"]

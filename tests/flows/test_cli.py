@@ -6,25 +6,15 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.support.cli import winnow
+from tests.support.winnow_process import assert_clean, finish, run_winnow, start_winnow
 from winnow.flows.cli import app
 from winnow.warehouse.query import run_query
-
-WINNOW = Path(sys.executable).with_name("winnow")
-T0 = datetime(2026, 10, 1, 8, 30, tzinfo=timezone.utc)
-
-
-def winnow(*args: str):
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 def write(path: Path, text: str) -> Path:
@@ -310,33 +300,6 @@ def test_demo_on_a_busy_port_says_so(tmp_path, monkeypatch):
 # winnow demo, end to end ---------------------------------------------------------------------
 
 
-def _start_winnow(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(WINNOW), *args], cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-
-
-def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
-    try:
-        stdout, stderr = process.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        stdout, stderr = process.communicate()
-        pytest.fail(f"winnow timed out:\n{stdout}\n{stderr}")
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-
-
-def _run_winnow(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return _finish(_start_winnow(args, cwd, env))
-
-
-def _assert_clean(process: subprocess.CompletedProcess) -> None:
-    output = process.stdout + process.stderr
-    assert process.returncode == 0, output
-    assert "Traceback" not in output
-    assert not [line for line in output.splitlines() if " ERROR " in line or "| ERROR" in line], output
-
-
 @pytest.mark.slow
 def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
@@ -346,16 +309,16 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
 
     # As a user runs it: the flow starts Prefect's own temporary server. The session's test
     # server (for the second run) starts meanwhile, if it is not up yet.
-    running = _start_winnow(args, tmp_path, env)
+    running = start_winnow(args, tmp_path, env)
     try:
         prefect_api_url = request.getfixturevalue("prefect_harness")
     except BaseException:
         running.kill()
         running.communicate()
         raise
-    first = _finish(running)
+    first = finish(running)
 
-    _assert_clean(first)
+    assert_clean(first)
     assert f"demo corpus served at http://127.0.0.1:{free_port}" in first.stdout
     assert ": completed" in first.stdout
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in first.stdout.splitlines()]
@@ -372,10 +335,10 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     assert (tmp_path / "data" / "demo" / "sources.yaml").exists()
 
     # Again, against the session's Prefect server (a second temporary server would add ~20 s).
-    second = _run_winnow(args, tmp_path, {**env, "PREFECT_API_URL": prefect_api_url})
+    second = run_winnow(args, tmp_path, {**env, "PREFECT_API_URL": prefect_api_url})
 
-    _assert_clean(second)
-    count = _run_winnow(
+    assert_clean(second)
+    count = run_winnow(
         [
             "query",
             "select count(*) as n, count(distinct run_id) as runs from articles",
@@ -389,7 +352,7 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request):
     )
     assert count.returncode == 0, count.stderr
     assert json.loads(count.stdout) == [{"n": 30, "runs": 1}]
-    runs = _run_winnow(
+    runs = run_winnow(
         [
             "query",
             "select status, new, updated, enriched from runs order by started_at",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.flows.test_cli import WINNOW, _assert_clean, _run_winnow, winnow
-from tests.localserver import LOOPBACK_YAML
-from tests.reliability.ingest_process import winnow_env
+from tests.support.cli import winnow
+from tests.support.localserver import LOOPBACK_YAML
+from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winnow_env
 from winnow.demo.server import SITE_ROOT
 from winnow.flows.cli import app
 from winnow.flows.cli.failures import BATCHES_HELD, CONFIG_ERROR, RUN_STOPPED, SECOND_STOP, USER_ERRORS
@@ -160,12 +160,12 @@ def test_run_reprocess_and_maintenance_print_their_summary_as_json(prefect_harne
     )
     env = {**winnow_env(tmp_path, prefect_harness), "WINNOW_DB": str(tmp_path / "w.duckdb")}
 
-    ran = _run_winnow(["run", "--format", "json"], tmp_path, env)
-    again = _run_winnow(["-q", "reprocess", "-f", "jsonl"], tmp_path, env)
-    kept = _run_winnow(["maintenance", "--no-export", "--format", "json"], tmp_path, env)
+    ran = run_winnow(["run", "--format", "json"], tmp_path, env)
+    again = run_winnow(["-q", "reprocess", "-f", "jsonl"], tmp_path, env)
+    kept = run_winnow(["maintenance", "--no-export", "--format", "json"], tmp_path, env)
 
     for done in (ran, again, kept):
-        _assert_clean(done)
+        assert_clean(done)
     summary = json.loads(ran.stdout)
     assert summary["status"] == "completed" and summary["sources"] == ["vale"]
     assert summary["new"] == 2 and summary["run_id"]

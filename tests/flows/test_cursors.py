@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.flows.test_ingest import ARTICLE_PATH, OTHER_PATH, demo_page, ingest, rows, write_config
-from tests.localserver import Reply
+from tests.support.demo_site import ARTICLE_PATH, OTHER_PATH, demo_page
+from tests.support.ingest_runs import ingest, write_config
+from tests.support.localserver import Reply
+from tests.support.queries import rows
 
 pytestmark = pytest.mark.prefect
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import prefect_home_from
+from tests.support.prefect_homes import prefect_home_from
 from winnow.flows.deployments import deployment_specs, differences, render_prefect_yaml
 from winnow.sources.config import ConfigError, load_config
 from winnow.warehouse.query import run_query

@@ -6,37 +6,18 @@ import gzip
 import json
 import shutil
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from tests.localserver import LOOPBACK_YAML
-from winnow.demo.server import SITE_ROOT, render_sources, serve_site
+from tests.support.demo_site import ARTICLE_PATH, GROUND_TRUTH, OTHER_PATH, demo_page
+from tests.support.feeds import rss, sitemap
+from tests.support.ingest_runs import ingest, write_config
+from tests.support.queries import rows, scalar
+from winnow.demo.server import render_sources, serve_site
 from winnow.schemas.records import RUN_COUNTERS
-from winnow.warehouse.query import run_query
 
 pytestmark = pytest.mark.prefect
-
-GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
-ARTICLE_PATH = "harbour-herald/2026/10/fish-market.html"
-OTHER_PATH = "harbour-herald/2026/10/ferry-timetable.html"
-
-
-def ingest(config: Path, db: Path, **options):
-    from winnow.flows.ingest import ingest as ingest_flow  # imports Prefect: only after the harness set it up
-
-    options.setdefault("extract_workers", 1)  # no process pool for a handful of pages
-    return ingest_flow(config_path=str(config), db_path=str(db), **options)
-
-
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    return run_query(db, sql, params).rows
-
-
-def scalar(db: Path, sql: str, params: list | None = None):
-    (row,) = rows(db, sql, params)
-    return row[0]
 
 
 # The demo corpus --------------------------------------------------------------------------
@@ -196,38 +177,6 @@ def test_second_run_changes_nothing(demo_ingest, tmp_path):
 
 
 # A small site on the programmable server ---------------------------------------------------
-
-
-def demo_page(server, path: str) -> str:
-    """A demo article's HTML with its absolute URLs on `server` (served at the same path)."""
-    return (SITE_ROOT / path).read_text(encoding="utf-8").replace("{{base_url}}", server.base_url)
-
-
-def rss(server, paths: list[str]) -> str:
-    items = "".join(f"<item><title>{path}</title><link>{server.url('/' + path)}</link></item>" for path in paths)
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
-
-
-def sitemap(server, lastmods: dict[str, datetime]) -> str:
-    urls = "".join(
-        f"<url><loc>{server.url('/' + path)}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>"
-        for path, lastmod in lastmods.items()
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
-    )
-
-
-def write_config(folder: Path, server, feeds: list[tuple[str, str]], name: str = "local") -> Path:
-    feed_lines = "".join(f'      - kind: {kind}\n        url: "{server.url(path)}"\n' for kind, path in feeds)
-    config = folder / "sources.yaml"
-    config.write_text(
-        f"defaults:\n  user_agent: winnow-test/0.1\n  rate_limit: 100\n  language: en\n  allowed_networks: {LOOPBACK_YAML}\n"
-        f'sources:\n  - name: {name}\n    feeds:\n{feed_lines}    allowed_domains: ["127.0.0.1"]\n',
-        encoding="utf-8",
-    )
-    return config
 
 
 def test_changed_page_updates_its_article(http_server, tmp_path):
@@ -397,7 +346,7 @@ def test_demo_corpus_validation_artifact_and_results(demo_ingest):
 
 
 def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_path):
-    from tests.localserver import Reply
+    from tests.support.localserver import Reply
 
     page = demo_page(http_server, ARTICLE_PATH).encode()
     # A server that ignores conditional GET: no ETag, no Last-Modified, the same body each time.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.warehouse.conftest import article
+from tests.support.records import article
 from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 

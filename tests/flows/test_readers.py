@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
+from tests.support.winnow_process import assert_clean, finish, start_winnow
 from winnow.demo.server import render_sources, serve_site
 from winnow.warehouse.db import WarehouseMissing
 from winnow.warehouse.query import run_query
@@ -24,16 +24,16 @@ def test_queries_in_a_loop_during_an_ingest_never_fail(prefect_harness, tmp_path
     with serve_site(port=0) as base_url:
         config = tmp_path / "sources.yaml"
         config.write_text(render_sources(base_url), encoding="utf-8")
-        ingest = _start_winnow(["run", "--config", str(config), "--db", str(db)], tmp_path, env)
+        ingest = start_winnow(["run", "--config", str(config), "--db", str(db)], tmp_path, env)
         while ingest.poll() is None:
             try:
                 counts.append(run_query(db, "select count(*) from articles").rows[0][0])
             except WarehouseMissing:  # the run has not created the file yet
                 pass
             time.sleep(0.05)
-        finished = _finish(ingest)
+        finished = finish(ingest)
 
-    _assert_clean(finished)
+    assert_clean(finished)
     assert len(counts) >= 10, counts  # the reader really read while the run wrote
     assert counts == sorted(counts) and counts[-1] == 30  # it saw the articles arrive, never an error
     assert run_query(db, "select status, new from runs").rows == [("completed", 30)]

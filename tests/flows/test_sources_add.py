@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
-
-from tests.localserver import LOOPBACK_YAML
-from winnow.flows.cli import app
+from tests.support.cli import winnow
+from tests.support.localserver import LOOPBACK_YAML
 from winnow.sources.config import load_config
 from winnow.sources.feeds import RssFeed, SitemapFeed
 
@@ -26,12 +24,6 @@ enrich:
 validation:
   min_words: 30
 """.replace("LOOPBACK", LOOPBACK_YAML)
-
-
-def winnow(*args: str):
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result
 
 
 def write_config(tmp_path, text: str = CONFIG):

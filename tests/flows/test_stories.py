@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.test_ingest import ingest, rows, scalar, sitemap
-from tests.localserver import LOOPBACK_YAML
+from tests.support.feeds import sitemap
+from tests.support.ingest_runs import ingest
+from tests.support.localserver import LOOPBACK_YAML
+from tests.support.queries import rows, scalar
 
 pytestmark = pytest.mark.prefect
 

@@ -6,9 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
-from tests.flows.test_cli import winnow
-from tests.localserver import LOOPBACK_YAML
-from tests.transforms.test_chaff_text import LOOKALIKE
+from tests.support.chaff_texts import LOOKALIKE
+from tests.support.cli import winnow
+from tests.support.localserver import LOOPBACK_YAML
 from winnow.demo.server import SITE_ROOT
 
 VALE_PAGE = SITE_ROOT / "vale-courier" / "news" / "bus-routes.html"

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.test_cli import winnow
-from tests.flows.test_ingest import demo_page, ingest, rows, rss, scalar
-from tests.localserver import LOOPBACK_YAML
+from tests.support.cli import winnow
+from tests.support.demo_site import demo_page
+from tests.support.feeds import rss
+from tests.support.ingest_runs import ingest
+from tests.support.localserver import LOOPBACK_YAML
+from tests.support.queries import rows, scalar
 
 pytestmark = pytest.mark.prefect
 
@@ -147,7 +150,7 @@ def test_validate_checks_the_whole_warehouse_and_fails_on_a_broken_row(tmp_path)
 
 
 def test_release_merges_the_held_rows_that_pass_after_the_config_changes(tmp_path):
-    from tests.warehouse.conftest import article
+    from tests.support.records import article
     from winnow.flows.validation import gate_for
     from winnow.sources.config import load_config
     from winnow.warehouse.articles import load_batch

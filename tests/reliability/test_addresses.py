@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.localserver import LocalServer, Reply
-from tests.reliability.conftest import ingest, rows
+from tests.support.ingest_runs import ingest
+from tests.support.localserver import LocalServer, Reply
+from tests.support.queries import rows
 from winnow.sources.addresses import AddressGuard, address_kind, parse_networks
 from winnow.sources.config import ConfigError, parse_config
 from winnow.sources.discover import discover_source

@@ -8,22 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.archives import cc_news_index, ranged
-from tests.conftest import prefect_home_from
-from tests.localserver import LOOPBACK_YAML
-from tests.reliability.conftest import rows, scalar
-from tests.reliability.ingest_process import count, winnow_env
-from tests.reliability.test_crash import _kill, _killable_run, _wait_for
+from tests.support.archives import cc_news_index, ranged
+from tests.support.ingest_runs import NO_CHECKS, ingest
+from tests.support.localserver import LOOPBACK_YAML
+from tests.support.prefect_homes import prefect_home_from
+from tests.support.queries import rows, scalar
+from tests.support.winnow_process import count, kill, killable_run, wait_for, winnow_env
 from winnow.demo.archive import CAPTURED, articles_warc
 
 SITE = "https://news.example"
-NO_CHECKS = "validation: {enabled: false}\nenrich: {enabled: false}\n"  # not what these tests are about
-
-
-def ingest(config, db):
-    from winnow.flows.ingest import ingest as ingest_flow  # imports Prefect: only once the harness is set up
-
-    return ingest_flow(config_path=str(config), db_path=str(db), extract_workers=1)
 
 
 @pytest.mark.prefect
@@ -110,13 +103,13 @@ def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(
     env = winnow_env(tmp_path, "")
     del env["PREFECT_API_URL"]
     env["PREFECT_HOME"] = str(prefect_home_from(migrated_prefect_db, tmp_path / "prefect-home"))
-    with _killable_run(["run", "--config", str(config), "--db", str(db)], tmp_path, env) as killed:
-        _wait_for(
+    with killable_run(["run", "--config", str(config), "--db", str(db)], tmp_path, env) as killed:
+        wait_for(
             lambda: (count(db, "select count(*) from archive_cursors where not done") or 0) > 0,
             killed,
             "the first batch loaded",
         )
-        _kill(killed)
+        kill(killed)
     loaded = count(db, "select count(*) from articles")
     assert 0 < loaded < pages and count(db, "select sum(pages) from archive_cursors") == loaded
 

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.flows.test_cli import _assert_clean, _run_winnow
-from tests.reliability.ingest_process import winnow_env
+from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winnow_env
 from winnow.warehouse.query import run_query
 
-WINNOW = Path(sys.executable).with_name("winnow")
 GOOD_SOURCE = 'sources:\n  - name: herald\n    feeds:\n      - {kind: rss, url: "https://herald.example/feed.xml"}\n'
 
 
@@ -141,8 +138,8 @@ def test_a_writing_run_takes_the_database_under_home(prefect_harness, tmp_path):
     (work / "sources.yaml").write_text("sources: [{name: news, feeds: [{kind: pages, path: saved}]}]\n")
     env = {**winnow_env(tmp_path, prefect_harness), "HOME": str(home), "WINNOW_DB": "~/w.duckdb"}
 
-    done = _run_winnow(["maintenance", "--config", "sources.yaml", "--no-export"], work, env)
+    done = run_winnow(["maintenance", "--config", "sources.yaml", "--no-export"], work, env)
 
-    _assert_clean(done)
+    assert_clean(done)
     assert run_query(home / "w.duckdb", "select flow, status from runs").rows == [("maintenance", "completed")]
     assert not (work / "~").exists()

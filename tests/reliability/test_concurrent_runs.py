@@ -10,8 +10,7 @@ import time
 
 import pytest
 
-from tests.flows.test_cli import _assert_clean, _finish, _start_winnow
-from tests.reliability.ingest_process import winnow_env
+from tests.support.winnow_process import assert_clean, finish, start_winnow, winnow_env
 from winnow.demo.server import render_sources, serve_site
 from winnow.warehouse.query import run_query
 from winnow.warehouse.run_lock import RunLocked, lock_path, run_lock
@@ -68,12 +67,12 @@ def test_two_ingests_started_at_once(prefect_api, tmp_path):
         config = tmp_path / "sources.yaml"
         config.write_text(render_sources(base_url), encoding="utf-8")
         args = ["run", "--config", str(config), "--db", str(db)]
-        first, second = _start_winnow(args, tmp_path, env), _start_winnow(args, tmp_path, env)
-        finished = {process.pid: _finish(process) for process in (first, second)}
+        first, second = start_winnow(args, tmp_path, env), start_winnow(args, tmp_path, env)
+        finished = {process.pid: finish(process) for process in (first, second)}
 
     loser_pid, loser = next((pid, run) for pid, run in finished.items() if run.returncode != 0)
     winner_pid, winner = next((pid, run) for pid, run in finished.items() if pid != loser_pid)
-    _assert_clean(winner)
+    assert_clean(winner)
     assert loser.returncode == 1 and "Traceback" not in loser.stdout + loser.stderr
     assert f"error: another run is writing to {db}: ingest (pid {winner_pid}, since " in loser.stderr
     assert run_query(db, "select status, new from runs").rows == [("completed", 30)], winner.stdout + winner.stderr

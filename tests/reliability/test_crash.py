@@ -5,20 +5,24 @@ still due in the frontier; the run a kill left 'running' is marked 'crashed' by 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.flows.test_cli import WINNOW, _assert_clean, _run_winnow
-from tests.reliability.ingest_process import count, holder_pid, winnow_env, write_bench_config
-from tests.warehouse.conftest import T0
+from tests.support.records import T0
+from tests.support.winnow_process import (
+    assert_clean,
+    count,
+    holder_pid,
+    kill,
+    killable_run,
+    run_winnow,
+    wait_for,
+    winnow_env,
+    write_bench_config,
+)
 from winnow.demo.server import serve_site
 from winnow.schemas.records import RunSummary
 from winnow.warehouse import runs
@@ -41,42 +45,6 @@ def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
     assert runs.start_run(db, RunSummary("run-2", T0 + timedelta(hours=2), sources=["news"]), "ingest") == []
 
 
-@contextmanager
-def _killable_run(args: list[str], cwd: Path, env: dict[str, str]) -> Iterator[subprocess.Popen]:
-    """A `winnow` process in a process group of its own, its output in a file: its extraction
-    workers outlive a SIGKILL of it (as they would in production) and would hold a pipe open.
-    They are ended with the group when the block exits, and not before: the next run must not
-    be hindered by them."""
-    with open(cwd / f"winnow-{time.monotonic_ns()}.log", "w+") as output:
-        run = subprocess.Popen(
-            [str(WINNOW), *args], cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        run.output = output
-        try:
-            yield run
-        finally:
-            with suppress(ProcessLookupError):
-                os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
-
-
-def _wait_for(condition: Callable[[], bool], run: subprocess.Popen, what: str, timeout_s: float = 240) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if run.poll() is not None:
-            run.output.seek(0)
-            pytest.fail(f"the run ended before {what}:\n{run.output.read()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"no {what} after {timeout_s:g} s")
-        time.sleep(0.02)
-
-
-def _kill(run: subprocess.Popen) -> None:
-    """SIGKILL the winnow process itself (not its group): the harshest end, its workers left behind."""
-    os.kill(run.pid, signal.SIGKILL)
-    assert run.wait() == -signal.SIGKILL
-
-
 @pytest.mark.slow
 def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_database(prefect_api, tmp_path):
     env = winnow_env(tmp_path, prefect_api)
@@ -87,24 +55,24 @@ def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_dat
         args = ["run", "--config", str(config), "--db", str(db)]
 
         # Killed during fetch: discovery has queued every URL, and the first batch is being fetched.
-        during_fetch = killed_runs.enter_context(_killable_run(args, tmp_path, env))
-        _wait_for(lambda: count(db, "select count(*) from frontier") == PAGES, during_fetch, "URLs queued")
+        during_fetch = killed_runs.enter_context(killable_run(args, tmp_path, env))
+        wait_for(lambda: count(db, "select count(*) from frontier") == PAGES, during_fetch, "URLs queued")
         time.sleep(1.0)
-        _kill(during_fetch)
+        kill(during_fetch)
         assert count(db, "select count(*) from articles") == 0
         assert count(db, "select count(*) from frontier where state = 'pending'") == PAGES  # all still due
 
         # Killed during load: the first moment it holds the file after its first batch is in.
-        during_load = killed_runs.enter_context(_killable_run(args, tmp_path, env))
-        _wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, during_load, "a batch loaded")
-        _wait_for(lambda: holder_pid(db) == during_load.pid, during_load, "the next write")
-        _kill(during_load)
+        during_load = killed_runs.enter_context(killable_run(args, tmp_path, env))
+        wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, during_load, "a batch loaded")
+        wait_for(lambda: holder_pid(db) == during_load.pid, during_load, "the next write")
+        kill(during_load)
         loaded = count(db, "select count(*) from articles")  # DuckDB replays the WAL on this open
         assert 0 < loaded < PAGES
         assert count(db, "select count(*) from frontier where state = 'fetched'") == loaded
 
-        finishing = _run_winnow(args, tmp_path, env)
-    _assert_clean(finishing)
+        finishing = run_winnow(args, tmp_path, env)
+    assert_clean(finishing)
     assert "did not finish (its process died): marked crashed" in finishing.stderr
 
     def rows(sql: str) -> list[tuple]:

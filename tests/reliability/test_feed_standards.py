@@ -11,8 +11,9 @@ from datetime import datetime, timezone
 
 from typer.testing import CliRunner
 
-from tests.localserver import LOOPBACK, LOOPBACK_YAML, LocalServer
-from tests.sources.test_discover import SITEMAP_NS, discover, make_source
+from tests.support.discovery import discover, make_source
+from tests.support.feeds import SITEMAP_NS
+from tests.support.localserver import LOOPBACK, LOOPBACK_YAML, LocalServer
 from winnow.flows.cli import app
 from winnow.sources.addresses import parse_networks
 from winnow.sources.config import load_config

@@ -7,8 +7,9 @@ import resource
 
 import pytest
 
-from tests.localserver import LocalServer
-from tests.reliability.conftest import ingest, rows, scalar, write_config
+from tests.support.ingest_runs import ingest, write_fault_config
+from tests.support.localserver import LocalServer
+from tests.support.queries import rows, scalar
 
 pytestmark = pytest.mark.prefect
 
@@ -69,7 +70,7 @@ def test_hostile_feeds_and_sitemaps_are_refused_or_bounded(http_server, tmp_path
         ("sitemap", "/deep-0.xml"),
         ("rss", "/huge.xml"),
     ]
-    config = write_config(tmp_path, server, feeds)
+    config = write_fault_config(tmp_path, server, feeds)
     config.write_text(
         config.read_text().replace(
             'url: "' + server.url("/deep-0.xml") + '"', 'url: "' + server.url("/deep-0.xml") + '"\n        max_depth: 1'
@@ -116,7 +117,10 @@ def test_a_sitemap_over_the_entry_limit_is_cut_and_says_so(http_server, tmp_path
         URLSET.format("".join(f"<url><loc>{page}?n={i}</loc></url>" for i in range(150))),
         "application/xml",
     )
-    config, db = write_config(tmp_path, http_server, [("sitemap", "/big-sitemap.xml")]), tmp_path / "winnow.duckdb"
+    config, db = (
+        write_fault_config(tmp_path, http_server, [("sitemap", "/big-sitemap.xml")]),
+        tmp_path / "winnow.duckdb",
+    )
     config.write_text(config.read_text() + "    max_pages: 1\n")
 
     summary = ingest(config, db)

@@ -7,27 +7,22 @@ the 500 is fixed) shows what is retried next run and what is never asked again."
 from __future__ import annotations
 
 import gzip
-import json
 import time
 from types import SimpleNamespace
 
 import pytest
 
-from tests.localserver import LocalServer, Reply
-from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, use_small_limits, write_config
-from winnow.demo.server import SITE_ROOT
+from tests.support.demo_site import ARTICLES, GROUND_TRUTH, demo_page
+from tests.support.fetching import SMALL_LIMITS, use_small_limits
+from tests.support.ingest_runs import ingest, write_fault_config
+from tests.support.localserver import LocalServer, Reply, in_turn
+from tests.support.queries import rows, scalar
 
 pytestmark = pytest.mark.prefect
 
-GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
-ARTICLES = sorted(GROUND_TRUTH)
 # Pages that are articles once the fault is survived: each a different demo article, so that no two
 # share a canonical URL.
 GOOD, FLAKY, RETRY_AFTER, NO_CHARSET, WRONG_CHARSET, TRUNCATED, FIXED = ("/" + path for path in ARTICLES[:7])
-
-
-def demo_page(server: LocalServer, path: str) -> str:
-    return (SITE_ROOT / path.lstrip("/")).read_text(encoding="utf-8").replace("{{base_url}}", server.base_url)
 
 
 def html(server: LocalServer, path: str, charset: str | None = "utf-8", encoding: str = "utf-8") -> Reply:
@@ -35,17 +30,6 @@ def html(server: LocalServer, path: str, charset: str | None = "utf-8", encoding
     return Reply(
         200, demo_page(server, path).encode(encoding, errors="xmlcharrefreplace"), {"Content-Type": content_type}
     )
-
-
-def in_turn(*replies: Reply):
-    """A handler answering with `replies` in turn, repeating the last one."""
-    calls = []
-
-    def handler(request):
-        calls.append(request)
-        return replies[min(len(calls), len(replies)) - 1]
-
-    return handler
 
 
 def cp1252_page(server: LocalServer, path: str, declared: str) -> bytes:
@@ -117,7 +101,7 @@ def faulty_site(prefect_harness, tmp_path_factory):
         server.add(
             "/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml"
         )
-        config, db = write_config(folder, server, [("rss", "/feed.xml")]), folder / "winnow.duckdb"
+        config, db = write_fault_config(folder, server, [("rss", "/feed.xml")]), folder / "winnow.duckdb"
         first = ingest(config, db)
         first_hits = {path: len(server.hits(path)) for path in server.routes}
         server.routes[FIXED] = lambda r: html(server, FIXED)

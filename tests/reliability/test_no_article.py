@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.localserver import LocalServer, Reply
-from tests.reliability.conftest import ingest, rows, write_config
-from tests.reliability.test_http_faults import ARTICLES, demo_page, in_turn
+from tests.support.demo_site import ARTICLES, demo_page
+from tests.support.ingest_runs import ingest, write_fault_config
+from tests.support.localserver import LocalServer, Reply, in_turn
+from tests.support.queries import rows
 
 pytestmark = pytest.mark.prefect
 
@@ -31,7 +32,7 @@ def test_a_body_that_gave_no_article_is_asked_for_again(prefect_harness, tmp_pat
         server.add(
             "/feed.xml", f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>', "application/rss+xml"
         )
-        config, db = write_config(tmp_path, server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
+        config, db = write_fault_config(tmp_path, server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
 
         first = ingest(config, db)
         after_first = rows(db, "select url, state, attempts, last_error, etag from frontier order by url")

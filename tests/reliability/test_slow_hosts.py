@@ -10,9 +10,11 @@ from dataclasses import replace
 
 import pytest
 
-from tests.localserver import LOOPBACK_YAML, LocalServer, Reply
-from tests.reliability.conftest import SMALL_LIMITS, ingest, rows, scalar, write_config
-from tests.reliability.test_http_faults import ARTICLES, demo_page
+from tests.support.demo_site import ARTICLES, demo_page
+from tests.support.fetching import SMALL_LIMITS
+from tests.support.ingest_runs import ingest, write_fault_config
+from tests.support.localserver import LOOPBACK_YAML, LocalServer, Reply
+from tests.support.queries import rows, scalar
 from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
 
 pytestmark = pytest.mark.prefect
@@ -55,7 +57,7 @@ def test_a_trickling_page_is_given_up_at_once_and_tried_again_next_run(
     # The speed window is 10 s by default; 1 s keeps the test short. The limit on the whole
     # request (2 s here, 60 s by default) would otherwise stop it, later.
     use_limits(monkeypatch, total_timeout_s=5.0, slow_window_s=1.0)
-    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
+    config, db = write_fault_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
 
     first = ingest(config, db)
 
@@ -81,7 +83,7 @@ def test_pages_are_loaded_while_a_slow_page_is_still_coming(prefect_harness, htt
     serve_feed(http_server, good + [slow])
     monkeypatch.setattr(ingest_flow, "BATCH_WAIT_S", 0.5)
     use_limits(monkeypatch, total_timeout_s=30.0)
-    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
+    config, db = write_fault_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
 
     summary = ingest(config, db)
 
@@ -110,7 +112,7 @@ def test_a_host_that_keeps_timing_out_is_left_for_the_next_run(prefect_harness, 
     try:
         good = serve_articles(healthy, 5)
         serve_feed(healthy, good)
-        config = write_config(tmp_path, http_server, [("rss", "/feed.xml")])
+        config = write_fault_config(tmp_path, http_server, [("rss", "/feed.xml")])
         config.write_text(
             config.read_text()
             + (
@@ -137,7 +139,7 @@ def test_a_host_that_keeps_timing_out_is_left_for_the_next_run(prefect_harness, 
 def test_a_source_stops_fetching_at_its_deadline(prefect_harness, http_server, tmp_path):
     pages = serve_articles(http_server, 10)
     serve_feed(http_server, pages)
-    config = write_config(tmp_path, http_server, [("rss", "/feed.xml")], extra="    fetch_deadline: 1.5\n")
+    config = write_fault_config(tmp_path, http_server, [("rss", "/feed.xml")], extra="    fetch_deadline: 1.5\n")
     config.write_text(config.read_text().replace("rate_limit: 1000", "rate_limit: 2"), encoding="utf-8")
     db = tmp_path / "w.duckdb"
 

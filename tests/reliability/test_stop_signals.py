@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import prefect_home_from
-from tests.flows.test_cli import _assert_clean, _run_winnow
-from tests.localserver import LocalServer, Reply
-from tests.reliability.conftest import rows
-from tests.reliability.ingest_process import count, holder_pid, winnow_env
-from tests.reliability.test_crash import _killable_run, _wait_for
-from tests.reliability.test_http_faults import ARTICLES, demo_page, in_turn
+from tests.support.demo_site import ARTICLES, demo_page
+from tests.support.localserver import LocalServer, Reply, in_turn
+from tests.support.prefect_homes import prefect_home_from
+from tests.support.queries import rows
+from tests.support.winnow_process import assert_clean, count, holder_pid, killable_run, run_winnow, wait_for, winnow_env
 from winnow.demo.server import serve_site
 
 PAGES = 40
@@ -122,9 +120,9 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     """What `timeout 60 winnow run` does at 60 s: SIGTERM to winnow, then to its whole group."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
     args = ["run", "--config", str(site), "--db", str(db)]
-    with _killable_run(args, tmp_path, env) as run:
+    with killable_run(args, tmp_path, env) as run:
         # Pages are loaded as they arrive, while the slow page is still coming in.
-        _wait_for(lambda: (count(db, "select count(*) from articles") or 0) >= 10, run, "10 articles loaded")
+        wait_for(lambda: (count(db, "select count(*) from articles") or 0) >= 10, run, "10 articles loaded")
         with no_process_left(run):
             os.kill(run.pid, signal.SIGTERM)
             os.killpg(run.pid, signal.SIGTERM)
@@ -142,8 +140,8 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     ]  # the slow page among them: cut off, asked again next run
 
     site.write_text(site.read_text().replace(f"rate_limit: {RATE}", "rate_limit: 100"), encoding="utf-8")
-    finishing = _run_winnow(args, tmp_path, env)
-    _assert_clean(finishing)
+    finishing = run_winnow(args, tmp_path, env)
+    assert_clean(finishing)
     assert [status for (status,) in rows(db, "select status from runs order by started_at")] == [
         "cancelled",
         "completed",
@@ -159,9 +157,9 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
 def test_ctrl_c_while_a_batch_is_written_finishes_it_and_records_the_run(site, tmp_path, prefect_home):
     """Ctrl-C in a terminal: SIGINT to the whole group, here while the run writes a batch."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
-    with _killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
-        _wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, run, "a batch loaded")
-        _wait_for(lambda: holder_pid(db) == run.pid, run, "the next write")
+    with killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+        wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, run, "a batch loaded")
+        wait_for(lambda: holder_pid(db) == run.pid, run, "the next write")
         with no_process_left(run):
             os.killpg(run.pid, signal.SIGINT)
             code, output = wait_for_end(run, STOP_WITHIN_S)
@@ -180,8 +178,8 @@ def test_a_run_killed_after_sigterm_leaves_no_process_behind(site, tmp_path, pre
     """SIGTERM to the run's own process, then SIGKILL before it could finish: its temporary API
     server and its extraction workers end with it."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
-    with _killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
-        _wait_for(lambda: (count(db, "select count(*) from frontier") or 0) > 0, run, "URLs queued")
+    with killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+        wait_for(lambda: (count(db, "select count(*) from frontier") or 0) > 0, run, "URLs queued")
         assert api_servers_of(run.pid)
         with no_process_left(run):
             os.kill(run.pid, signal.SIGTERM)

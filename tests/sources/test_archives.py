@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from tests.archives import cc_news_index, ranged
-from tests.localserver import LOOPBACK, LOOPBACK_YAML
+from tests.support.archives import cc_news_index, ranged
+from tests.support.localserver import LOOPBACK, LOOPBACK_YAML
 from winnow.demo.archive import CAPTURED, articles_warc, warc
 from winnow.sources.addresses import parse_networks
 from winnow.sources.archive_stream import ArchiveError, ArchiveJob, ArchiveStream, archive_locations, open_archive

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from tests.localserver import Reply
-from tests.sources.test_fetch import PAGE, policy
+from tests.support.fetching import PAGE, policy
+from tests.support.localserver import Reply
 from winnow.sources.crawl import Crawl, CrawlStopped
 from winnow.sources.fetch import FetchRequest
 

@@ -2,8 +2,9 @@
 
 from datetime import datetime, timedelta, timezone
 
-from tests.localserver import Reply
-from tests.sources.test_discover import SITEMAP_NS, discover, make_source, urlset
+from tests.support.discovery import discover, make_source
+from tests.support.feeds import SITEMAP_NS, urlset
+from tests.support.localserver import Reply
 from winnow.sources.parsers import parse_sitemap
 
 UTC = timezone.utc

@@ -1,6 +1,5 @@
 """Discovery: the parsers (bytes in, no network), then discover_source over local HTTP."""
 
-import asyncio
 import gzip
 import json
 import re
@@ -9,10 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.localserver import LOOPBACK_YAML
-from winnow.sources.config import parse_config
-from winnow.sources.discover import discover_source
-from winnow.sources.fetch import Fetcher, FetchPolicy
+from tests.support.discovery import discover, make_source
+from tests.support.feeds import NEWS_NS, SITEMAP_NS, urlset
 from winnow.sources.parsers import MAX_SITEMAP_ENTRIES, DiscoveryError, list_pages_folder, parse_feed, parse_sitemap
 
 UTC = timezone.utc
@@ -34,13 +31,6 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
   <entry><title>Only updated</title><id>urn:2</id>
     <link href="https://herald.example/news/updated"/><updated>2025-06-11T12:00:00Z</updated></entry>
 </feed>"""
-
-SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
-
-
-def urlset(*entries: str, extra_ns: str = "") -> bytes:
-    return f'<?xml version="1.0"?><urlset {SITEMAP_NS} {extra_ns}>{"".join(entries)}</urlset>'.encode()
 
 
 def sitemap_index(*children: str) -> bytes:
@@ -412,26 +402,6 @@ def test_parse_gzip_bomb_is_bounded(monkeypatch):
 
 
 # --- discover_source over HTTP, against the local test server and the real Fetcher ---------
-
-
-def make_source(yaml_feeds: str, base_dir, **settings):
-    """A source from config text, as the pipeline would load it."""
-    extra = "".join(f"\n    {key}: {value}" for key, value in settings.items())
-    text = (
-        f"sources:\n  - name: herald\n    rate_limit: 100\n    user_agent: herald-test/1\n"
-        f"    allowed_networks: {LOOPBACK_YAML}\n"
-        f"    feeds:{yaml_feeds}{extra}"
-    )
-    return parse_config(text, base_dir, "test.yaml").sources[0]
-
-
-def discover(source, validators=None, cursors=None):
-    async def run():
-        # A run-wide policy unlike the source's: discovery must fetch with the source's own.
-        async with Fetcher(FetchPolicy(user_agent="run-default/0", rate_limit=1)) as fetcher:
-            return await discover_source(source, fetcher, validators or {}, cursors or {})
-
-    return asyncio.run(run())
 
 
 def serve_index(server, path, *children):

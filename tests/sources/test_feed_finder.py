@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.localserver import LOOPBACK, NEWS_NS, SITEMAP_NS
-from winnow.sources.addresses import parse_networks
+from tests.support.feeds import NEWS_NS, SITEMAP_NS
+from tests.support.fetching import policy
 from winnow.sources.config import ConfigError, parse_config
 from winnow.sources.config_edit import add_source, configured_sources
 from winnow.sources.feed_finder import (
@@ -34,17 +34,6 @@ from winnow.sources.parsers import FeedLink, feed_links, is_news_sitemap
 from winnow.sources.robots import parse_robots
 
 UTC = timezone.utc
-
-
-def policy(**overrides) -> FetchPolicy:
-    settings = dict(
-        user_agent="winnow-test/1.0",
-        rate_limit=1000,
-        backoff_s=0.01,
-        max_backoff_s=0.05,
-        allowed_networks=parse_networks(LOOPBACK),
-    )
-    return FetchPolicy(**{**settings, **overrides})
 
 
 def search(url: str, fetch_policy: FetchPolicy | None = None, **kwargs):

@@ -10,11 +10,9 @@ import time
 
 import pytest
 
-from tests.localserver import LOOPBACK, LocalServer, Reply
-from winnow.sources.addresses import parse_networks
-from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchPolicy, FetchRequest
-
-PAGE = "<html><head><title>Ferry</title></head><body><p>Timetable</p></body></html>"
+from tests.support.fetching import PAGE, fetch, policy
+from tests.support.localserver import LocalServer, Reply, in_turn
+from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, Fetcher, FetchRequest
 
 
 @pytest.fixture(scope="module")
@@ -24,39 +22,6 @@ def site():
     server = LocalServer().start()
     yield server
     server.stop()
-
-
-def policy(**overrides) -> FetchPolicy:
-    """A policy fast enough for tests: high rate, tiny backoff."""
-    settings = dict(
-        user_agent="winnow-test/1.0",
-        rate_limit=1000,
-        backoff_s=0.01,
-        max_backoff_s=0.05,
-        allowed_networks=parse_networks(LOOPBACK),
-    )
-    return FetchPolicy(**{**settings, **overrides})
-
-
-def fetch(url: str, fetch_policy: FetchPolicy | None = None, **kwargs):
-    """Fetch one URL with a fresh Fetcher."""
-
-    async def go():
-        async with Fetcher(fetch_policy or policy()) as fetcher:
-            return await fetcher.fetch(url, "test", **kwargs)
-
-    return asyncio.run(go())
-
-
-def sequence(*replies: Reply):
-    """A handler answering with `replies` in turn, repeating the last one."""
-    calls = []
-
-    def handler(request):
-        calls.append(request)
-        return replies[min(len(calls), len(replies)) - 1]
-
-    return handler
 
 
 def test_fetches_a_page(site):
@@ -78,7 +43,7 @@ def test_conditional_get_not_modified(site):
 
 
 def test_retries_503_then_succeeds(site):
-    site.routes["/busy"] = sequence(Reply(503), Reply(503), Reply(200, PAGE.encode(), {"Content-Type": "text/html"}))
+    site.routes["/busy"] = in_turn(Reply(503), Reply(503), Reply(200, PAGE.encode(), {"Content-Type": "text/html"}))
     result = fetch(site.url("/busy"))
     assert result.outcome == "fetched"
     assert len(site.hits("/busy")) == 3
@@ -86,7 +51,7 @@ def test_retries_503_then_succeeds(site):
 
 
 def test_429_waits_for_retry_after(site):
-    site.routes["/slow-down"] = sequence(
+    site.routes["/slow-down"] = in_turn(
         Reply(429, headers={"Retry-After": "1"}), Reply(200, PAGE.encode(), {"Content-Type": "text/html"})
     )
     started = time.monotonic()
@@ -96,7 +61,7 @@ def test_429_waits_for_retry_after(site):
 
 
 def test_retry_after_over_the_cap_gives_up_at_once(site):
-    site.routes["/later"] = sequence(Reply(503, headers={"Retry-After": "120"}))
+    site.routes["/later"] = in_turn(Reply(503, headers={"Retry-After": "120"}))
     started = time.monotonic()
     result = fetch(site.url("/later"), policy(max_retry_after_s=60))
     assert time.monotonic() - started < 1.0
@@ -111,7 +76,7 @@ def test_404_is_gone_without_retry(site):
 
 
 def test_500_forever_fails_after_all_attempts(site):
-    site.routes["/broken"] = sequence(Reply(500))
+    site.routes["/broken"] = in_turn(Reply(500))
     result = fetch(site.url("/broken"), policy(retries=2))
     assert (result.outcome, result.error) == ("failed", "HTTP 500 after 3 attempts")
     assert [(a.attempt, a.status) for a in result.attempts] == [(1, 500), (2, 500), (3, 500)]
@@ -119,13 +84,13 @@ def test_500_forever_fails_after_all_attempts(site):
 
 
 def test_other_4xx_fails_without_retry(site):
-    site.routes["/private"] = sequence(Reply(403))
+    site.routes["/private"] = in_turn(Reply(403))
     result = fetch(site.url("/private"))
     assert (result.outcome, result.error, len(result.attempts)) == ("failed", "HTTP 403", 1)
 
 
 def test_follows_redirects(site):
-    site.routes["/old"] = sequence(Reply(301, headers={"Location": "/new"}))
+    site.routes["/old"] = in_turn(Reply(301, headers={"Location": "/new"}))
     site.add("/new", PAGE)
     result = fetch(site.url("/old"))
     assert (result.outcome, result.url, result.final_url) == ("fetched", site.url("/old"), site.url("/new"))
@@ -133,8 +98,8 @@ def test_follows_redirects(site):
 
 
 def test_redirect_loop_fails(site):
-    site.routes["/a"] = sequence(Reply(302, headers={"Location": "/b"}))
-    site.routes["/b"] = sequence(Reply(302, headers={"Location": "/a"}))
+    site.routes["/a"] = in_turn(Reply(302, headers={"Location": "/b"}))
+    site.routes["/b"] = in_turn(Reply(302, headers={"Location": "/a"}))
     result = fetch(site.url("/a"))
     assert result.outcome == "failed" and result.error.startswith("redirect loop")
     assert len(result.attempts) == 2
@@ -142,14 +107,14 @@ def test_redirect_loop_fails(site):
 
 def test_too_many_redirects_fail(site):
     for hop in range(10):
-        site.routes[f"/r{hop}"] = sequence(Reply(302, headers={"Location": f"/r{hop + 1}"}))
+        site.routes[f"/r{hop}"] = in_turn(Reply(302, headers={"Location": f"/r{hop + 1}"}))
     result = fetch(site.url("/r0"), policy(max_redirects=2))
     assert (result.outcome, result.error) == ("failed", "more than 2 redirects")
     assert len(result.attempts) == 3
 
 
 def test_redirect_to_another_scheme_is_refused(site):
-    site.routes["/out"] = sequence(Reply(302, headers={"Location": "ftp://example.org/file"}))
+    site.routes["/out"] = in_turn(Reply(302, headers={"Location": "ftp://example.org/file"}))
     result = fetch(site.url("/out"))
     assert (result.outcome, result.error) == ("skipped", "refused: scheme 'ftp' is not http or https")
 
@@ -161,7 +126,7 @@ def test_oversized_body_fails(site):
 
 
 def test_gzip_content_encoding_is_decoded(site):
-    site.routes["/packed"] = sequence(
+    site.routes["/packed"] = in_turn(
         Reply(200, gzip.compress(PAGE.encode()), {"Content-Type": "text/html", "Content-Encoding": "gzip"})
     )
     result = fetch(site.url("/packed"))
@@ -251,8 +216,8 @@ def test_non_html_page_is_skipped(site):
 
 
 def test_missing_content_type_is_sniffed(site):
-    site.routes["/bare"] = sequence(Reply(200, PAGE.encode()))
-    site.routes["/blob"] = sequence(Reply(200, b"\x00\x01binary"))
+    site.routes["/bare"] = in_turn(Reply(200, PAGE.encode()))
+    site.routes["/blob"] = in_turn(Reply(200, b"\x00\x01binary"))
     assert fetch(site.url("/bare")).outcome == "fetched"
     assert fetch(site.url("/blob")).outcome == "skipped"
 

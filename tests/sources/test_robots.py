@@ -6,8 +6,8 @@ import asyncio
 import pickle
 import time
 
-from tests.localserver import Reply
-from tests.sources.test_fetch import PAGE, fetch, policy
+from tests.support.fetching import PAGE, fetch, policy
+from tests.support.localserver import Reply
 from winnow.schemas.records import FetchResult
 from winnow.sources.fetch import Fetcher, FetchRequest
 from winnow.sources.robots import ROBOTS_PARSE_LIMIT, parse_robots, product_token, rules_from_fetch

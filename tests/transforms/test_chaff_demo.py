@@ -3,15 +3,12 @@ kind the ground truth gives it, and no article paragraph (nor the standfirst) is
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tests.support.demo_site import GROUND_TRUTH
 from winnow.demo.server import SITE_ROOT
 from winnow.schemas.records import Article
 from winnow.transforms.extract import PageInput, extract_article
-
-GROUND_TRUTH = json.loads((SITE_ROOT / "ground-truth.json").read_text(encoding="utf-8"))
 
 
 def extracted(path: str) -> Article:

@@ -7,7 +7,7 @@ import re
 import pytest
 import trafilatura
 
-from tests.transforms.pages import extracted, paragraphs
+from tests.support.pages import extracted, paragraphs
 from winnow.schemas.config import ChaffRules
 from winnow.schemas.records import Article
 

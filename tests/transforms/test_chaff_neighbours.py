@@ -4,7 +4,7 @@ themselves, rows of the article's own lists, the lead put back."""
 
 from __future__ import annotations
 
-from tests.transforms.pages import extracted, paragraphs
+from tests.support.pages import extracted, paragraphs
 from winnow.transforms.chaff.lexicon import parse_lexicon
 from winnow.transforms.extract import extract_text
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.transforms.test_chaff_text import SEED
+from tests.support.chaff_texts import SEED
 from winnow.schemas.config import EnrichOptions, EntityAlias
 from winnow.schemas.records import EnrichInput
 from winnow.transforms.chaff import clean_text, strip_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.transforms.test_enrich_events import PUBLISHED, events  # published on a Friday, 2024-03-08
+from tests.support.events import PUBLISHED, events  # published on a Friday, 2024-03-08
 
 
 def test_the_leads_day_dates_later_paragraphs_told_in_the_past():

@@ -6,7 +6,7 @@ import pytest
 import trafilatura
 from trafilatura.utils import load_html
 
-from tests.transforms.test_chaff_demo import GROUND_TRUTH
+from tests.support.demo_site import GROUND_TRUTH
 from winnow.demo.server import SITE_ROOT
 from winnow.transforms.extract import _DATE_PARAMS
 from winnow.transforms.metadata import page_metadata

@@ -3,7 +3,7 @@ subscription prompt, gives an article kept with `paywalled` set and the prompt r
 
 from __future__ import annotations
 
-from tests.transforms.pages import extracted, paragraphs
+from tests.support.pages import extracted, paragraphs
 from winnow.schemas.records import Article
 from winnow.transforms.extract import extract_text
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import T0
+from tests.support.records import T0
 from winnow.schemas.records import DiscoveredURL
 from winnow.warehouse import frontier
 from winnow.warehouse.query import run_query

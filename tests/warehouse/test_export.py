@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from tests.flows.test_cli import winnow
-from tests.warehouse.conftest import article
+from tests.support.cli import winnow
+from tests.support.records import article
 from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 

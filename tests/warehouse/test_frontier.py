@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from tests.warehouse.conftest import T0, fetched
+from tests.support.records import T0, fetched
 from winnow.schemas.records import DiscoveredURL
 from winnow.warehouse import frontier
 from winnow.warehouse.articles import load_batch

@@ -5,7 +5,8 @@ from datetime import timedelta
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import T0, article, fetched, table
+from tests.support.queries import table
+from tests.support.records import T0, article, fetched
 from winnow.schemas.records import Article, ChaffBlock, ExtractionFailure
 from winnow.transforms.chaff.repetition import block_key
 from winnow.transforms.hashing import sha256_hex

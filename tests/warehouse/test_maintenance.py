@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from tests.warehouse.conftest import article
+from tests.support.records import article
 from winnow.warehouse import db
 from winnow.warehouse.articles import load_batch
 from winnow.warehouse.maintenance import compact, refresh_repetition

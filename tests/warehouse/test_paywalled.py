@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from tests.warehouse.conftest import article, fetched
+from tests.support.records import article, fetched
 from winnow.warehouse.articles import load_batch
 from winnow.warehouse.query import run_query
 

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from tests.warehouse.conftest import T0
+from tests.support.records import T0
 from winnow.schemas.records import RunSummary
 from winnow.warehouse import runs
 from winnow.warehouse.query import run_query

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.flows.test_cli import winnow
-from tests.warehouse.conftest import T0, article, fetched
+from tests.support.cli import winnow
+from tests.support.records import T0, article, fetched
 from winnow.schemas.records import RunSummary
 from winnow.warehouse import runs
 from winnow.warehouse.articles import load_batch

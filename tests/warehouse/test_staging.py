@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pytest
 
-from tests.warehouse.conftest import article
+from tests.support.records import article
 from winnow.schemas.records import ExtractionFailure
 from winnow.warehouse import db, enrichment_tables, staging
 

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from tests.warehouse.conftest import article, fetched, table
+from tests.support.queries import table
+from tests.support.records import article, fetched
 from winnow.schemas.records import Enrichment
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.enrichment import articles_to_enrich, load_enrichments

@@ -15,7 +15,9 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from tests.warehouse.conftest import article, fetched, table
+from tests.support.queries import table
+from tests.support.records import fetched
+from tests.support.validation import SITE, make_gate, pages_of, story
 from winnow.flows.validation import gate_for
 from winnow.schemas import expectations
 from winnow.schemas.config import ValidationSettings
@@ -26,30 +28,7 @@ from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.query import run_query
 
-SITE = "https://news.example"
-SOURCE_YAML = "sources: [{name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/feed'}]}]"
 CHAFF = "Sign up for our free weekly newsletter"
-
-
-def make_gate(tmp_path, run_name: str | None = None, **settings):
-    """The flow's gate for the source `news` (languages: [en]) with `settings` as its validation
-    block; `run_name` groups its results in the Data Docs."""
-    source = parse_config(SOURCE_YAML, tmp_path, "s.yaml").sources[0]
-    gate = gate_for(source, ValidationSettings(**settings), run_name)
-    assert gate is not None
-    return gate
-
-
-def story(n: int | str, *, words: int = 30, text: str | None = None, **changes):
-    """A good article of `words` distinct words (the default suite wants 25 to 20,000)."""
-    text = text if text is not None else " ".join(f"w{n}x{i}" for i in range(words))
-    body = f"<html>{n}</html>".encode()
-    return replace(article(f"{SITE}/story-{n}", text, body=body), **changes)
-
-
-def pages_of(articles):
-    """A fetched page for each article, with the body its page_hash was made from."""
-    return [fetched(a.fetched_url, f"<html>{a.fetched_url.rsplit('-', 1)[1]}</html>".encode()) for a in articles]
 
 
 def good_batch():

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from tests.warehouse.conftest import T0
-from tests.warehouse.test_validation import make_gate, pages_of, story
+from tests.support.records import T0
+from tests.support.validation import make_gate, pages_of, story
 from winnow.flows.validation import gate_for, table_gates
 from winnow.schemas import expectations, validate
 from winnow.schemas.config import ValidationSettings

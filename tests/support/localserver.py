@@ -133,62 +133,12 @@ class LocalServer:
             return [r for r in self.requests if r.path == path]
 
 
-SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+def in_turn(*replies: Reply):
+    """A handler answering with `replies` in turn, repeating the last one."""
+    calls = []
 
+    def handler(request):
+        calls.append(request)
+        return replies[min(len(calls), len(replies)) - 1]
 
-def add_news_site(server: LocalServer) -> None:
-    """A news site as `sources add` meets them: feeds announced in the head (one broken, one
-    missing), a WordPress-style /feed redirecting to /feed/, /rss redirecting to the head's feed,
-    a sitemap index at /sitemap.xml, and robots.txt listing a news sitemap and a sitemap it
-    does not let us read."""
-    base = server.base_url
-    server.add(
-        "/",
-        """<!doctype html><html><head><title>Herald</title>
-<link rel="stylesheet" href="/style.css">
-<link rel="alternate" type="application/rss+xml" title="Herald news" href="/news/rss.xml">
-<link rel="alternate" type="application/rss+xml" title="Old feed" href="/old.xml">
-<link rel="alternate" type="application/atom+xml" title="Comments" href="comments.atom">
-</head><body><p>Today's news.</p></body></html>""",
-    )
-    server.add(
-        "/news/rss.xml",
-        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Herald</title>
-<item><link>{base}/news/tide</link><pubDate>Tue, 10 Jun 2025 06:00:00 +0000</pubDate></item>
-<item><link>{base}/news/gulls</link><pubDate>Wed, 11 Jun 2025 06:00:00 +0000</pubDate></item>
-</channel></rss>""",
-        "application/rss+xml",
-    )
-    # XML, but neither a feed nor a sitemap: must be dropped.
-    server.add("/old.xml", "<?xml version='1.0'?><html><body>moved</body></html>", "application/xml")
-    server.add("/feed", "", status=301, headers={"Location": "/feed/"})
-    server.add("/rss", "", status=301, headers={"Location": "/news/rss.xml"})
-    server.add(
-        "/feed/",
-        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Everything</title>
-<item><link>{base}/news/tide</link></item></channel></rss>""",
-        "application/rss+xml",
-    )
-    server.add(
-        "/robots.txt",
-        f"User-agent: *\nDisallow: /private/\n\nSitemap: {base}/sitemaps/news.xml\n"
-        f"Sitemap: {base}/private/sitemap.xml\n",
-        "text/plain",
-    )
-    server.add(
-        "/sitemaps/news.xml",
-        f"""<?xml version="1.0"?><urlset {SITEMAP_NS} {NEWS_NS}>
-<url><loc>{base}/news/tide</loc><news:news><news:publication_date>2025-06-10T06:00:00Z</news:publication_date></news:news></url>
-<url><loc>{base}/news/gulls</loc><news:news><news:publication_date>2025-06-11T07:30:00Z</news:publication_date></news:news></url>
-</urlset>""",
-        "application/xml",
-    )
-    server.add(
-        "/sitemap.xml",
-        f"""<?xml version="1.0"?><sitemapindex {SITEMAP_NS}>
-<sitemap><loc>{base}/sitemaps/news.xml</loc></sitemap><sitemap><loc>{base}/sitemaps/2025-06.xml</loc></sitemap>
-</sitemapindex>""",
-        "application/xml",
-    )
-    server.add("/private/sitemap.xml", f"<?xml version='1.0'?><urlset {SITEMAP_NS}></urlset>", "application/xml")
+    return handler

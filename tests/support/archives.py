@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from tests.localserver import Reply, Request
+from tests.support.localserver import Reply, Request
 
 
 def ranged(body: bytes, bytes_per_s: int = 0):
