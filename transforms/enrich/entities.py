@@ -23,38 +23,18 @@ from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULA
 from winnow.transforms.enrich.names import name_key
 from winnow.transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
 from winnow.transforms.enrich.surfaces import clean_surface, joined_spans, title_words, words_before
+from winnow.transforms.enrich.surroundings import (
+    PLACE_NAME_ENDINGS,
+    PLACE_ONLY_WORDS,
+    after_locative_word,
+    after_word,
+    before_place_noun,
+    in_group_apposition,
+)
 from winnow.transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 OTHER_LABELS = {"PER": "PERSON"}  # the label other languages' pipelines give people (French: PER, LOC, ORG, MISC)
-LOCATIVE_WORDS = frozenset(
-    """
-    in at near outside inside around across from into to toward towards
-""".split()
-)
-# After these a name is a place even if the tagger made it an organisation ("in Brackenford").
-PLACE_ONLY_WORDS = {"in", "near", "outside", "inside", "around", "across"}
-# A name ending in one of these is a place's ("Brackenford Bridge", "Union Hall", "Gull Point").
-PLACE_NAME_ENDINGS = frozenset(
-    """
-    bridge street road avenue lane row quay point square park hall theater theatre centre center
-    terminal station airport harbour harbor island bay beach estate market district quarter valley
-    hill mill province county region
-""".split()
-)
-PLACE_NOUNS = frozenset(
-    """
-    neighborhood neighbourhood district province city town village region area suburb county quarter
-    street road square camp valley river
-""".split()
-)
-# Words for armed or political groups; not "company" or "council", which describe people's roles.
-GROUP_NOUNS = frozenset(
-    """
-    group groups coalition movement militia militias faction factions organisation organization
-    front brigade brigades
-""".split()
-)
 NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|bin|ibn|abu)-", re.I)
 ROLE_SUFFIX = re.compile(r"-(?:led|backed|based|supported|owned|run|brokered)$", re.I)
 # Words that make a name an organisation's or a place's, never a person's.
@@ -159,7 +139,7 @@ class EntityResolver:
             country = self.gazetteer.country_of_demonym(surface)
             if country:  # "Russian": Russia, as an adjective (see `merge`)
                 return [Resolved(country.name, "place", country.code, fixed=True, adjective=True)]
-        locative = _after_locative_word(span)
+        locative = after_locative_word(span)
         if label == "GPE" and not locative:
             capital_of = self.gazetteer.country_of_capital(surface)
             if capital_of:
@@ -180,13 +160,13 @@ class EntityResolver:
         if surface in acronyms:  # stands for its long form, if that is an entity (see `merge`)
             return [self.aliases.get(acronyms[surface]) or Resolved(acronyms[surface], ACRONYM)]
         if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and (
-            _after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
+            after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
         ):
             return [Resolved(surface, "place", city.country_code if city else None, fixed=True)]
         if label == "PERSON":
-            if locative or _before_place_noun(span):
+            if locative or before_place_noun(span):
                 return [Resolved(surface, "place")]
-            if _in_group_apposition(span):
+            if in_group_apposition(span):
                 return [Resolved(surface, "organisation")]
             if _looks_like_acronym(surface):
                 return []
@@ -330,46 +310,6 @@ def entities_and_mentions(
             )
         )
     return entities, mentions
-
-
-def _after_locative_word(span: Span) -> bool:
-    return _after_word(span, LOCATIVE_WORDS)
-
-
-def _after_word(span: Span, words: set[str]) -> bool:
-    """Whether the span follows one of `words` (a "the" between them allowed)."""
-    doc = span.doc
-    before = doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lower_ == "the" and span.start > 1:
-        before = doc[span.start - 2]
-    return before is not None and before.lower_ in words
-
-
-def _before_place_noun(span: Span) -> bool:
-    return span.end < len(span.doc) and span.doc[span.end].lower_ in PLACE_NOUNS
-
-
-def _in_group_apposition(span: Span) -> bool:
-    """ "rebel groups — Ahrar al-Sham and Jaish al-Islam", "Fatah al-Haleb, a ... coalition": a name
-    set beside a word for a group of people (or joined to one that is) is the group's name."""
-    doc = span.doc
-    if span.start > 1 and doc[span.start - 1].lower_ in ("and", "or", ","):
-        partner = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
-        if partner is not None and _in_group_apposition(partner):
-            return True
-    before = [t for t in doc[max(span.sent.start, span.start - 6) : span.start] if not t.is_punct]
-    if any(t.lower_ in GROUP_NOUNS for t in before[-4:]) and any(
-        t.text in "—–-:,(" for t in doc[max(0, span.start - 2) : span.start]
-    ):
-        return True
-    after = doc[span.end : min(span.sent.end, span.end + 12)]
-    if len(after) > 1 and after[0].text == "," and after[1].lower_ in ("a", "an", "the"):
-        for token in after[2:]:
-            if token.is_punct:
-                break
-            if token.lower_ in GROUP_NOUNS and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s")):
-                return True
-    return False
 
 
 def _looks_like_acronym(surface: str) -> bool:

@@ -1,0 +1,78 @@
+"""What the words around a name say about what it names: a word of place before it ("in
+Brackenford"), a word for a kind of place after it ("al-Mashhad neighborhood"), a word for a group
+of people beside it ("rebel groups — Ahrar al-Sham")."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+LOCATIVE_WORDS = frozenset(
+    """
+    in at near outside inside around across from into to toward towards
+""".split()
+)
+# After these a name is a place even if the tagger made it an organisation ("in Brackenford").
+PLACE_ONLY_WORDS = {"in", "near", "outside", "inside", "around", "across"}
+# A name ending in one of these is a place's ("Brackenford Bridge", "Union Hall", "Gull Point").
+PLACE_NAME_ENDINGS = frozenset(
+    """
+    bridge street road avenue lane row quay point square park hall theater theatre centre center
+    terminal station airport harbour harbor island bay beach estate market district quarter valley
+    hill mill province county region
+""".split()
+)
+PLACE_NOUNS = frozenset(
+    """
+    neighborhood neighbourhood district province city town village region area suburb county quarter
+    street road square camp valley river
+""".split()
+)
+# Words for armed or political groups; not "company" or "council", which describe people's roles.
+GROUP_NOUNS = frozenset(
+    """
+    group groups coalition movement militia militias faction factions organisation organization
+    front brigade brigades
+""".split()
+)
+
+
+def after_locative_word(span: Span) -> bool:
+    """Whether the span follows a word of place ("in", "near", "from"), a "the" between them allowed."""
+    return after_word(span, LOCATIVE_WORDS)
+
+
+def after_word(span: Span, words: set[str]) -> bool:
+    """Whether the span follows one of `words` (a "the" between them allowed)."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ == "the" and span.start > 1:
+        before = doc[span.start - 2]
+    return before is not None and before.lower_ in words
+
+
+def before_place_noun(span: Span) -> bool:
+    """Whether a word for a kind of place follows the span ("al-Mashhad neighborhood")."""
+    return span.end < len(span.doc) and span.doc[span.end].lower_ in PLACE_NOUNS
+
+
+def in_group_apposition(span: Span) -> bool:
+    """ "rebel groups — Ahrar al-Sham and Jaish al-Islam", "Fatah al-Haleb, a ... coalition": a name
+    set beside a word for a group of people (or joined to one that is) is the group's name."""
+    doc = span.doc
+    if span.start > 1 and doc[span.start - 1].lower_ in ("and", "or", ","):
+        partner = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
+        if partner is not None and in_group_apposition(partner):
+            return True
+    before = [t for t in doc[max(span.sent.start, span.start - 6) : span.start] if not t.is_punct]
+    if any(t.lower_ in GROUP_NOUNS for t in before[-4:]) and any(
+        t.text in "—–-:,(" for t in doc[max(0, span.start - 2) : span.start]
+    ):
+        return True
+    after = doc[span.end : min(span.sent.end, span.end + 12)]
+    if len(after) > 1 and after[0].text == "," and after[1].lower_ in ("a", "an", "the"):
+        for token in after[2:]:
+            if token.is_punct:
+                break
+            if token.lower_ in GROUP_NOUNS and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s")):
+                return True
+    return False
