@@ -20,8 +20,9 @@ from importlib import resources
 import yaml
 from spacy.tokens import Token
 
-from winnow.transforms.enrich.entities import ROLE_SUFFIX, Occurrence, Resolved, resolved_id
+from winnow.transforms.enrich.entities import ROLE_SUFFIX
 from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.occurrences import Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}

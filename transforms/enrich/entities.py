@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from winnow.schemas.config import EntityAlias
 from winnow.schemas.records import Entity, Mention
+from winnow.transforms.enrich.context_names import untagged_places, with_next_word
 from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
 from winnow.transforms.enrich.names import name_key
+from winnow.transforms.enrich.occurrences import ACRONYM, Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.pipeline import CASED_ALIAS_MAX_LENGTH
-from winnow.transforms.enrich.surfaces import clean_surface, joined_spans, title_words, words_before
+from winnow.transforms.enrich.surfaces import (
+    HONORIFICS,
+    clean_surface,
+    possessive_parts,
+    repaired_spans,
+    title_words,
+    words_before,
+)
 from winnow.transforms.enrich.surroundings import (
     PLACE_NAME_ENDINGS,
     PLACE_ONLY_WORDS,
@@ -31,7 +39,6 @@ from winnow.transforms.enrich.surroundings import (
     before_place_noun,
     in_group_apposition,
 )
-from winnow.transforms.hashing import entity_id
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 OTHER_LABELS = {"PER": "PERSON"}  # the label other languages' pipelines give people (French: PER, LOC, ORG, MISC)
@@ -48,36 +55,6 @@ INSTITUTION_WORDS = frozenset(
 )
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
 NOT_NAME_ENDINGS = {"act", "bill", "average", "index"}  # laws and market indices, which the tagger calls organisations
-ACRONYM = "acronym"  # the type of a defined acronym until `merge` resolves it
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """What one span (or part of one) stands for."""
-
-    name: str
-    type: str
-    country: str | None = None
-    fixed: bool = False  # from the alias table or a gazetteer: not open to the type vote
-    adjective: bool = False  # a nationality ("Russian"): its country, but not a name the article gives
-
-
-@dataclass(slots=True)
-class Occurrence:
-    """One mention of an entity: where, written how."""
-
-    resolved: Resolved
-    surface: str
-    start: int  # character offsets in the text, or in the title when in_title
-    end: int
-    in_title: bool
-    sentence_start: bool = False  # capitalised there whatever it is ("Turnout was 46 percent")
-    titles: tuple[str, ...] = ()  # lower-case words given as a person's title ("gov", "house", "speaker")
-
-
-def resolved_id(resolved: Resolved) -> str:
-    """The entity id of a resolved name."""
-    return entity_id(resolved.type, name_key(resolved.name))
 
 
 class AliasTable:
@@ -108,17 +85,32 @@ class EntityResolver:
     def occurrences(self, doc: Doc, in_title: bool, acronyms: dict[str, str]) -> list[Occurrence]:
         """Every name in `doc` (the title or the text), resolved; call `merge` on the article's."""
         found = []
-        for span in joined_spans(doc):
+        for span in repaired_spans(doc):
             if span.label_ == "DATE":
                 continue
-            surface = clean_surface(span.text)
-            if not surface:
-                continue
-            first = span.start == span.sent.start
-            for resolved in self.resolve(span, surface, acronyms):
-                titles = title_words(surface, span.text, words_before(span)) if resolved.type == "person" else ()
-                found.append(Occurrence(resolved, surface, span.start_char, span.end_char, in_title, first, titles))
-        return found
+            # A name after a title ("Ms Varga said") is a name, even where a sentence starts.
+            first = span.start == span.sent.start and not HONORIFICS.match(span.text)
+            for surface, start in self._names_in(span):
+                for resolved in self.resolve(span, surface, acronyms):
+                    titles = title_words(surface, span.text, words_before(span)) if resolved.type == "person" else ()
+                    for named, written in with_next_word(resolved, surface, span, self.gazetteer):
+                        end = start + len(written)
+                        found.append(Occurrence(named, written, start, end, in_title, first, titles))
+        return found + ([] if in_title else untagged_places(doc, self.gazetteer))
+
+    def _names_in(self, span: Span) -> list[tuple[str, int]]:
+        """The names a span holds, with their offsets: one, or a possessor and what it holds where
+        the whole is not an organisation's name ("Punjab's Bhatinda", "Russia's Gazprom"; not
+        "People's Daily")."""
+        surface = clean_surface(span.text)
+        if not surface:
+            return []
+        start = span.start_char + max(span.text.find(surface), 0)
+        parts = possessive_parts(surface)
+        if parts is None or span.label_ == "ORG" and not self.gazetteer.country(parts[0]):
+            return [(surface, start)]
+        owned = clean_surface(parts[1])
+        return [(parts[0], start)] + ([(owned, start + surface.rfind(owned))] if owned else [])
 
     def resolve(self, span: Span, surface: str, acronyms: dict[str, str]) -> list[Resolved]:
         """What a span stands for: none, one or (a pair of countries) several entities."""
