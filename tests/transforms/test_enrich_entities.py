@@ -319,3 +319,10 @@ def test_places_the_tagger_missed_are_found_where_the_words_around_them_say_so()
     found = resolved_names(tagged("The standfirst.\nMOMBASA — Talks were held in Nakuru by a Kisumu-based firm."))
     assert {"MOMBASA", "Nakuru", "Kisumu"} <= set(found) and found["Nakuru"][:2] == ("place", "KE")
     assert resolved_names(tagged("Reading was slow. He spoke of Nice people in Bath Road.")) == {}
+
+
+def test_a_one_word_organisation_keeps_the_the_it_is_written_with_mid_sentence():
+    found = resolved_names(tagged("He told The Beacon on Friday that the vote was close.", ("Beacon", "ORG")))
+    assert found == {"The Beacon": ("organisation", None, "The Beacon")}
+    found = resolved_names(tagged("The Beacon Trust said the vote was close.", ("Beacon Trust", "ORG")))
+    assert "Beacon Trust" in found

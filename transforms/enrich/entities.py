@@ -29,6 +29,7 @@ from winnow.transforms.enrich.surfaces import (
     possessive_parts,
     repaired_spans,
     title_words,
+    with_capital_the,
     words_before,
 )
 from winnow.transforms.enrich.surroundings import (
@@ -102,10 +103,12 @@ class EntityResolver:
         """The names a span holds, with their offsets: one, or a possessor and what it holds where
         the whole is not an organisation's name ("Punjab's Bhatinda", "Russia's Gazprom"; not
         "People's Daily")."""
-        surface = clean_surface(span.text)
+        surface = with_capital_the(span, clean_surface(span.text))
         if not surface:
             return []
         start = span.start_char + max(span.text.find(surface), 0)
+        if surface.startswith("The ") and not span.text.startswith("The "):  # "The" from before the span
+            start = span.start_char - len("The ")
         parts = possessive_parts(surface)
         if parts is None or span.label_ == "ORG" and not self.gazetteer.country(parts[0]):
             return [(surface, start)]

@@ -49,6 +49,16 @@ def clean_surface(text: str) -> str:
     return text.strip(" \"'“”‘,;:")
 
 
+def with_capital_the(span: Span, surface: str) -> str:
+    """A one-word organisation's name with the "The" it is written with mid-sentence ("told The
+    Hill", "in The Economist"): without it, the name is a common word."""
+    doc = span.doc
+    the = doc[span.start] if span.text.startswith("The ") else doc[span.start - 1] if span.start else None
+    if span.label_ == "ORG" and " " not in surface and the is not None and the.text == "The" and not the.is_sent_start:
+        return f"The {surface}"
+    return surface
+
+
 def possessive_parts(surface: str) -> tuple[str, str] | None:
     """A name held by a name ("Punjab's Bhatinda", "People's Daily"): the possessor and the rest."""
     parts = POSSESSIVE.split(surface, maxsplit=1)
