@@ -326,3 +326,13 @@ def test_a_one_word_organisation_keeps_the_the_it_is_written_with_mid_sentence()
     assert found == {"The Beacon": ("organisation", None, "The Beacon")}
     found = resolved_names(tagged("The Beacon Trust said the vote was close.", ("Beacon Trust", "ORG")))
     assert "Beacon Trust" in found
+
+
+def test_a_word_before_a_surname_at_a_sentences_start_is_not_part_of_the_name():
+    doc = tagged(
+        "On Monday Harold Brisk testified. Questioning Brisk’s account, members pressed him. Ann Berg left.",
+        ("Harold Brisk", "PERSON"),
+        ("Questioning Brisk", "PERSON"),
+        ("Ann Berg", "PERSON"),
+    )
+    assert set(resolved_names(doc)) == {"Harold Brisk", "Ann Berg"}

@@ -191,6 +191,7 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
         elif votes[key].most_common(1)[0][0] != r.type:
             o.resolved = Resolved(r.name, votes[key].most_common(1)[0][0], r.country)
     _people_by_surname(occurrences)
+    _without_word_before_surname(occurrences)
     by_key = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.type != ACRONYM}
     full_names: dict[str, set[str]] = defaultdict(set)
     for r in by_key.values():
@@ -278,6 +279,25 @@ def _people_by_surname(occurrences: list[Occurrence]) -> None:
     for o in occurrences:
         if name_key(o.resolved.name) in people and not o.resolved.fixed:
             o.resolved = Resolved(o.resolved.name, "person", None)
+
+
+def _without_word_before_surname(occurrences: list[Occurrence]) -> None:
+    """A two-word "name" seen only where sentences start ("Questioning Brisk's account", a
+    heading), whose last word is the surname of one person named in full within a sentence, is that person
+    with a word before the name."""
+    people = {o.resolved.name: o.resolved for o in occurrences if o.resolved.type == "person"}
+    mid_sentence = {o.resolved.name for o in occurrences if not o.sentence_start or o.in_title}
+    for o in occurrences:
+        words = o.resolved.name.split()
+        if o.resolved.type != "person" or len(words) != 2 or o.resolved.name in mid_sentence or o.resolved.fixed:
+            continue
+        full = [
+            r
+            for name, r in people.items()
+            if name in mid_sentence and name.split()[1:] and name.split()[-1] == words[-1]
+        ]
+        if len(full) == 1 and full[0].name.split()[0] != words[0]:
+            o.resolved = full[0]
 
 
 def entities_and_mentions(
