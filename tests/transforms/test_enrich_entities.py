@@ -318,7 +318,7 @@ def test_a_name_and_the_word_after_it_name_one_thing():
 def test_places_the_tagger_missed_are_found_where_the_words_around_them_say_so():
     found = resolved_names(tagged("The standfirst.\nMOMBASA — Talks were held in Nakuru by a Kisumu-based firm."))
     assert {"MOMBASA", "Nakuru", "Kisumu"} <= set(found) and found["Nakuru"][:2] == ("place", "KE")
-    assert resolved_names(tagged("Reading was slow. He spoke of Nice people in Bath Road.")) == {}
+    assert resolved_names(tagged("Reading was slow. He spoke of Nice people and Split Rock Records.")) == {}
 
 
 def test_a_one_word_organisation_keeps_the_the_it_is_written_with_mid_sentence():
@@ -336,3 +336,22 @@ def test_a_word_before_a_surname_at_a_sentences_start_is_not_part_of_the_name():
         ("Ann Berg", "PERSON"),
     )
     assert set(resolved_names(doc)) == {"Harold Brisk", "Ann Berg"}
+
+
+def test_a_countrys_body_in_lower_case_and_a_places_airport_are_named_as_written():
+    found = resolved_names(
+        tagged(
+            "Kenya's trade ministry said flights left the Mombasa airport late.",
+            ("Kenya", "GPE"),
+            ("trade ministry", "ORG"),
+            ("Mombasa", "GPE"),
+        )
+    )
+    assert found["Kenya's trade ministry"][0] == "organisation" and found["Mombasa airport"][0] == "place"
+    assert resolved_names(tagged("The trade ministry said so.", ("trade ministry", "ORG"))) == {}
+
+
+def test_an_untagged_name_ending_with_a_word_for_a_place_after_a_word_of_place_is_a_place():
+    found = resolved_names(tagged("Crowds gathered on Harbour Street and near Gull Point."))
+    assert found["Harbour Street"][0] == found["Gull Point"][0] == "place"
+    assert resolved_names(tagged("He wrote Harbour Street Blues in May.")) == {}

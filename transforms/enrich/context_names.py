@@ -1,8 +1,9 @@
 """Names the words around the tagger's spans give: a name and the word after it naming one thing
 ("the Kenyan government" is Kenya, "Brackenford police" and "the Lund administration" are
-organisations), the country an organisation's name opens with ("Kenya Airways"), and places the
-tagger missed that the gazetteer knows, where the words around them say they are places ("in
-Bergen", "Bergen-based", a dateline's "BERGEN —")."""
+organisations, "the Bergen airport" a place), the country an organisation's name opens with
+("Kenya Airways"), and places the tagger missed, where the words around them say they are places
+and the gazetteer or the name's last word agrees ("in Bergen", "Bergen-based", a dateline's
+"BERGEN —", "on Harbour Street")."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from spacy.tokens import Doc, Span, Token
 
 from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, Gazetteer
 from winnow.transforms.enrich.occurrences import Occurrence, Resolved
-from winnow.transforms.enrich.surroundings import PLACE_ONLY_WORDS
+from winnow.transforms.enrich.surroundings import LOCATIVE_WORDS, PLACE_NAME_ENDINGS, PLACE_ONLY_WORDS
 
 # A country's (or its demonym's) word for its own bodies: "the Kenyan army", "the Kenyan embassy".
 COUNTRY_BODIES = {"army": "organisation", "navy": "organisation", "embassy": "place", "consulate": "place"}
+FACILITY_WORDS = {"airport", "prison", "jail"}  # a place's facility: "the Bergen airport"
 DATELINE_DASH = re.compile(r"\s*(?:\([^)]{1,30}\))?\s*[—–-]")
 LONGEST_PLACE = 3  # words in a place name the tagger missed
 
@@ -36,6 +38,8 @@ def with_next_word(resolved: Resolved, surface: str, span: Span, gazetteer: Gaze
         named.append((Resolved(f"{surface} police", "organisation"), f"{surface} police"))
     if word in COUNTRY_BODIES and is_country:
         named.append((Resolved(f"{surface} {word}", COUNTRY_BODIES[word]), f"{surface} {word}"))
+    if word in FACILITY_WORDS and resolved.type == "place" and not resolved.adjective:
+        named.append((Resolved(f"{surface} {word}", "place"), f"{surface} {word}"))
     if resolved.type == "organisation" and not resolved.fixed:
         words = surface.split()
         country = next(
@@ -48,8 +52,8 @@ def with_next_word(resolved: Resolved, surface: str, span: Span, gazetteer: Gaze
 
 def untagged_places(doc: Doc, gazetteer: Gazetteer) -> list[Occurrence]:
     """Places the tagger did not tag, where the words around them say they are places and the
-    gazetteer knows them: a large city after "in" or "near", any city before "-based", and the city
-    of a dateline opening the text in capitals ("BERGEN —")."""
+    gazetteer knows them (a large city after "in" or "near", any city before "-based", the city of
+    a dateline in capitals: "BERGEN —") or the name ends with a word for a place ("on Harbour Street")."""
     found = []
     line_starts = {0, doc.text.find("\n") + 1}  # a dateline opens the text, or follows a standfirst
     i = 0
@@ -64,21 +68,16 @@ def untagged_places(doc: Doc, gazetteer: Gazetteer) -> list[Occurrence]:
         dateline = (
             words.start_char in line_starts and words.text.isupper() and DATELINE_DASH.match(doc.text, words.end_char)
         )
-        if city is not None and (
-            before in PLACE_ONLY_WORDS
-            and city.population >= LARGE_CITY_POPULATION
-            or after in ("-based", "- based")
-            or dateline
-        ):
-            found.append(
-                Occurrence(
-                    Resolved(words.text, "place", city.country_code, fixed=True),
-                    words.text,
-                    words.start_char,
-                    words.end_char,
-                    False,
-                )
+        # "on Harbour Street", "near Gull Point": a place by its name's last word
+        by_name = len(words) > 1 and words[-1].lower_ in PLACE_NAME_ENDINGS and before in LOCATIVE_WORDS | {"on"}
+        if by_name or (
+            city is not None
+            and (
+                before in PLACE_ONLY_WORDS and city.population >= LARGE_CITY_POPULATION or after == "-based" or dateline
             )
+        ):
+            resolved = Resolved(words.text, "place", city.country_code if city else None, fixed=True)
+            found.append(Occurrence(resolved, words.text, words.start_char, words.end_char, False))
         i = words.end
     return found
 

@@ -106,6 +106,10 @@ class EntityResolver:
         surface = with_capital_the(span, clean_surface(span.text))
         if not surface:
             return []
+        owner = span.doc[span.start - 2 : span.start] if span.start > 1 else None
+        if surface.islower() and span.label_ == "ORG" and owner and owner[1].lower_ in ("'s", "’s"):
+            if self.gazetteer.country(owner[0].text):  # "China's commerce ministry": a country's body
+                return [(f"{owner.text} {surface}", owner.start_char)]
         start = span.start_char + max(span.text.find(surface), 0)
         if surface.startswith("The ") and not span.text.startswith("The "):  # "The" from before the span
             start = span.start_char - len("The ")
