@@ -1,5 +1,7 @@
 """From NER spans to canonical entities and their mentions in one article.
 
+The tagger's spans are repaired first (surfaces.py: cut, glued or listed names), and the words
+around them add names (context_names.py: "the Kenyan government", "in Kyiv" untagged).
 Each span is cleaned ("The Defense Ministry's" -> "Defense Ministry"), then resolved, strongest
 evidence first: the alias table; a country by name, code or demonym ("U.S.", "Russian"), or
 a pair of them ("U.S.-Russia"); a capital used for its government ("Washington blamed");
