@@ -26,7 +26,8 @@ def with_next_word(resolved: Resolved, surface: str, span: Span, gazetteer: Gaze
     """What a name and the word after it name, with the surface that names it: the country for "the
     Kenyan government" (a government is its country, as "Washington" is), an organisation for "the
     Lund administration" (not the person) and for "Brackenford police" (besides the town; "Afghan
-    police" is no one body), the army or embassy of a country. Else the name alone."""
+    police" or "Kenya police" is no one body), the army or embassy of a country, a town's airport
+    or prison (not "a Kenyan prison"). Else the name alone."""
     word = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
     is_country = resolved.type == "place" and gazetteer.country(resolved.name) is not None
     if word == "government" and is_country:
@@ -34,11 +35,11 @@ def with_next_word(resolved: Resolved, surface: str, span: Span, gazetteer: Gaze
     if word == "administration" and resolved.type == "person":
         return [(Resolved(f"{surface} administration", "organisation"), f"{surface} administration")]
     named = [(resolved, surface)]
-    if word == "police" and resolved.type in ("place", "organisation") and not resolved.adjective:
+    if word == "police" and resolved.type in ("place", "organisation") and not is_country:
         named.append((Resolved(f"{surface} police", "organisation"), f"{surface} police"))
     if word in COUNTRY_BODIES and is_country:
         named.append((Resolved(f"{surface} {word}", COUNTRY_BODIES[word]), f"{surface} {word}"))
-    if word in FACILITY_WORDS and resolved.type == "place" and not resolved.adjective:
+    if word in FACILITY_WORDS and resolved.type == "place" and not is_country:
         named.append((Resolved(f"{surface} {word}", "place"), f"{surface} {word}"))
     if resolved.type == "organisation" and not resolved.fixed:
         words = surface.split()

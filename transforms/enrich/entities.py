@@ -88,12 +88,14 @@ class EntityResolver:
     def occurrences(self, doc: Doc, in_title: bool, acronyms: dict[str, str]) -> list[Occurrence]:
         """Every name in `doc` (the title or the text), resolved; call `merge` on the article's."""
         found = []
-        for span in repaired_spans(doc):
+        spans = repaired_spans(doc)
+        spans_named = {name_key(clean_surface(s.text)) for s in spans}  # "Acme's Widget", not "People's Daily"
+        for span in spans:
             if span.label_ == "DATE":
                 continue
             # A name after a title ("Ms Varga said") is a name, even where a sentence starts.
             first = span.start == span.sent.start and not HONORIFICS.match(span.text)
-            for surface, start in self._names_in(span):
+            for surface, start in self._names_in(span, spans_named):
                 for resolved in self.resolve(span, surface, acronyms):
                     titles = title_words(surface, span.text, words_before(span)) if resolved.type == "person" else ()
                     for named, written in with_next_word(resolved, surface, span, self.gazetteer):
@@ -101,10 +103,11 @@ class EntityResolver:
                         found.append(Occurrence(named, written, start, end, in_title, first, titles))
         return found + ([] if in_title else untagged_places(doc, self.gazetteer))
 
-    def _names_in(self, span: Span) -> list[tuple[str, int]]:
-        """The names a span holds, with their offsets: one, or a possessor and what it holds where
-        the whole is not an organisation's name ("Punjab's Bhatinda", "Russia's Gazprom"; not
-        "People's Daily")."""
+    def _names_in(self, span: Span, named: set[str]) -> list[tuple[str, int]]:
+        """The names a span holds, with their offsets: one, or a possessor and what it holds
+        ("Punjab's Bhatinda", "Acme's Widget Pro" where the text names Acme alone too, "Tufts
+        University's Fein Center"), unless the whole is an organisation's name ("People's Daily",
+        "Kelmouth Magistrate's Court")."""
         surface = with_capital_the(span, clean_surface(span.text))
         if not surface:
             return []
@@ -116,10 +119,14 @@ class EntityResolver:
         if surface.startswith("The ") and not span.text.startswith("The "):  # "The" from before the span
             start = span.start_char - len("The ")
         parts = possessive_parts(surface)
-        if parts is None or span.label_ == "ORG" and not self.gazetteer.country(parts[0]):
+        possessor = parts[0].strip() if parts else ""
+        if not possessor:
+            return [(surface, start)]
+        complete = possessor.split()[-1].lower() in INSTITUTION_WORDS  # "Tufts University's Fein Center"
+        if span.label_ == "ORG" and not (self.gazetteer.country(possessor) or name_key(possessor) in named or complete):
             return [(surface, start)]
         owned = clean_surface(parts[1])
-        return [(parts[0], start)] + ([(owned, start + surface.rfind(owned))] if owned else [])
+        return [(possessor, start)] + ([(owned, start + surface.rfind(owned))] if owned else [])
 
     def resolve(self, span: Span, surface: str, acronyms: dict[str, str]) -> list[Resolved]:
         """What a span stands for: none, one or (a pair of countries) several entities."""
@@ -197,7 +204,6 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
         elif votes[key].most_common(1)[0][0] != r.type:
             o.resolved = Resolved(r.name, votes[key].most_common(1)[0][0], r.country)
     _people_by_surname(occurrences)
-    _without_word_before_surname(occurrences)
     by_key = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.type != ACRONYM}
     full_names: dict[str, set[str]] = defaultdict(set)
     for r in by_key.values():
@@ -226,8 +232,10 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
 def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
     """Drops what the tagger took for a name: a one-word name the article also writes in lower case
     ("Frost closed the road", "frost damage"), a family ("the Bergs" of Ann Berg), a law, an index or
-    an ideology ("the Harbour Protection Act", "the Kelmouth Composite Index", "Syndicalism")."""
+    an ideology ("the Harbour Protection Act", "the Kelmouth Composite Index", "Syndicalism"); a
+    common word before a surname at a sentence's start ("Questioning Brisk's account")."""
     lower = set(re.findall(r"(?<![\w.-])[a-z][a-z]+(?![\w-])", text))
+    _without_word_before_surname(occurrences, lower)
     surnames = {
         name_key(o.resolved.name.split()[-1])
         for o in occurrences
@@ -287,10 +295,10 @@ def _people_by_surname(occurrences: list[Occurrence]) -> None:
             o.resolved = Resolved(o.resolved.name, "person", None)
 
 
-def _without_word_before_surname(occurrences: list[Occurrence]) -> None:
+def _without_word_before_surname(occurrences: list[Occurrence], lower: set[str]) -> None:
     """A two-word "name" seen only where sentences start ("Questioning Brisk's account", a
-    heading), whose last word is the surname of one person named in full within a sentence, is that person
-    with a word before the name."""
+    heading), whose first word is a gerund or a word the text also writes in lower case and whose
+    last word is the surname of one person named in full within a sentence, is that person."""
     people = {o.resolved.name: o.resolved for o in occurrences if o.resolved.type == "person"}
     mid_sentence = {o.resolved.name for o in occurrences if not o.sentence_start or o.in_title}
     for o in occurrences:
@@ -302,7 +310,7 @@ def _without_word_before_surname(occurrences: list[Occurrence]) -> None:
             for name, r in people.items()
             if name in mid_sentence and name.split()[1:] and name.split()[-1] == words[-1]
         ]
-        if len(full) == 1 and full[0].name.split()[0] != words[0]:
+        if len(full) == 1 and (words[0].lower() in lower or words[0].endswith("ing")):
             o.resolved = full[0]
 
 

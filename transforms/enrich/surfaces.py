@@ -22,7 +22,8 @@ HONORIFICS = re.compile(
 )
 # Words after a possessive that do not continue a name: "Brennan's March 3 speech".
 CALENDAR_WORD = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|(?:mon|tues|wednes|thurs|fri|satur|sun)day$",
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\.?$|(?:mon|tues|wednes|thurs|fri|satur|sun)day$",
     re.I,
 )
 # A possessive inside a name ("People's Daily", "Magistrate's Court"): a capitalised word follows.
@@ -40,7 +41,7 @@ def clean_surface(text: str) -> str:
     """The name in a span: no leading article or honorific, no possessive, no stray punctuation."""
     text = re.sub(r"\s+", " ", text).strip(" \t\"'“”‘,;:()[]—–-")  # a final dot may be "U.S."
     # "Brennan’s 2016", "the mayor’s March 3": the name is the possessor; "People's Daily" is one name.
-    text = _up_to_possessor(text)
+    text = _up_to_possessor(re.sub(r"^['’]s\s+", "", text))  # "’s Haqqani": a span from a possessive's end
     text = re.sub(r"(?:['’]s|['’])$", "", text)
     text = re.sub(r"^(?:the|The|THE|a|an)\s+", "", text)
     while (shorter := HONORIFICS.sub("", text)) != text:  # "Lt. Col. Ada Brennan"
@@ -54,7 +55,14 @@ def with_capital_the(span: Span, surface: str) -> str:
     Hill", "in The Economist"): without it, the name is a common word."""
     doc = span.doc
     the = doc[span.start] if span.text.startswith("The ") else doc[span.start - 1] if span.start else None
-    if span.label_ == "ORG" and " " not in surface and the is not None and the.text == "The" and not the.is_sent_start:
+    if (
+        span.label_ == "ORG"
+        and surface.istitle()
+        and " " not in surface
+        and the is not None
+        and the.text == "The"
+        and not the.is_sent_start
+    ):
         return f"The {surface}"
     return surface
 
@@ -151,6 +159,8 @@ def extended(span: Span) -> Span:
         and end - span.end < LONGEST_EXTENSION
         and doc[end - 1].whitespace_ == " "
         and not doc[end - 1].is_punct
+        and not doc[end - 1].text.endswith(".")  # "Group D. The": a sentence the splitter missed
+        and len(doc[end]) > 1
         and doc[end].is_alpha
         and doc[end].is_title
         and not doc[end].ent_type_
@@ -169,7 +179,12 @@ def listed_names(span: Span) -> list[Span]:
     doc = span.doc
     if span.label_ not in ("ORG", "PERSON", "GPE", "LOC", "FAC"):
         return []
-    separators = [t.i for t in span if t.text == ","]
+    # Not a place's ("Portland, Oregon" is one place) nor a name of several words ("Council on
+    # Energy, Environment and Water").
+    if span.label_ in ("ORG", "PERSON") and not any(t.is_lower for t in span):
+        separators = [t.i for t in span if t.text == ","]
+    else:
+        separators = []
     label = span.label_
     if not separators:
         joined_places = span.end < len(doc) and doc[span.end].lower_ in PLACE_NOUN_PLURALS
