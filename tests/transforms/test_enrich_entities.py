@@ -371,3 +371,14 @@ def test_an_untagged_name_ending_with_a_word_for_a_place_after_a_word_of_place_i
     found = resolved_names(tagged("Crowds gathered on Harbour Street and near Gull Point."))
     assert found["Harbour Street"][0] == found["Gull Point"][0] == "place"
     assert resolved_names(tagged("He wrote Harbour Street Blues in May.")) == {}
+
+
+def test_untagged_names_in_a_list_of_tagged_organisations_are_organisations():
+    text = "Orders came from Acme, Brell Systems, Corvo Mills and Dunmore Freight. Enter Lund, Fenmoor Labs and Gail Works."
+    names = ("Acme", "Corvo Mills", "Dunmore Freight", "Fenmoor Labs", "Gail Works")
+    doc = tagged(text, *((name, "ORG") for name in names))
+    found = resolved_names(doc)
+    assert found["Brell Systems"][0] == "organisation"
+    assert not any("Enter" in name for name in found)  # a sentence's first word is capitalised anyway
+    found = resolved_names(tagged("Visitors came from Kent, Acme and Brell Systems.", ("Acme", "ORG")))
+    assert "Brell Systems" not in found and "Kent" not in found  # one tagged organisation is no list of them

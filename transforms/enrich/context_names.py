@@ -3,7 +3,7 @@
 organisations, "the Bergen airport" a place), the country an organisation's name opens with
 ("Kenya Airways"), and places the tagger missed, where the words around them say they are places
 and the gazetteer or the name's last word agrees ("in Bergen", "Bergen-based", a dateline's
-"BERGEN —", "on Harbour Street")."""
+"BERGEN —", "on Harbour Street"); and organisations the tagger missed in a list of those it tagged."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ COUNTRY_BODIES = {"army": "organisation", "navy": "organisation", "embassy": "pl
 FACILITY_WORDS = {"airport", "prison", "jail"}  # a place's facility: "the Bergen airport"
 DATELINE_DASH = re.compile(r"\s*(?:\([^)]{1,30}\))?\s*[—–-]")
 LONGEST_PLACE = 3  # words in a place name the tagger missed
+_NAME = r"[A-Z][\w&.'’/-]*(?: [A-Z][\w&.'’/-]*){0,3}"
+LIST_ITEM = re.compile(rf"(?<![\w&.'’/-]){_NAME}")
+NAME_LIST = re.compile(rf"(?<![\w&.'’/-]){_NAME}(?:, {_NAME})+(?:,? and {_NAME})?")
 
 
 def with_next_word(resolved: Resolved, surface: str, span: Span, gazetteer: Gazetteer) -> list[tuple[Resolved, str]]:
@@ -101,3 +104,24 @@ def _untagged_capitalised(token: Token, line_start: bool) -> bool:
     return (
         token.is_alpha and token.text[:1].isupper() and not token.ent_type_ and (line_start or not token.is_sent_start)
     )
+
+
+def listed_organisations(doc: Doc, spans: list[Span]) -> list[Occurrence]:
+    """The names of a list of organisations the tagger missed ("orders from Acme, Brell Systems,
+    Corvo and Dunmore Mills" where it tagged two of them): where at least two of three or more
+    names listed together are tagged organisations, the untagged ones are organisations too."""
+    found = []
+    tagged = [(s.start_char, s.end_char, s.label_) for s in spans]
+    for sentence in doc.sents:
+        for listing in NAME_LIST.finditer(sentence.text):
+            offset = sentence.start_char + listing.start()
+            items = [(offset + m.start(), offset + m.end()) for m in LIST_ITEM.finditer(listing.group())]
+            labels = [next((label for a, b, label in tagged if a < end and start < b), None) for start, end in items]
+            if len(items) < 3 or labels.count("ORG") < max(2, len(items) / 2):
+                continue
+            for (start, end), label in zip(items, labels):
+                # Not a sentence's capitalised first word ("Enter Lugg, ..."), nor a letter ("the G, H and J keys").
+                if label is None and start > sentence.start_char and end - start > 1:
+                    name = doc.text[start:end]
+                    found.append(Occurrence(Resolved(name, "organisation"), name, start, end, False))
+    return found

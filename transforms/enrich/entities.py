@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from winnow.schemas.config import EntityAlias
 from winnow.schemas.records import Entity, Mention
-from winnow.transforms.enrich.context_names import untagged_places, with_next_word
+from winnow.transforms.enrich.context_names import listed_organisations, untagged_places, with_next_word
 from winnow.transforms.enrich.geo import LARGE_CITY_POPULATION, NORP_CITY_POPULATION, Gazetteer
 from winnow.transforms.enrich.names import name_key
 from winnow.transforms.enrich.occurrences import ACRONYM, Occurrence, Resolved, resolved_id
@@ -101,7 +101,7 @@ class EntityResolver:
                     for named, written in with_next_word(resolved, surface, span, self.gazetteer):
                         end = start + len(written)
                         found.append(Occurrence(named, written, start, end, in_title, first, titles))
-        return found + ([] if in_title else untagged_places(doc, self.gazetteer))
+        return found + ([] if in_title else untagged_places(doc, self.gazetteer) + listed_organisations(doc, spans))
 
     def _names_in(self, span: Span, named: set[str]) -> list[tuple[str, int]]:
         """The names a span holds, with their offsets: one, or a possessor and what it holds
