@@ -62,7 +62,7 @@ def untagged_places(doc: Doc, gazetteer: Gazetteer) -> list[Occurrence]:
     line_starts = {0, doc.text.find("\n") + 1}  # a dateline opens the text, or follows a standfirst
     i = 0
     while i < len(doc):
-        words = _capitalised_run(doc, i, doc[i].idx in line_starts)
+        words = _capitalised_run(doc, i, doc[i].idx in line_starts) if doc[i].text[:1].isupper() else None
         if not words:
             i += 1
             continue

@@ -226,7 +226,8 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
         o for o in merged if o.resolved.fixed or " " in o.resolved.name or name_key(o.resolved.name) in mid_sentence
     ]
     named = {name_key(o.resolved.name) for o in merged if not o.resolved.adjective}
-    return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, merged)]
+    longer_names = [key.split() for key in {name_key(o.resolved.name) for o in merged}]
+    return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, longer_names)]
 
 
 def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
@@ -254,15 +255,14 @@ def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
     ]
 
 
-def _fragment(resolved: Resolved, occurrences: list[Occurrence]) -> bool:
+def _fragment(resolved: Resolved, names: list[list[str]]) -> bool:
     """A piece of a longer name of the article that the tagger cut off: its tail ("Rhein" of "Weil
     am Rhein", "Fisheries Protection" of "Marine and Fisheries Protection"), or a first name alone
-    ("Harold" of "Harold Brisk")."""
+    ("Harold" of "Harold Brisk"); `names` are the article's names' keys, split in words."""
     if resolved.fixed:
         return False
     words = name_key(resolved.name).split()
-    for other in {name_key(o.resolved.name) for o in occurrences}:
-        longer = other.split()
+    for longer in names:
         for start in range(len(longer) - len(words) + 1):
             if (
                 longer[start : start + len(words)] == words
