@@ -24,6 +24,7 @@ from winnow.sources.source_config import SourceConfig
 from winnow.transforms.extract import PageInput
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse import articles as warehouse_articles
+from winnow.warehouse.query import StoredPage
 
 
 class Timed(NamedTuple):
@@ -63,18 +64,13 @@ def extract(
     started = time.perf_counter()
     bodies = [r for r in results if r.outcome == "fetched" and r.body]
     changed = [r for r in bodies if last_hashes.get(r.url) != sha256_hex(r.body)]
-    pages = [
-        PageInput(
-            url=r.url,
-            final_url=r.final_url,
-            source=r.source,
-            body=r.body,
-            language=source.language,
-            rules=source.chaff,
-        )
-        for r in changed
-    ]
+    pages = [page_input(source, r) for r in changed]
     return timed(started, Extracted(extract_pages(pages, options, workers), len(bodies) - len(changed)))
+
+
+def page_input(source: SourceConfig, page: FetchResult | StoredPage) -> PageInput:
+    """What extraction takes of a fetched or a stored page: its body, and the source's language and chaff rules."""
+    return PageInput(page.url, page.final_url, page.source, page.body, language=source.language, rules=source.chaff)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)

@@ -20,6 +20,7 @@ from winnow.flows import progress
 from winnow.flows.enrich import enrich_stored
 from winnow.flows.extraction_pool import extract_pages
 from winnow.flows.ingest import BATCH_SIZE
+from winnow.flows.page_loads import page_input
 from winnow.flows.repetition import without_repeated_blocks
 from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import stop_on_signals
@@ -29,7 +30,6 @@ from winnow.schemas.config import ExtractOptions, RunnerConfig, ValidationSettin
 from winnow.schemas.records import Article, ExtractionFailure, RunSummary
 from winnow.sources.config import load_config
 from winnow.sources.source_config import SourceConfig
-from winnow.transforms.extract import PageInput
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.db import default_db_path, resolved
 from winnow.warehouse.migrate import migrate
@@ -49,18 +49,7 @@ def extract_stored(
     source: SourceConfig, pages: list[StoredPage], options: ExtractOptions, workers: int
 ) -> list[Article | ExtractionFailure]:
     """Extract one batch of stored pages with the source's current rules."""
-    inputs = [
-        PageInput(
-            url=p.url,
-            final_url=p.final_url,
-            source=p.source,
-            body=p.body,
-            language=source.language,
-            rules=source.chaff,
-        )
-        for p in pages
-    ]
-    return extract_pages(inputs, options, workers)
+    return extract_pages([page_input(source, p) for p in pages], options, workers)
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
