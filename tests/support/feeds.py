@@ -14,6 +14,36 @@ def urlset(*entries: str, extra_ns: str = "") -> bytes:
     return f'<?xml version="1.0"?><urlset {SITEMAP_NS} {extra_ns}>{"".join(entries)}</urlset>'.encode()
 
 
+def sitemap_index(*children: str) -> bytes:
+    entries = "".join(f"<sitemap><loc>{c}</loc></sitemap>" for c in children)
+    return f'<?xml version="1.0"?><sitemapindex {SITEMAP_NS}>{entries}</sitemapindex>'.encode()
+
+
+# A feed of herald.example: a tracked link, a relative one, and an item with no link.
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Herald</title><link>https://herald.example/</link>
+  <item><title>Tide</title><link>https://herald.example/news/tide?utm_source=rss</link>
+        <pubDate>Tue, 10 Jun 2025 06:00:00 +0200</pubDate></item>
+  <item><title>Relative</title><link>/news/relative</link></item>
+  <item><title>No link</title><description>nothing to fetch</description></item>
+</channel></rss>"""
+
+# A DOCTYPE whose entities expand to a billion 'lol's: parsers must not expand them.
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+"""
+
+
 def rss(server, paths: list[str]) -> str:
     """An RSS feed listing `paths` on `server`, each titled by its path."""
     items = "".join(f"<item><title>{path}</title><link>{server.url('/' + path)}</link></item>" for path in paths)
