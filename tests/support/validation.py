@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from tests.support.records import article, fetched
 from winnow.flows.validation import gate_for
@@ -10,6 +11,8 @@ from winnow.schemas.config import ValidationSettings
 from winnow.sources.config import parse_config
 
 SITE = "https://news.example"
+# Now, taken once: cases dated days ahead of it stay in the future however long the tests run.
+NOW = datetime.now(timezone.utc)
 SOURCE_YAML = "sources: [{name: news, languages: [en], feeds: [{kind: rss, url: 'https://news.example/feed'}]}]"
 
 
