@@ -82,7 +82,7 @@ def test_reprocess_applies_changed_rules_to_stored_pages_without_the_network(pre
 
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:
-        # Chaff left in every article: validation would hold the batch back (tests/flows/test_validation.py).
+        # Chaff left in every article: validation would hold the batch back (tests/flows/test_validation_flow.py).
         bare = vale_config(
             tmp_path, base_url, {"detectors": False, "repetition_min_articles": 0}, validation={"enabled": False}
         )
