@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from winnow.schemas.records import DEFAULT_NLP_MODEL, EnrichOptions
+from winnow.schemas.config import EnrichOptions
+from winnow.schemas.records import DEFAULT_NLP_MODEL
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.entities import AliasTable, EntityResolver, merge, names_only
 from winnow.transforms.enrich.geo import gazetteer
