@@ -63,7 +63,9 @@ def extract_document(target: str, published: date | None, options: EnrichOptions
 
     article = strip_document(target, None, None)
     when = published or (article.published_at.date() if article.published_at else None)
-    found = enricher(options).enrich([EnrichInput(article.article_id, article.title, article.text, when)])[0]
+    found = enricher(options).enrich(
+        [EnrichInput(article.article_id, article.title, article.text, when, language=article.language)]
+    )[0]
     return found, when
 
 

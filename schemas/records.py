@@ -148,6 +148,7 @@ class EnrichInput:
     text: str
     published: date | None  # resolves relative dates; None: they stay unresolved
     content_hash: str = ""
+    language: str | None = None  # told at extraction (`articles.language`); None: told from the text here
 
 
 @dataclass(frozen=True, slots=True)

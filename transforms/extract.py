@@ -29,10 +29,6 @@ _DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False
 _WORD = re.compile(r"\w+")
 HEADLINE_SEARCH_BLOCKS = 3  # the headline may follow a kicker, a date or a URL line
 _LANG = re.compile(r"^[a-zA-Z]{2,3}")
-# The text's start the language is told from: on the Scrapinghub pages 300 characters already gave
-# the enrich stage's verdict on 3000, and the detector's time grows with its sample (a quarter of
-# extraction's time on 3000, in bench/backfill.py).
-LANGUAGE_SAMPLE_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +86,7 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
         authors=_authors(meta.author),
         published_at=_utc(meta.date),
         # The text's, not the page's declaration: a site's template may say "de" over an English article.
-        language=detect_language(meta.title, text[:LANGUAGE_SAMPLE_CHARS]),
+        language=detect_language(meta.title, text),
         site_name=meta.sitename,
         description=meta.description,
         image=meta.image,
@@ -127,7 +123,7 @@ def extract_text(
         title=None,
         authors=[],
         published_at=None,
-        language=detect_language(None, clean[:LANGUAGE_SAMPLE_CHARS]),
+        language=detect_language(None, clean),
         site_name=None,
         description=None,
         image=None,

@@ -37,7 +37,8 @@ def articles_to_enrich(
         rows = conn.execute(
             """
             select a.article_id, a.title, a.text,
-                   cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date), a.content_hash
+                   cast(coalesce(a.published_at, a.first_seen_at) at time zone 'UTC' as date), a.content_hash,
+                   a.language
             from articles a left join article_enrichment e using (article_id)
             where (e.article_id is null or e.content_hash <> a.content_hash or e.enrich_version <> ?)
               and (? or a.source in (select unnest(?::varchar[])))

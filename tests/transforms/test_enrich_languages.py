@@ -43,3 +43,10 @@ def test_a_french_article_is_enriched_with_the_french_model():
     assert {"Marseille", "Jean Dufresne"} <= {e.name for e in french.entities}
     assert french.events == ()  # the event rules are English
     assert english.language == "en" and english.events
+
+
+def test_the_language_told_at_extraction_is_the_one_enrichment_uses():
+    # The pipeline passes `articles.language`, so the stored language and the model chosen agree.
+    told_german = EnrichInput("0", "", ENGLISH, date(2024, 3, 8), language="de")
+    (found,) = enricher(EnrichOptions()).enrich([told_german])
+    assert (found.language, found.error) == ("de", "no enrich model for language 'de'")

@@ -1,8 +1,8 @@
 """The enrich stage's work on a batch of articles.
 
-Each article's language is detected from its text (language.py) and the article goes to the
-spaCy pipeline configured for that language; an article in a language with none is returned
-not enriched, with the reason. Per pipeline, two passes over the batch, both with `nlp.pipe`:
+Each article's language is the one its text was told to be at extraction (detected here when not
+given, language.py), and the article goes to the spaCy pipeline configured for that language; an
+article in a language with none is returned not enriched, with the reason. Per pipeline, two passes over the batch, both with `nlp.pipe`:
 NER (only the components it needs) over every title and text, then tagging and dependency
 parsing over just the sentences holding an event trigger. The event rules (events.yaml,
 roles.yaml, dates.py) are English: in other languages only entities are found. Pure: text in,
@@ -61,7 +61,7 @@ class Enricher:
         """The entities, mentions and events of each article, in order. An article whose
         enrichment fails, or whose language has no pipeline, comes back empty with the reason,
         and the others go on."""
-        languages = [detect_language(a.title, a.text) for a in articles]
+        languages = [a.language or detect_language(a.title, a.text) for a in articles]
         results: list[Enrichment | None] = [None] * len(articles)
         for language in dict.fromkeys(languages):
             indexes = [i for i, found in enumerate(languages) if found == language]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import py3langid
 
-# The detector is sure well before this many characters; more only costs time.
-SAMPLE_CHARS = 3000
+# The detector is sure well before this many characters (on the Scrapinghub pages 300 gave the
+# verdicts of 3000), and its time grows with the sample: it runs on every extracted page.
+SAMPLE_CHARS = 1000
 
 
 def detect_language(title: str | None, text: str) -> str:
