@@ -12,6 +12,7 @@ from prefect import task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from winnow.flows import progress
 from winnow.flows.extraction_pool import extract_pages
@@ -155,8 +156,15 @@ class PageLoads:
             batch = self.on_the_way.pop(0)
             self.extracted.discard(batch.extracted)
             extracted = batch.extracted.result()
+            # quoted: Prefect need not walk every page and record looking for futures (Stages.submit)
             loaded = load_batch(
-                batch.source, self.validation, self.db, self.summary.run_id, batch.results, extracted, batch.archive
+                batch.source,
+                self.validation,
+                self.db,
+                self.summary.run_id,
+                quote(batch.results),
+                quote(extracted),
+                batch.archive,
             )
             batch.loaded()
             _count(self.summary, batch.results, extracted, loaded)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from winnow.flows import progress
 from winnow.flows.enrich import enrich_stored
@@ -113,7 +114,7 @@ def reprocess(
             while pending:
                 batch, extracted = pending
                 pending = None if stop.requested else submit(next(batches, None))
-                done_batch = reprocess_batch(source, config.validation, db, summary.run_id, extracted.result())
+                done_batch = reprocess_batch(source, config.validation, db, summary.run_id, quote(extracted.result()))
                 summary.extracted += done_batch.extracted
                 summary.not_extracted += done_batch.not_extracted
                 summary.chaff_removed += done_batch.chaff_removed

@@ -15,6 +15,7 @@ from prefect import Task
 from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from winnow.flows.extraction_pool import default_workers, warm_up
 from winnow.schemas.config import RunnerConfig
@@ -45,7 +46,13 @@ class Stages:
         self.runner.__exit__(*exc)
 
     def submit(self, task: Task, wait_for: Iterable[PrefectFuture] = (), **parameters: Any) -> PrefectFuture:
-        """Run `task(**parameters)` on the runner once `wait_for` are done."""
+        """Run `task(**parameters)` on the runner once `wait_for` are done.
+
+        Locally the parameters are quoted: Prefect would otherwise walk every page and record in
+        them looking for futures, which cost more than the load of a batch (bench/backfill.py).
+        prefect_dask walks them whatever is done, and rebuilds a quoted value wrongly."""
+        if not self.on_dask:
+            parameters = {name: quote(value) for name, value in parameters.items()}
         return self.runner.submit(task, parameters, wait_for=list(wait_for) or None)
 
 
