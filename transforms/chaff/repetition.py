@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from winnow.schemas.records import Article, ChaffBlock
 from winnow.transforms.chaff.lexicon import lexicon_for
@@ -23,8 +24,12 @@ _DIGITS = re.compile(r"\d+")
 # When most of an article's words are in blocks seen elsewhere, the article itself recurs (a copy
 # or a syndicated story): its paragraphs are grain, and nothing is removed from it.
 MAX_REPEATED_SHARE = 0.5
+# A load asks for each block's key three times (the batch's keys, its counts, each article's
+# strip): the keys of a few batches' blocks are kept.
+BLOCK_KEYS_CACHED = 16_384
 
 
+@lru_cache(maxsize=BLOCK_KEYS_CACHED)
 def block_key(text: str) -> str | None:
     """A key equal for blocks that differ only in case, punctuation, spacing and numbers
     (a date or a count in a recurring box); None for a block with no words."""
