@@ -81,6 +81,7 @@ def day(year: int, month: int, day_of_month: int) -> ResolvedDate:
         # months: the first of the month
         ("a month ago", ResolvedDate(date(2016, 8, 1), "month")),
         ("last month", ResolvedDate(date(2016, 8, 1), "month")),
+        ("one last month", ResolvedDate(date(2016, 8, 1), "month")),  # NER's span of "... outages, one last month"
         ("this month", ResolvedDate(date(2016, 9, 1), "month")),
         ("next month", ResolvedDate(date(2016, 10, 1), "month")),
         ("five months ago", ResolvedDate(date(2016, 4, 1), "month")),
@@ -227,6 +228,7 @@ def test_every_weekday_in_the_past_tense(weekday, expected_day):
         "last decade",
         "later this month",
         "the early 2020s",
+        "one Tuesday",
     ],
 )
 def test_unresolvable_expressions_are_unknown(expression):

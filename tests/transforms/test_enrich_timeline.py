@@ -82,3 +82,22 @@ def test_a_vaguer_date_earlier_in_the_paragraph_tells_no_day_for_the_next_clause
     found = events("The Dunmore council rejected the plan last week. Lena Voss criticised the vote in Dunmore.")
     (criticism,) = [e for e in found if e["type"] == "disapprove"]
     assert criticism["precision"] == "reported"
+
+
+def test_the_days_happening_is_the_last_day_of_the_news_week_the_story_named():
+    found = events(
+        "KELMOUTH - The harbour inquiry reaches its third witness at Friday morning's hearing.\n\n"
+        "The inquiry follows the testimony Tuesday of two harbour pilots.\n\n"
+        "Berg told the panel that the board had ignored her warnings about a February 20 meeting.\n\n"
+        "At the town hall, Mayor Jon Dale said he had watched part of the day's testimony and criticised the inquiry."
+    )
+    (criticism,) = [e for e in found if e["type"] == "disapprove"]
+    assert (criticism["date"], criticism["precision"]) == (date(2024, 3, 5), "day")  # not February 20: another thread
+
+
+def test_a_clause_about_a_dated_happening_takes_its_date():
+    (complaint,) = events(
+        "The blackout is the latest of the utility's outages, including one last month that cut power to "
+        "200,000 homes and angered mayors who accused the utility of negligence."
+    )
+    assert (complaint["type"], complaint["date"], complaint["precision"]) == ("disapprove", date(2024, 2, 1), "month")

@@ -23,10 +23,11 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from winnow.transforms.enrich.actors import Actor, ActorResolver
-from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, needs_anchor, resolve_date
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, is_same_day, needs_anchor, resolve_date
 from winnow.transforms.enrich.entities import Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.factuality import Licence, future_clause, simple_past
 from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.timeline import DateContext
 
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}
@@ -123,18 +124,18 @@ class Arguments:
         self.extra.append(Occurrence(resolved, words.text, start, start + len(words.text), False))
         return resolved_id(resolved)
 
-    def date(self, head: Token, trigger: Span, published: date | None, context: ResolvedDate) -> ResolvedDate:
+    def date(self, head: Token, trigger: Span, published: date | None, context: DateContext) -> ResolvedDate:
         """The trigger's own date; else, told in the past, the paragraph's; else `reported`."""
         own, expressed = self._own_date(head, trigger, published, context)
         if own.value is not None or published is None or expressed:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
         verb = _clause_verb(head)
-        if context.value is not None and simple_past(verb):
-            return context
+        if context.frame.value is not None and simple_past(verb):
+            return context.frame
         return ResolvedDate(published, "reported")
 
     def _own_date(
-        self, head: Token, trigger: Span, published: date | None, context: ResolvedDate
+        self, head: Token, trigger: Span, published: date | None, context: DateContext
     ) -> tuple[ResolvedDate, bool]:
         """The date tied to the trigger, resolved, and whether the text gave it one at all."""
         dates = [
@@ -172,16 +173,16 @@ class Arguments:
             found.value is None
         ):  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
             resolved = [
-                resolve_date(d.text, published, tense)
+                resolve_date(d.text, published, tense, self._anchor(d, published, context))
                 for d in sorted(dates, key=lambda d: _distance(d.root, head))
                 if d not in near and not _of_another_clause(d.root, head)
             ]
             found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
         return found, any(CALENDAR_WORDS.search(d.text) and not is_duration(d.text) for d in near)
 
-    def _anchor(self, expression: Span, published: date, context: ResolvedDate) -> ResolvedDate | None:
+    def _anchor(self, expression: Span, published: date, context: DateContext) -> ResolvedDate | None:
         """What "two months later" or "that night" counts from: the sentence's last date before it,
-        else the date context."""
+        else the date context; "that day" with no day in the context, the last day the story named."""
         if not needs_anchor(expression.text):
             return None
         earlier = [
@@ -189,7 +190,9 @@ class Arguments:
             for d in self.parsed.ents
             if d.label_ == "DATE" and d.end <= expression.start
         ]
-        return next((r for r in reversed(earlier) if r.value is not None), context)
+        if (told := next((r for r in reversed(earlier) if r.value is not None), None)) is not None:
+            return told
+        return context.last_day if context.frame.precision != "day" and is_same_day(expression.text) else context.frame
 
 
 def _governed_by(token: Token, head: Token) -> bool:

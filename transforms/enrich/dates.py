@@ -80,8 +80,8 @@ _ON_WEEKDAY = rf"(?:(?:{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the 
 _NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
-_LEADING_WORDS = re.compile(
-    r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early"
+_LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages, one last month"
+    r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early|one(?= (?:last|this) )"
     r"|late|mid|(?:end|beginning|start|middle) of|nearly|almost|about|around|roughly|some|just|(?:more|less) than) )+"
 )
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
@@ -200,6 +200,11 @@ def needs_anchor(expression: str) -> bool:
     """Whether an expression counts from the story's earlier date ("two days later", "that night")."""
     text = _normal(expression)
     return text.endswith(" later") or bool(_SAME_DAY.fullmatch(text))
+
+
+def is_same_day(expression: str) -> bool:
+    """Whether an expression names the story's day again ("that night", "the day's", "later that day")."""
+    return bool(_SAME_DAY.fullmatch(_normal(expression)))
 
 
 def _normal(expression: str) -> str:

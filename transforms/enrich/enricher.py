@@ -21,7 +21,6 @@ from spacy.tokens import Doc, Span
 from winnow.schemas.config import EnrichOptions
 from winnow.schemas.records import EnrichInput, Enrichment
 from winnow.transforms.enrich.credits import credit_ranges, title_without_site
-from winnow.transforms.enrich.dates import ResolvedDate
 from winnow.transforms.enrich.entities import (
     AliasTable,
     EntityResolver,
@@ -38,12 +37,12 @@ from winnow.transforms.enrich.language import detect_language
 from winnow.transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
 from winnow.transforms.enrich.retold import distinct
 from winnow.transforms.enrich.surfaces import acronym_definitions
-from winnow.transforms.enrich.timeline import date_contexts
+from winnow.transforms.enrich.timeline import DateContext, date_contexts
 from winnow.transforms.enrich.triggers import TriggerFinder
 from winnow.transforms.hashing import sha256_hex
 
 # Bump when a change to the code would change what is found; stored articles are then enriched again.
-RULES_VERSION = 5
+RULES_VERSION = 6
 EVENT_LANGUAGES = ("en",)  # the languages the event rules are written in
 DATELINE = re.compile(r"^([A-Z][A-Za-z .'-]{2,40}?)(?:,\s*[A-Z][\w .]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s", re.M)
 DATELINE_BLOCKS = 2  # a dateline opens the first block, or the second after a standfirst
@@ -197,7 +196,7 @@ class _Work:
     sentences: list[Span]
     acronym_kinds: dict
     credits: list[tuple[int, int]]
-    dates: list[ResolvedDate] = field(default_factory=list)  # each sentence's date context (timeline.py)
+    dates: list[DateContext] = field(default_factory=list)  # each sentence's date context (timeline.py)
     error: str | None = None
 
 

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from winnow.schemas.records import Event
 from winnow.transforms.enrich.arguments import Arguments, Participants
-from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate
+from winnow.transforms.enrich.dates import ResolvedDate
 from winnow.transforms.enrich.entities import Occurrence
 from winnow.transforms.enrich.factuality import (
     Licence,
@@ -30,6 +30,7 @@ from winnow.transforms.enrich.factuality import (
     verb_reported,
 )
 from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.timeline import NO_CONTEXT, DateContext
 from winnow.transforms.enrich.triggers import Kind, TriggerFinder, licensing, taxonomy
 from winnow.transforms.hashing import event_id
 
@@ -87,7 +88,7 @@ class EventExtractor:
         self.finder = finder
 
     def events(
-        self, context: ArticleContext, sentence: Span, parsed: Doc, extra: list[Occurrence], date_context: ResolvedDate
+        self, context: ArticleContext, sentence: Span, parsed: Doc, extra: list[Occurrence], date_context: DateContext
     ) -> list[Event]:
         """The events of one sentence (`parsed` is its parse; `date_context` the date its
         paragraph set before it); places found only by the parse are appended to `extra`."""
@@ -119,7 +120,7 @@ class EventExtractor:
                 anchor if item.pos == "noun" and item.licence and item.licence.relation != "dated" else item.head,
                 item.span,
                 context.published,
-                UNKNOWN if presupposed else date_context,
+                NO_CONTEXT if presupposed else date_context,
             )  # no verb tells when it happened
             if when.value and context.published and (when.value - context.published).days > 1:
                 continue  # a plan or a schedule, not something reported as done

@@ -5,12 +5,15 @@ paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested t
 the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
 ("... said on Tuesday"). arguments.py uses the context only for a clause told in the past with no
-date of its own.
+date of its own. "That day", "the day's hearing" point back further: to the last day of the news week the story
+named before the sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] watched
+part of the day's testimony").
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 
@@ -24,14 +27,32 @@ NEWS_DAYS = 7  # a lead's day further back than a week is background, not the ne
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 
 
-def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> list[ResolvedDate]:
+@dataclass(frozen=True, slots=True)
+class DateContext:
+    frame: ResolvedDate  # the date a clause told in the past with none of its own takes
+    last_day: ResolvedDate  # the last day of the news week named before the sentence: what "that day" is
+
+
+NO_CONTEXT = DateContext(UNKNOWN, UNKNOWN)
+
+
+def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> list[DateContext]:
     """Each sentence's date context (see the module docstring)."""
     if published is None:
-        return [UNKNOWN for _ in sentences]
+        return [NO_CONTEXT for _ in sentences]
     dates = [e for e in body.ents if e.label_ == "DATE"]
     news = news_day(body, dates, published)
+    days = [  # the story's days of the news week: an older day is background of another thread
+        (e.start_char, when)
+        for e in dates
+        if (when := resolve_date(e.text, published)).precision == "day"
+        and published - timedelta(days=NEWS_DAYS) <= when.value <= published
+    ]
     return [
-        _paragraph_date(s, body, dates, published) or _opening_date(s, body, dates, published) or news
+        DateContext(
+            _paragraph_date(s, body, dates, published) or _opening_date(s, body, dates, published) or news,
+            next((w for start, w in reversed(days) if start < s.start_char), UNKNOWN),
+        )
         for s in sentences
     ]
 
