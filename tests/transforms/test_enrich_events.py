@@ -270,3 +270,11 @@ def test_a_hire_by_naming_and_a_claim_of_victory(text, kind, actor):
 
 def test_naming_a_thing_is_no_hire():
     assert events("Astrel Yards in Kelmouth named its new ferry after a river.") == []
+
+
+def test_its_in_a_subject_stands_for_the_organisation_not_a_nationality_before_it():
+    (grounding,) = events(
+        "Astrel Lines ordered two ferries from a Polish yard in 2022.\n"
+        "The Norwegian shipping group has struggled since. Its fleet of ferries was grounded in January."
+    )
+    assert (grounding["type"], grounding["actor2"], grounding["date"]) == ("coerce", "Astrel Lines", date(2024, 1, 1))

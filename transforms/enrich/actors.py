@@ -6,7 +6,9 @@ beside it ("the suspect, Colin Marsh"); for "he" or "she", to the person last na
 "it" or "they", to the organisation or country last named close before; for a role noun
 (roles.yaml), to the person the article gives that title, the organisation whose name holds the
 word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
-organisation last named; else to a name among its modifiers ("the Nordair fleet"). A role
+organisation last named; else to a name among its modifiers ("the Nordair fleet"), or for a subject
+owned by "its", the organisation "its" stands for ("Its fleet was grounded"; a nationality, as in
+"the Norwegian group ... its", is not one). A role
 noun that resolves to no name stays the actor as the text gives it ("Afghan police": police,
 COP, AF).
 """
@@ -103,6 +105,9 @@ class ActorResolver:
             named = self._for_role(head, role[0])
         if named is None and role is None:
             named = next((n for c in head.children if c.dep_ in MODIFIERS for n in [self._named_at(c)] if n), None)
+        if named is None and role is None and head.dep_ in ("nsubj", "nsubjpass"):
+            # "its fleet was grounded": the organisation "its" stands for (of an object, "its" is the subject's)
+            named = next((self._antecedent(c) for c in head.children if c.dep_ == "poss" and c.lower_ == "its"), None)
         if named is not None and actors_only and not self._can_act(named):
             named = None
         if named is None and role is None:
@@ -185,6 +190,7 @@ class ActorResolver:
                 o
                 for o in reversed(before)
                 if start - o.end <= PRONOUN_REACH
+                and not (o.resolved.adjective and pronoun.lower_ == "its")  # "the American giant ... its"
                 and (o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")
             ),
             None,
