@@ -1,5 +1,5 @@
-"""What the benchmarks need of their child processes: a free port on 127.0.0.1 to serve on, and
-the peak RSS of this process and its descendants."""
+"""What the benchmarks need of their child processes: a free port on 127.0.0.1 to serve on, the
+peak RSS of this process and its descendants, and the CPU time they spend."""
 
 from __future__ import annotations
 
@@ -41,26 +41,55 @@ class TreeRSS:
 
     @staticmethod
     def sample_kb() -> int:
-        children: dict[int, list[int]] = {}
         rss: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
+        for pid in _descendants(os.getpid(), set()):
             try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                status = (entry / "status").read_text()
+                status = Path(f"/proc/{pid}/status").read_text()
             except OSError:  # gone meanwhile
                 continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
             for line in status.splitlines():
                 if line.startswith("VmRSS:"):
-                    rss[int(entry.name)] = int(line.split()[1])
-        total, todo = 0, [os.getpid()]
-        while todo:
-            pid = todo.pop()
-            total += rss.get(pid, 0)
+                    rss[pid] = int(line.split()[1])
+        return sum(rss.values())
+
+
+def tree_cpu_seconds(leave_out: set[int]) -> float:
+    """CPU seconds (user + system) spent so far by this process, its live descendants except the
+    subtrees of `leave_out` (a server the benchmark started, say), and the descendants it reaped."""
+    ticks = 0
+    for pid in _descendants(os.getpid(), leave_out):
+        fields = _stat_fields(pid)
+        if fields:  # utime, stime; and for this process, its reaped children's cutime, cstime
+            ticks += sum(int(field) for field in fields[11 : 15 if pid == os.getpid() else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids() -> set[int]:
+    """The processes this one has started and that still run."""
+    return {pid for pid in _descendants(os.getpid(), set()) if _stat_fields(pid)[1:2] == [str(os.getpid())]}
+
+
+def _descendants(root: int, leave_out: set[int]) -> list[int]:
+    """`root` and its descendants (from /proc), without the subtrees of `leave_out`."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in leave_out:
+            found.append(pid)
             todo += children.get(pid, [])
-        return total
+    return found
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat's fields after the command name (state, ppid, ...); [] for a process gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
 
 
 def peak_rss_mb() -> dict:
