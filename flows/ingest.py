@@ -206,18 +206,21 @@ def _fetch_and_load(
     batches = PageBatches(batch_size, BATCH_WAIT_S)
     reading = archives is not None
     while not stream.done or batches or pages.on_the_way or reading:
-        # Wait on whichever producer is still going; both: half a tick each.
-        for result in stream.take(0 if stream.done else TICK_S / (1 + reading)):
+        # Wait on whichever producer is still going (both: half a tick each), unless the buffer
+        # is full: then the producers wait for a load, and this thread waits for the extraction
+        # of the oldest batch, to load it the moment it is done.
+        full = len(pages.on_the_way) >= BUFFER_BATCHES
+        for result in stream.take(0 if stream.done or full else TICK_S / (1 + reading)):
             batches.add(result)
         if stream.done and not summary.fetch_seconds:
             summary.fetch_seconds = time.perf_counter() - started
         for name, results in batches.ready(flush=stream.done):
             pages.extract(by_name[name], results, partial(stream.release, len(results)))
         if reading:
-            for batch in archives.take(TICK_S / (2 - stream.done)):
+            for batch in archives.take(0 if full else TICK_S / (2 - stream.done)):
                 pages.extract(by_name[batch.position.source], batch.pages, archives.release, batch.position)
             reading = not archives.done
-        pages.load_extracted(wait_s=TICK_S if stream.done and not reading else 0)
+        pages.load_extracted(wait_s=TICK_S if full or (stream.done and not reading) else 0)
     _report_deferred(stream, summary)
     for error in archives.errors if archives else []:
         get_run_logger().warning("archive not read to its end (the next run goes on from its cursor): %s", error)
