@@ -22,3 +22,28 @@ def test_a_bid_for_office_stays_an_election_and_drawn_criticism_stays_criticism(
 
     assert campaign["type"] == "election"
     assert criticism["type"] == "disapprove"
+
+
+def test_a_name_owning_the_noun_after_in_is_not_the_place():
+    # "in KRX's rules": the rules are where, KRX owns them and stays an organisation that can act
+    (announced,) = events("Regulators found flaws in KRX's trading rules. KRX announced new rules on Tuesday.")
+
+    assert (announced["type"], announced["actor1"]) == ("statement", "KRX")
+
+
+def test_a_person_a_letter_went_to_stays_a_person():
+    (resigned,) = events("Doctors sent a letter to Marta Keller on Tuesday. Keller resigned on Wednesday.")
+
+    assert (resigned["type"], resigned["actor1"], resigned["date"]) == (
+        "reduce_relations",
+        "Marta Keller",
+        date(2024, 3, 6),
+    )
+
+
+def test_the_company_is_its_own_sentence_subject_before_an_object():
+    (unveiled,) = events(
+        "Harwick Aviation Ltd. will offer Nordair Airlines its new jet that the company unveiled in May."
+    )
+
+    assert (unveiled["type"], unveiled["actor1"]) == ("statement", "Harwick Aviation Ltd.")

@@ -198,7 +198,8 @@ class ActorResolver:
 
     def _for_role(self, head: Token, role: str) -> Occurrence | None:
         """The person given this title, the organisation whose name holds the role word, or for a
-        definite company or group, the organisation named last before it."""
+        definite company or group, the organisation named last before it (its own sentence's
+        subject first)."""
         start = self.offset + head.idx
         word = role.split()[-1]
         forms = set(noun_forms(word))
@@ -211,7 +212,15 @@ class ActorResolver:
                 return o
         definite = any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "its", "their") for c in head.children)
         if definite and head.lower_ in LAST_ORGANISATION_WORDS:
-            return next((o for o in ordered if o.end <= start and o.resolved.type == "organisation"), None)
+            before = [o for o in ordered if o.end <= start and o.resolved.type == "organisation"]
+            # In its own sentence, the subject before an object: "A will offer B its lander that the company unveiled"
+            subjects = (
+                o
+                for o in before
+                for t in head.sent
+                if t.i < head.i and o.start <= self.offset + t.idx < o.end and t.dep_ in ("nsubj", "nsubjpass")
+            )
+            return next(subjects, None) or next(iter(before), None)
         return None
 
     def _title_role(self, named: Occurrence) -> tuple[str, str] | None:

@@ -38,9 +38,9 @@ from winnow.transforms.enrich.surroundings import (
     PLACE_NAME_ENDINGS,
     PLACE_ONLY_WORDS,
     after_locative_word,
-    after_word,
     before_place_noun,
     in_group_apposition,
+    names_the_place_after,
 )
 
 LABEL_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
@@ -168,11 +168,11 @@ class EntityResolver:
         if surface in acronyms:  # stands for its long form, if that is an entity (see `merge`)
             return [self.aliases.get(acronyms[surface]) or Resolved(acronyms[surface], ACRONYM)]
         if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and (
-            after_word(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
+            names_the_place_after(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
         ):
             return [Resolved(surface, "place", city.country_code if city else None, fixed=True)]
         if label == "PERSON":
-            if locative or before_place_noun(span):
+            if names_the_place_after(span, PLACE_ONLY_WORDS) or before_place_noun(span):
                 return [Resolved(surface, "place")]
             if in_group_apposition(span):
                 return [Resolved(surface, "organisation")]

@@ -50,6 +50,15 @@ def after_word(span: Span, words: set[str]) -> bool:
     return before is not None and before.lower_ in words
 
 
+def names_the_place_after(span: Span, words: set[str]) -> bool:
+    """Whether the span is the place a word of place points to ("in Brackenford"), not the owner
+    or a modifier of the noun that is ("in NASA's plans", "in CBP custody")."""
+    doc = span.doc
+    owner = span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'", "’")
+    modifier = span.root.dep_ in ("compound", "poss", "nmod") and span.root.head.i >= span.end
+    return after_word(span, words) and not owner and not modifier
+
+
 def before_place_noun(span: Span) -> bool:
     """Whether a word for a kind of place follows the span ("al-Mashhad neighborhood")."""
     return span.end < len(span.doc) and span.doc[span.end].lower_ in PLACE_NOUNS
