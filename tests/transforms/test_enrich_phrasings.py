@@ -47,3 +47,9 @@ def test_the_company_is_its_own_sentence_subject_before_an_object():
     )
 
     assert (unveiled["type"], unveiled["actor1"]) == ("statement", "Harwick Aviation Ltd.")
+
+
+def test_met_with_in_the_passive_is_a_reception_not_a_meeting():
+    assert events("The mayor's plan was met with jeers in Dunmore on Tuesday.") == []
+    assert [e["type"] for e in events("Ada Brennan met with union leaders in Dunmore on Tuesday.")] == ["consult"]
+    assert [e["type"] for e in events("Ada Brennan was met by union leaders in Dunmore on Tuesday.")] == ["consult"]

@@ -168,6 +168,8 @@ class EventExtractor:
             )
             if kind is None or kind.directive and not directs(head):
                 return None
+            if kind.event_type == "consult" and _received_with(head):
+                return None  # "was met with laughter", "were met with teargas": how it was received
             if (
                 head.lower_ in licensing().light
                 and not kind.objects
@@ -315,6 +317,14 @@ def _done_by_no_one(item: _Found, arguments: Arguments) -> bool:
         item.head.dep_ == "relcl"
         and arguments.resolver.actor(item.head.head) is None
         and not any(c.dep_ == "nsubj" for c in item.head.children if c.pos_ != "PRON")
+    )
+
+
+def _received_with(verb: Token) -> bool:
+    """A passive with "with" ("the plan was met with protests") tells a reception, not a meeting."""
+    children = list(verb.children)
+    return any(c.dep_ == "auxpass" for c in children) and any(
+        c.dep_ in ("prep", "agent") and c.lower_ == "with" for c in children
     )
 
 
