@@ -53,3 +53,16 @@ def test_met_with_in_the_passive_is_a_reception_not_a_meeting():
     assert events("The mayor's plan was met with jeers in Dunmore on Tuesday.") == []
     assert [e["type"] for e in events("Ada Brennan met with union leaders in Dunmore on Tuesday.")] == ["consult"]
     assert [e["type"] for e in events("Ada Brennan was met by union leaders in Dunmore on Tuesday.")] == ["consult"]
+
+
+def test_a_place_never_used_as_one_can_act_as_a_subject():
+    # a town's name standing for its club: the gazetteer makes it a place, the article never does
+    (posted,) = events("Watford posted a video of the new coach on its website on Tuesday.")
+
+    assert (posted["type"], posted["actor1"], posted["date"]) == ("statement", "Watford", date(2024, 3, 5))
+
+
+def test_a_place_the_article_uses_as_a_location_does_not_act():
+    text = "Fans gathered in Watford on Monday. Watford posted a video of the new coach on its website on Tuesday."
+
+    assert [e for e in events(text) if e["type"] == "statement"] == []

@@ -8,13 +8,15 @@ beside it ("the suspect, Colin Marsh"); for "he" or "she", to the person last na
 word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
 organisation last named; else to a name among its modifiers ("the Nordair fleet"), or for a subject
 owned by "its", the organisation "its" stands for ("Its fleet was grounded"; a nationality, as in
-"the Norwegian group ... its", is not one). A role
+"the Norwegian group ... its", is not one). Of places only countries act, and a place the
+article never uses as a location, as a subject ("Watford posted a video": the club). A role
 noun that resolves to no name stays the actor as the text gives it ("Afghan police": police,
 COP, AF).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,6 +27,7 @@ from spacy.tokens import Token
 from winnow.transforms.enrich.entities import ROLE_SUFFIX
 from winnow.transforms.enrich.geo import Gazetteer
 from winnow.transforms.enrich.occurrences import Occurrence, Resolved, resolved_id
+from winnow.transforms.enrich.surroundings import LOCATIVE_WORDS
 from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -39,6 +42,7 @@ LAST_ORGANISATION_WORDS = frozenset(
 )
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
+WORD_BEFORE = re.compile(r"(\w+)\W+(?:the\W+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +89,18 @@ class ActorResolver:
     """Resolves the head nouns of one sentence's parse to actors of the article."""
 
     def __init__(
-        self, occurrences: list[Occurrence], gazetteer: Gazetteer, offset: int, extra: list[Occurrence]
+        self,
+        occurrences: list[Occurrence],
+        gazetteer: Gazetteer,
+        offset: int,
+        extra: list[Occurrence],
+        located: frozenset[str] | None = None,
     ) -> None:
         self.occurrences = [o for o in occurrences if not o.in_title]
         self.gazetteer = gazetteer
         self.offset = offset  # of the parsed sentence in the article's text
         self.extra = extra  # names found only here ("U.S.-led"), for the article's entities
+        self.located = located  # places the article uses as a location (located_places); None: not known
 
     def actor(self, head: Token, actors_only: bool = True) -> Actor | None:
         """The actor a head noun (subject, object, possessor) stands for, or None."""
@@ -108,7 +118,7 @@ class ActorResolver:
         if named is None and role is None and head.dep_ in ("nsubj", "nsubjpass"):
             # "its fleet was grounded": the organisation "its" stands for (of an object, "its" is the subject's)
             named = next((self._antecedent(c) for c in head.children if c.dep_ == "poss" and c.lower_ == "its"), None)
-        if named is not None and actors_only and not self._can_act(named):
+        if named is not None and actors_only and not self._can_act(named) and not self._acts_as_subject(head, named):
             named = None
         if named is None and role is None:
             return None
@@ -176,6 +186,16 @@ class ActorResolver:
     def _can_act(self, named: Occurrence) -> bool:
         """People and organisations act; of places, only countries (their governments)."""
         return named.resolved.type != "place" or self.gazetteer.country(named.resolved.name) is not None
+
+    def _acts_as_subject(self, head: Token, named: Occurrence) -> bool:
+        """A place the article never uses as a location, doing something as a subject, is an
+        organisation the tagger took for a place ("Watford posted ...": the club)."""
+        return (
+            head.dep_ == "nsubj"
+            and named.resolved.type == "place"
+            and self.located is not None
+            and resolved_id(named.resolved) not in self.located
+        )
 
     def _antecedent(self, pronoun: Token) -> Occurrence | None:
         start = self.offset + pronoun.idx
@@ -265,3 +285,14 @@ class ActorResolver:
 
     def _names_country(self, token: Token) -> bool:
         return bool(self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text))
+
+
+def located_places(text: str, occurrences: list[Occurrence], dateline: str | None) -> frozenset[str]:
+    """The places an article uses as a location at least once: after a word of place ("in Leeds",
+    "from the Gulf") or as its dateline."""
+    found = {dateline} if dateline else set()
+    for o in occurrences:
+        before = WORD_BEFORE.search(text, max(0, o.start - 20), o.start) if not o.in_title else None
+        if o.resolved.type == "place" and before and before.group(1).lower() in LOCATIVE_WORDS:
+            found.add(resolved_id(o.resolved))
+    return frozenset(found)

@@ -51,13 +51,19 @@ class Arguments:
     """Looks up who, where and when around the triggers of one parsed sentence."""
 
     def __init__(
-        self, parsed: Doc, offset: int, occurrences: list[Occurrence], gazetteer: Gazetteer, extra: list[Occurrence]
+        self,
+        parsed: Doc,
+        offset: int,
+        occurrences: list[Occurrence],
+        gazetteer: Gazetteer,
+        extra: list[Occurrence],
+        located: frozenset[str] | None = None,
     ) -> None:
         self.parsed = parsed
         self.offset = offset
         self.gazetteer = gazetteer
         self.extra = extra
-        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra)
+        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra, located)
 
     def participants(self, trigger: Token, pos: str, licence: Licence | None) -> Participants:
         if pos == "verb":

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from winnow.schemas.config import EnrichOptions
 from winnow.schemas.records import EnrichInput, Enrichment
+from winnow.transforms.enrich.actors import located_places
 from winnow.transforms.enrich.credits import credit_ranges, title_without_site
 from winnow.transforms.enrich.entities import (
     AliasTable,
@@ -160,6 +161,7 @@ class LanguageEnricher:
         extra: list[Occurrence] = []
         events = []
         if self.extractor is not None:
+            dateline = _dateline(article.text, item.occurrences)
             context = ArticleContext(
                 article.article_id,
                 article.published,
@@ -168,7 +170,8 @@ class LanguageEnricher:
                 self.min_event_confidence,
                 item.acronym_kinds,
                 quoted_ranges(article.text),
-                _dateline(article.text, item.occurrences),
+                dateline,
+                located_places(article.text, item.occurrences, dateline),
             )
             events = [
                 event

@@ -68,6 +68,7 @@ class ArticleContext:
     acronym_kinds: dict[str, list[Kind]]  # "CoH" -> the kinds of "cessation of hostilities"
     quoted: list[tuple[int, int]] = field(default_factory=list)  # character ranges inside quotation marks
     dateline: str | None = None  # entity_id of the place the article is datelined from
+    located: frozenset[str] | None = None  # places the article uses as a location (actors.located_places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ class EventExtractor:
             if f is not None
         ]
         found = [f for f in found if not (f.event_type == "statement" and _reports_another(f, found))]
-        arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra)
+        arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra, context.located)
         found = [f for f in found if not _attributes_a_quote(f, context, offset) and not _done_by_no_one(f, arguments)]
         events = []
         for item in found:
