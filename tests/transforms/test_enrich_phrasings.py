@@ -66,3 +66,11 @@ def test_a_place_the_article_uses_as_a_location_does_not_act():
     text = "Fans gathered in Watford on Monday. Watford posted a video of the new coach on its website on Tuesday."
 
     assert [e for e in events(text) if e["type"] == "statement"] == []
+
+
+def test_a_conjunct_with_a_tense_of_its_own_is_not_covered_by_the_first_verbs_modal():
+    text = "Residents will remember the day and were shocked when a shopkeeper was set on fire in Dunmore on Tuesday."
+    (fire,) = events(text)
+
+    assert (fire["type"], fire["place"], fire["date"]) == ("assault", "Dunmore", date(2024, 3, 5))
+    assert events("Police could stop and search anyone in Leeds.") == []  # the modal still covers both

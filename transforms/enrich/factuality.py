@@ -94,8 +94,10 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
     while clause.dep_ in ("conj", "xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp") and clause.head != clause:
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children):
             return False
-        if clause.dep_ == "conj" and (
-            _negated(clause.head) or _modal(clause.head) or _intended(clause.head, licensing)
+        if (
+            clause.dep_ == "conj"
+            and not _auxiliaries(clause)  # "will regret it and were shocked": a tense of its own
+            and (_negated(clause.head) or _modal(clause.head) or _intended(clause.head, licensing))
         ):
             return False  # "could stop and search", "wants to cut and end": the first covers both
         if clause.dep_ == "ccomp" and _intended(clause.head, licensing):
