@@ -74,3 +74,9 @@ def test_a_conjunct_with_a_tense_of_its_own_is_not_covered_by_the_first_verbs_mo
 
     assert (fire["type"], fire["place"], fire["date"]) == ("assault", "Dunmore", date(2024, 3, 5))
     assert events("Police could stop and search anyone in Leeds.") == []  # the modal still covers both
+
+
+def test_two_words_for_one_reaction_by_no_one_named_are_one_event():
+    (reaction,) = events("The new parking fee drew a storm of criticism and ridicule in Dunmore on Monday.")
+
+    assert (reaction["type"], reaction["place"], reaction["date"]) == ("disapprove", "Dunmore", date(2024, 3, 4))

@@ -17,7 +17,8 @@ def distinct(events: list[Event]) -> list[Event]:
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words (a charge and a sentence),
-    unless both are dated the same day or they are statements or meetings."""
+    unless both are dated the same day or they are statements or meetings. Two of one type with no
+    one named on either side are one only if one sentence tells both, at one place and date."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: (PRECISION_RANK[e.date_precision], -e.confidence, e.sentence_offset)):
         if not any(_same_happening(event, other) for other in kept):
@@ -32,6 +33,8 @@ def _same_happening(a: Event, b: Event) -> bool:
         (a.actor1 or a.actor1_role, b.actor1 or b.actor1_role),
         (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role),
     ]
+    if all(x is None and y is None for x, y in sides):  # no one named: one sentence's "criticism and ridicule"
+        return a.sentence_offset == b.sentence_offset and (a.location, a.event_date) == (b.location, b.event_date)
     if not any(x is not None and x == y for x, y in sides):
         return False
     if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
