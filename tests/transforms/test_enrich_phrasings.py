@@ -25,10 +25,10 @@ def test_a_bid_for_office_stays_an_election_and_drawn_criticism_stays_criticism(
 
 
 def test_a_name_owning_the_noun_after_in_is_not_the_place():
-    # "in KRX's rules": the rules are where, KRX owns them and stays an organisation that can act
-    (announced,) = events("Regulators found flaws in KRX's trading rules. KRX announced new rules on Tuesday.")
+    # "in MVX's rules": the rules are where, MVX owns them and stays an organisation that can act
+    (announced,) = events("Regulators found flaws in MVX's trading rules. MVX announced new rules on Tuesday.")
 
-    assert (announced["type"], announced["actor1"]) == ("statement", "KRX")
+    assert (announced["type"], announced["actor1"]) == ("statement", "MVX")
 
 
 def test_a_person_a_letter_went_to_stays_a_person():
@@ -77,6 +77,6 @@ def test_a_conjunct_with_a_tense_of_its_own_is_not_covered_by_the_first_verbs_mo
 
 
 def test_two_words_for_one_reaction_by_no_one_named_are_one_event():
-    (reaction,) = events("The new parking fee drew a storm of criticism and ridicule in Dunmore on Monday.")
+    (reaction,) = events("The new parking fee drew a storm of complaints and outrage in Dunmore on Monday.")
 
     assert (reaction["type"], reaction["place"], reaction["date"]) == ("disapprove", "Dunmore", date(2024, 3, 4))

@@ -33,7 +33,7 @@ def _same_happening(a: Event, b: Event) -> bool:
         (a.actor1 or a.actor1_role, b.actor1 or b.actor1_role),
         (a.actor2 or a.actor2_role, b.actor2 or b.actor2_role),
     ]
-    if all(x is None and y is None for x, y in sides):  # no one named: one sentence's "criticism and ridicule"
+    if all(x is None and y is None for x, y in sides):  # no one named: one sentence's "complaints and outrage"
         return a.sentence_offset == b.sentence_offset and (a.location, a.event_date) == (b.location, b.event_date)
     if not any(x is not None and x == y for x, y in sides):
         return False

@@ -52,7 +52,7 @@ def after_word(span: Span, words: set[str]) -> bool:
 
 def names_the_place_after(span: Span, words: set[str]) -> bool:
     """Whether the span is the place a word of place points to ("in Brackenford"), not the owner
-    or a modifier of the noun that is ("in NASA's plans", "in CBP custody")."""
+    or a modifier of the noun that is ("in MVX's plans", "in BVMQ custody")."""
     doc = span.doc
     owner = span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'", "’")
     modifier = span.root.dep_ in ("compound", "poss", "nmod") and span.root.head.i >= span.end
