@@ -6,33 +6,63 @@ PREFECT_API_URL), since whether it survives the stop, or outlives the run, is pa
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.support.demo_site import ARTICLES, demo_page
-from tests.support.localserver import LocalServer, Reply, in_turn
+from tests.support.feeds import urlset
+from tests.support.localserver import LocalServer, Reply, Request, in_turn
 from tests.support.prefect_homes import prefect_home_from
 from tests.support.queries import rows
 from tests.support.winnow_process import assert_clean, count, holder_pid, killable_run, run_winnow, wait_for, winnow_env
-from winnow.demo.server import serve_site
 
 PAGES = 40
-RATE = 4.0  # pages per second: ten seconds of fetching, time to stop the run in it
+RATE = 4.0  # pages per second: ten seconds of fetching when nothing is held, batches written all along
+OPEN_PAGES = 10  # copies served at once; the later requests wait for `Site.release`
 STOP_WITHIN_S = 15  # from the signal to the process's end (the run's stop takes a few seconds)
 
 
+@dataclass
+class Site:
+    config: Path  # the sources config
+    release: threading.Event  # set: the requests past the first OPEN_PAGES copies are answered
+
+
 @pytest.fixture
-def site(tmp_path) -> Iterator[Path]:
-    """PAGES article copies on one server, and on another a page that trickles in for minutes
-    the first time it is asked for (then it comes at once); yields the sources config."""
-    slow_server = LocalServer().start()
+def site(tmp_path) -> Iterator[Site]:
+    """PAGES article copies on one server, the requests past the first OPEN_PAGES held until the
+    test releases them (so that a test can stop the run while it is fetching, however slow the
+    machine), and on another a page that trickles in for minutes the first time it is asked for
+    (then it comes at once)."""
+    copies, slow_server, release = LocalServer().start(), LocalServer().start(), threading.Event()
+    answered = itertools.count()
+
+    def held_copy(body: bytes) -> Callable[[Request], Reply]:
+        def handler(request: Request) -> Reply:
+            if next(answered) >= OPEN_PAGES:
+                release.wait()
+            return Reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
+
+        return handler
+
+    urls = []
+    for i, article in enumerate(itertools.islice(itertools.cycle(ARTICLES), PAGES)):
+        path = f"/{i}/{article}"  # each copy its own page: its canonical URL rewritten to its own
+        copies.routes[path] = held_copy(
+            demo_page(copies, article).replace(copies.url("/" + article), copies.url(path)).encode()
+        )
+        urls.append(copies.url(path))
+    copies.add("/sitemap.xml", urlset(*(f"<url><loc>{url}</loc></url>" for url in urls)), "application/xml")
     slow = "/" + ARTICLES[0]
     page = demo_page(slow_server, slow).encode()
     slow_server.routes[slow] = in_turn(
@@ -45,18 +75,19 @@ def site(tmp_path) -> Iterator[Path]:
         "</link></item></channel></rss>",
         "application/rss+xml",
     )
-    with serve_site(port=0, copies=PAGES) as base_url:
-        config = tmp_path / "sources.yaml"
-        config.write_text(
-            "validation:\n  enabled: false\nenrich:\n  enabled: false\n"  # not what is tested: seconds each
-            "sources:\n  - name: copies\n    feeds:\n"
-            f"      - {{kind: sitemap, url: '{base_url}/bench/sitemap.xml'}}\n"
-            f"      - {{kind: rss, url: '{slow_server.url('/feed.xml')}'}}\n"
-            f"    allowed_domains: ['127.0.0.1']\n    allowed_networks: ['127.0.0.0/8']\n"
-            f"    rate_limit: {RATE}\n    max_pages: {PAGES + 1}\n    language: en\n",
-            encoding="utf-8",
-        )
-        yield config
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "validation:\n  enabled: false\nenrich:\n  enabled: false\n"  # not what is tested: seconds each
+        "sources:\n  - name: copies\n    feeds:\n"
+        f"      - {{kind: sitemap, url: '{copies.url('/sitemap.xml')}'}}\n"
+        f"      - {{kind: rss, url: '{slow_server.url('/feed.xml')}'}}\n"
+        f"    allowed_domains: ['127.0.0.1']\n    allowed_networks: ['127.0.0.0/8']\n"
+        f"    rate_limit: {RATE}\n    max_pages: {PAGES + 1}\n    language: en\n",
+        encoding="utf-8",
+    )
+    yield Site(config, release)
+    release.set()  # the held requests' threads end
+    copies.stop()
     slow_server.stop()
 
 
@@ -119,27 +150,29 @@ def no_process_left(run: subprocess.Popen) -> Iterator[None]:
 def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_goes_on(site, tmp_path, prefect_home):
     """What `timeout 60 winnow run` does at 60 s: SIGTERM to winnow, then to its whole group."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
-    args = ["run", "--config", str(site), "--db", str(db)]
+    args = ["run", "--config", str(site.config), "--db", str(db)]
     with killable_run(args, tmp_path, env) as run:
-        # Pages are loaded as they arrive, while the slow page is still coming in.
-        wait_for(lambda: (count(db, "select count(*) from articles") or 0) >= 10, run, "10 articles loaded")
+        # Pages are loaded as they arrive, while the next copy and the slow page are still coming in.
+        loaded = f"{OPEN_PAGES} articles loaded"
+        wait_for(lambda: count(db, "select count(*) from articles") == OPEN_PAGES, run, loaded)
         with no_process_left(run):
             os.kill(run.pid, signal.SIGTERM)
             os.killpg(run.pid, signal.SIGTERM)
             code, output = wait_for_end(run, STOP_WITHIN_S)
+    site.release.set()
 
     assert code == 128 + signal.SIGTERM, output
     assert "Traceback" not in output
     assert "stopped by SIGTERM: what was fetched is loaded" in output
     ((status, fetched, new, deferred),) = rows(db, "select status, fetched, new, deferred from runs")
-    assert status == "cancelled" and 10 <= new == fetched < PAGES and deferred == PAGES + 1 - fetched
+    assert status == "cancelled" and new == fetched == OPEN_PAGES and deferred == PAGES + 1 - fetched
     assert rows(db, "select count(*) from articles") == [(new,)]
     assert rows(db, "select state, count(*) from frontier group by all order by 1") == [
         ("fetched", new),
         ("pending", PAGES + 1 - new),
     ]  # the slow page among them: cut off, asked again next run
 
-    site.write_text(site.read_text().replace(f"rate_limit: {RATE}", "rate_limit: 100"), encoding="utf-8")
+    site.config.write_text(site.config.read_text().replace(f"rate_limit: {RATE}", "rate_limit: 100"), encoding="utf-8")
     finishing = run_winnow(args, tmp_path, env)
     assert_clean(finishing)
     assert [status for (status,) in rows(db, "select status from runs order by started_at")] == [
@@ -157,7 +190,8 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
 def test_ctrl_c_while_a_batch_is_written_finishes_it_and_records_the_run(site, tmp_path, prefect_home):
     """Ctrl-C in a terminal: SIGINT to the whole group, here while the run writes a batch."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
-    with killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+    site.release.set()  # pages keep coming, and batches with them
+    with killable_run(["run", "--config", str(site.config), "--db", str(db)], tmp_path, env) as run:
         wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, run, "a batch loaded")
         wait_for(lambda: holder_pid(db) == run.pid, run, "the next write")
         with no_process_left(run):
@@ -178,7 +212,7 @@ def test_a_run_killed_after_sigterm_leaves_no_process_behind(site, tmp_path, pre
     """SIGTERM to the run's own process, then SIGKILL before it could finish: its temporary API
     server and its extraction workers end with it."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
-    with killable_run(["run", "--config", str(site), "--db", str(db)], tmp_path, env) as run:
+    with killable_run(["run", "--config", str(site.config), "--db", str(db)], tmp_path, env) as run:
         wait_for(lambda: (count(db, "select count(*) from frontier") or 0) > 0, run, "URLs queued")
         assert api_servers_of(run.pid)
         with no_process_left(run):
