@@ -60,8 +60,8 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_ingests_started_at_once(prefect_api, tmp_path):
-    env = winnow_env(tmp_path, prefect_api)
+def test_two_ingests_started_at_once(prefect_harness, tmp_path):
+    env = winnow_env(tmp_path, prefect_harness)
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:
         config = tmp_path / "sources.yaml"

@@ -46,8 +46,8 @@ def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
 
 
 @pytest.mark.slow
-def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_database(prefect_api, tmp_path):
-    env = winnow_env(tmp_path, prefect_api)
+def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_database(prefect_harness, tmp_path):
+    env = winnow_env(tmp_path, prefect_harness)
     db = tmp_path / "w.duckdb"
     with serve_site(port=0, copies=PAGES) as base_url, ExitStack() as killed_runs:
         config = tmp_path / "sources.yaml"
