@@ -11,7 +11,6 @@ import pytest
 from tests.support.archives import cc_news_index, ranged
 from tests.support.ingest_runs import NO_CHECKS, ingest
 from tests.support.localserver import LOOPBACK_YAML
-from tests.support.prefect_homes import prefect_home_from
 from tests.support.queries import rows, scalar
 from tests.support.winnow_process import count, kill, killable_run, wait_for, winnow_env
 from winnow.demo.archive import CAPTURED, articles_warc
@@ -84,10 +83,8 @@ def test_cc_news_of_a_date_range_and_the_source_s_domains(http_server, tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.prefect  # the second run, in this process
-def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(
-    http_server, tmp_path, migrated_prefect_db
-):
+@pytest.mark.prefect
+def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(http_server, tmp_path, prefect_harness):
     """A real `winnow run` reads an archive served slowly, is killed (SIGKILL) once its first
     batch is loaded, and a second run finishes the archive from the cursor."""
     pages = 260  # two batches of 200 at most: the kill lands in the second
@@ -100,9 +97,7 @@ def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(
         encoding="utf-8",
     )
     db = tmp_path / "w.duckdb"
-    env = winnow_env(tmp_path, "")
-    del env["PREFECT_API_URL"]
-    env["PREFECT_HOME"] = str(prefect_home_from(migrated_prefect_db, tmp_path / "prefect-home"))
+    env = winnow_env(tmp_path, prefect_harness)  # the session's server: a temporary one of its own takes ~15 s
     with killable_run(["run", "--config", str(config), "--db", str(db)], tmp_path, env) as killed:
         wait_for(
             lambda: (count(db, "select count(*) from archive_cursors where not done") or 0) > 0,
