@@ -28,8 +28,8 @@ from winnow.schemas.records import RunSummary
 from winnow.warehouse import runs
 from winnow.warehouse.query import run_query
 
-PAGES = 300  # two batches: 200, then 100
-RATE = 25.0  # pages per second: the first batch takes 8 s to fetch, time to kill the run in it
+PAGES = 200  # at least two batches: a batch is loaded once its first page has waited 5 s
+RATE = 25.0  # pages per second: 8 s of fetching, time to kill the run in it
 
 
 def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
