@@ -147,7 +147,9 @@ def no_process_left(run: subprocess.Popen) -> Iterator[None]:
 
 
 @pytest.mark.slow
-def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_goes_on(site, tmp_path, prefect_home):
+def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_goes_on(
+    site, tmp_path, prefect_home, prefect_harness
+):
     """What `timeout 60 winnow run` does at 60 s: SIGTERM to winnow, then to its whole group."""
     env, db = temporary_server_env(tmp_path, prefect_home), tmp_path / "w.duckdb"
     args = ["run", "--config", str(site.config), "--db", str(db)]
@@ -173,7 +175,8 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     ]  # the slow page among them: cut off, asked again next run
 
     site.config.write_text(site.config.read_text().replace(f"rate_limit: {RATE}", "rate_limit: 100"), encoding="utf-8")
-    finishing = run_winnow(args, tmp_path, env)
+    # Against the session's Prefect server: a second temporary one would add ~15 s.
+    finishing = run_winnow(args, tmp_path, {**env, "PREFECT_API_URL": prefect_harness})
     assert_clean(finishing)
     assert [status for (status,) in rows(db, "select status from runs order by started_at")] == [
         "cancelled",
