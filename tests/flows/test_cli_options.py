@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.support.cli import winnow
+from tests.support.ingest_runs import NO_CHECKS
 from tests.support.localserver import LOOPBACK_YAML
 from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winnow_env
 from winnow.demo.server import SITE_ROOT
@@ -155,9 +156,7 @@ def test_run_reprocess_and_maintenance_print_their_summary_as_json(prefect_harne
     saved.mkdir()
     for page in ("bus-routes.html", "bribery-trial-opens.html"):
         shutil.copy(SITE_ROOT / "vale-courier" / "news" / page, saved / page)
-    (tmp_path / "sources.yaml").write_text(
-        "enrich:\n  enabled: false\nsources: [{name: vale, feeds: [{kind: pages, path: saved}]}]\n"
-    )
+    (tmp_path / "sources.yaml").write_text(NO_CHECKS + "sources: [{name: vale, feeds: [{kind: pages, path: saved}]}]\n")
     env = {**winnow_env(tmp_path, prefect_harness), "WINNOW_DB": str(tmp_path / "w.duckdb")}
 
     ran = run_winnow(["run", "--format", "json"], tmp_path, env)
