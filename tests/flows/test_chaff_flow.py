@@ -47,7 +47,8 @@ def test_repetition_alone_cleans_a_publishers_recurring_boxes(prefect_harness, t
     from winnow.flows.ingest import ingest
 
     with serve_site(port=0) as base_url:
-        config = vale_config(tmp_path, base_url, {"detectors": False})
+        # Enrichment and validation are not what is tested: seconds of the run each.
+        config = vale_config(tmp_path, base_url, {"detectors": False}, {"enabled": False}, {"enabled": False})
         summary = ingest(config_path=str(config), db_path=str(tmp_path / "w.duckdb"), extract_workers=1)
     db = tmp_path / "w.duckdb"
     assert summary.new == 10
