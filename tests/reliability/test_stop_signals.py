@@ -28,29 +28,30 @@ from tests.support.winnow_process import assert_clean, count, holder_pid, killab
 
 PAGES = 40
 RATE = 4.0  # pages per second: ten seconds of fetching when nothing is held, batches written all along
-OPEN_PAGES = 10  # copies served at once; the later requests wait for `Site.release`
+OPEN_PAGES = 10  # copies served at once; each later request waits for `Site.release`, HOLD_S at most
+HOLD_S = 15  # under the fetcher's 20 s read timeout: a held page comes late, never fails
 STOP_WITHIN_S = 15  # from the signal to the process's end (the run's stop takes a few seconds)
 
 
 @dataclass
 class Site:
     config: Path  # the sources config
-    release: threading.Event  # set: the requests past the first OPEN_PAGES copies are answered
+    release: threading.Event  # set: the requests past the first OPEN_PAGES copies are answered at once
 
 
 @pytest.fixture
 def site(tmp_path) -> Iterator[Site]:
-    """PAGES article copies on one server, the requests past the first OPEN_PAGES held until the
-    test releases them (so that a test can stop the run while it is fetching, however slow the
-    machine), and on another a page that trickles in for minutes the first time it is asked for
-    (then it comes at once)."""
+    """PAGES article copies on one server, each request past the first OPEN_PAGES held until the
+    test releases them or HOLD_S passes (so that a test can stop the run while it is fetching,
+    however slow the machine), and on another a page that trickles in for minutes the first time
+    it is asked for (then it comes at once)."""
     copies, slow_server, release = LocalServer().start(), LocalServer().start(), threading.Event()
     answered = itertools.count()
 
     def held_copy(body: bytes) -> Callable[[Request], Reply]:
         def handler(request: Request) -> Reply:
             if next(answered) >= OPEN_PAGES:
-                release.wait()
+                release.wait(HOLD_S)
             return Reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
 
         return handler
@@ -156,7 +157,7 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     with killable_run(args, tmp_path, env) as run:
         # Pages are loaded as they arrive, while the next copy and the slow page are still coming in.
         loaded = f"{OPEN_PAGES} articles loaded"
-        wait_for(lambda: count(db, "select count(*) from articles") == OPEN_PAGES, run, loaded)
+        wait_for(lambda: (count(db, "select count(*) from articles") or 0) >= OPEN_PAGES, run, loaded)
         with no_process_left(run):
             os.kill(run.pid, signal.SIGTERM)
             os.killpg(run.pid, signal.SIGTERM)
@@ -167,7 +168,8 @@ def test_sigterm_to_the_run_and_its_group_mid_fetch_stops_it_and_the_next_run_go
     assert "Traceback" not in output
     assert "stopped by SIGTERM: what was fetched is loaded" in output
     ((status, fetched, new, deferred),) = rows(db, "select status, fetched, new, deferred from runs")
-    assert status == "cancelled" and new == fetched == OPEN_PAGES and deferred == PAGES + 1 - fetched
+    # OPEN_PAGES, unless the machine was so slow that a held page came after HOLD_S.
+    assert status == "cancelled" and OPEN_PAGES <= new == fetched < PAGES and deferred == PAGES + 1 - fetched
     assert rows(db, "select count(*) from articles") == [(new,)]
     assert rows(db, "select state, count(*) from frontier group by all order by 1") == [
         ("fetched", new),
