@@ -21,8 +21,7 @@ from bench.scale_vocabulary import (
     WORDS,
     sql_list,
 )
-from winnow.warehouse import db
-from winnow.warehouse.migrate import migrate
+from winnow.warehouse.migrate import migrate, migrate_before
 
 # The data are loaded under the schema before the views at scale, which then migrate them as
 # they would an existing warehouse (and count the pairs and blocks they keep).
@@ -34,7 +33,7 @@ def build(db_path: Path, articles: int, say: Callable[[str], None]) -> dict[str,
     returns seconds per step."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    _migrate_before(db_path, SCALE_MIGRATION)
+    migrate_before(db_path, SCALE_MIGRATION)
     n_entities = max(1_000, articles // 4)
     with duckdb.connect(str(db_path)) as conn:
         conn.execute("set TimeZone = 'UTC'")
@@ -63,19 +62,6 @@ def build(db_path: Path, articles: int, say: Callable[[str], None]) -> dict[str,
     seconds[f"migrate_{SCALE_MIGRATION:03d}_on"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
     return {step: round(s, 1) for step, s in seconds.items()}
-
-
-def _migrate_before(db_path: Path, version: int) -> None:
-    """Apply the migrations numbered below `version`, recorded as warehouse/db.py records them."""
-    with duckdb.connect(str(db_path)) as conn:
-        conn.execute(
-            "create table schema_migrations (version integer primary key, name varchar not null,"
-            " applied_at timestamptz not null)"
-        )
-        for migration in db.migrations():
-            if migration.version < version:
-                conn.execute(migration.sql)
-                conn.execute("insert into schema_migrations values (?, ?, now())", [migration.version, migration.name])
 
 
 def _steps(articles: int, n_entities: int, has_stories: bool) -> list[tuple[str, list[str]]]:

@@ -212,18 +212,19 @@ def ensure_migrated(
     if key in _checked and not always_check:
         return []
     with writer_turn(path):  # two threads must not both apply the same migration
-        applied = _apply_migrations(conn)
+        applied = apply_migrations(conn)
     _checked.add(key)
     return applied
 
 
-def _apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration not yet in schema_migrations, each in its own transaction."""
+def apply_migrations(conn: duckdb.DuckDBPyConnection, before: int | None = None) -> list[str]:
+    """Apply every migration not yet in schema_migrations (only those numbered below `before`,
+    if given), each in its own transaction; returns their names."""
     conn.execute(_CREATE_SCHEMA_MIGRATIONS)
     done = {version for (version,) in conn.execute("select version from schema_migrations").fetchall()}
     applied = []
     for migration in migrations():
-        if migration.version in done:
+        if migration.version in done or (before is not None and migration.version >= before):
             continue
         conn.execute("begin transaction")
         try:

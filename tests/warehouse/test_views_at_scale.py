@@ -10,7 +10,7 @@ import pytest
 
 from winnow.warehouse import db, repeated_blocks
 from winnow.warehouse.comentions import follow_renamed, mark_renamed, pairs_recounted
-from winnow.warehouse.migrate import migrate
+from winnow.warehouse.migrate import migrate, migrate_before
 
 SCALE_MIGRATION = 16
 T = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -71,19 +71,6 @@ BLOCKS = [  # source, key, article
     ("harbour-herald", "k3", "a3"),
     ("harbour-herald", "k3", "a4"),
 ]
-
-
-def _migrate_before_scale(path) -> None:
-    """Apply the migrations before 016, recorded as warehouse/db.py records them."""
-    with duckdb.connect(str(path)) as conn:
-        conn.execute(
-            "create table schema_migrations (version integer primary key, name varchar not null,"
-            " applied_at timestamptz not null)"
-        )
-        for migration in db.migrations():
-            if migration.version < SCALE_MIGRATION:
-                conn.execute(migration.sql)
-                conn.execute("insert into schema_migrations values (?, ?, ?)", [migration.version, migration.name, T])
 
 
 def _fill(path) -> None:
@@ -151,7 +138,7 @@ def _views(path) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def filled(db_path):
-    _migrate_before_scale(db_path)
+    migrate_before(db_path, SCALE_MIGRATION)
     _fill(db_path)
     return db_path
 
