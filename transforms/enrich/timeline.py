@@ -40,13 +40,11 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
     """Each sentence's date context (see the module docstring)."""
     if published is None:
         return [NO_CONTEXT for _ in sentences]
-    dates = [e for e in body.ents if e.label_ == "DATE"]
+    # Each date the text gives, resolved once for the article: every sentence looks back at them.
+    dates = [(e.start_char, resolve_date(e.text, published)) for e in body.ents if e.label_ == "DATE"]
     news = news_day(body, dates, published)
     days = [  # the story's days of the news week: an older day is background of another thread
-        (e.start_char, when)
-        for e in dates
-        if (when := resolve_date(e.text, published)).precision == "day"
-        and published - timedelta(days=NEWS_DAYS) <= when.value <= published
+        (start, when) for start, when in dates if when.precision == "day" and _in_news_week(when, published)
     ]
     return [
         DateContext(
@@ -57,39 +55,46 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
     ]
 
 
-def news_day(body: Doc, dates: list[Span], published: date) -> ResolvedDate:
+def news_day(body: Doc, dates: list[tuple[int, ResolvedDate]], published: date) -> ResolvedDate:
     """The first day the lead names within the week before publication, else UNKNOWN: news of the
-    publication day itself is what `reported` already says."""
+    publication day itself is what `reported` already says. `dates`: where each date the text gives
+    starts, and what it resolves to."""
     lead_end = _lead_end(body.text)
-    for entity in (e for e in dates if e.start_char < lead_end):
-        when = resolve_date(entity.text, published)
-        if when.precision == "day" and published - timedelta(days=NEWS_DAYS) <= when.value <= published:
+    for _, when in (d for d in dates if d[0] < lead_end):
+        if when.precision == "day" and _in_news_week(when, published):
             return when if when.value < published else UNKNOWN
     return UNKNOWN
 
 
-def _paragraph_date(sentence: Span, body: Doc, dates: list[Span], published: date) -> ResolvedDate | None:
+def _in_news_week(when: ResolvedDate, published: date) -> bool:
+    return published - timedelta(days=NEWS_DAYS) <= when.value <= published
+
+
+def _paragraph_date(
+    sentence: Span, body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
+) -> ResolvedDate | None:
     """The last date an earlier sentence of the same paragraph gave, if it is not after publication;
     UNKNOWN if that date is vaguer than a day ("vetoed it last week; she criticised the veto" tells
     no more when she did)."""
     block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
-    for entity in reversed([e for e in dates if block_start <= e.start_char < sentence.start_char]):
-        when = resolve_date(entity.text, published)
+    for _, when in reversed([d for d in dates if block_start <= d[0] < sentence.start_char]):
         if when.value is not None and when.value <= published:
             return when if when.precision == "day" else UNKNOWN
     return None
 
 
-def _opening_date(sentence: Span, body: Doc, dates: list[Span], published: date) -> ResolvedDate | None:
+def _opening_date(
+    sentence: Span, body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
+) -> ResolvedDate | None:
     """The date the previous paragraph opens with ("In May, travellers were stranded ..."): it
     frames the story told in the past in the paragraph after it."""
     block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
     previous_end = len(body.text[:block_start].rstrip())
     previous_start = body.text.rfind("\n", 0, previous_end) + 1
-    opening = next((e for e in dates if previous_start <= e.start_char < block_start), None)
-    if opening is None or opening.start_char - previous_start > OPENING_CHARACTERS:
+    opening = next((d for d in dates if previous_start <= d[0] < block_start), None)
+    if opening is None or opening[0] - previous_start > OPENING_CHARACTERS:
         return None
-    when = resolve_date(opening.text, published)
+    when = opening[1]
     return when if when.value is not None and when.value < published else None
 
 
