@@ -121,7 +121,9 @@ def main(argv: list[str] | None = None) -> dict:
                     warc_path, tmp, "dask", True, server, RunnerConfig(kind="dask", workers=2)
                 )
                 log(f"winnow on Dask: {runs['dask_2_workers']}")
-    bare_rate, cores = args.pages / bare_s, len(os.sched_getaffinity(0))
+    from winnow.flows.extraction_pool import default_workers
+
+    bare_rate, cores = args.pages / bare_s, default_workers()  # the cores the extraction pool uses
     bare_cpu_ms = 1000 * bare_cpu_s / args.pages
     result = {
         "date": time.strftime("%Y-%m-%d"),
