@@ -101,3 +101,15 @@ def test_a_clause_about_a_dated_happening_takes_its_date():
         "200,000 homes and angered mayors who accused the utility of negligence."
     )
     assert (complaint["type"], complaint["date"], complaint["precision"]) == ("disapprove", date(2024, 2, 1), "month")
+
+
+def test_a_date_before_a_noun_spoken_about_is_that_nouns_not_the_triggers():
+    found = events(
+        "Harbour inspector Jon Dale testified before the Kelmouth council about a January 12 meeting with the port board."
+    )
+    (testimony,) = [e for e in found if e["type"] == "statement"]
+    assert testimony["precision"] == "reported"  # the meeting was on January 12, not the testimony
+    (plea,) = events(
+        "In a January 12 letter, the fishermen of Kelmouth pleaded with the port board to reopen the quay."
+    )
+    assert (plea["type"], plea["date"]) == ("appeal", date(2024, 1, 12))  # pleaded in that letter: its date

@@ -32,6 +32,8 @@ from winnow.transforms.enrich.timeline import DateContext
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}
 NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
+PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
+TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
 # A date expression with none of these ("at the time", "then") points back to the story's date.
@@ -151,6 +153,7 @@ class Arguments:
             or e.label_ == "TIME"
             and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
         ]
+        dates = [d for d in dates if not _dates_another_noun(d.root, trigger)]
         if not dates or published is None:
             return UNKNOWN, False
         near = [d for d in dates if _governed_by(d.root, head)]
@@ -213,6 +216,23 @@ def _governed_by(token: Token, head: Token) -> bool:
         ):
             return False
     return True
+
+
+def _dates_another_noun(token: Token, trigger: Span) -> bool:
+    """Whether a date stands before a noun the trigger speaks about, as that noun's own: "testified
+    about a July 10 meeting" or "apologised for Monday's vote" do not date the testimony or the
+    apology. A noun the trigger happens in or at ("pleaded in a Nov. 5 letter") shares its date, and
+    so does the story's day told again ("the day's hearing")."""
+    noun = token.head
+    return (
+        token.dep_ in PRENOMINAL_DEPS
+        and token.i < noun.i
+        and noun.pos_ in ("NOUN", "PROPN")
+        and noun not in trigger
+        and noun.dep_ == "pobj"
+        and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS
+        and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
+    )
 
 
 def _of_another_clause(token: Token, head: Token) -> bool:
