@@ -113,3 +113,11 @@ def test_a_date_before_a_noun_spoken_about_is_that_nouns_not_the_triggers():
         "In a January 12 letter, the fishermen of Kelmouth pleaded with the port board to reopen the quay."
     )
     assert (plea["type"], plea["date"]) == ("appeal", date(2024, 1, 12))  # pleaded in that letter: its date
+
+
+def test_a_day_told_ahead_is_no_day_for_the_story_told_in_the_past():
+    found = events(
+        "The Kelmouth port board says the ferry will sail to Hull on Sunday.\nThe board sacked its director, Ann Berg."
+    )
+    (sacking,) = [e for e in found if e["type"] == "reduce_relations"]
+    assert sacking["precision"] == "reported"  # "on Sunday" is the Sunday to come, not last Sunday

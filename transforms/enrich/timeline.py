@@ -20,6 +20,7 @@ from itertools import islice
 from spacy.tokens import Doc, Span
 
 from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+from winnow.transforms.enrich.factuality import FUTURE
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
@@ -40,8 +41,13 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
     """Each sentence's date context (see the module docstring)."""
     if published is None:
         return [NO_CONTEXT for _ in sentences]
-    # Each date the text gives, resolved once for the article: every sentence looks back at them.
-    dates = [(e.start_char, resolve_date(e.text, published)) for e in body.ents if e.label_ == "DATE"]
+    # Each date the text gives, resolved once for the article in its sentence's tense ("will play
+    # on Sunday" is the Sunday to come): every sentence looks back at them.
+    dates = [
+        (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else "past"))
+        for e in body.ents
+        if e.label_ == "DATE"
+    ]
     news = news_day(body, dates, published)
     days = [  # the story's days of the news week: an older day is background of another thread
         (start, when) for start, when in dates if when.precision == "day" and _in_news_week(when, published)
@@ -96,6 +102,18 @@ def _opening_date(
         return None
     when = opening[1]
     return when if when.value is not None and when.value < published else None
+
+
+def _told_ahead(expression: Span) -> bool:
+    """Whether a date stands after "will" with no punctuation between ("says she will play on
+    Sunday", not "'We will win,' he tweeted on Tuesday"). The article's text is not parsed (only
+    its event sentences are), so the words decide."""
+    for token in reversed(expression.doc[expression.sent.start : expression.start]):
+        if token.is_punct:
+            return False
+        if token.lower_ in FUTURE:
+            return True
+    return False
 
 
 def _lead_end(text: str) -> int:
