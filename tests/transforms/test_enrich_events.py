@@ -96,6 +96,10 @@ def test_pronouns_and_role_nouns_stand_for_the_names_before_them():
         "Ann Berg",
     )
     assert sacking["actor1_type"] == "BUS" and sacking["date"] == date(2024, 3, 5)
+    (sacking,) = events(
+        "Harwick Motors Ltd. posted losses in 2023.\nOn Tuesday the carmaker sacked its chief, Ann Berg."
+    )
+    assert sacking["actor1"] == "Harwick Motors Ltd."  # "the carmaker", "the lender": the company named last
 
 
 def test_a_named_actor_takes_the_role_its_title_gives():

@@ -37,7 +37,8 @@ LAST_ORGANISATION_WORDS = frozenset(
     """
     company firm carrier airline group club side team utility organisation organization coalition
     movement party network bank agency department commission committee authority office board
-    regulator
+    regulator manufacturer maker automaker carmaker retailer lender insurer operator startup supplier
+    broadcaster
 """.split()
 )
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
