@@ -80,3 +80,22 @@ def test_two_words_for_one_reaction_by_no_one_named_are_one_event():
     (reaction,) = events("The new parking fee drew a storm of complaints and outrage in Dunmore on Monday.")
 
     assert (reaction["type"], reaction["place"], reaction["date"]) == ("disapprove", "Dunmore", date(2024, 3, 4))
+
+
+def test_a_deed_one_was_forced_or_led_to_do_is_done_by_the_one_forced():
+    (resignation,) = events("The scandal forced Kelmouth mayor Jon Dale to resign on Monday.")
+    assert (resignation["type"], resignation["actor1"], resignation["date"]) == (
+        "reduce_relations",
+        "Jon Dale",
+        date(2024, 3, 4),
+    )
+    (announcement,) = events(
+        "Harwick Motors Ltd. builds vans in Kelmouth.\n"
+        "Its losses early last year led the carmaker to announce it would scrap the Kelmouth plant."
+    )
+    assert (announcement["type"], announcement["actor1"], announcement["date"]) == (
+        "statement",
+        "Harwick Motors Ltd.",
+        date(2023, 1, 1),
+    )
+    assert events("The scandal could force Kelmouth mayor Jon Dale to resign.") == []  # a possibility

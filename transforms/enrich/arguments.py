@@ -277,8 +277,9 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     subjects = [c for c in children if c.dep_ in SUBJECTS]
     clause = verb
     while not subjects and clause.dep_ in ("conj", "xcomp", "advcl") and clause.head != clause:
+        controller = [c for c in clause.head.children if c.dep_ == "dobj"] if clause.dep_ == "xcomp" else []
         clause = clause.head  # "police came and arrested", "began to shell"
-        subjects = [c for c in clause.children if c.dep_ in SUBJECTS]
+        subjects = controller or [c for c in clause.children if c.dep_ in SUBJECTS]  # "forced the mayor to resign"
     if verb.dep_ == "relcl" and all(s.tag_ in ("WP", "WDT") for s in subjects):
         subjects = [verb.head]  # "Hale, who lost the race": "who" is Hale
     if not subjects and verb.tag_ == "VBG" and verb.dep_ in ("acl", "pcomp"):
