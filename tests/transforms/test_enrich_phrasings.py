@@ -99,3 +99,12 @@ def test_a_deed_one_was_forced_or_led_to_do_is_done_by_the_one_forced():
         date(2023, 1, 1),
     )
     assert events("The scandal could force Kelmouth mayor Jon Dale to resign.") == []  # a possibility
+
+
+def test_a_quote_tweeted_is_a_statement_of_the_day_it_was_posted():
+    (tweet,) = events(
+        'Ferries to Kelmouth will run again. "In the end we will win and keep our harbour open," '
+        "Mayor Ada Brennan tweeted soon after the port board voted on Tuesday."
+    )  # the parse joins "tweeted" to the quote's "will win": the quote's future is not the tweet's
+    assert (tweet["type"], tweet["actor1"], tweet["date"]) == ("statement", "Ada Brennan", date(2024, 3, 5))
+    assert events('"We will keep the harbour open," Mayor Ada Brennan said on Tuesday.') == []  # only attributed

@@ -44,6 +44,8 @@ NEGATED_AGREEMENT = frozenset(
 """.split()
 )
 SAYING_TYPES = {"statement", "threaten"}
+# Saying verbs that name a publication of their own: "'...,' the mayor tweeted" is a post, not an attribution.
+PUBLISHING_VERBS = {"tweet", "tweets", "tweeted", "tweeting"}
 TRADE_VERBS = frozenset(
     """
     buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
@@ -280,7 +282,7 @@ def _reports_another(statement: _Found, found: list[_Found]) -> bool:
 
 def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> bool:
     """ "'We got her!' officers announced": a saying verb after a quote only attributes it."""
-    if item.pos != "verb" or item.event_type not in SAYING_TYPES:
+    if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_ in PUBLISHING_VERBS:
         return False
     start = offset + item.span.start_char
     # a quote just before the sentence counts: the splitter often ends the sentence at the quote's "!"

@@ -97,6 +97,7 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         if (
             clause.dep_ == "conj"
             and not _auxiliaries(clause)  # "will regret it and were shocked": a tense of its own
+            and not _across_a_quote(clause)
             and (_negated(clause.head) or _modal(clause.head) or _intended(clause.head, licensing))
         ):
             return False  # "could stop and search", "wants to cut and end": the first covers both
@@ -236,9 +237,16 @@ def future_clause(verb: Token) -> bool:
     while True:
         if _auxiliaries(verb) & FUTURE or any(c.lower_ in PLAN_WORDS for c in verb.children if c.dep_ == "acomp"):
             return True
-        if verb.dep_ not in ("xcomp", "conj") or verb.head == verb:
+        if verb.dep_ not in ("xcomp", "conj") or verb.head == verb or _across_a_quote(verb):
             return False
         verb = verb.head
+
+
+def _across_a_quote(verb: Token) -> bool:
+    """Whether a closing quotation mark stands between a verb and the one it is coordinated with:
+    the parse joins "'We will win,' Trump tweeted" as if the tweet were the quote's second verb."""
+    low, high = sorted((verb.i, verb.head.i))
+    return any(t.tag_ == "''" for t in verb.doc[low + 1 : high])
 
 
 def simple_past(verb: Token) -> bool:
