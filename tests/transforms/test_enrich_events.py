@@ -282,3 +282,9 @@ def test_its_in_a_subject_stands_for_the_organisation_not_a_nationality_before_i
         "The Norwegian shipping group has struggled since. Its fleet of ferries was grounded in January."
     )
     assert (grounding["type"], grounding["actor2"], grounding["date"]) == ("coerce", "Astrel Lines", date(2024, 1, 1))
+
+
+def test_the_object_that_makes_a_verb_violent_is_the_weapon_not_the_victim():
+    (shooting,) = events("Police fired teargas at protesters in Kelmouth on Monday.")
+    assert (shooting["type"], shooting["actor1"], shooting["actor2"]) == ("fight", "police", "protesters")
+    assert events("A hunter shot a rabbit in Kelmouth on Monday.") == []  # done to a thing

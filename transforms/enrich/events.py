@@ -44,8 +44,6 @@ NEGATED_AGREEMENT = frozenset(
 """.split()
 )
 SAYING_TYPES = {"statement", "threaten"}
-# Saying verbs that name a publication of their own: "'...,' the mayor tweeted" is a post, not an attribution.
-PUBLISHING_VERBS = {"tweet", "tweets", "tweeted", "tweeting"}
 TRADE_VERBS = frozenset(
     """
     buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
@@ -113,7 +111,8 @@ class EventExtractor:
         ]
         found = [f for f in found if not (f.event_type == "statement" and _reports_another(f, found))]
         arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra, context.located)
-        found = [f for f in found if not _attributes_a_quote(f, context, offset) and not _done_by_no_one(f, arguments)]
+        found = [f for f in found if not _attributes_a_quote(f, context, offset)]
+        found = [f for f in found if not _done_by_no_one(f, arguments, self.finder)]
         events = []
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
@@ -281,8 +280,8 @@ def _reports_another(statement: _Found, found: list[_Found]) -> bool:
 
 
 def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> bool:
-    """ "'We got her!' officers announced": a saying verb after a quote only attributes it."""
-    if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_ in PUBLISHING_VERBS:
+    """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a post."""
+    if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_.startswith("tweet"):
         return False
     start = offset + item.span.start_char
     # a quote just before the sentence counts: the splitter often ends the sentence at the quote's "!"
@@ -300,17 +299,20 @@ def _trade_figure(item: _Found, who: Participants) -> bool:
     return counted and not any(actor is not None and actor.entity for actor in (who.actor1, who.actor2))
 
 
-def _done_by_no_one(item: _Found, arguments: Arguments) -> bool:
+def _done_by_no_one(item: _Found, arguments: Arguments, finder: TriggerFinder) -> bool:
     """Violence done by a thing or to a thing ("the pandemic killed millions", "ate a rabbit",
-    "production beat forecasts") is not an event between actors."""
+    "production beat forecasts") is not an event between actors. The object that makes the verb a
+    trigger is the weapon, not the one it is done to ("fired teargas at protesters")."""
     if item.pos != "verb" or item.event_type not in VIOLENCE:
         return False
+    phrase_objects = {o for k in finder.kinds_of(item.span.text) for o in k.objects or ()}
     children = list(item.head.children)
     if not any(c.dep_ == "dobj" for c in children):  # "killed and ate a rabbit": the object is shared
         children += [o for c in children if c.dep_ == "conj" for o in c.children if o.dep_ == "dobj"]
     for child in children:
         if (
             child.dep_ in ("nsubj", "dobj")
+            and not (child.dep_ == "dobj" and child.lower_ in phrase_objects)
             and child.pos_ != "PRON"
             and arguments.resolver.actor(child) is None
             and not arguments.resolver.places_in([child])
