@@ -20,7 +20,7 @@ from winnow.transforms.enrich.consolidate import consolidate
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.entities import names_only
 from winnow.transforms.enrich.names import name_key
-from winnow.transforms.enrich.occurrences import Occurrence, Resolved
+from winnow.transforms.enrich.occurrences import Occurrence, Resolved, names_told_again
 from winnow.transforms.enrich.surfaces import acronym_definitions, clean_surface
 from winnow.transforms.hashing import entity_id
 
@@ -218,3 +218,14 @@ def test_what_the_tagger_took_for_a_name_is_not_an_entity():
     ]
     occurrences = [Occurrence(Resolved(name, kind), name, 0, 1, False) for name, kind in names]
     assert [o.resolved.name for o in names_only(occurrences, text)] == ["Ann Berg", "Hull"]
+
+
+def test_an_organisations_name_told_again_where_the_tagger_missed_it_is_its_mention():
+    text = "The label, Harwick Records, owns her songs. Harwick Records have denied it. Harwick Recordsmith and Harwick records are not it."
+    label = Resolved("Harwick Records", "organisation")
+    tagged = [
+        Occurrence(label, "Harwick Records", 11, 26, False),
+        Occurrence(Resolved("Ann Berg", "person"), "Ann Berg", 0, 0, True),
+    ]
+    again = names_told_again(tagged, text)
+    assert [(o.resolved, text[o.start : o.end], o.start) for o in again] == [(label, "Harwick Records", 44)]

@@ -35,6 +35,7 @@ from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, E
 from winnow.transforms.enrich.factuality import quoted_ranges
 from winnow.transforms.enrich.geo import gazetteer
 from winnow.transforms.enrich.language import detect_language
+from winnow.transforms.enrich.occurrences import names_told_again
 from winnow.transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
 from winnow.transforms.enrich.retold import distinct
 from winnow.transforms.enrich.surfaces import acronym_definitions
@@ -140,6 +141,10 @@ class LanguageEnricher:
                 if not any(low <= o.start < high for low, high in credits)
             ]
             occurrences = names_only(merge(self.resolver.occurrences(title, True, acronyms) + body_names), article.text)
+            occurrences = [o for o in occurrences if o.in_title] + sorted(
+                [o for o in occurrences if not o.in_title] + names_told_again(occurrences, article.text),
+                key=lambda o: o.start,
+            )
             if self.finder is None:
                 return _Work(article, occurrences, [], {}, credits)
             acronym_kinds = self.finder.acronym_kinds(acronyms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from winnow.transforms.enrich.names import name_key
@@ -37,3 +38,19 @@ class Occurrence:
 def resolved_id(resolved: Resolved) -> str:
     """The entity id of a resolved name."""
     return entity_id(resolved.type, name_key(resolved.name))
+
+
+def names_told_again(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
+    """The mentions the tagger missed of an organisation it tagged elsewhere in the article under a
+    name of two words or more ("Big Machine have denied ..." after "the label, Big Machine"): the
+    same words, capitalised the same, name the same thing."""
+    taken = [(o.start, o.end) for o in occurrences if not o.in_title]
+    found: list[Occurrence] = []
+    for surface, resolved in {
+        o.surface: o.resolved for o in occurrences if o.resolved.type == "organisation" and " " in o.surface
+    }.items():
+        for match in re.finditer(rf"(?<![\w&.'’-]){re.escape(surface)}(?![\w&'’-])", text):
+            if not any(low < match.end() and match.start() < high for low, high in taken):
+                found.append(Occurrence(resolved, surface, match.start(), match.end(), False))
+                taken.append(match.span())
+    return found
