@@ -288,3 +288,11 @@ def test_the_object_that_makes_a_verb_violent_is_the_weapon_not_the_victim():
     (shooting,) = events("Police fired teargas at protesters in Kelmouth on Monday.")
     assert (shooting["type"], shooting["actor1"], shooting["actor2"]) == ("fight", "police", "protesters")
     assert events("A hunter shot a rabbit in Kelmouth on Monday.") == []  # done to a thing
+
+
+def test_warnings_issued_are_one_warning_whichever_voice_tells_it():
+    for text in (
+        "The Kelmouth council issued evacuation warnings for three villages on Monday.",
+        "Evacuation warnings were issued for three villages near Kelmouth on Monday.",
+    ):
+        assert [e["type"] for e in events(text)] == ["threaten"]  # not a statement besides

@@ -39,11 +39,10 @@ BASE_CONFIDENCE = {"verb": 0.55, "noun": 0.45}
 ACTOR1_BONUS, ACTOR2_BONUS, LOCATION_BONUS, DATE_BONUS = 0.15, 0.1, 0.1, 0.1
 # Agreeing refused is a rejection ("did not accept the proposal", "has not signed").
 NEGATED_AGREEMENT = frozenset(
-    """
-    accept accepted accepting agree agreed approve approved sign signed answer answered
-""".split()
+    "accept accepted accepting agree agreed approve approved sign signed answer answered".split()
 )
 SAYING_TYPES = {"statement", "threaten"}
+SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
 TRADE_VERBS = frozenset(
     """
     buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
@@ -273,9 +272,9 @@ class EventExtractor:
 
 
 def _reports_another(statement: _Found, found: list[_Found]) -> bool:
-    """Whether a statement announces another event of the sentence ("announced it had signed a
-    deal"): then it is how that event is reported, not an event of its own."""
-    said = {t.i for c in statement.head.children if c.dep_ in ("ccomp", "dobj", "xcomp") for t in c.subtree}
+    """Whether a statement announces another event of the sentence ("announced it had signed a deal",
+    "warnings were issued"): then it is how that event is reported, not an event of its own."""
+    said = {t.i for c in statement.head.children if c.dep_ in SAID_DEPS for t in c.subtree}
     return any(f is not statement and f.event_type != "statement" and f.head.i in said for f in found)
 
 
