@@ -296,3 +296,9 @@ def test_warnings_issued_are_one_warning_whichever_voice_tells_it():
         "Evacuation warnings were issued for three villages near Kelmouth on Monday.",
     ):
         assert [e["type"] for e in events(text)] == ["threaten"]  # not a statement besides
+
+
+def test_a_saying_noun_dated_after_it_happened_and_its_of_phrase_is_the_speaker():
+    (testimony,) = events("The hearing follows the testimony Tuesday of Kelmouth mayor Jon Dale.")
+    assert (testimony["type"], testimony["actor1"], testimony["date"]) == ("statement", "Jon Dale", date(2024, 3, 5))
+    assert events("The hearing follows the testimony of Kelmouth mayor Jon Dale.") == []  # only referred to

@@ -32,6 +32,7 @@ from winnow.transforms.enrich.timeline import DateContext
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}
 NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
+SPEAKERS_OF = {"testimony", "statement", "announcement", "declaration"}  # "the testimony of two pilots": who spoke
 PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
 TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
@@ -224,15 +225,9 @@ def _dates_another_noun(token: Token, trigger: Span) -> bool:
     apology. A noun the trigger happens in or at ("pleaded in a Nov. 5 letter") shares its date, and
     so does the story's day told again ("the day's hearing")."""
     noun = token.head
-    return (
-        token.dep_ in PRENOMINAL_DEPS
-        and token.i < noun.i
-        and noun.pos_ in ("NOUN", "PROPN")
-        and noun not in trigger
-        and noun.dep_ == "pobj"
-        and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS
-        and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
-    )
+    spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
+    before_it = token.dep_ in PRENOMINAL_DEPS and token.i < noun.i
+    return spoken_about and before_it and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
 
 
 def _of_another_clause(token: Token, head: Token) -> bool:
@@ -324,6 +319,8 @@ def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list
     doers += [
         g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from") for g in c.children
     ]  # "a veto threat from the mayor"
+    if noun.lower_ in SPEAKERS_OF:
+        doers += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
     between = [
         g for c in noun.children if c.dep_ == "prep" and c.lower_ == "between" for g in c.children if g.dep_ == "pobj"
     ]

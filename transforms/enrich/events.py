@@ -343,7 +343,7 @@ def _block_of(sentence: Span) -> str:
 def _has_own_date(noun: Token) -> bool:
     """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
     return any(
-        t.ent_type_ == "DATE" and t.i < noun.i and t.head.i <= noun.i
+        t.ent_type_ == "DATE" and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
         for t in noun.subtree
         if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
     )
