@@ -302,3 +302,10 @@ def test_a_saying_noun_dated_after_it_happened_and_its_of_phrase_is_the_speaker(
     (testimony,) = events("The hearing follows the testimony Tuesday of Kelmouth mayor Jon Dale.")
     assert (testimony["type"], testimony["actor1"], testimony["date"]) == ("statement", "Jon Dale", date(2024, 3, 5))
     assert events("The hearing follows the testimony of Kelmouth mayor Jon Dale.") == []  # only referred to
+
+
+def test_a_call_with_a_country_told_again_as_one_with_its_leader_is_one_call():
+    first = "Mayor Ada Brennan held a phone call with Norwegian Prime Minister Lena Hartley on March 3.\n"
+    (call,) = events(first + "Critics in Kelmouth said Brennan's call with Norway was a mistake.")
+    assert (call["actor2"], call["date"]) == ("Lena Hartley", date(2024, 3, 3))
+    assert len(events(first + "Critics in Kelmouth said Brennan's call with Sweden was a mistake.")) == 2

@@ -253,6 +253,7 @@ class ActorResolver:
     def _country_among(self, head: Token) -> str | None:
         """A country the head's modifiers name ("Afghan police", "U.S. troops", "officials from Kenya")."""
         candidates = [c for c in head.children if c.dep_ in MODIFIERS]
+        candidates += [g for c in candidates if c.dep_ == "compound" for g in c.children if g.dep_ in MODIFIERS]
         candidates += [
             g
             for c in head.children

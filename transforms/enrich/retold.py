@@ -17,8 +17,10 @@ def distinct(events: list[Event]) -> list[Event]:
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words (a charge and a sentence),
-    unless both are dated the same day or they are statements or meetings. Two of one type with no
-    one named on either side are one only if one sentence tells both, at one place and date."""
+    unless both are dated the same day or they are statements or meetings. A country is the same
+    side as one who acts for it by title ("the call with Norway", "with Norwegian Prime Minister
+    Hartley"). Two of one type with no one named on either side are one only if one sentence tells
+    both, at one place and date."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: (PRECISION_RANK[e.date_precision], -e.confidence, e.sentence_offset)):
         if not any(_same_happening(event, other) for other in kept):
@@ -37,9 +39,22 @@ def _same_happening(a: Event, b: Event) -> bool:
         return a.sentence_offset == b.sentence_offset and (a.location, a.event_date) == (b.location, b.event_date)
     if not any(x is not None and x == y for x, y in sides):
         return False
-    if any(x is not None and y is not None and x != y for x, y in sides + [(a.location, b.location)]):
+    compared = [sides[0], (a.location, b.location)] + ([] if _for_its_country(a, b) else [sides[1]])
+    if any(x is not None and y is not None and x != y for x, y in compared):
         return False
     dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
     if len(dated) == 2:
         return a.event_date == b.event_date
     return a.event_type in RETOLD_IN_OTHER_WORDS or a.trigger.lower()[:STEM] == b.trigger.lower()[:STEM]
+
+
+def _for_its_country(a: Event, b: Event) -> bool:
+    """Whether one event's actor2 is a country and the other's someone acting for it, by title
+    ("the call with Ukraine", "the call with Ukrainian President Zelensky")."""
+    return any(
+        x.actor2_role is None
+        and y.actor2_role is not None
+        and x.actor2_country
+        and x.actor2_country == y.actor2_country
+        for x, y in ((a, b), (b, a))
+    )
