@@ -285,8 +285,8 @@ def test_its_in_a_subject_stands_for_the_organisation_not_a_nationality_before_i
 
 
 def test_the_object_that_makes_a_verb_violent_is_the_weapon_not_the_victim():
-    (shooting,) = events("Police fired teargas at protesters in Kelmouth on Monday.")
-    assert (shooting["type"], shooting["actor1"], shooting["actor2"]) == ("fight", "police", "protesters")
+    (shooting,) = events("Soldiers fired a rocket at the rebels in Kelmouth on Monday.")
+    assert (shooting["type"], shooting["actor1"], shooting["actor2"]) == ("fight", "soldiers", "rebels")
     assert events("A hunter shot a rabbit in Kelmouth on Monday.") == []  # done to a thing
 
 
@@ -299,9 +299,9 @@ def test_warnings_issued_are_one_warning_whichever_voice_tells_it():
 
 
 def test_a_saying_noun_dated_after_it_happened_and_its_of_phrase_is_the_speaker():
-    (testimony,) = events("The hearing follows the testimony Tuesday of Kelmouth mayor Jon Dale.")
+    (testimony,) = events("The inquiry closed with the testimony Tuesday of Kelmouth mayor Jon Dale.")
     assert (testimony["type"], testimony["actor1"], testimony["date"]) == ("statement", "Jon Dale", date(2024, 3, 5))
-    assert events("The hearing follows the testimony of Kelmouth mayor Jon Dale.") == []  # only referred to
+    assert events("The inquiry closed with the testimony of Kelmouth mayor Jon Dale.") == []  # only referred to
 
 
 def test_a_call_with_a_country_told_again_as_one_with_its_leader_is_one_call():

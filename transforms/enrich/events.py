@@ -301,7 +301,7 @@ def _trade_figure(item: _Found, who: Participants) -> bool:
 def _done_by_no_one(item: _Found, arguments: Arguments, finder: TriggerFinder) -> bool:
     """Violence done by a thing or to a thing ("the pandemic killed millions", "ate a rabbit",
     "production beat forecasts") is not an event between actors. The object that makes the verb a
-    trigger is the weapon, not the one it is done to ("fired teargas at protesters")."""
+    trigger is the weapon, not the one it is done to ("fired rockets at the rebels")."""
     if item.pos != "verb" or item.event_type not in VIOLENCE:
         return False
     phrase_objects = {o for k in finder.kinds_of(item.span.text) for o in k.objects or ()}

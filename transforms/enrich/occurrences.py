@@ -42,7 +42,7 @@ def resolved_id(resolved: Resolved) -> str:
 
 def names_told_again(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
     """The mentions the tagger missed of an organisation it tagged elsewhere in the article under a
-    name of two words or more ("Big Machine have denied ..." after "the label, Big Machine"): the
+    name of two words or more ("Harwick Motors has denied ..." after "the carmaker, Harwick Motors"): the
     same words, capitalised the same, name the same thing."""
     taken = [(o.start, o.end) for o in occurrences if not o.in_title]
     found: list[Occurrence] = []

@@ -50,7 +50,7 @@ def _same_happening(a: Event, b: Event) -> bool:
 
 def _for_its_country(a: Event, b: Event) -> bool:
     """Whether one event's actor2 is a country and the other's someone acting for it, by title
-    ("the call with Ukraine", "the call with Ukrainian President Zelensky")."""
+    ("the talks with Norway", "the talks with Norwegian Prime Minister Lena Hartley")."""
     return any(
         x.actor2_role is None
         and y.actor2_role is not None
