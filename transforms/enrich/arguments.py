@@ -221,8 +221,8 @@ def _governed_by(token: Token, head: Token) -> bool:
 
 def _dates_another_noun(token: Token, trigger: Span) -> bool:
     """Whether a date stands before a noun the trigger speaks about, as that noun's own: "testified
-    about a July 10 meeting" or "apologised for Monday's vote" do not date the testimony or the
-    apology. A noun the trigger happens in or at ("pleaded in a Nov. 5 letter") shares its date, and
+    about a January 12 meeting" or "apologised for Monday's vote" do not date the testimony or the
+    apology. A noun the trigger happens in or at ("pleaded in a January 12 letter") shares its date, and
     so does the story's day told again ("the day's hearing")."""
     noun = token.head
     spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
