@@ -41,16 +41,18 @@ class PrefectServer:
                 command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
         deadline = started + timeout_s
-        while time.perf_counter() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"prefect server exited with {self.process.returncode}:\n{self._tail()}")
-            try:
-                if httpx.get(self.api_url + "/health", timeout=2).status_code == 200:
-                    self.startup_s = time.perf_counter() - started
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+        # One client for every poll: each new one loads the CA bundle, CPU taken from the server timed.
+        with httpx.Client(timeout=2) as client:
+            while time.perf_counter() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"prefect server exited with {self.process.returncode}:\n{self._tail()}")
+                try:
+                    if client.get(self.api_url + "/health").status_code == 200:
+                        self.startup_s = time.perf_counter() - started
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"prefect server not healthy after {timeout_s:.0f} s:\n{self._tail()}")
 

@@ -237,15 +237,16 @@ def _prefect_cli(env: dict[str, str]):
 
 def _wait_until_healthy(api: str, server: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"prefect server exited:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
+    with httpx.Client(timeout=2) as client:  # one for every poll: each new one loads the CA bundle
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"prefect server exited:\n{log.read_text()}")
+            try:
+                if client.get(f"{api}/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
     pytest.fail(f"prefect server not healthy after {timeout_s:g} s:\n{log.read_text()}")
 
 
