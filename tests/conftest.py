@@ -104,6 +104,16 @@ def _prefect_when_marked(request):
         request.getfixturevalue("prefect_harness")
 
 
+@pytest.fixture(autouse=True)
+def _validator_of_the_test(monkeypatch):
+    """Each test validates with a GX validator of its own, as each `winnow` process does. One
+    shared by a worker's tests kept every earlier test's suites and results, and each run's Data
+    Docs, built whole in the test's new folder, grew with them (seconds a run late in a session)."""
+    from winnow.schemas import validate
+
+    monkeypatch.setattr(validate, "_validator", None)
+
+
 @pytest.fixture(scope="module")
 def news_site():
     """A news site as `sources add` meets it (tests.support.feeds.add_news_site), one per module."""
