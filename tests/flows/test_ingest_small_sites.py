@@ -1,5 +1,7 @@
 """The `ingest` flow, run for real on small sites built per test on the programmable HTTP server
-(127.0.0.1): changed and unchanged pages, paywalls, HTTP errors, bad configs, min_words."""
+(127.0.0.1): changed and unchanged pages, paywalls, HTTP errors, bad configs, min_words.
+Validation and enrichment run only where they are what is tested (min_words): seconds a run
+each, and tested in test_validation_flow.py and test_stories.py."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ def test_changed_page_updates_its_article(http_server, tmp_path):
     http_server.add("/" + ARTICLE_PATH, original)
     http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
     config, db = (
-        write_config(tmp_path, http_server, [("rss", "/feed.xml"), ("sitemap", "/sitemap.xml")]),
+        write_config(tmp_path, http_server, [("rss", "/feed.xml"), ("sitemap", "/sitemap.xml")], checks=False),
         tmp_path / "winnow.duckdb",
     )
 
@@ -76,7 +78,7 @@ def test_a_page_declared_not_free_is_loaded_flagged_and_counted(http_server, tmp
     http_server.add("/feed.xml", rss(http_server, [ARTICLE_PATH, OTHER_PATH]), "application/rss+xml")
     http_server.add("/" + ARTICLE_PATH, demo_page(http_server, ARTICLE_PATH).replace("</head>", not_free, 1))
     http_server.add("/" + OTHER_PATH, demo_page(http_server, OTHER_PATH))
-    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
+    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")], checks=False), tmp_path / "winnow.duckdb"
 
     summary = ingest(config, db)
 
@@ -96,7 +98,7 @@ def test_http_errors_never_fail_the_run(http_server, tmp_path):
     # missing: no route, so 404. broken: 500 every time (Retry-After: 0 keeps the retries quick).
     http_server.add(broken, "<html>oops</html>", status=500, headers={"Retry-After": "0"})
     http_server.add(data, '{"not": "html"}', "application/json")
-    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "winnow.duckdb"
+    config, db = write_config(tmp_path, http_server, [("rss", "/feed.xml")], checks=False), tmp_path / "winnow.duckdb"
 
     summary = ingest(config, db)
 
@@ -162,7 +164,8 @@ def test_a_page_sent_again_unchanged_is_not_extracted_again(http_server, tmp_pat
     http_server.routes["/" + ARTICLE_PATH] = lambda request: Reply(200, page, {"Content-Type": "text/html"})
     long_ago = datetime(2026, 10, 13, tzinfo=timezone.utc)
     http_server.add("/sitemap.xml", sitemap(http_server, {ARTICLE_PATH: long_ago}), "application/xml")
-    config, db = write_config(tmp_path, http_server, [("sitemap", "/sitemap.xml")]), tmp_path / "winnow.duckdb"
+    config = write_config(tmp_path, http_server, [("sitemap", "/sitemap.xml")], checks=False)
+    db = tmp_path / "winnow.duckdb"
     first = ingest(config, db)
     assert (first.fetched, first.extracted, first.unchanged) == (1, 1, 0)
     before = rows(db, "select * from articles")
