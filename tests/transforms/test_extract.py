@@ -99,9 +99,9 @@ def test_the_fallback_extractors_are_asked_only_where_the_fast_result_looks_inco
     real = trafilatura.bare_extraction
 
     def fast_finds(found: bool):
-        def extraction(*args, fast: bool, **kwargs):
-            calls.append(fast)
-            return real(*args, fast=fast, **kwargs) if found or not fast else None
+        def extraction(*args, options, **kwargs):  # winnow passes trafilatura's settings whole
+            calls.append(options.fast)
+            return real(*args, options=options, **kwargs) if found or not options.fast else None
 
         return extraction
 
