@@ -11,7 +11,6 @@ from functools import cache
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document, Extractor
-from trafilatura.utils import load_html
 
 from winnow.schemas.config import ChaffRules, ExtractOptions
 from winnow.schemas.records import Article, ExtractionFailure
@@ -25,6 +24,7 @@ from winnow.transforms.enrich.language import detect_language
 from winnow.transforms.hashing import article_id, sha256_hex
 from winnow.transforms.lead import missing_lead
 from winnow.transforms.metadata import page_metadata
+from winnow.transforms.page_tree import page_tree
 
 # htmldate returns day precision unless told to keep the time and offset.
 _DATE_PARAMS = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "extensive_search": False, "original_date": True}
@@ -52,7 +52,7 @@ def extract_article(page: PageInput, options: ExtractOptions = ExtractOptions())
     def failure(reason: str) -> ExtractionFailure:
         return ExtractionFailure(url=page.url, source=page.source, page_hash=page_hash, reason=reason)
 
-    tree = load_html(page.body)
+    tree = page_tree(page.body)
     if tree is None:
         return failure("not parseable as HTML")
     lexicon = lexicon_for(_page_language(tree) or page.language)
