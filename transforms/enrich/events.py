@@ -24,9 +24,11 @@ from winnow.transforms.enrich.entities import Occurrence
 from winnow.transforms.enrich.factuality import (
     Licence,
     directs,
+    has_own_date,
     noun_licence,
     refused,
     reporting_block,
+    states_a_fact,
     verb_reported,
 )
 from winnow.transforms.enrich.geo import Gazetteer
@@ -171,6 +173,8 @@ class EventExtractor:
                 return None
             if kind.event_type == "consult" and _received_with(head):
                 return None  # "was met with laughter", "were met with teargas": how it was received
+            if kind.event_type == "threaten" and states_a_fact(head):
+                return None
             if (
                 head.lower_ in licensing().light
                 and not kind.objects
@@ -188,7 +192,7 @@ class EventExtractor:
             return None
         if kind.event_type == "statement" and any(c.dep_ == "prep" and c.lower_ == "between" for c in head.children):
             kind = Kind("noun", "consult")  # "a news conference between A and B": they met
-        licence = noun_licence(head, licensing(), _has_own_date(head))
+        licence = noun_licence(head, licensing(), has_own_date(head))
         if licence is None:
             return None
         if licence.verb is not None:
@@ -338,12 +342,3 @@ def _block_of(sentence: Span) -> str:
     start = text.rfind("\n", 0, sentence.start_char) + 1
     end = text.find("\n", sentence.end_char)
     return text[start : end if end >= 0 else len(text)]
-
-
-def _has_own_date(noun: Token) -> bool:
-    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
-    return any(
-        t.ent_type_ == "DATE" and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
-        for t in noun.subtree
-        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
-    )

@@ -4,7 +4,8 @@ Precision comes first: a verb counts only when it is not negated, not under a mo
 auxiliary ("could bomb", "will meet"), not an intention or a plan ("decided to bomb", "wants to
 meet"; "began to shell" is done), not in a condition ("if members reject it", or any clause
 under one), and not a state told in a present-tense relative clause ("Hale, who denies the
-charge"). A noun counts only where a verb says it happened: the object of a light verb ("held
+charge"), nor a habit or a view told in the simple present with no date ("recommends a yearly
+check"). A noun counts only where a verb says it happened: the object of a light verb ("held
 talks"), what an undergo verb's subject faced ("faces charges"), the subject of a happening
 verb ("talks began"), a phrase of time or place under a reported verb ("said in a statement",
 "hit during a clash"), or with a date of its own ("the March 3 meeting"). Words inside quotation
@@ -51,6 +52,9 @@ PRESUPPOSING_NOUNS = frozenset(
     outcome result results footage video
 """.split()
 )
+TESTIFYING = {"testify", "testifies", "testified", "testifying"}
+# What a clause holds apart from the verb: a date inside one belongs to that clause, not the verb.
+CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"}
 NAME_LABELS = {"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC"}
 # "a wave of criticism", "months of protests": the noun before "of" only counts how much.
 QUANTITY_NOUNS = frozenset(
@@ -84,6 +88,10 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         return False  # "goods sold to retailers" describes; "duties levied on March 3" tells
     if any(c.dep_ == "xcomp" and c.lower_ in SAYING for c in verb.children):
         return False  # "declined to comment" is not a refusal of anything
+    if verb.lower_ in TESTIFYING and any(c.dep_ == "ccomp" for c in verb.children):
+        return False  # "testified that ...", "..., she testified": what was said, as "said that" is
+    if _habitual_present(verb, licensing):
+        return False
     if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in verb.children):
         return False
     if _under_hypothetical_noun(verb):
@@ -173,7 +181,7 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
         verb = head.head
         if verb.pos_ in ("VERB", "AUX") and _verb_phrase(verb) in licensing.light | licensing.undergo:
             return Licence(verb, "light")  # "placed under quarantine", "taken into custody"
-        if verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN"):
+        if verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN") and not _told_before(noun):
             return Licence(verb, "phrase")  # "said in a statement", "hit during a clash"
     if noun.dep_ == "pobj" and head.lower_ in PRESUPPOSING_PREPOSITIONS:
         return Licence(None, "presupposed")
@@ -285,4 +293,52 @@ def reporting_block(line: str) -> bool:
         bool(SENTENCE_END.search(stripped))
         and not CAPTION_START.match(stripped)
         and not stripped.rstrip("\"'”’)").endswith("?")
+    )
+
+
+def has_own_date(noun: Token) -> bool:
+    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
+    return any(
+        t.ent_type_ == "DATE" and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
+        for t in noun.subtree
+        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
+    )
+
+
+def _habitual_present(verb: Token, licensing: Licensing) -> bool:
+    """ "The agency recommends a yearly check", "still blames the council": a main verb in the
+    simple present with no date of its own tells a habit or a view, not a happening ("faces
+    charges" tells the charges brought)."""
+    if verb.tag_ not in ("VBZ", "VBP") or _auxiliaries(verb) or verb.dep_ not in ("ROOT", "conj"):
+        return False
+    return verb.lower_ not in licensing.undergo and not _own_date(verb)
+
+
+def _own_date(verb: Token) -> bool:
+    """A date told of the verb itself, not of a clause under it."""
+    for token in verb.subtree:
+        if token.ent_type_ == "DATE":
+            step = token
+            while step != verb and step.dep_ not in CLAUSES:
+                step = step.head
+            if step == verb:
+                return True
+    return False
+
+
+def _told_before(noun: Token) -> bool:
+    """ "said in the statement", "during the later hearing": "the" with no name or date of its
+    own points back to one the article has told already."""
+    children = list(noun.children)
+    return (
+        any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+        and not any(c.ent_type_ in NAME_LABELS | {"DATE"} for c in noun.subtree)
+        and not has_own_date(noun)
+    )
+
+
+def states_a_fact(verb: Token) -> bool:
+    """ "warned that the roads are unsafe": a warning of what is, not a threat of what one will do."""
+    return verb.lower_.startswith("warn") and any(
+        c.dep_ == "ccomp" and c.tag_ in ("VBZ", "VBP") and not _auxiliaries(c) & MODALS for c in verb.children
     )

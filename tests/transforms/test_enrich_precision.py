@@ -1,0 +1,55 @@
+"""What news language tells without reporting a happening: testimony's content, habits and views
+told in the present, warnings of a state, and a statement or hearing told again as "the" one.
+The sentences are written for these tests; the names are made up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.support.events import events
+
+
+def test_testimony_is_an_event_but_what_was_testified_is_its_content():
+    (testimony,) = events("Jon Dale testified before the Kelmouth council on Tuesday.")
+    assert (testimony["type"], testimony["actor1"], testimony["date"]) == ("statement", "Jon Dale", date(2024, 3, 5))
+    assert events("Jon Dale also testified that the harbour board had ignored the survey.") == []
+    assert events("The harbour board ignored the survey, Jon Dale testified.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kelmouth health board recommends a yearly flu shot for all nurses.",  # advice that stands
+        "Many residents of Kelmouth still blame the harbour board for the flooding.",  # a view held
+    ],
+)
+def test_the_simple_present_without_a_date_tells_a_habit_or_a_view(text):
+    assert events(text) == []
+
+
+def test_the_simple_present_with_a_date_or_told_of_charges_still_reports():
+    (hearing,) = events("The Kelmouth council holds a hearing with the harbour board on Wednesday.")
+    assert (hearing["type"], hearing["date"]) == ("consult", date(2024, 3, 6))
+    (charges,) = events("Jon Dale faces fraud charges in Kelmouth.")
+    assert (charges["type"], charges["actor2"]) == ("coerce", "Jon Dale")
+
+
+def test_a_warning_of_what_is_is_not_a_threat():
+    assert events("Doctors in Kelmouth warned that nurses are not the only workers at risk.") == []
+    (threat,) = events("The Harwick Motors union warned that its members will strike in Kelmouth.")
+    assert threat["type"] == "threaten"
+
+
+def test_the_statement_or_hearing_told_again_as_the_one_is_not_a_second_event():
+    (statement,) = events(
+        "The Kelmouth council said in a statement on Monday that the port would reopen. "
+        "“We are proud of our port,” Mayor Jon Dale said in the statement."
+    )
+    assert (statement["type"], statement["actor1"]) == ("statement", "Kelmouth council")
+    (hearing,) = events(
+        "The Kelmouth council held a hearing on the port on Monday. "
+        "During the hearing, Jon Dale said that the port was safe."
+    )
+    assert (hearing["type"], hearing["actor1"]) == ("consult", "Kelmouth council")
