@@ -108,3 +108,12 @@ def test_a_quote_tweeted_is_a_statement_of_the_day_it_was_posted():
     )  # the parse joins "tweeted" to the quote's "will win": the quote's future is not the tweet's
     assert (tweet["type"], tweet["actor1"], tweet["date"]) == ("statement", "Ada Brennan", date(2024, 3, 5))
     assert events('"We will keep the harbour open," Mayor Ada Brennan said on Tuesday.') == []  # only attributed
+
+
+def test_a_deal_or_aid_a_party_committed_or_agreed_to_was_made_by_it():
+    (deal,) = events("The Kelmouth council agreed to a deal with the dockers union on Monday.")
+    assert (deal["type"], deal["actor1"], deal["date"]) == ("cooperate", "Kelmouth council", date(2024, 3, 4))
+    left, lifeline = events(
+        "After Jon Dale left the company in February, Harwick Motors committed to a $9 billion lifeline."
+    )
+    assert (lifeline["type"], lifeline["actor1"], lifeline["date"]) == ("aid", "Harwick Motors", date(2024, 2, 1))

@@ -177,11 +177,11 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
             return Licence(head, "light")
         if noun.dep_ == "nsubj" and phrase in licensing.happening:
             return Licence(head, "happening")
-    if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.lower_ in LICENSING_PREPOSITIONS:
+    if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.lower_ in LICENSING_PREPOSITIONS | {"to"}:
         verb = head.head
         if verb.pos_ in ("VERB", "AUX") and _verb_phrase(verb) in licensing.light | licensing.undergo:
-            return Licence(verb, "light")  # "placed under quarantine", "taken into custody"
-        if verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN") and not _told_before(noun):
+            return Licence(verb, "light")  # "placed under quarantine", "taken into custody", "agreed to a deal"
+        if head.lower_ != "to" and verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBN") and not _told_before(noun):
             return Licence(verb, "phrase")  # "said in a statement", "hit during a clash"
     if noun.dep_ == "pobj" and head.lower_ in PRESUPPOSING_PREPOSITIONS:
         return Licence(None, "presupposed")
