@@ -53,3 +53,12 @@ def test_the_statement_or_hearing_told_again_as_the_one_is_not_a_second_event():
         "During the hearing, Jon Dale said that the port was safe."
     )
     assert (hearing["type"], hearing["actor1"]) == ("consult", "Kelmouth council")
+
+
+def test_the_charge_a_trial_convicts_of_is_not_a_second_happening():
+    (conviction,) = events("A jury in Kelmouth convicted Jon Dale of kidnapping a boy on Monday.")
+    assert (conviction["type"], conviction["actor2"], conviction["date"]) == ("coerce", "Jon Dale", date(2024, 3, 4))
+    (charge,) = events("Jon Dale was charged with kidnapping a boy in Kelmouth.")
+    assert charge["type"] == "coerce"
+    (kidnapping,) = events("Jon Dale kidnapped a boy in Kelmouth on Monday.")
+    assert (kidnapping["type"], kidnapping["actor1"]) == ("assault", "Jon Dale")

@@ -52,6 +52,8 @@ PRESUPPOSING_NOUNS = frozenset(
     outcome result results footage video
 """.split()
 )
+# "convicted him of kidnapping", "charged with assault": the trigger under "of" or "with" is the charge.
+CHARGING = frozenset("convicted convicting charged charging accused accusing indicted suspected acquitted".split())
 TESTIFYING = {"testify", "testifies", "testified", "testifying"}
 # What a clause holds apart from the verb: a date inside one belongs to that clause, not the verb.
 CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"}
@@ -92,6 +94,9 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         return False  # "testified that ...", "..., she testified": what was said, as "said that" is
     if _habitual_present(verb, licensing):
         return False
+    host = verb.head.head  # "convicted of kidnapping", "convicted him of kidnapping"
+    if verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "with") and CHARGING & {host.lower_, host.head.lower_}:
+        return False  # the charge, told as the trial's, not a happening
     if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in verb.children):
         return False
     if _under_hypothetical_noun(verb):
@@ -327,8 +332,7 @@ def _own_date(verb: Token) -> bool:
 
 
 def _told_before(noun: Token) -> bool:
-    """ "said in the statement", "during the later hearing": "the" with no name or date of its
-    own points back to one the article has told already."""
+    """ "said in the statement", "during the later hearing": "the" alone points back to one told before."""
     children = list(noun.children)
     return (
         any(c.dep_ == "det" and c.lower_ == "the" for c in children)
