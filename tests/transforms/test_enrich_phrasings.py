@@ -117,3 +117,17 @@ def test_a_deal_or_aid_a_party_committed_or_agreed_to_was_made_by_it():
         "After Jon Dale left the company in February, Harwick Motors committed to a $9 billion lifeline."
     )
     assert (lifeline["type"], lifeline["actor1"], lifeline["date"]) == ("aid", "Harwick Motors", date(2024, 2, 1))
+
+
+def test_one_dragged_out_by_police_was_taken_by_force_and_dragged_to_court_was_sued():
+    (removal,) = events(
+        "Jon Dale hid in the Velka consulate. That stay ended abruptly in April, when he was dragged out by Kelmouth police."
+    )
+    assert (removal["type"], removal["actor1"], removal["actor2"], removal["date"]) == (
+        "coerce",
+        "Kelmouth police",
+        "Jon Dale",
+        date(2023, 4, 1),
+    )
+    (lawsuit,) = events("Jon Dale was dragged to court by the Kelmouth council.")
+    assert lawsuit["type"] == "disapprove"
