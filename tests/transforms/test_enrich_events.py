@@ -129,6 +129,8 @@ def test_one_happening_told_twice_is_one_event():
 def test_two_steps_of_a_case_told_by_different_words_are_two_events_but_a_statement_retold_is_one():
     steps = events("Jon Dale was charged with fraud in Hull. Dale was sentenced to two years in prison in Hull.")
     assert [(e["type"], e["actor2"]) for e in steps] == [("coerce", "Jon Dale"), ("coerce", "Jon Dale")]
+    one_day = events("Jon Dale was convicted in Hull on Monday. Dale was sentenced to two years in prison on Monday.")
+    assert [(e["type"], e["date"]) for e in one_day] == [("coerce", date(2024, 3, 4))] * 2  # two steps, one day
     (statement,) = events("Mayor Tom Reyes announced a new budget in Hull. Reyes testified before the Hull council.")
     assert statement["actor1"] == "Tom Reyes"
 

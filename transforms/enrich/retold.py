@@ -7,7 +7,7 @@ from winnow.schemas.records import Event
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
 # Saying and meeting are retold in other words ("said", "testified"; "met", "talks"); the steps of
-# other happenings have words of their own ("charged", then "sentenced").
+# other happenings have words of their own ("charged", then "sentenced", even on one day).
 RETOLD_IN_OTHER_WORDS = {"statement", "consult"}
 STEM = 4  # letters two forms of one word share ("arrest", "arrested"; "kidnap", "kidnapping")
 
@@ -16,8 +16,8 @@ def distinct(events: list[Event]) -> list[Event]:
     """One event per happening. Events of one type with the same actors and places (one missing on
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
-    different days stay two, and so do two told by different words (a charge and a sentence),
-    unless both are dated the same day or they are statements or meetings. A country is the same
+    different days stay two, and so do two told by different words, even on one day (convicted and
+    sentenced on Thursday), unless they are statements or meetings. A country is the same
     side as one who acts for it by title ("the call with Norway", "with Norwegian Prime Minister
     Hartley"). Two of one type with no one named on either side are one only if one sentence tells
     both, at one place and date."""
@@ -43,8 +43,8 @@ def _same_happening(a: Event, b: Event) -> bool:
     if any(x is not None and y is not None and x != y for x, y in compared):
         return False
     dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
-    if len(dated) == 2:
-        return a.event_date == b.event_date
+    if len(dated) == 2 and a.event_date != b.event_date:
+        return False
     return a.event_type in RETOLD_IN_OTHER_WORDS or a.trigger.lower()[:STEM] == b.trigger.lower()[:STEM]
 
 
