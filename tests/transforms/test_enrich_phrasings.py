@@ -131,3 +131,16 @@ def test_one_dragged_out_by_police_was_taken_by_force_and_dragged_to_court_was_s
     )
     (lawsuit,) = events("Jon Dale was dragged to court by the Kelmouth council.")
     assert lawsuit["type"] == "disapprove"
+
+
+def test_refuge_or_asylum_sought_is_an_appeal_dated_by_its_own_year():
+    (refuge,) = events(
+        "Jon Dale, who denies the charge, has avoided a trial in Velka for seven years after seeking refuge "
+        "at the Harwick embassy in Kelmouth in 2017."
+    )
+    assert (refuge["type"], refuge["actor1"], refuge["date"], refuge["precision"]) == (
+        "appeal",
+        "Jon Dale",
+        date(2017, 1, 1),
+        "year",
+    )
