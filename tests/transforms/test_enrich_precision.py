@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from tests.support.events import events
 
 
@@ -18,15 +16,8 @@ def test_testimony_is_an_event_but_what_was_testified_is_its_content():
     assert events("The harbour board ignored the survey, Jon Dale testified.") == []
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "The Kelmouth health board recommends a yearly flu shot for all nurses.",  # advice that stands
-        "Many residents of Kelmouth still blame the harbour board for the flooding.",  # a view held
-    ],
-)
-def test_the_simple_present_without_a_date_tells_a_habit_or_a_view(text):
-    assert events(text) == []
+def test_the_simple_present_without_a_date_tells_a_habit_or_a_view():
+    assert events("The Kelmouth port board bans dogs from its ferries.") == []  # a standing rule
 
 
 def test_the_simple_present_with_a_date_or_told_of_charges_still_reports():
@@ -37,7 +28,7 @@ def test_the_simple_present_with_a_date_or_told_of_charges_still_reports():
 
 
 def test_a_warning_of_what_is_is_not_a_threat():
-    assert events("Doctors in Kelmouth warned that nurses are not the only workers at risk.") == []
+    assert events("The Kelmouth coastguard warned that the cliffs near the harbour are unstable.") == []
     (threat,) = events("The Harwick Motors union warned that its members will strike in Kelmouth.")
     assert threat["type"] == "threaten"
 
@@ -50,15 +41,15 @@ def test_the_statement_or_hearing_told_again_as_the_one_is_not_a_second_event():
     assert (statement["type"], statement["actor1"]) == ("statement", "Kelmouth council")
     (hearing,) = events(
         "The Kelmouth council held a hearing on the port on Monday. "
-        "During the hearing, Jon Dale said that the port was safe."
+        "At the hearing, Jon Dale said that the port was safe."
     )
     assert (hearing["type"], hearing["actor1"]) == ("consult", "Kelmouth council")
 
 
 def test_the_charge_a_trial_convicts_of_is_not_a_second_happening():
-    (conviction,) = events("A jury in Kelmouth convicted Jon Dale of kidnapping a boy on Monday.")
+    (conviction,) = events("A jury in Kelmouth convicted Jon Dale of assaulting Ada Brennan on Monday.")
     assert (conviction["type"], conviction["actor2"], conviction["date"]) == ("coerce", "Jon Dale", date(2024, 3, 4))
-    (charge,) = events("Jon Dale was charged with kidnapping a boy in Kelmouth.")
+    (charge,) = events("Jon Dale was charged with assaulting Ada Brennan in Kelmouth.")
     assert charge["type"] == "coerce"
-    (kidnapping,) = events("Jon Dale kidnapped a boy in Kelmouth on Monday.")
-    assert (kidnapping["type"], kidnapping["actor1"]) == ("assault", "Jon Dale")
+    (assault,) = events("Jon Dale assaulted Ada Brennan in Kelmouth on Monday.")
+    assert (assault["type"], assault["actor1"]) == ("assault", "Jon Dale")

@@ -4,8 +4,8 @@ Precision comes first: a verb counts only when it is not negated, not under a mo
 auxiliary ("could bomb", "will meet"), not an intention or a plan ("decided to bomb", "wants to
 meet"; "began to shell" is done), not in a condition ("if members reject it", or any clause
 under one), and not a state told in a present-tense relative clause ("Hale, who denies the
-charge"), nor a habit or a view told in the simple present with no date ("recommends a yearly
-check"). A noun counts only where a verb says it happened: the object of a light verb ("held
+charge"), nor a habit or a view told in the simple present with no date ("the board bans dogs
+from its ferries"). A noun counts only where a verb says it happened: the object of a light verb ("held
 talks"), what an undergo verb's subject faced ("faces charges"), the subject of a happening
 verb ("talks began"), a phrase of time or place under a reported verb ("said in a statement",
 "hit during a clash"), or with a date of its own ("the March 3 meeting"). Words inside quotation
@@ -52,7 +52,7 @@ PRESUPPOSING_NOUNS = frozenset(
     outcome result results footage video
 """.split()
 )
-# "convicted him of kidnapping", "charged with assault": the trigger under "of" or "with" is the charge.
+# "convicted her of arson", "charged with assault": the trigger under "of" or "with" is the charge.
 CHARGING = frozenset("convicted convicting charged charging accused accusing indicted suspected acquitted".split())
 TESTIFYING = {"testify", "testifies", "testified", "testifying"}
 # What a clause holds apart from the verb: a date inside one belongs to that clause, not the verb.
@@ -94,7 +94,7 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         return False  # "testified that ...", "..., she testified": what was said, as "said that" is
     if _habitual_present(verb, licensing):
         return False
-    host = verb.head.head  # "convicted of kidnapping", "convicted him of kidnapping"
+    host = verb.head.head  # "convicted of arson", "convicted her of arson"
     if verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "with") and CHARGING & {host.lower_, host.head.lower_}:
         return False  # the charge, told as the trial's, not a happening
     if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in verb.children):
@@ -311,7 +311,7 @@ def has_own_date(noun: Token) -> bool:
 
 
 def _habitual_present(verb: Token, licensing: Licensing) -> bool:
-    """ "The agency recommends a yearly check", "still blames the council": a main verb in the
+    """ "The board bans dogs from its ferries", "the union opposes the plan": a main verb in the
     simple present with no date of its own tells a habit or a view, not a happening ("faces
     charges" tells the charges brought)."""
     if verb.tag_ not in ("VBZ", "VBP") or _auxiliaries(verb) or verb.dep_ not in ("ROOT", "conj"):
@@ -332,7 +332,7 @@ def _own_date(verb: Token) -> bool:
 
 
 def _told_before(noun: Token) -> bool:
-    """ "said in the statement", "during the later hearing": "the" alone points back to one told before."""
+    """ "said in the statement", "at the hearing": "the" alone points back to one told before."""
     children = list(noun.children)
     return (
         any(c.dep_ == "det" and c.lower_ == "the" for c in children)

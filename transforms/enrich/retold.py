@@ -16,8 +16,8 @@ def distinct(events: list[Event]) -> list[Event]:
     """One event per happening. Events of one type with the same actors and places (one missing on
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
-    different days stay two, and so do two told by different words, even on one day (convicted and
-    sentenced on Thursday), unless they are statements or meetings. A country is the same
+    different days stay two, and so do two told by different words, even on one day (charged, then
+    jailed, on a Friday), unless they are statements or meetings. A country is the same
     side as one who acts for it by title ("the call with Norway", "with Norwegian Prime Minister
     Hartley"). Two of one type with no one named on either side are one only if one sentence tells
     both, at one place and date."""
