@@ -2,7 +2,8 @@
 noun stands for in the article, with the actor's role and country as the text gives them.
 
 A head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
-beside it ("the suspect, Colin Marsh"); for "he" or "she", to the person last named before it, for
+beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 48-year-old", to the person last
+named before it, for
 "it" or "they", to the organisation or country last named close before; for a role noun
 (roles.yaml), to the person the article gives that title, the organisation whose name holds the
 word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
@@ -110,7 +111,7 @@ class ActorResolver:
         named = self._named_at(head) or next(
             (n for c in head.children if c.dep_ == "appos" for n in [self._named_at(c)] if n), None
         )
-        if named is None and head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        if named is None and (head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or _told_by_age(head)):
             named = self._antecedent(head)
         if named is None and role is not None:
             named = self._for_role(head, role[0])
@@ -201,7 +202,7 @@ class ActorResolver:
     def _antecedent(self, pronoun: Token) -> Occurrence | None:
         start = self.offset + pronoun.idx
         before = [o for o in self.occurrences if o.end <= start]
-        if pronoun.lower_ in PERSON_PRONOUNS:
+        if pronoun.lower_ in PERSON_PRONOUNS or _told_by_age(pronoun):
             earlier = (self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]))
             return next((o for o in earlier if o is not None and o.resolved.type == "person"), None) or next(
                 (o for o in reversed(before) if o.resolved.type == "person"), None
@@ -287,6 +288,14 @@ class ActorResolver:
 
     def _names_country(self, token: Token) -> bool:
         return bool(self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text))
+
+
+def _told_by_age(head: Token) -> bool:
+    """ "the 48-year-old", "the 30-year-old singer": a person of the story told again by age."""
+    aged = [head] + [c for c in head.children if c.dep_ == "amod"]
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and any(
+        a.lower_ == "old" and any(c.lower_ in ("year", "years") for c in a.children) for a in aged
+    )
 
 
 def located_places(text: str, occurrences: list[Occurrence], dateline: str | None) -> frozenset[str]:
