@@ -314,7 +314,7 @@ def test_a_call_with_a_country_told_again_as_one_with_its_leader_is_one_call():
 
 
 def test_a_person_told_again_by_age_is_the_person_named_last():
-    _, jailing = events("Jon Dale was charged in Kelmouth on Monday. The 48-year-old was jailed in April.")
+    _, jailing = events("Jon Dale was charged in Kelmouth on Monday. The 62-year-old was jailed in April.")
     assert (jailing["type"], jailing["actor2"], jailing["date"]) == ("coerce", "Jon Dale", date(2023, 4, 1))
     _, arrest = events(
         "Police in Kelmouth questioned Jon Dale on Monday. The 51-year-old carpenter was arrested on Tuesday."

@@ -2,7 +2,7 @@
 noun stands for in the article, with the actor's role and country as the text gives them.
 
 A head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
-beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 48-year-old", to the person last
+beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 62-year-old", to the person last
 named before it, for
 "it" or "they", to the organisation or country last named close before; for a role noun
 (roles.yaml), to the person the article gives that title, the organisation whose name holds the
@@ -291,7 +291,7 @@ class ActorResolver:
 
 
 def _told_by_age(head: Token) -> bool:
-    """ "the 48-year-old", "the 30-year-old singer": a person of the story told again by age."""
+    """ "the 62-year-old", "the 30-year-old singer": a person of the story told again by age."""
     aged = [head] + [c for c in head.children if c.dep_ == "amod"]
     return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and any(
         a.lower_ == "old" and any(c.lower_ in ("year", "years") for c in a.children) for a in aged
