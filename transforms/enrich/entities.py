@@ -171,8 +171,8 @@ class EntityResolver:
             names_the_place_after(span, PLACE_ONLY_WORDS) or surface.split()[-1].lower() in PLACE_NAME_ENDINGS
         ):
             return [Resolved(surface, "place", city.country_code if city else None, fixed=True)]
-        if label == "PERSON":
-            if names_the_place_after(span, PLACE_ONLY_WORDS) or before_place_noun(span):
+        if label == "PERSON":  # after a place word proper, a place already (above)
+            if before_place_noun(span):
                 return [Resolved(surface, "place")]
             if in_group_apposition(span):
                 return [Resolved(surface, "organisation")]
