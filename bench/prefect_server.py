@@ -28,7 +28,7 @@ class PrefectServer:
         self.startup_s: float | None = None
 
     def start(self, timeout_s: float = 180) -> None:
-        import httpx
+        from winnow.flows.api_server import unhealthy
 
         prefect_cli = Path(sys.executable).with_name("prefect")
         command = [str(prefect_cli)] if prefect_cli.exists() else [sys.executable, "-m", "prefect"]
@@ -40,21 +40,12 @@ class PrefectServer:
             self.process = subprocess.Popen(
                 command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
-        deadline = started + timeout_s
-        # One client for every poll: each new one loads the CA bundle, CPU taken from the server timed.
-        with httpx.Client(timeout=2) as client:
-            while time.perf_counter() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"prefect server exited with {self.process.returncode}:\n{self._tail()}")
-                try:
-                    if client.get(self.api_url + "/health").status_code == 200:
-                        self.startup_s = time.perf_counter() - started
-                        return
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
+        why = unhealthy(self.process, self.api_url, timeout_s, poll_s=0.2)
+        if why is None:
+            self.startup_s = time.perf_counter() - started
+            return
         self.stop()
-        raise RuntimeError(f"prefect server not healthy after {timeout_s:.0f} s:\n{self._tail()}")
+        raise RuntimeError(f"prefect server {why}:\n{self._tail()}")
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL to the server's own process group; reaped, so its peak RSS

@@ -57,21 +57,29 @@ def _free_port() -> int:
 
 
 def _wait_until_healthy(process: subprocess.Popen, api_url: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    why = unhealthy(process, api_url, STARTUP_TIMEOUT_S)
+    if why is not None:
+        _stop(process)
+        raise ServerFailed(f"Prefect's temporary API server {why}")
+
+
+def unhealthy(process: subprocess.Popen, api_url: str, timeout_s: float, poll_s: float = 0.1) -> str | None:
+    """Poll a starting Prefect server's /health: None once it answers, else why not, in words
+    ("exited with code 1", "did not answer within 90 s")."""
+    deadline = time.monotonic() + timeout_s
     # One client for every poll: each new one loads the CA bundle (50 ms of CPU), which polling
-    # every 0.1 s took from the starting server.
+    # took from the starting server.
     with httpx.Client(timeout=2) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise ServerFailed(f"Prefect's temporary API server exited with code {process.returncode}")
+                return f"exited with code {process.returncode}"
             try:
                 if client.get(f"{api_url}/health").status_code == 200:
-                    return
+                    return None
             except httpx.HTTPError:
                 pass
-            time.sleep(0.1)
-    _stop(process)
-    raise ServerFailed(f"Prefect's temporary API server did not answer within {STARTUP_TIMEOUT_S:g} s")
+            time.sleep(poll_s)
+    return f"did not answer within {timeout_s:g} s"
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.support.prefect_homes import prefect_home_from
+from winnow.flows.api_server import unhealthy
 from winnow.flows.deployments import deployment_specs, differences, render_prefect_yaml
 from winnow.sources.config import ConfigError, load_config
 from winnow.warehouse.query import run_query
@@ -175,7 +176,8 @@ sources:
     )
     worker = None
     try:
-        _wait_until_healthy(api, server, tmp_path / "server.log")
+        if (why := unhealthy(server, api, 90, poll_s=0.5)) is not None:
+            pytest.fail(f"prefect server {why}:\n{(tmp_path / 'server.log').read_text()}")
         timings["server up"] = time.monotonic() - started
 
         prefect = _prefect_cli(client_env)
@@ -233,21 +235,6 @@ def _prefect_cli(env: dict[str, str]):
         return result
 
     return prefect
-
-
-def _wait_until_healthy(api: str, server: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    with httpx.Client(timeout=2) as client:  # one for every poll: each new one loads the CA bundle
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                pytest.fail(f"prefect server exited:\n{log.read_text()}")
-            try:
-                if client.get(f"{api}/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-    pytest.fail(f"prefect server not healthy after {timeout_s:g} s:\n{log.read_text()}")
 
 
 def _stop(process: subprocess.Popen | None) -> None:
