@@ -12,11 +12,12 @@ from winnow.transforms.enrich.events import EventExtractor
 MAYOR_PAGE = SITE_ROOT / "northgate-observer" / "politics" / "mayor-elected.html"
 
 
-def test_extract_json_carries_the_enrichment_error(monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("event rules broke on this sentence")
+def _broken_events(*args, **kwargs):
+    raise RuntimeError("event rules broke on this sentence")
 
-    monkeypatch.setattr(EventExtractor, "events", broken)
+
+def test_extract_json_carries_the_enrichment_error(monkeypatch):
+    monkeypatch.setattr(EventExtractor, "events", _broken_events)
     result = winnow("extract", str(MAYOR_PAGE), "--published", "2026-11-04", "--json")
 
     assert result.exit_code == 0, result.output
@@ -26,10 +27,7 @@ def test_extract_json_carries_the_enrichment_error(monkeypatch):
 
 
 def test_extract_table_says_the_article_was_not_enriched(monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("event rules broke on this sentence")
-
-    monkeypatch.setattr(EventExtractor, "events", broken)
+    monkeypatch.setattr(EventExtractor, "events", _broken_events)
     result = winnow("extract", str(MAYOR_PAGE), "--published", "2026-11-04")
 
     assert result.exit_code == 0, result.output
