@@ -1,5 +1,5 @@
 """The date a story sets for its clauses told in the past (transforms/enrich/timeline.py and the
-date rules of arguments.py), through the real small English model. The sentences are written for
+date rules of event_dates.py), through the real small English model. The sentences are written for
 these tests; the names are made up."""
 
 from __future__ import annotations

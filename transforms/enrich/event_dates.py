@@ -1,0 +1,165 @@
+"""When one event happened, from the dependency parse of its sentence.
+
+The date is a date expression tied to the trigger (a noun's own first), its verb or the sentence's
+main clause (dates.py resolves it in the clause's tense; "two days later", "that night" count from
+the sentence's earlier date or the story's), else the nearest one of a clause that holds the
+trigger; else, for a clause told in the past, the story's date context (timeline.py); else the
+publication date, precision `reported` (a length of time, "for years", is no date of its own).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, is_same_day, needs_anchor, resolve_date
+from winnow.transforms.enrich.factuality import future_clause, simple_past
+from winnow.transforms.enrich.timeline import DateContext
+
+PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
+TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
+CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
+CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
+# A date expression with none of these ("at the time", "then") points back to the story's date.
+CALENDAR_WORDS = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning", re.I
+)
+
+
+class EventDates:
+    """Dates the events of one parsed sentence."""
+
+    def __init__(self, parsed: Doc) -> None:
+        self.parsed = parsed
+
+    def date(self, head: Token, trigger: Span, published: date | None, context: DateContext) -> ResolvedDate:
+        """The trigger's own date; else, told in the past, the paragraph's; else `reported`."""
+        own, expressed = self._own_date(head, trigger, published, context)
+        if own.value is not None or published is None or expressed:
+            return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
+        verb = _clause_verb(head)
+        if context.frame.value is not None and simple_past(verb):
+            return context.frame
+        return ResolvedDate(published, "reported")
+
+    def _own_date(
+        self, head: Token, trigger: Span, published: date | None, context: DateContext
+    ) -> tuple[ResolvedDate, bool]:
+        """The date tied to the trigger, resolved, and whether the text gave it one at all."""
+        dates = [
+            e
+            for e in self.parsed.ents
+            if e.label_ == "DATE"
+            or e.label_ == "TIME"
+            and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
+        ]
+        dates = [d for d in dates if not _dates_another_noun(d.root, trigger)]
+        if not dates or published is None:
+            return UNKNOWN, False
+        near = [d for d in dates if _governed_by(d.root, head)]
+        governor = head
+        while not near and governor.head != governor and governor.pos_ != "VERB":
+            governor = governor.head  # a noun's date is its own, or its governing verb's ("onset ... on Sept. 12")
+            near = [
+                d
+                for d in dates
+                if d.root.head == governor or d.root.head.dep_ == "prep" and d.root.head.head == governor
+            ]
+        if not near:  # the main clause's date ("elected on Tuesday, defeating ...")
+            root = head.sent.root
+            near = [d for d in dates if d.root.head == root or d.root.head.dep_ == "prep" and d.root.head.head == root]
+        if not near:  # a date set off at the end, as in captions ("... eastern Aleppo, Sept. 21, 2016.")
+            end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
+            near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
+        tense = "future" if future_clause(_clause_verb(head)) else "past"
+        own_phrase = set(trigger.root.subtree)
+        resolved = [
+            resolve_date(d.text, published, tense, self._anchor(d, published, context))
+            for d in sorted(near, key=lambda d: (d.root not in own_phrase, abs(d.start - trigger.start)))
+        ]  # a noun's own date first: "announced Wednesday an order placed on Monday"
+        found = next((r for r in resolved if r.value is not None), UNKNOWN)
+        if (
+            found.value is None
+        ):  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
+            resolved = [
+                resolve_date(d.text, published, tense, self._anchor(d, published, context))
+                for d in sorted(dates, key=lambda d: _distance(d.root, head))
+                if d not in near and not _of_another_clause(d.root, head)
+            ]
+            found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
+        return found, any(CALENDAR_WORDS.search(d.text) and not is_duration(d.text) for d in near)
+
+    def _anchor(self, expression: Span, published: date, context: DateContext) -> ResolvedDate | None:
+        """What "two months later" or "that night" counts from: the sentence's last date before it,
+        else the date context; "that day" with no day in the context, the last day the story named."""
+        if not needs_anchor(expression.text):
+            return None
+        earlier = [
+            resolve_date(d.text, published)
+            for d in self.parsed.ents
+            if d.label_ == "DATE" and d.end <= expression.start
+        ]
+        if (told := next((r for r in reversed(earlier) if r.value is not None), None)) is not None:
+            return told
+        return context.last_day if context.frame.precision != "day" and is_same_day(expression.text) else context.frame
+
+
+def _governed_by(token: Token, head: Token) -> bool:
+    """Whether `head` governs `token` with no other clause between them: "dropped an inquiry
+    into charges made in 2010" does not give "dropped" the year 2010."""
+    while token != head:
+        if token.head == token:
+            return False
+        token = token.head
+        if token != head and (
+            token.dep_ in CLAUSES and token.pos_ in ("VERB", "AUX") or token.dep_ in ("acl", "relcl")
+        ):
+            return False
+    return True
+
+
+def _dates_another_noun(token: Token, trigger: Span) -> bool:
+    """Whether a date stands before a noun the trigger speaks about, as that noun's own: "testified
+    about a January 12 meeting" or "apologised for Monday's vote" do not date the testimony or the
+    apology. A noun the trigger happens in or at ("pleaded in a January 12 letter") shares its date, and
+    so does the story's day told again ("the day's hearing")."""
+    noun = token.head
+    spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
+    before_it = token.dep_ in PRENOMINAL_DEPS and token.i < noun.i
+    return spoken_about and before_it and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
+
+
+def _of_another_clause(token: Token, head: Token) -> bool:
+    """Whether `token` stands in a clause of another happening that `head` is not in: a relative
+    clause ("Hale, who lost in May, criticised ..."), a past participle's ("appealed against a fine
+    imposed in 2015") or a coordinated clause with a subject of its own ("started a petition,
+    and by Tuesday it had ..."); a date elsewhere in the sentence is one of the trigger's clause or
+    its reporting ("agreed a deal, officials announced Monday")."""
+    return any(
+        head not in t.subtree
+        and (
+            t.dep_ == "relcl"
+            or t.dep_ == "acl"
+            and t.tag_ == "VBN"
+            or t.dep_ == "conj"
+            and t.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in CLAUSE_SUBJECTS for c in t.children)
+        )
+        for t in [token, *token.ancestors]
+    )
+
+
+def _distance(a: Token, b: Token) -> int:
+    """The number of dependency arcs between two tokens of one sentence."""
+    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
+    common = next((t for t in up_a if t in up_b), None)
+    return up_a.index(common) + up_b.index(common) if common is not None else len(up_a) + len(up_b)
+
+
+def _clause_verb(head: Token) -> Token:
+    verb = head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    return verb
