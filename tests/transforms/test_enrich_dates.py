@@ -297,3 +297,16 @@ def test_a_month_of_a_named_year(expression, expected):
 )
 def test_an_approximate_count_resolves_as_the_count(expression, expected):
     assert resolve_date(expression, date(2024, 3, 8)) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("Monday, May 11", day(2026, 5, 11)),  # 193 days before publication, but May 11, 2027 is a Tuesday
+        ("on Monday, 11 May", day(2026, 5, 11)),
+        ("Tuesday, May 11", day(2027, 5, 11)),
+        ("Friday, May 11", day(2027, 5, 11)),  # a Friday in none of the years: the nearest, as without one
+    ],
+)
+def test_a_weekday_named_with_a_yearless_date_picks_its_year(expression, expected):
+    assert resolve_date(expression, date(2026, 11, 20), "past") == expected

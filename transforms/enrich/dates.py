@@ -4,7 +4,8 @@ against the article's publication date, to a calendar date and how precise it is
 Expressions without a year take one from the publication date:
 - a month and day ("Sept. 17") takes whichever of the years before, of and after publication puts
   it closest to the publication date ("Dec. 30" published 2026-01-03 is 2025-12-30); on a tie,
-  183 days either way across a February 29, the tense decides (past: the earlier date);
+  183 days either way across a February 29, the tense decides (past: the earlier date); a weekday
+  named with it ("Saturday, May 18") keeps only the years in which the day falls on that weekday;
 - a bare month ("in November") takes the tense: past means the most recent such month on or before
   the publication month, future the next such month on or after it;
 - a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
@@ -76,7 +77,7 @@ _MONTH = (
 )
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[12]\d{3})"
-_ON_WEEKDAY = rf"(?:(?:{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the date alone decides
+_ON_WEEKDAY = rf"(?:(?P<named_weekday>{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the weekday picks the year
 _NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
@@ -102,6 +103,9 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
     for year in (published.year - 1, published.year, published.year + 1):
         with suppress(ValueError):  # February 29 exists in leap years only
             candidates.append(date(year, month, day))
+    if match["named_weekday"]:  # "Saturday, May 18": the year in which May 18 is a Saturday, if one is
+        weekday = _WEEKDAYS.index(match["named_weekday"])
+        candidates = [c for c in candidates if c.weekday() == weekday] or candidates
     # min() of no candidates raises ValueError too, which makes the expression unknown
     return ResolvedDate(
         min(
