@@ -121,3 +121,20 @@ def test_a_day_told_ahead_is_no_day_for_the_story_told_in_the_past():
     )
     (sacking,) = [e for e in found if e["type"] == "reduce_relations"]
     assert sacking["precision"] == "reported"  # "on Sunday" is the Sunday to come, not last Sunday
+
+
+def test_a_story_told_before_its_day_is_named_takes_that_day():
+    lead = "A shepherd who attacked a ranger in Velka was jailed for six years.\n"
+    arrest, rescue, attack = events(
+        lead + "Later that evening, police arrested the shepherd, Jon Dale, at a farm near Velka.\n"
+        "Officers rescued the ranger, Ann Berg, from a barn.\n"
+        "Dale attacked Berg on Saturday, Nov. 11, court papers show."
+    )
+    assert arrest["date"] == rescue["date"] == attack["date"] == date(2023, 11, 11)
+    assert rescue["precision"] == "day"
+    arrest, rescue, _ = events(  # no time counting from an unnamed day: news of now
+        lead + "Police arrested the shepherd, Jon Dale, at a farm near Velka.\n"
+        "Officers rescued the ranger, Ann Berg, from a barn.\n"
+        "Dale attacked Berg on Saturday, Nov. 11, court papers show."
+    )
+    assert arrest["precision"] == rescue["precision"] == "reported"

@@ -4,10 +4,13 @@ A reader dates "Police arrested him" by what came before: the last day an earlie
 paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the date
 the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
-("... said on Tuesday"). arguments.py uses the context only for a clause told in the past with no
-date of its own. "That day", "the day's hearing" point back further: to the last day of the news week the story
-named before the sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] watched
-part of the day's testimony").
+("... said on Tuesday"). A story told before the article names its day ("Later that evening,
+police arrested him" with no date before it, "... on Saturday, Nov. 11" further on) is of that
+day, from the paragraph that counts from it to where the day is named. event_dates.py uses the
+context only for a clause told in the past with no date of its own. "That day", "the day's
+hearing" point back further: to the last day of the news week the story named before the
+sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] watched part of
+the day's testimony").
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from itertools import islice
 from spacy.tokens import Doc, Span
 
 from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
-from winnow.transforms.enrich.factuality import FUTURE
+from winnow.transforms.enrich.factuality import FUTURE, quoted_ranges
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
 NEWS_DAYS = 7  # a lead's day further back than a week is background, not the news
+COUNTING_FROM_A_DAY = re.compile(  # "later that evening", "the next morning": a day the story has set
+    r"\b(?:that (?:same )?|the (?:next|following) )(?:day|night|morning|afternoon|evening)\b", re.I
+)
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 
 
@@ -49,12 +55,15 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         if e.label_ == "DATE"
     ]
     news = news_day(body, dates, published)
+    before, story_day, named_at = _story_day_told_later(body, dates, published)
     days = [  # the story's days of the news week: an older day is background of another thread
         (start, when) for start, when in dates if when.precision == "day" and _in_news_week(when, published)
     ]
     return [
         DateContext(
-            _paragraph_date(s, body, dates, published) or _opening_date(s, body, dates, published) or news,
+            _paragraph_date(s, body, dates, published)
+            or _opening_date(s, body, dates, published)
+            or (story_day if before <= s.start_char < named_at else news),
             next((w for start, w in reversed(days) if start < s.start_char), UNKNOWN),
         )
         for s in sentences
@@ -70,6 +79,34 @@ def news_day(body: Doc, dates: list[tuple[int, ResolvedDate]], published: date) 
         if when.precision == "day" and _in_news_week(when, published):
             return when if when.value < published else UNKNOWN
     return UNKNOWN
+
+
+def _story_day_told_later(
+    body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
+) -> tuple[int, ResolvedDate, int]:
+    """A story told before the article names its day: a time that counts from a day ("Later that
+    evening", "the next morning") with no date before it tells the story of the first day the article
+    names after it ("... on Saturday, Nov. 11"), from that time's paragraph to where the day is named.
+    Where the paragraph starts, the day and where it is named; an empty stretch if there is none.
+    The words decide, not NER, which often misses such a time."""
+    quoted = quoted_ranges(body.text)
+    counting = next(
+        (m.start() for m in COUNTING_FROM_A_DAY.finditer(body.text) if not any(a <= m.start() < b for a, b in quoted)),
+        None,
+    )
+    if counting is None or any(start < counting and when.value for start, when in dates):
+        return 0, UNKNOWN, 0
+    named = next(
+        (
+            (start, when)
+            for start, when in dates
+            if start > counting and when.precision == "day" and when.value < published
+        ),
+        None,
+    )
+    if named is None:
+        return 0, UNKNOWN, 0
+    return body.text.rfind("\n", 0, counting) + 1, named[1], named[0]
 
 
 def _in_news_week(when: ResolvedDate, published: date) -> bool:
