@@ -138,3 +138,11 @@ def test_a_story_told_before_its_day_is_named_takes_that_day():
         "Dale attacked Berg on Saturday, Nov. 11, court papers show."
     )
     assert arrest["precision"] == rescue["precision"] == "reported"
+
+
+def test_an_ing_clause_is_told_in_the_tense_of_the_clause_it_hangs_on():
+    lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
+    arrest = events(lead + "Police then moved fast, arresting Jon Dale in Hull.")[-1]
+    assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2024, 3, 5), "day")
+    arrest = events(lead + "Police are moving fast, arresting Jon Dale in Hull.")[-1]
+    assert (arrest["actor2"], arrest["precision"]) == ("Jon Dale", "reported")

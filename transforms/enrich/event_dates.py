@@ -3,7 +3,8 @@
 The date is a date expression tied to the trigger (a noun's own first), its verb or the sentence's
 main clause (dates.py resolves it in the clause's tense; "two days later", "that night" count from
 the sentence's earlier date or the story's), else the nearest one of a clause that holds the
-trigger; else, for a clause told in the past, the story's date context (timeline.py); else the
+trigger; else, for a clause told in the past (an "-ing" clause in the tense of the clause it hangs
+on), the story's date context (timeline.py); else the
 publication date, precision `reported` (a length of time, "for years", is no date of its own).
 """
 
@@ -23,6 +24,9 @@ TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
 CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
 # A date expression with none of these ("at the time", "then") points back to the story's date.
+# "admitted to threatening", "acted quickly, rescuing": an "-ing" clause happens when its governor
+# does; an infinitive's ("failed to answer", "agreed to pay") need not.
+PARTICIPLE_CLAUSES = {"xcomp", "pcomp", "advcl"}
 CALENDAR_WORDS = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning", re.I
 )
@@ -39,7 +43,7 @@ class EventDates:
         own, expressed = self._own_date(head, trigger, published, context)
         if own.value is not None or published is None or expressed:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
-        verb = _clause_verb(head)
+        verb = _finite_verb(_clause_verb(head))
         if context.frame.value is not None and simple_past(verb):
             return context.frame
         return ResolvedDate(published, "reported")
@@ -162,4 +166,18 @@ def _clause_verb(head: Token) -> Token:
     verb = head
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
+    return verb
+
+
+def _finite_verb(verb: Token) -> Token:
+    """The verb whose tense a clause is told in: an "-ing" participle with no auxiliary of its own
+    ("admitted to threatening her", "acted fast, rescuing him") is told in the tense of the clause
+    it hangs on."""
+    while (
+        verb.tag_ == "VBG"
+        and verb.dep_ in PARTICIPLE_CLAUSES
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and verb.head != verb
+    ):
+        verb = _clause_verb(verb.head)
     return verb
