@@ -146,3 +146,13 @@ def test_an_ing_clause_is_told_in_the_tense_of_the_clause_it_hangs_on():
     assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2024, 3, 5), "day")
     arrest = events(lead + "Police are moving fast, arresting Jon Dale in Hull.")[-1]
     assert (arrest["actor2"], arrest["precision"]) == ("Jon Dale", "reported")
+
+
+def test_a_things_date_does_not_date_the_clauses_after_it():
+    lead = "The harbour of Kelmouth\n"
+    sacking = events(
+        lead + "In a Feb. 12 letter, Ann Berg asked the board for a new budget. The board sacked its director."
+    )
+    assert sacking[-1]["precision"] == "reported"  # the letter's date, not the sacking's
+    sacking = events(lead + "On Feb. 12, Ann Berg asked the board for a new budget. The board sacked its director.")
+    assert (sacking[-1]["date"], sacking[-1]["precision"]) == (date(2024, 2, 12), "day")

@@ -1,7 +1,8 @@
 """The date context of each event sentence: when the story has set its clauses told in the past.
 
 A reader dates "Police arrested him" by what came before: the last day an earlier sentence of the
-paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"), else the date
+paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"; not a
+thing's date, "in a June 7 letter"), else the date
 the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
 ("... said on Tuesday"). A story told before the article names its day ("Later that evening,
@@ -31,7 +32,19 @@ NEWS_DAYS = 7  # a lead's day further back than a week is background, not the ne
 COUNTING_FROM_A_DAY = re.compile(  # "later that evening", "the next morning": a day the story has set
     r"\b(?:that (?:same )?|the (?:next|following) )(?:day|night|morning|afternoon|evening)\b", re.I
 )
-OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
+OPENING_CHARACTERS = 8
+THING_DETERMINERS = {
+    "a",
+    "an",
+    "the",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "this",
+    "that",
+}  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,9 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         for e in body.ents
         if e.label_ == "DATE"
     ]
+    clause_dates = [  # a thing's date ("in a Nov. 5 letter") dates that thing, not the clauses after it
+        d for d, e in zip(dates, (e for e in body.ents if e.label_ == "DATE")) if not _of_a_thing(e)
+    ]
     news = news_day(body, dates, published)
     before, story_day, named_at = _story_day_told_later(body, dates, published)
     days = [  # the story's days of the news week: an older day is background of another thread
@@ -61,7 +77,7 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
     ]
     return [
         DateContext(
-            _paragraph_date(s, body, dates, published)
+            _paragraph_date(s, body, clause_dates, published)
             or _opening_date(s, body, dates, published)
             or (story_day if before <= s.start_char < named_at else news),
             next((w for start, w in reversed(days) if start < s.start_char), UNKNOWN),
@@ -139,6 +155,16 @@ def _opening_date(
         return None
     when = opening[1]
     return when if when.value is not None and when.value < published else None
+
+
+def _of_a_thing(expression: Span) -> bool:
+    """Whether a date stands between a determiner or a possessive and the noun it dates ("in a Nov.
+    5 letter", "Dale's May 3 ruling"): the date of that thing. The words decide (no parse here)."""
+    doc = expression.doc
+    if expression.start == 0 or expression.end == len(doc):
+        return False
+    before, after = doc[expression.start - 1], doc[expression.end]
+    return (before.lower_ in THING_DETERMINERS or before.lower_ in ("'s", "’s")) and after.is_alpha and after.is_lower
 
 
 def _told_ahead(expression: Span) -> bool:
