@@ -156,3 +156,8 @@ def test_a_things_date_does_not_date_the_clauses_after_it():
     assert sacking[-1]["precision"] == "reported"  # the letter's date, not the sacking's
     sacking = events(lead + "On Feb. 12, Ann Berg asked the board for a new budget. The board sacked its director.")
     assert (sacking[-1]["date"], sacking[-1]["precision"]) == (date(2024, 2, 12), "day")
+
+
+def test_a_date_of_a_clause_to_come_is_read_in_that_clauses_tense():
+    (criticism,) = events("Ann Berg criticised the harbour board of Kelmouth, saying it will close the port on Sunday.")
+    assert criticism["precision"] == "reported"  # the closing's Sunday is to come: no date of the criticism

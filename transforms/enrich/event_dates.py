@@ -3,7 +3,7 @@
 The date is a date expression tied to the trigger (a noun's own first), its verb or the sentence's
 main clause (dates.py resolves it in the clause's tense; "two days later", "that night" count from
 the sentence's earlier date or the story's), else the nearest one of a clause that holds the
-trigger; else, for a clause told in the past (an "-ing" clause in the tense of the clause it hangs
+trigger (read in its own clause's tense if that speaks of what is to come); else, for a clause told in the past (an "-ing" clause in the tense of the clause it hangs
 on), the story's date context (timeline.py); else the
 publication date, precision `reported` (a length of time, "for years", is no date of its own).
 """
@@ -87,8 +87,8 @@ class EventDates:
         if (
             found.value is None
         ):  # the sentence's date nearest in the parse ("agreed a deal, officials announced Monday")
-            resolved = [
-                resolve_date(d.text, published, tense, self._anchor(d, published, context))
+            resolved = [  # in its own clause's tense: "says she will play on Sunday" is the Sunday to come
+                resolve_date(d.text, published, _own_tense(d, tense), self._anchor(d, published, context))
                 for d in sorted(dates, key=lambda d: _distance(d.root, head))
                 if d not in near and not _of_another_clause(d.root, head)
             ]
@@ -167,6 +167,12 @@ def _clause_verb(head: Token) -> Token:
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
     return verb
+
+
+def _own_tense(expression: Span, tense: str) -> str:
+    """The tense of the clause a date expression stands in, if that clause speaks of what is to come;
+    else `tense`, the trigger's."""
+    return "future" if future_clause(_clause_verb(expression.root)) else tense
 
 
 def _finite_verb(verb: Token) -> Token:
