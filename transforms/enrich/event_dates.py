@@ -3,9 +3,10 @@
 The date is a date expression tied to the trigger (a noun's own first), its verb or the sentence's
 main clause (dates.py resolves it in the clause's tense; "two days later", "that night" count from
 the sentence's earlier date or the story's), else the nearest one of a clause that holds the
-trigger (read in its own clause's tense if that speaks of what is to come); else, for a clause told in the past (an "-ing" clause in the tense of the clause it hangs
-on), the story's date context (timeline.py); else the
-publication date, precision `reported` (a length of time, "for years", is no date of its own).
+trigger (read in its own clause's tense if that speaks of what is to come); else, for a clause
+told in the past (an "-ing" clause in the tense of the clause it hangs on), the story's date
+context (timeline.py); else the publication date, precision `reported` (a length of time, "for
+years", is no date of its own).
 """
 
 from __future__ import annotations
