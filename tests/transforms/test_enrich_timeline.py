@@ -161,3 +161,9 @@ def test_a_things_date_does_not_date_the_clauses_after_it():
 def test_a_date_of_a_clause_to_come_is_read_in_that_clauses_tense():
     (criticism,) = events("Ann Berg criticised the harbour board of Kelmouth, saying it will close the port on Sunday.")
     assert criticism["precision"] == "reported"  # the closing's Sunday is to come: no date of the criticism
+
+
+def test_a_clause_in_the_past_perfect_is_before_the_storys_day():
+    lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
+    arrest = events(lead + "Police had arrested Jon Dale in Hull.")[-1]
+    assert (arrest["actor2"], arrest["precision"]) == ("Jon Dale", "reported")  # some time before Tuesday

@@ -4,8 +4,9 @@ The date is a date expression tied to the trigger (a noun's own first), its verb
 main clause (dates.py resolves it in the clause's tense; "two days later", "that night" count from
 the sentence's earlier date or the story's), else the nearest one of a clause that holds the
 trigger (read in its own clause's tense if that speaks of what is to come); else, for a clause
-told in the past (an "-ing" clause in the tense of the clause it hangs on), the story's date
-context (timeline.py); else the publication date, precision `reported` (a length of time, "for
+told in the past (an "-ing" clause in the tense of the clause it hangs on; not one in the past
+perfect, "had arrested", which tells of a time before the story's), the story's date context
+(timeline.py); else the publication date, precision `reported` (a length of time, "for
 years", is no date of its own).
 """
 
@@ -45,7 +46,8 @@ class EventDates:
         if own.value is not None or published is None or expressed:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
         verb = _finite_verb(_clause_verb(head))
-        if context.frame.value is not None and simple_past(verb):
+        pluperfect = any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)  # before the story's day
+        if context.frame.value is not None and simple_past(verb) and not pluperfect:
             return context.frame
         return ResolvedDate(published, "reported")
 
