@@ -310,3 +310,8 @@ def test_an_approximate_count_resolves_as_the_count(expression, expected):
 )
 def test_a_weekday_named_with_a_yearless_date_picks_its_year(expression, expected):
     assert resolve_date(expression, date(2026, 11, 20), "past") == expected
+
+
+def test_a_wrong_weekday_does_not_move_a_date_a_year_away():
+    # Nov. 13, 2026 is a Friday; Nov. 13, 2025 a Thursday, but a year before publication
+    assert resolve_date("Thursday, Nov. 13", date(2026, 11, 20), "past") == day(2026, 11, 13)

@@ -88,6 +88,7 @@ _LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages,
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
+_WEEKDAY_REACH = timedelta(days=200)
 _TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$")
 
 
@@ -103,9 +104,12 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
     for year in (published.year - 1, published.year, published.year + 1):
         with suppress(ValueError):  # February 29 exists in leap years only
             candidates.append(date(year, month, day))
-    if match["named_weekday"]:  # "Saturday, May 18": the year in which May 18 is a Saturday, if one is
+    if match["named_weekday"]:
+        # "Saturday, May 18": the year in which May 18 is a Saturday, within reach of publication
+        # (a wrong weekday must not move the date a year away)
         weekday = _WEEKDAYS.index(match["named_weekday"])
-        candidates = [c for c in candidates if c.weekday() == weekday] or candidates
+        reachable = [c for c in candidates if c.weekday() == weekday and abs(c - published) <= _WEEKDAY_REACH]
+        candidates = reachable or candidates
     # min() of no candidates raises ValueError too, which makes the expression unknown
     return ResolvedDate(
         min(
