@@ -5,7 +5,8 @@ Expressions without a year take one from the publication date:
 - a month and day ("Sept. 17") takes whichever of the years before, of and after publication puts
   it closest to the publication date ("Dec. 30" published 2026-01-03 is 2025-12-30); on a tie,
   183 days either way across a February 29, the tense decides (past: the earlier date); a weekday
-  named with it ("Saturday, May 18") keeps only the years in which the day falls on that weekday;
+  named with it ("Saturday, May 18") keeps only the years within about half a year of publication in
+  which the day falls on that weekday, if there is one;
 - a bare month ("in November") takes the tense: past means the most recent such month on or before
   the publication month, future the next such month on or after it;
 - a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
