@@ -19,8 +19,9 @@ $(INSTALLED): pyproject.toml requirements.lock
 demo: $(INSTALLED)
 	$(BIN)/winnow demo
 
+# A file per worker at a time, the longest files first (tests/conftest.py orders them).
 test: lint
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # Style (ruff) and the layering (import-linter's contracts in pyproject.toml). grimp reads a
 # package's own folder, and only the installed tree has the parts inside winnow/, so the

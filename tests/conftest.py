@@ -13,6 +13,7 @@ import fcntl
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,20 @@ def http_server():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "prefect: runs Prefect flows against the session's test API server")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist, the files with the most `slow` tests come first, then the others by their
+    number of tests (xdist's own order, turned off by `--no-loadscope-reorder` in the Makefile).
+    xdist hands files out in this order as workers free up: sorted by test count alone, the few
+    long end-to-end files came last, and one worker ran them for minutes while the other idled."""
+    if not hasattr(config, "workerinput"):
+        return
+    slow, tests = Counter(), Counter()
+    for item in items:
+        tests[item.path] += 1
+        slow[item.path] += item.get_closest_marker("slow") is not None
+    items.sort(key=lambda item: (-slow[item.path], -tests[item.path]))  # stable: a file's own order kept
 
 
 @pytest.fixture
