@@ -36,17 +36,20 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under xdist, the files with the most `slow` tests come first, then the others by their
-    number of tests (xdist's own order, turned off by `--no-loadscope-reorder` in the Makefile).
-    xdist hands files out in this order as workers free up: sorted by test count alone, the few
-    long end-to-end files came last, and one worker ran them for minutes while the other idled."""
+    """Under xdist, the longest files come first: those with the most `slow` tests, then those
+    with the most tests that run Prefect flows (seconds each), then the others by their number of
+    tests (xdist's own order, turned off by `--no-loadscope-reorder` in the Makefile). xdist hands
+    files out in this order as workers free up: sorted by test count alone, the few long
+    end-to-end files came last, and one worker ran them for minutes while the other idled."""
     if not hasattr(config, "workerinput"):
         return
-    slow, tests = Counter(), Counter()
+    slow, flows, tests = Counter(), Counter(), Counter()
     for item in items:
         tests[item.path] += 1
         slow[item.path] += item.get_closest_marker("slow") is not None
-    items.sort(key=lambda item: (-slow[item.path], -tests[item.path]))  # stable: a file's own order kept
+        flows[item.path] += item.get_closest_marker("prefect") is not None or "prefect_harness" in item.fixturenames
+    # Stable: a file's tests keep their order.
+    items.sort(key=lambda item: (-slow[item.path], -flows[item.path], -tests[item.path]))
 
 
 @pytest.fixture
