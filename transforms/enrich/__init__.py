@@ -2,6 +2,6 @@
 
 `enricher` runs spaCy: per article, the pipeline of its language (language.py); names are
 cleaned (surfaces.py, credits.py) and resolved (entities.py); triggers (triggers.py) reported as
-done (factuality.py) become events (events.py) with their actors (actors.py), place and date
+done (factuality.py, noun_licence.py) become events (events.py) with their actors (actors.py), place and date
 (arguments.py, dates.py). dates, geo and consolidate import without spaCy.
 """

@@ -24,14 +24,13 @@ from winnow.transforms.enrich.entities import Occurrence
 from winnow.transforms.enrich.factuality import (
     Licence,
     directs,
-    has_own_date,
-    noun_licence,
     refused,
     reporting_block,
     states_a_fact,
     verb_reported,
 )
 from winnow.transforms.enrich.geo import Gazetteer
+from winnow.transforms.enrich.noun_licence import has_own_date, noun_licence
 from winnow.transforms.enrich.timeline import NO_CONTEXT, DateContext
 from winnow.transforms.enrich.triggers import Kind, TriggerFinder, licensing, taxonomy
 from winnow.transforms.hashing import event_id
