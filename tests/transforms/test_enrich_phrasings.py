@@ -137,3 +137,24 @@ def test_refuge_or_asylum_sought_is_an_appeal_dated_by_its_own_year():
         date(2017, 1, 1),
         "year",
     )
+
+
+def test_which_stands_for_the_noun_it_follows_and_an_unnamed_firm_for_its_owner():
+    (acquired,) = events("Harwick Records, which was acquired by Nordair Holdings in March, cut staff.")
+    (bought,) = events("The mill was bought by a firm owned by investor Colin Marsh in 2022.")
+
+    assert (acquired["type"], acquired["actor1"], acquired["actor2"]) == (
+        "cooperate",
+        "Nordair Holdings",
+        "Harwick Records",
+    )
+    assert (bought["type"], bought["actor1"]) == ("cooperate", "Colin Marsh")
+
+
+def test_a_march_led_to_protest_is_one_protest():
+    (marched,) = events(
+        "The lawmakers were among the union leaders who led a march to the town hall in Dunmore on Friday to "
+        "protest against the new tax."
+    )
+
+    assert (marched["type"], marched["actor1"], marched["date"]) == ("protest", "union leaders", date(2024, 3, 8))

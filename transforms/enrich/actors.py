@@ -42,6 +42,8 @@ LAST_ORGANISATION_WORDS = frozenset(
     broadcaster
 """.split()
 )
+# "a firm owned by X", "a group led by X": the one who owns or leads an unnamed body.
+OWNING = frozenset("owned controlled run led founded headed backed".split())
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 WORD_BEFORE = re.compile(r"(\w+)\W+(?:the\W+)?$", re.IGNORECASE)
@@ -106,6 +108,8 @@ class ActorResolver:
 
     def actor(self, head: Token, actors_only: bool = True) -> Actor | None:
         """The actor a head noun (subject, object, possessor) stands for, or None."""
+        if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head != head.head:
+            return self.actor(head.head.head, actors_only)  # "Harwick, which was bought by ...": Harwick
         role = role_of(head)
         country = self._country_among(head)
         named = self._named_at(head) or next(
@@ -114,7 +118,7 @@ class ActorResolver:
         if named is None and (head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or _told_by_age(head)):
             named = self._antecedent(head)
         if named is None and role is not None:
-            named = self._for_role(head, role[0])
+            named = self._for_role(head, role[0]) or self._owner(head)
         if named is None and role is None:
             named = next((n for c in head.children if c.dep_ in MODIFIERS for n in [self._named_at(c)] if n), None)
         if named is None and role is None and head.dep_ in ("nsubj", "nsubjpass"):
@@ -244,6 +248,23 @@ class ActorResolver:
             )
             return next(subjects, None) or next(iter(before), None)
         return None
+
+    def _owner(self, head: Token) -> Occurrence | None:
+        """ "a firm owned by Colin Marsh", "a group led by Ada Brennan": an unnamed body is its owner's."""
+        return next(
+            (
+                named
+                for clause in head.children
+                if clause.dep_ == "acl" and clause.lower_ in OWNING
+                for agent in clause.children
+                if agent.dep_ == "agent"
+                for owner in agent.children
+                if owner.dep_ == "pobj"
+                for named in [self._named_at(owner)]
+                if named is not None and named.resolved.type in ("person", "organisation")
+            ),
+            None,
+        )
 
     def _title_role(self, named: Occurrence) -> tuple[str, str] | None:
         """The role a name's title gives ("Foreign Secretary Lena Hartley": foreign secretary)."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from winnow.schemas.records import Event
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
-# Saying and meeting are retold in other words ("said", "testified"; "met", "talks"); the steps of
+# Saying, meeting and protesting are retold in other words ("said", "testified"; "met", "talks";
+# "led a march to protest"); the steps of
 # other happenings have words of their own ("charged", then "sentenced", even on one day).
-RETOLD_IN_OTHER_WORDS = {"statement", "consult"}
+RETOLD_IN_OTHER_WORDS = {"statement", "consult", "protest"}
 STEM = 4  # letters two forms of one word share ("arrest", "arrested"; "kidnap", "kidnapping")
 
 
@@ -17,7 +18,7 @@ def distinct(events: list[Event]) -> list[Event]:
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words, even on one day (charged, then
-    jailed, on a Friday), unless they are statements or meetings. A country is the same
+    jailed, on a Friday), unless they are statements, meetings or protests. A country is the same
     side as one who acts for it by title ("the call with Norway", "with Norwegian Prime Minister
     Hartley"). Two of one type with no one named on either side are one only if one sentence tells
     both, at one place and date."""
