@@ -4,9 +4,8 @@ A trigger reports an event only where factuality.py finds it done: a verb used a
 negated, modal, planned or conditional; a noun that a verb says happened. Triggers in quotes,
 headings, captions and questions report nothing. Then arguments.py finds who, where and when; an
 event with no actor and no place is left out, as is one dated after publication (a plan). A
-negated agreement ("did not accept the proposal") is a rejection. A statement in a sentence that
-reports something else is how that is reported, not an event of its own; force or a sanction
-promised on a condition is a threat; goods counted as sold by no one named are a statistic. A plural
+negated agreement ("did not accept the proposal") is a rejection; force or a sanction promised on
+a condition is a threat. What is reported yet no event of its own is event_checks.py's. A plural
 happening in several places is one in each (one happening told twice is one event: retold.py).
 """
 
@@ -15,14 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from winnow.schemas.records import Event
 from winnow.transforms.enrich.arguments import Arguments, Participants
 from winnow.transforms.enrich.dates import ResolvedDate
 from winnow.transforms.enrich.entities import Occurrence
+from winnow.transforms.enrich.event_checks import (
+    VIOLENCE,
+    Found,
+    attributes_a_quote,
+    done_by_no_one,
+    received_with,
+    reports_another,
+    trade_figure,
+)
 from winnow.transforms.enrich.factuality import (
-    Licence,
     directs,
     refused,
     reporting_block,
@@ -42,14 +49,6 @@ ACTOR1_BONUS, ACTOR2_BONUS, LOCATION_BONUS, DATE_BONUS = 0.15, 0.1, 0.1, 0.1
 NEGATED_AGREEMENT = frozenset(
     "accept accepted accepting agree agreed approve approved sign signed answer answered".split()
 )
-SAYING_TYPES = {"statement", "threaten"}
-SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
-TRADE_VERBS = frozenset(
-    """
-    buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
-""".split()
-)
-VIOLENCE = {"assault", "fight", "mass_violence"}
 # Force or a sanction promised on a condition ("said it would impose tariffs if ...") is a threat.
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
 PROMISING = {"would", "will", "'ll", "'d"}
@@ -69,17 +68,6 @@ class ArticleContext:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # character ranges inside quotation marks
     dateline: str | None = None  # entity_id of the place the article is datelined from
     located: frozenset[str] | None = None  # places the article uses as a location (actors.located_places)
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """One reported trigger, before it becomes an event."""
-
-    span: Span
-    head: Token
-    pos: str
-    event_type: str
-    licence: Licence | None
 
 
 class EventExtractor:
@@ -109,10 +97,10 @@ class EventExtractor:
             for f in [self._reported(span, context) or self._threat(span)]
             if f is not None
         ]
-        found = [f for f in found if not (f.event_type == "statement" and _reports_another(f, found))]
+        found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
         arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra, context.located)
-        found = [f for f in found if not _attributes_a_quote(f, context, offset)]
-        found = [f for f in found if not _done_by_no_one(f, arguments, self.finder)]
+        found = [f for f in found if not attributes_a_quote(f, context.quoted, offset)]
+        found = [f for f in found if not done_by_no_one(f, arguments, self.finder)]
         events = []
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
@@ -126,7 +114,7 @@ class EventExtractor:
             )  # no verb tells when it happened
             if when.value and context.published and (when.value - context.published).days > 1:
                 continue  # a plan or a schedule, not something reported as done
-            if _trade_figure(item, who):
+            if trade_figure(item, who):
                 continue
             if (
                 who.actor1 is None
@@ -148,13 +136,13 @@ class EventExtractor:
     def _quoted(context: ArticleContext, start: int) -> bool:
         return any(low <= start < high for low, high in context.quoted)
 
-    def _reported(self, span: Span, context: ArticleContext) -> _Found | None:
+    def _reported(self, span: Span, context: ArticleContext) -> Found | None:
         """The trigger as an event type if the parse says it was done, else None."""
         kinds = context.acronym_kinds.get(span.text) or self.finder.kinds_of(span.text)
         is_verb = span[0].pos_ in ("VERB", "AUX") or span[0].tag_.startswith("VB")
         head = span[0] if is_verb else span.root
         if is_verb and refused(head) and head.lower_ in NEGATED_AGREEMENT:
-            return _Found(span, head, "verb", "reject", None)
+            return Found(span, head, "verb", "reject", None)
         if is_verb:
             objects = {c.lower_ for c in head.children if c.dep_ in ("dobj", "acomp", "oprd", "nsubjpass")}
             objects |= {
@@ -170,7 +158,7 @@ class EventExtractor:
             )
             if kind is None or kind.directive and not directs(head):
                 return None
-            if kind.event_type == "consult" and _received_with(head):
+            if kind.event_type == "consult" and received_with(head):
                 return None  # "was met with laughter", "were met with teargas": how it was received
             if kind.event_type == "threaten" and states_a_fact(head):
                 return None
@@ -184,7 +172,7 @@ class EventExtractor:
                 )
             ):
                 return None  # "signed a deal", "agreed to a deal": the object is the event
-            return _Found(span, head, "verb", kind.event_type, None) if verb_reported(head, licensing()) else None
+            return Found(span, head, "verb", kind.event_type, None) if verb_reported(head, licensing()) else None
         kind = next((k for k in kinds if k.pos == "noun"), None) or next(
             (k for k in self.finder.kinds_of(head.text) if k.pos == "noun"), None
         )  # "talks with": the noun alone
@@ -197,14 +185,14 @@ class EventExtractor:
             return None
         if licence.verb is not None:
             if refused(licence.verb) and licence.verb.lower_ in NEGATED_AGREEMENT:
-                return _Found(span, head, "noun", "reject", licence)
+                return Found(span, head, "noun", "reject", licence)
             if not verb_reported(licence.verb, licensing()):
                 return None
-        return _Found(span, head, "noun", kind.event_type, licence)
+        return Found(span, head, "noun", kind.event_type, licence)
 
     @staticmethod
     def _elsewhere(
-        context: ArticleContext, offset: int, item: _Found, event: Event, arguments: Arguments
+        context: ArticleContext, offset: int, item: Found, event: Event, arguments: Arguments
     ) -> list[Event]:
         """ "Protests were held in Leeds, York and Hull": a plural happening in several places is one
         in each."""
@@ -216,7 +204,7 @@ class EventExtractor:
             for place, start in arguments.coordinated_places(anchors, event.location)
         ]
 
-    def _threat(self, span: Span) -> _Found | None:
+    def _threat(self, span: Span) -> Found | None:
         """ "Hale said he would impose tariffs if talks failed": the speaker threatens."""
         head, speaker = span[0], span[0].head
         if head.dep_ != "ccomp" or speaker.lower_ not in THREAT_SAYING or not verb_reported(speaker, licensing()):
@@ -235,13 +223,13 @@ class EventExtractor:
             for c in verb.children
         )
         return (
-            _Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", "threaten", None)
+            Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", "threaten", None)
             if promised and conditional
             else None
         )
 
     @staticmethod
-    def _event(context: ArticleContext, sentence: Span, item: _Found, who: Participants, when: ResolvedDate) -> Event:
+    def _event(context: ArticleContext, sentence: Span, item: Found, who: Participants, when: ResolvedDate) -> Event:
         offset = sentence.start_char
         located = who.location or context.dateline
         confidence = (
@@ -273,67 +261,6 @@ class EventExtractor:
             a2.type if a2 else None,
             a2.country if a2 else None,
         )
-
-
-def _reports_another(statement: _Found, found: list[_Found]) -> bool:
-    """Whether a statement announces another event of the sentence ("announced it had signed a deal",
-    "warnings were issued"): then it is how that event is reported, not an event of its own."""
-    said = {t.i for c in statement.head.children if c.dep_ in SAID_DEPS for t in c.subtree}
-    return any(f is not statement and f.event_type != "statement" and f.head.i in said for f in found)
-
-
-def _attributes_a_quote(item: _Found, context: ArticleContext, offset: int) -> bool:
-    """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a post."""
-    if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_.startswith("tweet"):
-        return False
-    start = offset + item.span.start_char
-    # a quote just before the sentence counts: the splitter often ends the sentence at the quote's "!"
-    quotes = [(low, high) for low, high in context.quoted if offset + item.head.sent.start_char - 3 <= high <= start]
-    said = [c for c in item.head.children if c.dep_ in ("ccomp", "dobj")]
-    return bool(quotes) and all(any(low <= offset + c.idx < high for low, high in quotes) for c in said)
-
-
-def _trade_figure(item: _Found, who: Participants) -> bool:
-    """ "Shipyards sold 42 boats last year": a count of goods traded by no one named is a statistic,
-    not a deal."""
-    if item.pos != "verb" or item.head.lower_ not in TRADE_VERBS:
-        return False
-    counted = any(c.dep_ == "dobj" and any(n.dep_ == "nummod" for n in c.children) for c in item.head.children)
-    return counted and not any(actor is not None and actor.entity for actor in (who.actor1, who.actor2))
-
-
-def _done_by_no_one(item: _Found, arguments: Arguments, finder: TriggerFinder) -> bool:
-    """Violence done by a thing or to a thing ("the pandemic killed millions", "ate a rabbit",
-    "production beat forecasts") is not an event between actors. The object that makes the verb a
-    trigger is the weapon, not the one it is done to ("fired rockets at the rebels")."""
-    if item.pos != "verb" or item.event_type not in VIOLENCE:
-        return False
-    phrase_objects = {o for k in finder.kinds_of(item.span.text) for o in k.objects or ()}
-    children = list(item.head.children)
-    if not any(c.dep_ == "dobj" for c in children):  # "killed and ate a rabbit": the object is shared
-        children += [o for c in children if c.dep_ == "conj" for o in c.children if o.dep_ == "dobj"]
-    for child in children:
-        if (
-            child.dep_ in ("nsubj", "dobj")
-            and not (child.dep_ == "dobj" and child.lower_ in phrase_objects)
-            and child.pos_ != "PRON"
-            and arguments.resolver.actor(child) is None
-            and not arguments.resolver.places_in([child])
-        ):
-            return True
-    return (
-        item.head.dep_ == "relcl"
-        and arguments.resolver.actor(item.head.head) is None
-        and not any(c.dep_ == "nsubj" for c in item.head.children if c.pos_ != "PRON")
-    )
-
-
-def _received_with(verb: Token) -> bool:
-    """A passive with "with" ("the plan was met with protests") tells a reception, not a meeting."""
-    children = list(verb.children)
-    return any(c.dep_ == "auxpass" for c in children) and any(
-        c.dep_ in ("prep", "agent") and c.lower_ == "with" for c in children
-    )
 
 
 def _block_of(sentence: Span) -> str:

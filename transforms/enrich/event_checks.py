@@ -1,0 +1,97 @@
+"""What a trigger reported as done may still not be: an event of its own between actors.
+
+A statement in a sentence that reports something else is how that is reported; a saying verb
+after a quote only attributes it; goods counted as sold by no one named are a statistic; violence
+done by a thing or to a thing is no event between actors; "was met with protests" is a reception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from winnow.transforms.enrich.arguments import Arguments, Participants
+from winnow.transforms.enrich.factuality import Licence
+from winnow.transforms.enrich.triggers import TriggerFinder
+
+SAYING_TYPES = {"statement", "threaten"}
+SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
+TRADE_VERBS = frozenset(
+    """
+    buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
+""".split()
+)
+VIOLENCE = {"assault", "fight", "mass_violence"}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One reported trigger, before it becomes an event."""
+
+    span: Span
+    head: Token
+    pos: str
+    event_type: str
+    licence: Licence | None
+
+
+def reports_another(statement: Found, found: list[Found]) -> bool:
+    """Whether a statement announces another event of the sentence ("announced it had signed a deal",
+    "warnings were issued"): then it is how that event is reported, not an event of its own."""
+    said = {t.i for c in statement.head.children if c.dep_ in SAID_DEPS for t in c.subtree}
+    return any(f is not statement and f.event_type != "statement" and f.head.i in said for f in found)
+
+
+def attributes_a_quote(item: Found, quoted: list[tuple[int, int]], offset: int) -> bool:
+    """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a post."""
+    if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_.startswith("tweet"):
+        return False
+    start = offset + item.span.start_char
+    # a quote just before the sentence counts: the splitter often ends the sentence at the quote's "!"
+    quotes = [(low, high) for low, high in quoted if offset + item.head.sent.start_char - 3 <= high <= start]
+    said = [c for c in item.head.children if c.dep_ in ("ccomp", "dobj")]
+    return bool(quotes) and all(any(low <= offset + c.idx < high for low, high in quotes) for c in said)
+
+
+def trade_figure(item: Found, who: Participants) -> bool:
+    """ "Shipyards sold 42 boats last year": a count of goods traded by no one named is a statistic,
+    not a deal."""
+    if item.pos != "verb" or item.head.lower_ not in TRADE_VERBS:
+        return False
+    counted = any(c.dep_ == "dobj" and any(n.dep_ == "nummod" for n in c.children) for c in item.head.children)
+    return counted and not any(actor is not None and actor.entity for actor in (who.actor1, who.actor2))
+
+
+def done_by_no_one(item: Found, arguments: Arguments, finder: TriggerFinder) -> bool:
+    """Violence done by a thing or to a thing ("the pandemic killed millions", "ate a rabbit",
+    "production beat forecasts") is not an event between actors. The object that makes the verb a
+    trigger is the weapon, not the one it is done to ("fired rockets at the rebels")."""
+    if item.pos != "verb" or item.event_type not in VIOLENCE:
+        return False
+    phrase_objects = {o for k in finder.kinds_of(item.span.text) for o in k.objects or ()}
+    children = list(item.head.children)
+    if not any(c.dep_ == "dobj" for c in children):  # "killed and ate a rabbit": the object is shared
+        children += [o for c in children if c.dep_ == "conj" for o in c.children if o.dep_ == "dobj"]
+    for child in children:
+        if (
+            child.dep_ in ("nsubj", "dobj")
+            and not (child.dep_ == "dobj" and child.lower_ in phrase_objects)
+            and child.pos_ != "PRON"
+            and arguments.resolver.actor(child) is None
+            and not arguments.resolver.places_in([child])
+        ):
+            return True
+    return (
+        item.head.dep_ == "relcl"
+        and arguments.resolver.actor(item.head.head) is None
+        and not any(c.dep_ == "nsubj" for c in item.head.children if c.pos_ != "PRON")
+    )
+
+
+def received_with(verb: Token) -> bool:
+    """A passive with "with" ("the plan was met with protests") tells a reception, not a meeting."""
+    children = list(verb.children)
+    return any(c.dep_ == "auxpass" for c in children) and any(
+        c.dep_ in ("prep", "agent") and c.lower_ == "with" for c in children
+    )
