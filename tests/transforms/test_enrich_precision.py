@@ -16,6 +16,20 @@ def test_testimony_is_an_event_but_what_was_testified_is_its_content():
     assert events("The harbour board ignored the survey, Jon Dale testified.") == []
 
 
+def test_what_was_confirmed_or_admitted_is_told_as_said_that_is():
+    assert events("Dunmore police confirmed on Tuesday that the van had been stolen.") == []
+    assert events("Later that night, Jon Dale admitted that he had taken the van.") == []
+    found = events("Jon Dale admitted to stealing the van and was arrested in Kelmouth on Tuesday.")
+    assert [e["type"] for e in found] == ["coerce"]
+    (confirmed,) = events("The Kelmouth council confirmed the appointment of a new harbour master on Tuesday.")
+    assert confirmed["type"] == "statement"
+
+
+def test_a_statement_told_of_what_it_speaks_about_is_its_own():
+    found = events("Ada Brennan spoke before the Kelmouth council on Tuesday defending the budget approved in April.")
+    assert sorted((e["type"], e["actor1"]) for e in found if e["type"] == "statement") == [("statement", "Ada Brennan")]
+
+
 def test_the_simple_present_without_a_date_tells_a_habit_or_a_view():
     assert events("The Kelmouth port board bans dogs from its ferries.") == []  # a standing rule
 

@@ -38,8 +38,17 @@ class Found:
 
 def reports_another(statement: Found, found: list[Found]) -> bool:
     """Whether a statement announces another event of the sentence ("announced it had signed a deal",
-    "warnings were issued"): then it is how that event is reported, not an event of its own."""
+    "warnings were issued"): then it is how that event is reported, not an event of its own. One told
+    of what it speaks about ("defended the budget approved in May") is not what it says."""
     said = {t.i for c in statement.head.children if c.dep_ in SAID_DEPS for t in c.subtree}
+    said -= {  # "the budget approved in May"
+        t.i
+        for c in statement.head.children
+        if c.dep_ in ("dobj", "nsubjpass")
+        for clause in c.children
+        if clause.dep_ in ("acl", "relcl")
+        for t in clause.subtree
+    }
     return any(f is not statement and f.event_type != "statement" and f.head.i in said for f in found)
 
 

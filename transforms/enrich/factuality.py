@@ -44,7 +44,13 @@ HYPOTHETICAL_NOUNS = frozenset(
 )
 # "convicted her of arson", "charged with assault": the trigger under "of" or "with" is the charge.
 CHARGING = frozenset("convicted convicting charged charging accused accusing indicted suspected acquitted".split())
-TESTIFYING = {"testify", "testifies", "testified", "testifying"}
+# "testified that ...", "confirmed that ...", "admitted that ...": what is so, told as "said that" tells it.
+ASSERTING = frozenset(
+    """
+    testify testifies testified testifying confirm confirms confirmed confirming admit admits admitted
+    admitting acknowledge acknowledges acknowledged acknowledging concede concedes conceded conceding
+""".split()
+)
 # What a clause holds apart from the verb: a date inside one belongs to that clause, not the verb.
 CLAUSES = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "conj", "parataxis"}
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
@@ -69,8 +75,10 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         return False  # "goods sold to retailers" describes; "duties levied on March 3" tells
     if any(c.dep_ == "xcomp" and c.lower_ in SAYING for c in verb.children):
         return False  # "declined to comment" is not a refusal of anything
-    if verb.lower_ in TESTIFYING and any(c.dep_ == "ccomp" for c in verb.children):
-        return False  # "testified that ...", "..., she testified": what was said, as "said that" is
+    if verb.lower_ in ASSERTING and any(
+        c.dep_ == "ccomp" or c.dep_ == "prep" and any(g.dep_ == "pcomp" for g in c.children) for c in verb.children
+    ):
+        return False  # "testified that ...", "admitted to stealing": what was said, as "said that" is
     if _habitual_present(verb, licensing):
         return False
     host = verb.head.head  # "convicted of arson", "convicted her of arson"
