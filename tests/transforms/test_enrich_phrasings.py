@@ -158,3 +158,9 @@ def test_a_march_led_to_protest_is_one_protest():
     )
 
     assert (marched["type"], marched["actor1"], marched["date"]) == ("protest", "union leaders", date(2024, 3, 8))
+
+
+def test_a_passive_joined_to_a_clause_befalls_that_clauses_subject():
+    (arrested,) = events("Jon Dale admitted to stealing the van and was arrested in Kelmouth on Tuesday.")
+
+    assert (arrested["type"], arrested["actor2"], arrested["date"]) == ("coerce", "Jon Dale", date(2024, 3, 5))

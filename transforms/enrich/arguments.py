@@ -147,8 +147,8 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):
         receivers = [verb.head]  # "the duties levied on March 3"
-    elif passive and not receivers and verb.dep_ in ("pcomp", "advcl"):
-        # "they returned home after being deported": the subject of the clause it hangs on underwent it
+    elif passive and not receivers and verb.dep_ in ("pcomp", "advcl", "conj"):
+        # "returned after being deported", "confessed and was jailed": the subject it hangs on underwent it
         receivers = next(
             (
                 subjects
