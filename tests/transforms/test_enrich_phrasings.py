@@ -164,3 +164,10 @@ def test_a_passive_joined_to_a_clause_befalls_that_clauses_subject():
     (arrested,) = events("Jon Dale admitted to stealing the van and was arrested in Kelmouth on Tuesday.")
 
     assert (arrested["type"], arrested["actor2"], arrested["date"]) == ("coerce", "Jon Dale", date(2024, 3, 5))
+
+
+def test_a_firm_paid_for_its_work_carried_out_a_contract_but_a_fine_paid_is_no_deal():
+    (paid,) = events("The Kelmouth council paid a printing firm in Leeds for the new harbour signs in March.")
+
+    assert (paid["type"], paid["actor1"], paid["date"]) == ("cooperate", "Kelmouth council", date(2024, 3, 1))
+    assert events("Harwick Motors paid the company a fine of $2 million.") == []
