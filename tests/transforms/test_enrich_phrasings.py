@@ -182,3 +182,13 @@ def test_a_verb_the_parse_took_for_an_adjective_between_two_names_is_done_by_the
 
     assert (assailed["type"], assailed["actor1"], assailed["actor2"]) == ("disapprove", "Colin Marsh", "Ada Brennan")
     assert (resigned["type"], resigned["actor1"]) == ("reduce_relations", "Ada Brennan")
+
+
+def test_a_strike_its_own_clause_tells_happened_is_done_by_the_sentences_subject():
+    # "to call for" is a purpose, not a call made; "a strike that closed three wards" happened
+    (strike,) = events(
+        "Several thousand nurses surrounded the hospital on Tuesday to call for better pay in a strike that "
+        "closed three wards for the day."
+    )
+
+    assert (strike["type"], strike["actor1"], strike["date"]) == ("protest", "nurses", date(2024, 3, 5))

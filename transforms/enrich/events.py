@@ -104,6 +104,7 @@ class EventExtractor:
         events = []
         for item in found:
             who = _one_noun_phrase(item, arguments) or arguments.participants(item.head, item.pos, item.licence)
+            who = _done_by_the_clause(item, who, arguments)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
             when = arguments.date(
@@ -281,6 +282,19 @@ def _one_noun_phrase(item: Found, arguments: Arguments) -> Participants | None:
     if actor1 is None:
         return None
     return Participants(actor1, actor2, arguments.location([verb], {actor1.entity, actor2 and actor2.entity}))
+
+
+def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
+    """ "Dockers marched to the port to call for pay in a strike that closed it": a happening told
+    by its own clause, in an "in" phrase, is done by the subject of the clause the phrase hangs on."""
+    noun = item.head
+    if item.pos != "noun" or who.actor1 is not None or item.licence is None or item.licence.relation != "happening":
+        return who
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("in", "during") or item.licence.verb.head != noun:
+        return who
+    subjects = (c for t in noun.ancestors if t.pos_ == "VERB" for c in t.children if c.dep_ == "nsubj")
+    doer = next((a for s in subjects for a in [arguments.resolver.actor(s)] if a is not None), None)
+    return who if doer is None else Participants(doer, who.actor2, who.location)
 
 
 def _block_of(sentence: Span) -> str:

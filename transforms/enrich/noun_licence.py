@@ -47,6 +47,11 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
             return Licence(head, "light")
         if noun.dep_ == "nsubj" and phrase in licensing.happening:
             return Licence(head, "happening")
+    for clause in (c for c in noun.children if c.dep_ == "relcl"):
+        if _verb_phrase(clause) in licensing.happening and any(
+            c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children
+        ):  # "the protests that began in Market Square", "called for it in a strike that closed the port"
+            return Licence(clause, "happening")
     if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.lower_ in LICENSING_PREPOSITIONS | {"to"}:
         verb = head.head
         if verb.pos_ in ("VERB", "AUX") and _verb_phrase(verb) in licensing.light | licensing.undergo:
@@ -67,10 +72,6 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
     if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PRESUPPOSING_NOUNS:
         return Licence(None, "presupposed")  # "the site of air strikes", "the onset of the truce"
     for clause in (c for c in noun.children if c.dep_ == "relcl"):
-        if _verb_phrase(clause) in licensing.happening and any(
-            c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children
-        ):
-            return Licence(clause, "happening")  # "the protests that began in Market Square"
         if clause.tag_ == "VBD" and not negated(clause) and not modal(clause):
             return Licence(None, "presupposed")  # "the strike, which Washington blamed on ...", told as done
     if noun.dep_ == "nsubj" and _definite(noun) and not future_clause(head):
