@@ -192,3 +192,11 @@ def test_a_strike_its_own_clause_tells_happened_is_done_by_the_sentences_subject
     )
 
     assert (strike["type"], strike["actor1"], strike["date"]) == ("protest", "nurses", date(2024, 3, 5))
+
+
+def test_a_role_of_three_words_acts_and_a_warning_of_what_others_will_undergo_is_no_threat():
+    (protest,) = events(
+        "Health care providers in Kelmouth have protested the longer shifts, warning that patients would face risks."
+    )
+
+    assert (protest["type"], protest["actor1_type"]) == ("protest", "HLH")

@@ -76,13 +76,15 @@ def role_codes() -> dict[str, tuple[str, str]]:
 
 
 def role_of(head: Token) -> tuple[str, str] | None:
-    """The role a head noun names, preferring two words ("police chief") to one ("chief")."""
+    """The role a head noun names, preferring more words ("health care provider", "police chief") to
+    one ("chief")."""
     if head.pos_ not in ("NOUN", "PROPN"):
         return None
     codes = role_codes()
-    before = head.doc[head.i - 1] if head.i > 0 else None
-    if before is not None and (pair := codes.get(f"{before.lower_} {head.lower_}")):
-        return pair
+    for size in (3, 2):
+        words = head.doc[max(head.i - size + 1, 0) : head.i + 1]
+        if len(words) == size and (found := codes.get(words.text.lower())):
+            return found
     if head.lower_ in codes:
         return codes[head.lower_]
     # A closed compound ends with its role: "dockworkers", "steelworkers", "policemen".

@@ -161,7 +161,7 @@ class EventExtractor:
                 return None
             if kind.event_type == "consult" and received_with(head):
                 return None  # "was met with laughter", "were met with teargas": how it was received
-            if kind.event_type == "threaten" and states_a_fact(head):
+            if kind.event_type == "threaten" and states_a_fact(head, licensing()):
                 return None
             if (
                 head.lower_ in licensing().light

@@ -233,8 +233,11 @@ def _own_date(verb: Token) -> bool:
     return False
 
 
-def states_a_fact(verb: Token) -> bool:
-    """ "warned that the roads are unsafe": a warning of what is, not a threat of what one will do."""
+def states_a_fact(verb: Token, licensing: Licensing) -> bool:
+    """ "warned that the roads are unsafe", "warned that children would face risks": a warning of
+    what is or what others will undergo, not a threat of what one will do."""
     return verb.lower_.startswith("warn") and any(
-        c.dep_ == "ccomp" and c.tag_ in ("VBZ", "VBP") and not _auxiliaries(c) & MODALS for c in verb.children
+        c.dep_ == "ccomp"
+        and (c.tag_ in ("VBZ", "VBP") and not _auxiliaries(c) & MODALS or c.lower_ in licensing.undergo | {"be"})
+        for c in verb.children
     )
