@@ -30,6 +30,12 @@ def test_a_statement_told_of_what_it_speaks_about_is_its_own():
     assert sorted((e["type"], e["actor1"]) for e in found if e["type"] == "statement") == [("statement", "Ada Brennan")]
 
 
+def test_said_in_a_statement_that_it_quotes_only_attributes_the_quote():
+    assert events('"We are delighted to welcome him," Harwick Rovers said in a statement on Tuesday.') == []
+    found = events("Harwick Rovers said in a statement on Tuesday that the coach had left the club.")
+    assert ("statement", "Harwick Rovers") in [(e["type"], e["actor1"]) for e in found]
+
+
 def test_the_simple_present_without_a_date_tells_a_habit_or_a_view():
     assert events("The Kelmouth port board bans dogs from its ferries.") == []  # a standing rule
 

@@ -17,6 +17,7 @@ from winnow.transforms.enrich.triggers import TriggerFinder
 
 SAYING_TYPES = {"statement", "threaten"}
 SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
+QUOTING = frozenset("said says told wrote added".split())
 TRADE_VERBS = frozenset(
     """
     buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
@@ -53,7 +54,13 @@ def reports_another(statement: Found, found: list[Found]) -> bool:
 
 
 def attributes_a_quote(item: Found, quoted: list[tuple[int, int]], offset: int) -> bool:
-    """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a post."""
+    """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a
+    post. So does "said in a statement" in a clause that quotes what the statement says."""
+    if item.pos == "noun" and item.head.lower_ in ("statement", "statements") and item.licence.relation == "phrase":
+        verb = item.licence.verb
+        return verb.lower_ in QUOTING and any(
+            low <= offset + t.idx < high for t in verb.subtree if not t.is_punct for low, high in quoted
+        )
     if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_.startswith("tweet"):
         return False
     start = offset + item.span.start_char
