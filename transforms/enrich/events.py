@@ -103,7 +103,7 @@ class EventExtractor:
         found = [f for f in found if not done_by_no_one(f, arguments, self.finder)]
         events = []
         for item in found:
-            who = _one_noun_phrase(item, arguments) or arguments.participants(item.head, item.pos, item.licence)
+            who = arguments.participants(item.head, item.pos, item.licence)
             who = _done_by_the_clause(item, who, arguments)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
@@ -262,26 +262,6 @@ class EventExtractor:
             a2.type if a2 else None,
             a2.country if a2 else None,
         )
-
-
-def _one_noun_phrase(item: Found, arguments: Arguments) -> Participants | None:
-    """ "Hale assailed Brennan" parsed as one noun phrase, the verb an adjective between two names:
-    the name before the verb did it to the one after."""
-    verb, named = item.head, item.head.head
-    before = verb.doc[verb.i - 1] if verb.i > 0 else verb
-    if (
-        item.pos != "verb"
-        or verb.dep_ != "amod"
-        or verb.tag_ not in ("VBD", "VBN")
-        or named.pos_ != "PROPN"
-        or before.pos_ != "PROPN"
-        or before.head != named
-    ):
-        return None
-    actor1, actor2 = arguments.resolver.actor(before), arguments.resolver.actor(named)
-    if actor1 is None:
-        return None
-    return Participants(actor1, actor2, arguments.location([verb], {actor1.entity, actor2 and actor2.entity}))
 
 
 def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
