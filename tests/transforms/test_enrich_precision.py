@@ -18,7 +18,7 @@ def test_testimony_is_an_event_but_what_was_testified_is_its_content():
 
 def test_what_was_confirmed_or_admitted_is_told_as_said_that_is():
     assert events("Dunmore police confirmed on Tuesday that the van had been stolen.") == []
-    assert events("Later that night, Jon Dale admitted that he had taken the van.") == []
+    assert events("At his trial, Jon Dale admitted that he had taken the van.") == []
     found = events("Jon Dale admitted to stealing the van and was arrested in Kelmouth on Tuesday.")
     assert [e["type"] for e in found] == ["coerce"]
     (confirmed,) = events("The Kelmouth council confirmed the appointment of a new harbour master on Tuesday.")
@@ -26,7 +26,9 @@ def test_what_was_confirmed_or_admitted_is_told_as_said_that_is():
 
 
 def test_a_statement_told_of_what_it_speaks_about_is_its_own():
-    found = events("Ada Brennan spoke before the Kelmouth council on Tuesday defending the budget approved in April.")
+    found = events(
+        "Ada Brennan took the floor at the Kelmouth council on Tuesday, defending the levy approved in April."
+    )
     assert sorted((e["type"], e["actor1"]) for e in found if e["type"] == "statement") == [("statement", "Ada Brennan")]
 
 

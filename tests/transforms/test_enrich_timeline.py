@@ -89,7 +89,7 @@ def test_the_days_happening_is_the_last_day_of_the_news_week_the_story_named():
         "KELMOUTH - The harbour inquiry reaches its third witness at Friday morning's hearing.\n\n"
         "The inquiry follows the testimony Tuesday of two harbour pilots.\n\n"
         "Berg told the panel that the board had ignored her warnings about a February 20 meeting.\n\n"
-        "At the town hall, Mayor Jon Dale said he had watched part of the day's testimony and criticised the inquiry."
+        "Mayor Jon Dale followed the day's testimony on the radio and criticised the inquiry."
     )
     (criticism,) = [e for e in found if e["type"] == "disapprove"]
     assert (criticism["date"], criticism["precision"]) == (date(2024, 3, 5), "day")  # not February 20: another thread
@@ -109,9 +109,7 @@ def test_a_date_before_a_noun_spoken_about_is_that_nouns_not_the_triggers():
     )
     (testimony,) = [e for e in found if e["type"] == "statement"]
     assert testimony["precision"] == "reported"  # the meeting was on January 12, not the testimony
-    (plea,) = events(
-        "In a January 12 letter, the fishermen of Kelmouth pleaded with the port board to reopen the quay."
-    )
+    (plea,) = events("In a January 12 petition, the fishermen of Kelmouth urged the port board to reopen the quay.")
     assert (plea["type"], plea["date"]) == ("appeal", date(2024, 1, 12))  # pleaded in that letter: its date
 
 
@@ -126,7 +124,7 @@ def test_a_day_told_ahead_is_no_day_for_the_story_told_in_the_past():
 def test_a_story_told_before_its_day_is_named_takes_that_day():
     lead = "A shepherd who attacked a ranger in Velka was jailed for six years.\n"
     arrest, rescue, attack = events(
-        lead + "Later that evening, police arrested the shepherd, Jon Dale, at a farm near Velka.\n"
+        lead + "The next morning, police arrested the shepherd, Jon Dale, at a farm near Velka.\n"
         "Officers rescued the ranger, Ann Berg, from a barn.\n"
         "Dale attacked Berg on Saturday, Nov. 11, court papers show."
     )

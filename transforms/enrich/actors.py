@@ -111,7 +111,7 @@ class ActorResolver:
     def actor(self, head: Token, actors_only: bool = True) -> Actor | None:
         """The actor a head noun (subject, object, possessor) stands for, or None."""
         if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head != head.head:
-            return self.actor(head.head.head, actors_only)  # "Harwick, which was bought by ...": Harwick
+            return self.actor(head.head.head, actors_only)  # "Harwick, which was taken over by ...": Harwick
         role = role_of(head)
         country = self._country_among(head)
         named = self._named_at(head) or next(

@@ -148,7 +148,7 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):
         receivers = [verb.head]  # "the duties levied on March 3"
     elif passive and not receivers and verb.dep_ in ("pcomp", "advcl", "conj"):
-        # "returned after being deported", "confessed and was jailed": the subject it hangs on underwent it
+        # "came home after being expelled", "confessed and was jailed": the subject it hangs on underwent it
         receivers = next(
             (
                 subjects

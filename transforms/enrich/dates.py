@@ -5,7 +5,7 @@ Expressions without a year take one from the publication date:
 - a month and day ("Sept. 17") takes whichever of the years before, of and after publication puts
   it closest to the publication date ("Dec. 30" published 2026-01-03 is 2025-12-30); on a tie,
   183 days either way across a February 29, the tense decides (past: the earlier date); a weekday
-  named with it ("Saturday, May 18") keeps only the years within about half a year of publication in
+  named with it ("Monday, May 11") keeps only the years within about half a year of publication in
   which the day falls on that weekday, if there is one;
 - a bare month ("in November") takes the tense: past means the most recent such month on or before
   the publication month, future the next such month on or after it;
@@ -106,7 +106,7 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
         with suppress(ValueError):  # February 29 exists in leap years only
             candidates.append(date(year, month, day))
     if match["named_weekday"]:
-        # "Saturday, May 18": the year in which May 18 is a Saturday, within reach of publication
+        # "Monday, May 11": the year in which May 11 is a Monday, within reach of publication
         # (a wrong weekday must not move the date a year away)
         weekday = _WEEKDAYS.index(match["named_weekday"])
         reachable = [c for c in candidates if c.weekday() == weekday and abs(c - published) <= _WEEKDAY_REACH]

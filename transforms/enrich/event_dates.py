@@ -26,7 +26,7 @@ TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
 CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
 # A date expression with none of these ("at the time", "then") points back to the story's date.
-# "admitted to threatening", "acted quickly, rescuing": an "-ing" clause happens when its governor
+# "admitted to stealing", "acted quickly, rescuing": an "-ing" clause happens when its governor
 # does; an infinitive's ("failed to answer", "agreed to pay") need not.
 PARTICIPLE_CLAUSES = {"xcomp", "pcomp", "advcl"}
 CALENDAR_WORDS = re.compile(
@@ -180,7 +180,7 @@ def _own_tense(expression: Span, tense: str) -> str:
 
 def _finite_verb(verb: Token) -> Token:
     """The verb whose tense a clause is told in: an "-ing" participle with no auxiliary of its own
-    ("admitted to threatening her", "acted fast, rescuing him") is told in the tense of the clause
+    ("admitted to stealing it", "acted fast, rescuing him") is told in the tense of the clause
     it hangs on."""
     while (
         verb.tag_ == "VBG"

@@ -50,7 +50,7 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
     for clause in (c for c in noun.children if c.dep_ == "relcl"):
         if _verb_phrase(clause) in licensing.happening and any(
             c.dep_ == "nsubj" and c.lower_ in ("that", "which", "who") for c in clause.children
-        ):  # "the protests that began in Market Square", "called for it in a strike that closed the port"
+        ):  # "the protests that started at the docks", "called for it in a strike that closed the port"
             return Licence(clause, "happening")
     if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.lower_ in LICENSING_PREPOSITIONS | {"to"}:
         verb = head.head

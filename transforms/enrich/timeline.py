@@ -5,13 +5,13 @@ paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested t
 thing's date, "in a June 7 letter"), else the date
 the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
-("... said on Tuesday"). A story told before the article names its day ("Later that evening,
+("... said on Tuesday"). A story told before the article names its day ("The next morning,
 police arrested him" with no date before it, "... on Saturday, Nov. 11" further on) is of that
 day, from the paragraph that counts from it to where the day is named. event_dates.py uses the
 context only for a clause told in the past with no date of its own. "That day", "the day's
 hearing" point back further: to the last day of the news week the story named before the
-sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] watched part of
-the day's testimony").
+sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] followed
+the day's testimony on the radio").
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         for e in body.ents
         if e.label_ == "DATE"
     ]
-    clause_dates = [  # a thing's date ("in a Nov. 5 letter") dates that thing, not the clauses after it
+    clause_dates = [  # a thing's date ("in a Feb. 12 letter") dates that thing, not the clauses after it
         d for d, e in zip(dates, (e for e in body.ents if e.label_ == "DATE")) if not _of_a_thing(e)
     ]
     news = news_day(body, dates, published)
