@@ -185,3 +185,12 @@ def test_a_role_of_three_words_acts_and_a_warning_of_what_others_will_undergo_is
     )
 
     assert (protest["type"], protest["actor1_type"]) == ("protest", "HLH")
+
+
+def test_a_role_word_before_an_event_noun_is_the_kind_of_actor_not_an_organisation_named_for_it():
+    found = events(
+        "The Kelmouth Police Federation met the mayor in May. Police raids were carried out last year in Leeds."
+    )
+    (raids,) = [e for e in found if e["type"] == "coerce"]
+
+    assert (raids["actor1"], raids["actor1_type"], raids["place"]) == ("police", "COP", "Leeds")

@@ -120,7 +120,8 @@ class ActorResolver:
         if named is None and (head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or _told_by_age(head)):
             named = self._antecedent(head)
         if named is None and role is not None:
-            named = self._for_role(head, role[0]) or self._owner(head)
+            # "police raids": the kind of actor, not an organisation whose name holds the word
+            named = None if head.dep_ == "compound" else self._for_role(head, role[0]) or self._owner(head)
         if named is None and role is None:
             named = next((n for c in head.children if c.dep_ in MODIFIERS for n in [self._named_at(c)] if n), None)
         if named is None and role is None and head.dep_ in ("nsubj", "nsubjpass"):
