@@ -31,6 +31,7 @@ FETCH_KINDS = ("page", "rss", "sitemap", "robots")
 LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
 CHAFF_ALTERNATION = 40  # phrases per RE2 alternation (see articles_suite)
 LATEST_PUBLISHED_AT = "latest_published_at"  # the suite parameter: the batch's tomorrow
+COLUMN_ARGUMENTS = ("column", "column_A", "column_B")  # the GX arguments that name one column a check reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,12 @@ class Check:
     kwargs: dict[str, Any] = field(default_factory=dict)
     meaning: str = ""  # in plain words
     parameters: dict[str, str] = field(default_factory=dict)  # argument -> the suite parameter giving its value
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the check reads."""
+        named = tuple(self.kwargs[argument] for argument in COLUMN_ARGUMENTS if argument in self.kwargs)
+        return named + tuple(self.kwargs.get("column_list", ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,11 @@ class Suite:
     checks: tuple[Check, ...]
     derived: tuple[Derived, ...] = ()
     source: str | None = None  # the source whose own settings make these checks differ; None: the defaults'
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns its checks read, each once."""
+        return tuple(dict.fromkeys(column for check in self.checks for column in check.columns))
 
     @property
     def qualified_name(self) -> str:

@@ -71,10 +71,10 @@ def check_staged(
     """Validate the staged rows; quarantine the failing ones (all of them if a batch check
     fails), record the outcomes. The staged table keeps only what may be merged. Rows staged
     from the quarantine itself (`requarantine` False) are only taken out when they fail again."""
-    frame = frame_of(conn, f"select * from {staged} order by {POSITION}", gate.suite(suite))
+    frame = frame_of(conn, f"select * from {staged} order by {POSITION}", gate.suite(suite), keep=(POSITION,))
     if frame.empty:
         return Verdict(None, 0, False)
-    result = gate(suite, frame.drop(columns=[c for c in (POSITION, "quarantine_id") if c in frame]))
+    result = gate(suite, frame.drop(columns=[POSITION]))
     record_results(conn, result, run_id, batch_id, source)
     failed = result.failed_rows()
     held = bool(result.batch_failures())
@@ -89,13 +89,19 @@ def check_staged(
     return Verdict(result, quarantined, held)
 
 
-def frame_of(conn: duckdb.DuckDBPyConnection, query: str, suite: Suite, params: list | None = None) -> Any:
-    """The rows of `query` (with its `params`), with the columns the suite derives, as a pandas frame."""
-    if not suite.derived:
-        return conn.execute(query, params or []).df()
-    columns = ", ".join(f"{d.sql} as {d.column}" for d in suite.derived)
-    derived_params = [param for d in suite.derived for param in d.params]
-    return conn.execute(f"select *, {columns} from ({query})", [*(params or []), *derived_params]).df()
+def frame_of(
+    conn: duckdb.DuckDBPyConnection, query: str, suite: Suite, params: list | None = None, keep: tuple[str, ...] = ()
+) -> Any:
+    """The columns the suite's checks read (the derived ones computed) and `keep`, of the rows of
+    `query` with its `params`, as a pandas frame. Only those: converting a batch's other columns
+    (its texts, its author lists) took longer than the checks."""
+    derived = {d.column: d for d in suite.derived}
+    columns = [f"{derived[c].sql} as {c}" if c in derived else f'"{c}"' for c in suite.columns]
+    derived_params = [param for c in suite.columns if c in derived for param in derived[c].params]
+    # Parameters are numbered in the order they are written: the derived columns' come first.
+    return conn.execute(
+        f"select {', '.join([*keep, *columns])} from ({query})", [*derived_params, *(params or [])]
+    ).df()
 
 
 def check_pages(

@@ -7,12 +7,14 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from tests.support.validation import NOW, story
 from winnow.schemas import expectations
 from winnow.schemas.config import ValidationSettings
 from winnow.schemas.validate import validator
+from winnow.warehouse.validation import frame_of
 
 
 def test_a_duplicate_article_id_fails_article_id_unique_at_suite_level():
@@ -102,3 +104,29 @@ def test_events_suite_flags_unknown_types_late_dates_and_unknown_roles():
     }
     (dated,) = [r for r in result.results if r.check.name == "dated_by_publication"]
     assert (dated.success, dated.unexpected_count) == (False, 2)  # the undated event is not counted
+
+
+def test_a_frame_holds_only_the_columns_its_suite_reads():
+    suite = expectations.events_suite()
+    assert set(suite.columns) == {
+        "event_id",
+        "event_type",
+        "date_precision",
+        "latest_allowed_date",
+        "event_date",
+        "roles_known",
+        "confidence",
+    }
+    conn = duckdb.connect()
+    conn.execute("create table t as select 3 as _pos, 'a' as event_id, 'a long text' as summary, ['x'] as actors")
+    articles = expectations.articles_suite(ValidationSettings(), [], [r"\bsubscribe\b"])
+    conn.execute("create table a as select 'id' as article_id, 'Subscribe now' as text, 'news' as source")
+    marked = replace(articles, checks=articles.checks[:1] + articles.checks[-1:])
+
+    frame = frame_of(conn, "select * from a where source = ?", marked, ["news"])
+
+    assert list(frame.columns) == ["article_id", "chaff_marker"] and frame["chaff_marker"].tolist() == [True]
+    partial = replace(suite, checks=suite.checks[:1])
+    assert frame_of(conn, "select * from t", partial, keep=("_pos",)).to_dict("records") == [
+        {"_pos": 3, "event_id": "a"}
+    ]
