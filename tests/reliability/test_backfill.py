@@ -87,7 +87,9 @@ def test_cc_news_of_a_date_range_and_the_source_s_domains(http_server, tmp_path)
 def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(http_server, tmp_path, prefect_harness):
     """A real `winnow run` reads an archive served slowly, is killed (SIGKILL) once its first
     batch is loaded, and a second run finishes the archive from the cursor."""
-    pages = 260  # two batches of 200 at most: the kill lands in the second
+    from winnow.flows.ingest import ARCHIVE_BATCH_SIZE  # Prefect is imported after the test settings
+
+    pages = ARCHIVE_BATCH_SIZE + 60  # two batches: the kill lands in the second
     http_server.routes["/backfill.warc.gz"] = ranged(articles_warc(SITE, pages), bytes_per_s=200_000)
     config = tmp_path / "sources.yaml"
     config.write_text(
