@@ -165,3 +165,16 @@ def test_a_clause_in_the_past_perfect_is_before_the_storys_day():
     lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
     arrest = events(lead + "Police had arrested Jon Dale in Hull.")[-1]
     assert (arrest["actor2"], arrest["precision"]) == ("Jon Dale", "reported")  # some time before Tuesday
+
+
+def test_a_when_clause_after_a_dated_noun_takes_that_nouns_date():
+    found = events("Lawmakers asked about Dale's Feb. 14 call, when he urged Berg to arrest Jon Hale.")
+    (appeal,) = [e for e in found if e["type"] == "appeal"]
+    assert (appeal["actor2"], appeal["date"], appeal["precision"]) == ("Berg", date(2024, 2, 14), "day")
+    found = events(
+        "Reporters questioned the minister about the Feb. 14 meeting in Hull when Dale urged the union to strike."
+    )
+    (appeal,) = [e for e in found if e["type"] == "appeal"]
+    assert (appeal["actor2"], appeal["date"]) == ("union", date(2024, 2, 14))
+    (testimony,) = events("Ann Berg testified about a Feb. 14 meeting in Hull.")[1:]
+    assert testimony["precision"] == "reported"  # the meeting's date, not the testimony's

@@ -62,10 +62,11 @@ class EventDates:
             or e.label_ == "TIME"
             and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
         ]
-        dates = [d for d in dates if not _dates_another_noun(d.root, trigger)]
+        told_at = _noun_told_when(head)
+        dates = [d for d in dates if d.root.head == told_at or not _dates_another_noun(d.root, trigger)]
         if not dates or published is None:
             return UNKNOWN, False
-        near = [d for d in dates if _governed_by(d.root, head)]
+        near = [d for d in dates if _governed_by(d.root, head)] or [d for d in dates if d.root.head == told_at]
         governor = head
         while not near and governor.head != governor and governor.pos_ != "VERB":
             governor = governor.head  # a noun's date is its own, or its governing verb's ("onset ... on Sept. 12")
@@ -136,6 +137,20 @@ def _dates_another_noun(token: Token, trigger: Span) -> bool:
     spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
     before_it = token.dep_ in PRENOMINAL_DEPS and token.i < noun.i
     return spoken_about and before_it and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
+
+
+def _noun_told_when(head: Token) -> Token | None:
+    """The noun a "when" clause of the trigger tells the time of, as the words run ("asked about
+    the May 2 meeting in Hull when she urged him to resign": the urging is of the meeting's day),
+    whatever the parse hangs the clause on; None if the trigger's clause has no "when"."""
+    verb = _clause_verb(head)
+    when = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "when" and c.i < verb.i), None)
+    if when is None or when.i == 0:
+        return None
+    noun = when.doc[when.i - 1 if not when.doc[when.i - 1].is_punct else max(when.i - 2, 0)]
+    while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head  # "the meeting in Hull when ...": the meeting's time
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
 def _of_another_clause(token: Token, head: Token) -> bool:
