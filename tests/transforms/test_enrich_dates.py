@@ -315,3 +315,11 @@ def test_a_weekday_named_with_a_yearless_date_picks_its_year(expression, expecte
 def test_a_wrong_weekday_does_not_move_a_date_a_year_away():
     # Nov. 13, 2026 is a Friday; Nov. 13, 2025 a Thursday, but a year before publication
     assert resolve_date("Thursday, Nov. 13", date(2026, 11, 20), "past") == day(2026, 11, 13)
+
+
+def test_a_yearless_day_told_as_done_is_not_after_publication():
+    # published 2016-09-23: March 1, 2017 is nearer, but what was done on "March 1" is of 2016
+    assert resolve_date("on March 1", PUBLISHED, "done") == day(2016, 3, 1)
+    assert resolve_date("on March 1", PUBLISHED, "past") == day(2017, 3, 1)
+    assert resolve_date("Sept. 24", PUBLISHED, "done") == day(2016, 9, 24)  # a day ahead: a time zone's
+    assert resolve_date("Tuesday", PUBLISHED, "done") == day(2016, 9, 20)

@@ -178,3 +178,9 @@ def test_a_when_clause_after_a_dated_noun_takes_that_nouns_date():
     assert (appeal["actor2"], appeal["date"]) == ("union", date(2024, 2, 14))
     (testimony,) = events("Ann Berg testified about a Feb. 14 meeting in Hull.")[1:]
     assert testimony["precision"] == "reported"  # the meeting's date, not the testimony's
+
+
+def test_a_yearless_day_of_a_clause_told_in_the_past_is_the_one_gone_by():
+    # published 2024-03-08: May 16, 2024 is nearer than May 16, 2023, but the arrest is done
+    (arrest,) = events("Police arrested Jon Dale in Hull on May 16.")
+    assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2023, 5, 16), "day")

@@ -6,7 +6,8 @@ Expressions without a year take one from the publication date:
   it closest to the publication date ("Dec. 30" published 2026-01-03 is 2025-12-30); on a tie,
   183 days either way across a February 29, the tense decides (past: the earlier date); a weekday
   named with it ("Monday, May 11") keeps only the years within about half a year of publication in
-  which the day falls on that weekday, if there is one;
+  which the day falls on that weekday, if there is one; told in the past tense (`done`: "was
+  arrested on May 16") it takes no year that puts it after publication;
 - a bare month ("in November") takes the tense: past means the most recent such month on or before
   the publication month, future the next such month on or after it;
 - a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
@@ -40,6 +41,7 @@ class ResolvedDate:
 
 
 UNKNOWN = ResolvedDate(None, "unknown")
+TENSES = ("past", "future", "done")  # "done": told in the past tense, so not after publication
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -97,7 +99,7 @@ def _month(match: re.Match[str]) -> int:
     return _MONTHS.index(match["month"][:3]) + 1
 
 
-def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _day(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     month, day = _month(match), int(match["day"])
     if match["year"]:
         return ResolvedDate(date(int(match["year"]), month, day), "day")
@@ -105,6 +107,8 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
     for year in (published.year - 1, published.year, published.year + 1):
         with suppress(ValueError):  # February 29 exists in leap years only
             candidates.append(date(year, month, day))
+    if tense == "done":  # "was arrested on May 16" is a May 16 gone by, however near the next one is
+        candidates = [c for c in candidates if c <= published + timedelta(days=1)] or candidates
     if match["named_weekday"]:
         # "Monday, May 11": the year in which May 11 is a Monday, within reach of publication
         # (a wrong weekday must not move the date a year away)
@@ -117,25 +121,25 @@ def _day(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
             candidates,
             key=lambda candidate: (
                 abs(candidate - published),
-                candidate < published if future else candidate > published,
+                candidate < published if tense == "future" else candidate > published,
             ),
         ),
         "day",
     )
 
 
-def _month_of_year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _month_of_year(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     month = _month(match)
     if match["year"]:
         year = int(match["year"])
-    elif future:
+    elif tense == "future":
         year = published.year + (month < published.month)
     else:
         year = published.year - (month > published.month)
     return ResolvedDate(date(year, month, 1), "month")
 
 
-def _month_of_named_year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _month_of_named_year(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     """ "May this year", "March last year"."""
     year = published.year + ("last", "this", "next").index(match["which"]) - 1
     return ResolvedDate(date(year, _month(match), 1), "month")
@@ -153,42 +157,42 @@ def _shifted(published: date, unit: str, shift: int) -> ResolvedDate:
     return ResolvedDate(date(published.year + shift, 1, 1), "year")
 
 
-def _counted(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
-    if match["direction"] == "later" and not future:
+def _counted(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
+    if match["direction"] == "later" and tense != "future":
         return UNKNOWN  # "was freed two weeks later" counts from the story's earlier event, not from publication
     number = match["number"]
     count = int(number) if number.isdigit() else _NUMBERS[number]
     return _shifted(published, match["unit"], -count if match["direction"] in ("ago", "earlier") else count)
 
 
-def _weekday(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _weekday(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     which, weekday = match["which"], _WEEKDAYS.index(match["weekday"])
-    forward = which == "next" or (which != "last" and future)
+    forward = which == "next" or (which != "last" and tense == "future")
     gap = (weekday - published.weekday()) % 7 if forward else (published.weekday() - weekday) % 7
     if gap == 0 and which in ("last", "next"):
         gap = 7
     return ResolvedDate(published + timedelta(days=gap if forward else -gap), "day")
 
 
-def _iso(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _iso(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     return ResolvedDate(date(int(match["year"]), int(match["month"]), int(match["day"])), "day")
 
 
-def _year(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _year(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     return ResolvedDate(date(int(match["year"]), 1, 1), "year")
 
 
-def _last_this_next(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _last_this_next(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     return _shifted(published, match["unit"], ("last", "this", "next").index(match["which"]) - 1)
 
 
-def _weekend(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _weekend(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     """The Saturday of the last weekend before the publication day (or of its own, on a Sunday)."""
     gap = (published.weekday() - 5) % 7 or (7 if published.weekday() == 5 else 0)
     return ResolvedDate(published - timedelta(days=gap), "week")
 
 
-def _season(match: re.Match[str], published: date, future: bool) -> ResolvedDate:
+def _season(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     return ResolvedDate(date(published.year, 1, 1), "year")
 
 
@@ -220,7 +224,7 @@ def _normal(expression: str) -> str:
     return _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
 
 
-_Resolver = Callable[[re.Match[str], date, bool], ResolvedDate]
+_Resolver = Callable[[re.Match[str], date, str], ResolvedDate]
 _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; the first full match decides
     (re.compile(r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)"), _iso),
     (re.compile(rf"{_ON_WEEKDAY}{_MONTH} {_DAY}(?:,? {_YEAR})?"), _day),
@@ -240,11 +244,12 @@ def resolve_date(
     expression: str, published: date, tense: str = "past", anchor: ResolvedDate | None = None
 ) -> ResolvedDate:
     """Resolve a date expression found in an article (as spaCy's DATE entity text gives it) against
-    the article's publication date; `tense` ("past" or "future", from the sentence's verb) decides
-    weekday names and bare month names; "two months later" and "later that day" count from
+    the article's publication date; `tense` (from the sentence's verb: "future", "done" for a clause
+    told in the past tense, else "past") decides weekday names, bare month names and a year-less
+    day's year; "two months later" and "later that day" count from
     `anchor`, the story's earlier date, where there is one. See the module docstring for the rules."""
-    if tense not in ("past", "future"):
-        raise ValueError(f"tense must be 'past' or 'future', not {tense!r}")
+    if tense not in TENSES:
+        raise ValueError(f"tense must be one of {TENSES}, not {tense!r}")
     text = _normal(expression)
     if anchor is not None and anchor.value is not None and text.endswith(" later"):
         return resolve_date(text, anchor.value, "future")
@@ -256,7 +261,7 @@ def resolve_date(
     for pattern, resolver in _PATTERNS:
         if match := pattern.fullmatch(text):
             try:
-                return resolver(match, published, tense == "future")
+                return resolver(match, published, tense)
             except ValueError:  # no such day: "Feb. 30", "2016-13-01"
                 return UNKNOWN
     return UNKNOWN

@@ -81,7 +81,7 @@ class EventDates:
         if not near:  # a date set off at the end, as in captions ("... eastern Aleppo, Sept. 21, 2016.")
             end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
-        tense = "future" if future_clause(_clause_verb(head)) else "past"
+        tense = _tense(_clause_verb(head))
         own_phrase = set(trigger.root.subtree)
         resolved = [
             resolve_date(d.text, published, tense, self._anchor(d, published, context))
@@ -185,6 +185,14 @@ def _clause_verb(head: Token) -> Token:
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
     return verb
+
+
+def _tense(verb: Token) -> str:
+    """How a clause's dates resolve: "future" for what is to come, "done" told in the past ("was
+    caught on May 16": the May 16 gone by), else "past"."""
+    if future_clause(verb):
+        return "future"
+    return "done" if simple_past(_finite_verb(verb)) else "past"
 
 
 def _own_tense(expression: Span, tense: str) -> str:
