@@ -184,3 +184,9 @@ def test_a_yearless_day_of_a_clause_told_in_the_past_is_the_one_gone_by():
     # published 2024-03-08: May 16, 2024 is nearer than May 16, 2023, but the arrest is done
     (arrest,) = events("Police arrested Jon Dale in Hull on May 16.")
     assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2023, 5, 16), "day")
+
+
+def test_a_date_to_come_is_no_date_of_a_clause_told_in_the_past():
+    lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
+    arrest = events(lead + "Police arrested the 2030 mayoral hopeful, Jon Dale, in Hull.")[-1]
+    assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2024, 3, 5), "day")

@@ -82,6 +82,8 @@ class EventDates:
             end = head.sent.end - 1 if head.sent[-1].is_punct else head.sent.end
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
         tense = _tense(_clause_verb(head))
+        if tense == "done":  # "arrested the 2030 hopeful": a clause told in the past is not of a time to come
+            near = [d for d in near if not _after(resolve_date(d.text, published, tense), published)]
         own_phrase = set(trigger.root.subtree)
         resolved = [
             resolve_date(d.text, published, tense, self._anchor(d, published, context))
@@ -193,6 +195,11 @@ def _tense(verb: Token) -> str:
     if future_clause(verb):
         return "future"
     return "done" if simple_past(_finite_verb(verb)) else "past"
+
+
+def _after(when: ResolvedDate, published: date) -> bool:
+    """Whether a date is after the publication day and the day after it (a time zone's)."""
+    return when.value is not None and (when.value - published).days > 1
 
 
 def _own_tense(expression: Span, tense: str) -> str:
