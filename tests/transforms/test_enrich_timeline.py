@@ -190,3 +190,10 @@ def test_a_date_to_come_is_no_date_of_a_clause_told_in_the_past():
     lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
     arrest = events(lead + "Police arrested the 2030 mayoral hopeful, Jon Dale, in Hull.")[-1]
     assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2024, 3, 5), "day")
+
+
+def test_a_day_the_ner_tagged_inside_a_name_still_dates():
+    # the NER takes "Gorman’s June 14" (curly apostrophe) for an organisation's name
+    found = events("Critics pointed to Gorman’s June 14 speech, when he urged Berg to arrest Jon Hale.")
+    (appeal,) = [e for e in found if e["type"] == "appeal"]
+    assert (appeal["actor2"], appeal["date"], appeal["precision"]) == ("Berg", date(2023, 6, 14), "day")

@@ -84,6 +84,8 @@ _ON_WEEKDAY = rf"(?:(?P<named_weekday>{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, 
 _NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
+# A month and day written out ("July 25"), to find inside text the NER tagged as something else.
+NAMED_DAY = re.compile(rf"\b(?i:{_MONTH}) {_DAY}\b")
 _LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages, one last month"
     r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early|one(?= (?:last|this) )"
     r"|late|mid|(?:end|beginning|start|middle) of|nearly|almost|about|around|roughly|some|just|(?:more|less) than) )+"

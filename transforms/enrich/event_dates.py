@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, is_same_day, needs_anchor, resolve_date
 from winnow.transforms.enrich.factuality import future_clause, simple_past
-from winnow.transforms.enrich.timeline import DateContext
+from winnow.transforms.enrich.timeline import DateContext, date_entities
 
 PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
 TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
@@ -55,12 +55,10 @@ class EventDates:
         self, head: Token, trigger: Span, published: date | None, context: DateContext
     ) -> tuple[ResolvedDate, bool]:
         """The date tied to the trigger, resolved, and whether the text gave it one at all."""
-        dates = [
+        dates = date_entities(self.parsed) + [
             e
             for e in self.parsed.ents
-            if e.label_ == "DATE"
-            or e.label_ == "TIME"
-            and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
+            if e.label_ == "TIME" and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
         ]
         told_at = _noun_told_when(head)
         dates = [d for d in dates if d.root.head == told_at or not _dates_another_noun(d.root, trigger)]
@@ -106,11 +104,7 @@ class EventDates:
         else the date context; "that day" with no day in the context, the last day the story named."""
         if not needs_anchor(expression.text):
             return None
-        earlier = [
-            resolve_date(d.text, published)
-            for d in self.parsed.ents
-            if d.label_ == "DATE" and d.end <= expression.start
-        ]
+        earlier = [resolve_date(d.text, published) for d in date_entities(self.parsed) if d.end <= expression.start]
         if (told := next((r for r in reversed(earlier) if r.value is not None), None)) is not None:
             return told
         return context.last_day if context.frame.precision != "day" and is_same_day(expression.text) else context.frame

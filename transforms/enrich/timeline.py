@@ -23,7 +23,7 @@ from itertools import islice
 
 from spacy.tokens import Doc, Span
 
-from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, resolve_date
+from winnow.transforms.enrich.dates import NAMED_DAY, UNKNOWN, ResolvedDate, resolve_date
 from winnow.transforms.enrich.factuality import FUTURE, quoted_ranges
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
@@ -62,13 +62,12 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         return [NO_CONTEXT for _ in sentences]
     # Each date the text gives, resolved once for the article in its sentence's tense ("will play
     # on Sunday" is the Sunday to come): every sentence looks back at them.
+    expressions = date_entities(body)
     dates = [
-        (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else "past"))
-        for e in body.ents
-        if e.label_ == "DATE"
+        (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else "past")) for e in expressions
     ]
     clause_dates = [  # a thing's date ("in a Feb. 12 letter") dates that thing, not the clauses after it
-        d for d, e in zip(dates, (e for e in body.ents if e.label_ == "DATE")) if not _of_a_thing(e)
+        d for d, e in zip(dates, expressions) if not _of_a_thing(e)
     ]
     news = news_day(body, dates, published)
     before, story_day, named_at = _story_day_told_later(body, dates, published)
@@ -84,6 +83,20 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         )
         for s in sentences
     ]
+
+
+def date_entities(doc: Doc) -> list[Span]:
+    """The DATE entities of a text, and each day written out inside another entity: the NER can
+    tag a possessive and the date after it as one name ("the mayor’s May 3" as an organisation)."""
+    swallowed = [
+        doc.char_span(e.start_char + m.start(), e.start_char + m.end(), label="DATE")
+        for e in doc.ents
+        if e.label_ != "DATE"
+        for m in NAMED_DAY.finditer(e.text)
+        if m.group()[0].isupper()  # "May 3", not "may 3"
+    ]
+    dated = [e for e in doc.ents if e.label_ == "DATE"] + [s for s in swallowed if s is not None]
+    return sorted(dated, key=lambda e: e.start)
 
 
 def news_day(body: Doc, dates: list[tuple[int, ResolvedDate]], published: date) -> ResolvedDate:
