@@ -186,6 +186,14 @@ def test_a_yearless_day_of_a_clause_told_in_the_past_is_the_one_gone_by():
     assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2023, 5, 16), "day")
 
 
+def test_a_day_of_a_thing_still_ahead_is_not_moved_a_year_back():
+    # "ahead of the audit on May 20": the audit's day, to come; the sacking is not of May 20, 2023
+    found = events("The Kelmouth council sacked its treasurer ahead of the audit on May 20.")
+    assert [e["date"] for e in found if e["date"] == date(2023, 5, 20)] == []
+    (sacking,) = events("The Kelmouth council sacked its treasurer on May 20.")
+    assert sacking["date"] == date(2023, 5, 20)
+
+
 def test_a_date_to_come_is_no_date_of_a_clause_told_in_the_past():
     lead = "Thieves raided a depot in Kelmouth on Tuesday.\n"
     arrest = events(lead + "Police arrested the 2030 mayoral hopeful, Jon Dale, in Hull.")[-1]

@@ -33,6 +33,11 @@ CALENDAR_WORDS = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning", re.I
 )
 
+# "ahead of sentencing on", "before the vote in": a day named for a thing still to come
+AHEAD_OF_A_THING = re.compile(
+    r"\b(?:ahead of|before|until|pending)\s+(?:the\s+|a\s+|its\s+|their\s+)?\w+\s+(?:on|in)?\s*$", re.I
+)
+
 
 class EventDates:
     """Dates the events of one parsed sentence."""
@@ -84,7 +89,7 @@ class EventDates:
             near = [d for d in near if not _after(resolve_date(d.text, published, tense), published)]
         own_phrase = set(trigger.root.subtree)
         resolved = [
-            resolve_date(d.text, published, tense, self._anchor(d, published, context))
+            resolve_date(d.text, published, _as_told(d, tense), self._anchor(d, published, context))
             for d in sorted(near, key=lambda d: (d.root not in own_phrase, abs(d.start - trigger.start)))
         ]  # a noun's own date first: "announced Wednesday an order placed on Monday"
         found = next((r for r in resolved if r.value is not None), UNKNOWN)
@@ -194,6 +199,14 @@ def _tense(verb: Token) -> str:
 def _after(when: ResolvedDate, published: date) -> bool:
     """Whether a date is after the publication day and the day after it (a time zone's)."""
     return when.value is not None and (when.value - published).days > 1
+
+
+def _as_told(expression: Span, tense: str) -> str:
+    """A day told in the past is one gone by ("done"), unless it is the day of a thing still ahead
+    ("granted bail ahead of sentencing on December 14"): that one takes the nearest year, as in
+    "past", and is no date of the clause if it is to come."""
+    before = expression.doc[max(0, expression.start - 6) : expression.start].text
+    return "past" if tense == "done" and AHEAD_OF_A_THING.search(before) else tense
 
 
 def _own_tense(expression: Span, tense: str) -> str:
