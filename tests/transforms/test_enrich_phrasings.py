@@ -12,8 +12,26 @@ def test_bids_or_offers_drawn_from_buyers_are_a_deal_made():
     (bids,) = events("Harwick Aviation Ltd. attracted bids for 40 jets from Nordair Airlines on Tuesday.")
     (offers,) = events("Harwick Aviation Ltd. received offers from three buyers on Tuesday.")
 
-    assert (bids["type"], bids["actor1"], bids["date"]) == ("cooperate", "Harwick Aviation Ltd.", date(2024, 3, 5))
+    # the buyer named bid to the seller; buyers left unnamed leave the seller as the one who dealt
+    assert (bids["type"], bids["actor1"], bids["actor2"], bids["date"]) == (
+        "cooperate",
+        "Nordair Airlines",
+        "Harwick Aviation Ltd.",
+        date(2024, 3, 5),
+    )
     assert (offers["type"], offers["actor1"]) == ("cooperate", "Harwick Aviation Ltd.")
+
+
+def test_each_buyer_a_seller_drew_offers_from_made_one():
+    found = events(
+        "On Tuesday the shipyard Marlow Docks received offers for its two ferries "
+        "from Talvik Shipping Co., Baltic Lines AB and an unnamed fund."
+    )
+
+    assert sorted((e["type"], e["actor1"], e["actor2"]) for e in found) == [
+        ("cooperate", "Baltic Lines AB", "Marlow Docks"),
+        ("cooperate", "Talvik Shipping Co.", "Marlow Docks"),
+    ]
 
 
 def test_a_bid_for_office_stays_an_election_and_drawn_criticism_stays_criticism():

@@ -28,6 +28,12 @@ from winnow.transforms.enrich.timeline import DateContext
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}
 NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
+BIDS = {
+    "bid",
+    "bids",
+    "offer",
+    "offers",
+}  # drawn from buyers: each buyer's bid is the deal offered (events.yaml, attract)
 SPEAKERS_OF = {"testimony", "statement", "announcement", "declaration"}  # "the testimony of two pilots": who spoke
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
 
@@ -98,6 +104,23 @@ class Arguments:
                     if pobj.tag_ == "NNP" and not pobj.ent_type_ and prep.lower_ != "on":
                         return self._new_place(pobj)
         return None
+
+    def bidders(self, trigger: Token) -> list[tuple[Actor, int]]:
+        """The buyers named in a "from" phrase of bids or offers a seller drew ("attracted bids for
+        jets from Nordair, Talvik and a third buyer"), with the offset of each in the article's text.
+        A buyer whose name the tagger took for a town's (an airline named after its home city) still bid."""
+        offers = [c for c in trigger.children if c.dep_ == "dobj" and c.lower_ in BIDS]
+        froms = [t for o in offers for t in o.subtree if t.dep_ == "prep" and t.lower_ == "from"]
+        froms += [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"] if offers else []
+        return [
+            (actor, self.offset + c.idx)
+            for prep in froms
+            for pobj in prep.children
+            if pobj.dep_ == "pobj"
+            for c in [pobj, *pobj.conjuncts]
+            for actor in [self.resolver.actor(c, actors_only=False)]
+            if actor is not None and actor.entity is not None
+        ]
 
     def coordinated_places(self, anchors: list[Token], location: str) -> list[tuple[str, int]]:
         """The places coordinated with the event's ("protests in Leeds, York and Hull"), with the

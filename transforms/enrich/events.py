@@ -126,7 +126,7 @@ class EventExtractor:
                 continue  # no one and nowhere: nothing a reader could use (a dated truce's sides often go unnamed)
             event = self._event(context, sentence, item, who, when)
             if event.confidence >= context.min_confidence:
-                events.append(event)
+                events += _by_each_bidder(context, item, event, arguments) or [event]
                 events += self._elsewhere(context, offset, item, event, arguments)
         return events
 
@@ -262,6 +262,27 @@ class EventExtractor:
             a2.type if a2 else None,
             a2.country if a2 else None,
         )
+
+
+def _by_each_bidder(context: ArticleContext, item: Found, event: Event, arguments: Arguments) -> list[Event]:
+    """ "Harwick attracted bids from Nordair and Talvik": each named buyer made a bid to the seller."""
+    if item.pos != "verb" or item.event_type != "cooperate":
+        return []
+    return [
+        replace(
+            event,
+            event_id=event_id(context.article_id, event.sentence_offset, start),
+            actor1=buyer.entity,
+            actor1_role=buyer.role,
+            actor1_type=buyer.type,
+            actor1_country=buyer.country,
+            actor2=event.actor1,
+            actor2_role=event.actor1_role,
+            actor2_type=event.actor1_type,
+            actor2_country=event.actor1_country,
+        )
+        for buyer, start in arguments.bidders(item.head)
+    ]
 
 
 def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
