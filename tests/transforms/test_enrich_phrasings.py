@@ -212,3 +212,27 @@ def test_a_role_word_before_an_event_noun_is_the_kind_of_actor_not_an_organisati
     (raids,) = [e for e in found if e["type"] == "coerce"]
 
     assert (raids["actor1"], raids["actor1_type"], raids["place"]) == ("police", "COP", "Leeds")
+
+
+def test_a_dated_participle_on_a_noun_was_done_to_the_noun():
+    # "truckers arrested on Jan. 15": the truckers were arrested, by someone unnamed
+    (arrested,) = events(
+        "Relations between Mexico and Canada soured in May. "
+        "Ottawa has refunded the 40 Mexican truckers arrested on Jan. 15 at the border."
+    )
+
+    assert (arrested["type"], arrested["actor1"], arrested["actor2"], arrested["date"]) == (
+        "coerce",
+        None,
+        "Mexico",
+        date(2024, 1, 15),
+    )
+
+
+def test_a_dated_duty_imposed_on_goods_was_imposed_on_their_country():
+    (imposed,) = events(
+        "Relations between Mexico and Canada soured in May. "
+        "Builders in Ottawa now hope to see an end to the 5% duty on Mexican cement imposed on Jan. 15."
+    )
+
+    assert (imposed["type"], imposed["actor2"], imposed["date"]) == ("reduce_relations", "Mexico", date(2024, 1, 15))

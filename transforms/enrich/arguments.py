@@ -155,6 +155,7 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     """Doers and receivers of a verb: subject and object, or a passive's agent and subject."""
     children = list(verb.children)
     passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in children)  # "having been annexed by X"
+    passive = passive or verb.dep_ == "acl" and verb.tag_ == "VBN"  # "steel imports taxed in May": taxed, not taxing
     agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = [c for c in children if c.dep_ in SUBJECTS]
     clause = verb
@@ -169,7 +170,10 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     doers = agents if passive else subjects
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):
-        receivers = [verb.head]  # "the duties levied on March 3"
+        # "the duties levied on March 3"; "the duty on Mexican cement imposed in May": Mexico's cement
+        receivers = [verb.head] + [
+            g for p in verb.head.children if p.lower_ == "on" for g in p.children if g.dep_ == "pobj"
+        ]
     elif passive and not receivers and verb.dep_ in ("pcomp", "advcl", "conj"):
         # "came home after being expelled", "confessed and was jailed": the subject it hangs on underwent it
         receivers = next(
