@@ -44,6 +44,7 @@ class EventDates:
 
     def __init__(self, parsed: Doc) -> None:
         self.parsed = parsed
+        self.expressions = date_entities(parsed)  # the sentence's dates, found once for all its triggers
 
     def date(self, head: Token, trigger: Span, published: date | None, context: DateContext) -> ResolvedDate:
         """The trigger's own date; else, told in the past, the paragraph's; else `reported`."""
@@ -60,7 +61,7 @@ class EventDates:
         self, head: Token, trigger: Span, published: date | None, context: DateContext
     ) -> tuple[ResolvedDate, bool]:
         """The date tied to the trigger, resolved, and whether the text gave it one at all."""
-        dates = date_entities(self.parsed) + [
+        dates = self.expressions + [
             e
             for e in self.parsed.ents
             if e.label_ == "TIME" and any(w in e.text.lower() for w in ("night", "morning", "afternoon", "evening"))
@@ -109,7 +110,7 @@ class EventDates:
         else the date context; "that day" with no day in the context, the last day the story named."""
         if not needs_anchor(expression.text):
             return None
-        earlier = [resolve_date(d.text, published) for d in date_entities(self.parsed) if d.end <= expression.start]
+        earlier = [resolve_date(d.text, published) for d in self.expressions if d.end <= expression.start]
         if (told := next((r for r in reversed(earlier) if r.value is not None), None)) is not None:
             return told
         return context.last_day if context.frame.precision != "day" and is_same_day(expression.text) else context.frame
