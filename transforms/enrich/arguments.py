@@ -28,12 +28,8 @@ from winnow.transforms.enrich.timeline import DateContext
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "on", "along", "off"}
 TARGET_PREPOSITIONS = {"against", "on", "with", "to", "at", "between", "toward", "towards", "from", "for"}
 NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
-BIDS = {
-    "bid",
-    "bids",
-    "offer",
-    "offers",
-}  # drawn from buyers: each buyer's bid is the deal offered (events.yaml, attract)
+# Drawn from buyers: each buyer's bid is the deal offered (events.yaml, attract).
+BIDS = frozenset("bid bids offer offers".split())
 SPEAKERS_OF = {"testimony", "statement", "announcement", "declaration"}  # "the testimony of two pilots": who spoke
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
 

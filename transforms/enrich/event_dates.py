@@ -25,10 +25,10 @@ PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
 TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
 CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
-# A date expression with none of these ("at the time", "then") points back to the story's date.
 # "admitted to stealing", "acted quickly, rescuing": an "-ing" clause happens when its governor
 # does; an infinitive's ("failed to answer", "agreed to pay") need not.
 PARTICIPLE_CLAUSES = {"xcomp", "pcomp", "advcl"}
+# A date expression with none of these ("at the time", "then") points back to the story's date.
 CALENDAR_WORDS = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|night|morning", re.I
 )

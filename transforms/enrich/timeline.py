@@ -32,19 +32,9 @@ NEWS_DAYS = 7  # a lead's day further back than a week is background, not the ne
 COUNTING_FROM_A_DAY = re.compile(  # "later that evening", "the next morning": a day the story has set
     r"\b(?:that (?:same )?|the (?:next|following) )(?:day|night|morning|afternoon|evening)\b", re.I
 )
-OPENING_CHARACTERS = 8
-THING_DETERMINERS = {
-    "a",
-    "an",
-    "the",
-    "its",
-    "his",
-    "her",
-    "their",
-    "our",
-    "this",
-    "that",
-}  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
+OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
+# Words before a date that make it a thing's ("a Feb. 12 letter", "its May 3 ruling").
+THING_DETERMINERS = frozenset("a an the its his her their our this that".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +161,8 @@ def _opening_date(
 
 
 def _of_a_thing(expression: Span) -> bool:
-    """Whether a date stands between a determiner or a possessive and the noun it dates ("in a Nov.
-    5 letter", "Dale's May 3 ruling"): the date of that thing. The words decide (no parse here)."""
+    """Whether a date stands between a determiner or a possessive and the noun it dates ("in a Feb.
+    12 letter", "Dale's May 3 ruling"): the date of that thing. The words decide (no parse here)."""
     doc = expression.doc
     if expression.start == 0 or expression.end == len(doc):
         return False
