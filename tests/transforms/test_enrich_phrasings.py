@@ -246,3 +246,15 @@ def test_an_owned_happening_told_of_by_a_passive_happened_by_then():
 
     # the veto drew the jeers, so it was cast; a postponed visit did not take place
     assert [(e["type"], e["actor1"], e["date"]) for e in found] == [("reject", "Ada Brennan", date(2024, 3, 5))]
+
+
+def test_a_past_tense_the_parse_took_for_a_modifier_between_two_names_is_done_by_the_first():
+    # the small model reads "Orban blasted Lindqvist" as a noun phrase, "blasted" modifying Lindqvist
+    (criticism,) = events("On Sunday Orban blasted Lindqvist for the delays at the port.")
+
+    assert (criticism["type"], criticism["actor1"], criticism["actor2"], criticism["date"]) == (
+        "disapprove",
+        "Orban",
+        "Lindqvist",
+        date(2024, 3, 3),
+    )
