@@ -258,3 +258,13 @@ def test_a_past_tense_the_parse_took_for_a_modifier_between_two_names_is_done_by
         "Lindqvist",
         date(2024, 3, 3),
     )
+
+
+def test_an_agency_named_by_acronym_before_what_it_keeps_still_acts():
+    # "in NDA custody" makes the tagger's NDA a place; the custody is the place, NDA keeps it
+    found = events(
+        "Two detainees died last winter while in NDA custody near the river. "
+        "NDA announced on Monday its plan to close the camp."
+    )
+
+    assert [(e["type"], e["actor1"], e["date"]) for e in found] == [("statement", "NDA", date(2024, 3, 4))]

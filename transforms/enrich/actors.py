@@ -47,6 +47,7 @@ OWNING = frozenset("owned controlled run led founded headed backed".split())
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 WORD_BEFORE = re.compile(r"(\w+)\W+(?:the\W+)?$", re.IGNORECASE)
+OWNING_ACRONYM = re.compile(r"[A-Z]{2,6} [A-Za-z]")  # an acronym before a noun owns it
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +325,12 @@ def _told_by_age(head: Token) -> bool:
 
 def located_places(text: str, occurrences: list[Occurrence], dateline: str | None) -> frozenset[str]:
     """The places an article uses as a location at least once: after a word of place ("in Leeds",
-    "from the Gulf") or as its dateline."""
+    "from the Gulf") or as its dateline; not an acronym that owns the place after it ("in NDA custody")."""
     found = {dateline} if dateline else set()
     for o in occurrences:
         before = WORD_BEFORE.search(text, max(0, o.start - 20), o.start) if not o.in_title else None
+        if OWNING_ACRONYM.match(text, o.start) and text[o.start : o.end].isupper():
+            continue  # "in NTSB custody", "near ICE facilities": the body that keeps the place, not a place
         if o.resolved.type == "place" and before and before.group(1).lower() in LOCATIVE_WORDS:
             found.add(resolved_id(o.resolved))
     return frozenset(found)
