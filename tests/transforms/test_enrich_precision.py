@@ -75,3 +75,18 @@ def test_the_charge_a_trial_convicts_of_is_not_a_second_happening():
     assert charge["type"] == "coerce"
     (assault,) = events("Jon Dale assaulted Ada Brennan in Kelmouth on Monday.")
     assert (assault["type"], assault["actor1"]) == ("assault", "Jon Dale")
+
+
+def test_a_habit_told_in_the_present_in_a_clause_of_reason_or_concession_is_no_happening():
+    assert (
+        events(
+            "Although Harwick Aviation's rules ban smoking on its jets, Ada Brennan lit a cigar on the flight on Tuesday."
+        )
+        == []
+    )
+    assert (
+        events(
+            "Tenants of Marlow Docks say they fear the winter because Marlow Docks evicts anyone who falls behind on rent."
+        )
+        == []
+    )

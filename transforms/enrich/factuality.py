@@ -215,8 +215,9 @@ def reporting_block(line: str) -> bool:
 def _habitual_present(verb: Token, licensing: Licensing) -> bool:
     """ "The board bans dogs from its ferries", "the union opposes the plan": a main verb in the
     simple present with no date of its own tells a habit or a view, not a happening ("faces
-    charges" tells the charges brought)."""
-    if verb.tag_ not in ("VBZ", "VBP") or _auxiliaries(verb) or verb.dep_ not in ("ROOT", "conj"):
+    charges" tells the charges brought). So does one in an adverbial clause ("although its rules ban
+    smoking", "because the firm evicts anyone who ...")."""
+    if verb.tag_ not in ("VBZ", "VBP") or _auxiliaries(verb) or verb.dep_ not in ("ROOT", "conj", "advcl"):
         return False
     return verb.lower_ not in licensing.undergo and not _own_date(verb)
 
