@@ -268,3 +268,17 @@ def test_an_agency_named_by_acronym_before_what_it_keeps_still_acts():
     )
 
     assert [(e["type"], e["actor1"], e["date"]) for e in found] == [("statement", "NDA", date(2024, 3, 4))]
+
+
+def test_a_measure_a_relative_clause_says_someone_put_in_place_was_done_by_them():
+    (ban,) = events("Harbour pilots are suing over the ban the Kelmouth council put in place in 2020.")
+    (sanctions,) = events("Growers in Kenya keep asking about the sanctions Norway placed on their tea in 2021.")
+    (deal,) = events("The deal, which Harwick Aviation signed in 2022, was defended by Ada Brennan.")
+
+    assert (ban["type"], ban["actor1"], ban["date"]) == ("coerce", "Kelmouth council", date(2020, 1, 1))
+    assert (sanctions["type"], sanctions["actor1"], sanctions["date"]) == (
+        "reduce_relations",
+        "Norway",
+        date(2021, 1, 1),
+    )
+    assert (deal["type"], deal["actor1"]) == ("cooperate", "Harwick Aviation")  # one event: the verb tells the noun's

@@ -167,12 +167,16 @@ class EventExtractor:
                 head.lower_ in licensing().light
                 and not kind.objects
                 and any(
-                    c.dep_ in ("dobj", "nsubjpass", "pobj")
+                    (c.dep_ in ("dobj", "nsubjpass", "pobj") or c == head.head and head.dep_ == "relcl")
                     and any(k.pos == "noun" for k in self.finder.kinds_of(c.text))
-                    for c in [*head.children, *(g for p in head.children if p.lower_ == "to" for g in p.children)]
+                    for c in [
+                        *head.children,
+                        *(g for p in head.children if p.lower_ == "to" for g in p.children),
+                        head.head,
+                    ]
                 )
             ):
-                return None  # "signed a deal", "agreed to a deal": the object is the event
+                return None  # "signed a deal", "agreed to a deal", "the deal it signed": the object is the event
             return Found(span, head, "verb", kind.event_type, None) if verb_reported(head, licensing()) else None
         kind = next((k for k in kinds if k.pos == "noun"), None) or next(
             (k for k in self.finder.kinds_of(head.text) if k.pos == "noun"), None

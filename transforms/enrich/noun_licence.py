@@ -3,9 +3,10 @@
 A noun counts only where a verb says it happened: the object of a light verb ("held talks"), what
 an undergo verb's subject faced ("faces charges"), the subject of a happening verb ("talks
 began"), a phrase of time or place under a reported verb ("said in a statement", "hit during a
-clash"), or with a date of its own ("the March 3 meeting"); a definite one told as done ("the
-strike, which Washington blamed on ...", "despite the protests") is presupposed, and one whose
-owner it is told of ("her veto was greeted with jeers") happened by the time of the verb that tells it.
+clash"), a relative clause of a light verb ("the sanctions Norway placed"), or with a date of its
+own ("the March 3 meeting"); a definite one told as done ("the strike, which Washington blamed on
+...", "despite the protests") is presupposed, and one whose owner it is told of ("her veto was
+greeted with jeers") happened by the time of the verb that tells it.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
         return Licence(None, "presupposed")  # "the site of air strikes", "the onset of the truce"
     for clause in (c for c in noun.children if c.dep_ == "relcl"):
         if clause.tag_ == "VBD" and not negated(clause) and not modal(clause):
+            if _verb_phrase(clause) in licensing.light and _done_to_the_noun(clause):
+                return Licence(clause, "light")  # "the duties Ruritania imposed in May": it imposed them
             return Licence(None, "presupposed")  # "the strike, which Washington blamed on ...", told as done
     if noun.dep_ == "nsubj" and _definite(noun) and not future_clause(head):
         return Licence(None, "presupposed")  # "the air strike on the convoy could be the death knell"
@@ -88,6 +91,15 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
     ):
         return Licence(None, "presupposed")  # "the U.S.-Russia agreement": a named, definite happening
     return Licence(None, "dated") if dated else None
+
+
+def _done_to_the_noun(clause: Token) -> bool:
+    """A relative clause whose subject is someone and whose object is missing or "which": the noun it
+    tells of is its object ("the sanctions Ruritania imposed", not "the strike, which closed the port")."""
+    children = list(clause.children)
+    return not any(c.dep_ == "dobj" and c.tag_ not in ("WDT", "WP") for c in children) and any(
+        c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP") for c in children
+    )
 
 
 def _definite(noun: Token) -> bool:
