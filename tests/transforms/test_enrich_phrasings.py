@@ -282,3 +282,13 @@ def test_a_measure_a_relative_clause_says_someone_put_in_place_was_done_by_them(
         date(2021, 1, 1),
     )
     assert (deal["type"], deal["actor1"]) == ("cooperate", "Harwick Aviation")  # one event: the verb tells the noun's
+
+
+def test_a_participle_joined_to_a_passive_is_passive_too():
+    # "were detained and deported": the dockers were deported, not Norway
+    found = events("Two of the dockers, Jon Varga and Ali Keane, were detained and deported to Norway on Friday.")
+
+    assert sorted((e["type"], e["actor2"], e["date"]) for e in found) == [
+        ("coerce", "Jon Varga", date(2024, 3, 8)),
+        ("coerce", "Jon Varga", date(2024, 3, 8)),
+    ]

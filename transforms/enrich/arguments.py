@@ -154,6 +154,12 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     children = list(verb.children)
     passive = any(c.dep_ in ("nsubjpass", "auxpass", "agent") for c in children)  # "having been annexed by X"
     passive = passive or verb.dep_ == "acl" and verb.tag_ == "VBN"  # "steel imports taxed in May": taxed, not taxing
+    passive = passive or (  # "were detained and deported": the second shares the first's "were"
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "nsubj") for c in children)
+        and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.head.children)
+    )
     agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = [c for c in children if c.dep_ in SUBJECTS]
     clause = verb
