@@ -292,3 +292,15 @@ def test_a_participle_joined_to_a_passive_is_passive_too():
         ("coerce", "Jon Varga", date(2024, 3, 8)),
         ("coerce", "Jon Varga", date(2024, 3, 8)),
     ]
+
+
+def test_a_person_grabbed_is_assaulted_and_a_thing_grabbed_is_not():
+    (grabbed,) = events("Jon Varga grabbed Ada Brennan on Saturday as she left the library.")
+
+    assert (grabbed["type"], grabbed["actor1"], grabbed["actor2"], grabbed["date"]) == (
+        "assault",
+        "Jon Varga",
+        "Ada Brennan",
+        date(2024, 3, 2),
+    )
+    assert events("Jon Varga grabbed the microphone on Saturday and sang.") == []
