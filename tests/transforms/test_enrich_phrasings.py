@@ -241,10 +241,11 @@ def test_a_dated_duty_imposed_on_goods_was_imposed_on_their_country():
 def test_an_owned_happening_told_of_by_a_passive_happened_by_then():
     found = events(
         "Mayor Ada Brennan addressed the council. Her veto of the budget was greeted with jeers on Tuesday. "
-        "His visit to Kenya was postponed on Wednesday."
+        "His visit to Kenya was postponed on Wednesday. Their ban on cars was lifted on Thursday."
     )
 
-    # the veto drew the jeers, so it was cast; a postponed visit did not take place
+    # the veto drew the jeers, so it was cast; a postponed visit did not take place, and a ban
+    # lifted on Thursday was not imposed then
     assert [(e["type"], e["actor1"], e["date"]) for e in found] == [("reject", "Ada Brennan", date(2024, 3, 5))]
 
 

@@ -5,7 +5,7 @@ an undergo verb's subject faced ("faces charges"), the subject of a happening ve
 began"), a phrase of time or place under a reported verb ("said in a statement", "hit during a
 clash"), a relative clause of a light verb ("the sanctions Norway placed"), or with a date of its
 own ("the March 3 meeting"); a definite one told as done ("the strike, which Washington blamed on
-...", "despite the protests") is presupposed, and one whose owner it is told of ("her veto was
+...", "despite the protests") is presupposed, and one whose owner it is told of, received ("her veto was
 greeted with jeers") happened by the time of the verb that tells it.
 """
 
@@ -31,9 +31,14 @@ QUANTITY_NOUNS = frozenset(
     dozens hundreds thousands barrage storm torrent chorus volley burst day week month year
 """.split()
 )
-# "the rally was called off", "his visit was postponed": what these say of a happening is that it did not happen.
-UNDOING_PASSIVES = frozenset(
-    "cancelled canceled postponed delayed scrapped planned scheduled proposed expected called ruled deferred shelved".split()
+# "her veto was greeted with jeers", "his arrest was condemned": how a happening was received says
+# it happened; what else a passive tells of it may say it did not ("postponed") or date another deed
+# ("the ban was lifted").
+RECEPTION_PASSIVES = frozenset(
+    """
+    met greeted received welcomed hailed praised applauded cheered criticized criticised condemned denounced
+    slammed mocked ridiculed questioned challenged followed watched witnessed filmed seen noticed
+""".split()
 )
 LICENSING_PREPOSITIONS = {"in", "at", "during", "into", "under", "after", "amid", "following", "through"}
 # "despite the protests", "amid a strike": what the phrase names is taken as having happened.
@@ -84,7 +89,7 @@ def noun_licence(noun: Token, licensing: Licensing, dated: bool) -> Licence | No
             return Licence(None, "presupposed")  # "the strike, which Washington blamed on ...", told as done
     if noun.dep_ == "nsubj" and _definite(noun) and not future_clause(head):
         return Licence(None, "presupposed")  # "the air strike on the convoy could be the death knell"
-    if noun.dep_ == "nsubjpass" and _definite(noun) and head.pos_ == "VERB" and head.lower_ not in UNDOING_PASSIVES:
+    if noun.dep_ == "nsubjpass" and _definite(noun) and head.lower_ in RECEPTION_PASSIVES:
         return Licence(head, "received")  # "her veto was greeted with jeers": it happened, by the verb's time
     if _named_and_definite(noun) and not (
         head.pos_ in ("VERB", "AUX") and noun.dep_ in ("dobj", "nsubjpass") and not verb_reported(head, licensing)
