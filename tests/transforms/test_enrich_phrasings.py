@@ -305,3 +305,10 @@ def test_a_person_grabbed_is_assaulted_and_a_thing_grabbed_is_not():
         date(2024, 3, 2),
     )
     assert events("Jon Varga grabbed the microphone on Saturday and sang.") == []
+
+
+def test_a_day_the_tagger_folded_into_a_name_still_dates_the_noun_after_it():
+    # the tagger reads "Keller’s June 4" as one person's name
+    (visit,) = events("Reporters asked about Keller’s June 4 visit to the shipyard.")
+
+    assert (visit["type"], visit["actor1"], visit["date"]) == ("consult", "Keller", date(2023, 6, 4))

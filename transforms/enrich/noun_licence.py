@@ -14,6 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from winnow.transforms.enrich.factuality import Licence, future_clause, modal, negated, verb_reported
+from winnow.transforms.enrich.timeline import date_entities
 from winnow.transforms.enrich.triggers import Licensing
 
 # "the site of air strikes", "the onset of the truce": the noun before "of" says it happened.
@@ -136,11 +137,13 @@ def _verb_phrase(verb: Token) -> str:
 
 
 def has_own_date(noun: Token) -> bool:
-    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase."""
+    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase (also where the
+    tagger folded it into a name: "the mayor's May 3 call")."""
+    dated = {t.i for span in date_entities(noun.doc) for t in span}
     return any(
-        t.ent_type_ == "DATE" and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
+        t.i in dated and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
         for t in noun.subtree
-        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.ent_type_ == "DATE"
+        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.i in dated
     )
 
 
