@@ -312,3 +312,10 @@ def test_a_day_the_tagger_folded_into_a_name_still_dates_the_noun_after_it():
     (visit,) = events("Reporters asked about Keller’s June 4 visit to the shipyard.")
 
     assert (visit["type"], visit["actor1"], visit["date"]) == ("consult", "Keller", date(2023, 6, 4))
+
+
+def test_a_day_owning_the_noun_is_its_date_but_the_day_of_the_story_is_not():
+    (attack,) = events("Witnesses described Tuesday's attack on Ada Brennan outside the library.")
+
+    assert (attack["type"], attack["actor2"], attack["date"]) == ("fight", "Ada Brennan", date(2024, 3, 5))
+    assert events("In Kelmouth, Ada Brennan said she had watched the day's testimony.") == []

@@ -137,13 +137,16 @@ def _verb_phrase(verb: Token) -> str:
 
 
 def has_own_date(noun: Token) -> bool:
-    """ "the March 3 meeting", "an April 9 letter": a date inside the noun's own phrase (also where the
-    tagger folded it into a name: "the mayor's May 3 call")."""
+    """ "the March 3 meeting", "an April 9 letter", "Tuesday's vote": a date inside the noun's own phrase
+    (also where the tagger folded it into a name: "the mayor's May 3 call")."""
     dated = {t.i for span in date_entities(noun.doc) for t in span}
+    dated -= {  # "the day's testimony": the day the story is about, not a date of the noun's own
+        t.i for t in noun.subtree if t.dep_ == "poss" and any(c.dep_ == "det" and c.lower_ == "the" for c in t.children)
+    }
     return any(
         t.i in dated and (t.i < noun.i and t.head.i <= noun.i or t.head == noun and t.dep_ == "npadvmod")
         for t in noun.subtree
-        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod") or t.head.i in dated
+        if t.dep_ in ("compound", "nmod", "npadvmod", "nummod", "amod", "poss") or t.head.i in dated
     )
 
 
