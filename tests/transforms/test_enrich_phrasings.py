@@ -319,3 +319,11 @@ def test_a_day_owning_the_noun_is_its_date_but_the_day_of_the_story_is_not():
 
     assert (attack["type"], attack["actor2"], attack["date"]) == ("fight", "Ada Brennan", date(2024, 3, 5))
     assert events("In Kelmouth, Ada Brennan said she had watched the day's testimony.") == []
+
+
+def test_the_owner_of_an_arrest_underwent_it_unless_an_of_phrase_names_who_did():
+    (arrest,) = events("Jon Dale's arrest in Kelmouth on Tuesday drew a crowd.")
+    (detention,) = events("The army's detention of two reporters in Kelmouth on Monday lasted six hours.")
+
+    assert (arrest["actor1"], arrest["actor2"]) == (None, "Jon Dale")
+    assert detention["actor1"] == "army"

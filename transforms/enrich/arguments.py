@@ -32,6 +32,11 @@ NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
 BIDS = frozenset("bid bids offer offers".split())
 SPEAKERS_OF = {"testimony", "statement", "announcement", "declaration"}  # "the testimony of two pilots": who spoke
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
+# Nouns of what is done to someone: their owner underwent it ("his arrest", "the mayor's eviction"),
+# unless an "of" phrase names who did ("the army's detention of reporters").
+UNDERGONE = frozenset(
+    "arrest arrests detention conviction eviction expulsion extradition deportation indictment sentencing trial".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +228,9 @@ def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list
     """Doers and receivers of a noun trigger: its possessor, compound or "by" phrase and its
     "against", "with" phrases, and the subject of the verb that licenses it."""
     doers = [c for c in noun.children if c.dep_ in NOUN_ACTOR_DEPS and c.i < noun.i]
+    owners = []
+    if noun.lower_ in UNDERGONE and not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        owners, doers = [c for c in doers if c.dep_ == "poss"], [c for c in doers if c.dep_ != "poss"]
     doers += [
         g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from") for g in c.children
     ]  # "a veto threat from the mayor"
@@ -231,7 +239,7 @@ def _noun_roles(noun: Token, licence: Licence | None) -> tuple[list[Token], list
     between = [
         g for c in noun.children if c.dep_ == "prep" and c.lower_ == "between" for g in c.children if g.dep_ == "pobj"
     ]
-    receivers = [t for t in _targets(noun) if t not in between and t.head.lower_ != "from"]
+    receivers = owners + [t for t in _targets(noun) if t not in between and t.head.lower_ != "from"]
     for first in between:  # "talks between A and B"
         doers.append(first)
         receivers += [c for c in first.children if c.dep_ == "conj"]
