@@ -327,3 +327,12 @@ def test_the_owner_of_an_arrest_underwent_it_unless_an_of_phrase_names_who_did()
 
     assert (arrest["actor1"], arrest["actor2"]) == (None, "Jon Dale")
     assert detention["actor1"] == "army"
+
+
+def test_a_happening_told_with_no_one_takes_the_place_of_the_body_that_tells_it():
+    # no one is named as holding the walkouts: the authority's town is where, and the event is kept
+    (walkouts,) = events(
+        "The Leeds transport authority apologised to passengers on Friday because two walkouts were held at the depot on Wednesday."
+    )
+
+    assert (walkouts["type"], walkouts["place"], walkouts["date"]) == ("protest", "Leeds", date(2024, 3, 6))

@@ -6,7 +6,8 @@
 - actor2, to or with whom: the verb's object (a passive's subject), the subject of an undergo verb
   ("Hale faces charges"), or an "against", "on", "with", "between" phrase;
 - the location: a place in an "in", "at", "near" phrase of the trigger or its verb, else of
-  the sentence's main verb; a proper noun there is a place even if NER missed it;
+  the sentence's main verb; a proper noun there is a place even if NER missed it; for an event
+  with no one named, the place the main clause's acting body is of ("the Leeds transport authority");
 - the date: event_dates.py.
 """
 
@@ -104,6 +105,10 @@ class Arguments:
                         return resolved_id(places[0].resolved)
                     if pobj.tag_ == "NNP" and not pobj.ent_type_ and prep.lower_ != "on":
                         return self._new_place(pobj)
+        if actors == set():  # no one named: the place the main clause's acting body is of ("Kelmouth health board")
+            bodies = [g for c in root.children if c.dep_ in ("nsubj", "nsubjpass") for g in c.children]
+            places = self.resolver.places_in([g for g in bodies if g.dep_ == "compound"])
+            return resolved_id(places[0].resolved) if places else None
         return None
 
     def bidders(self, trigger: Token) -> list[tuple[Actor, int]]:
