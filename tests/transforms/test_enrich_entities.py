@@ -73,6 +73,17 @@ def test_a_defined_acronym_joins_its_long_form_or_is_dropped():
     assert "CoH" not in found
 
 
+def test_an_acronym_used_undefined_joins_the_name_its_letters_begin():
+    found = entities(
+        "The Kelmouth Harbour Pilots Association met on Monday. On Tuesday KHPA members walked out of the port."
+    )
+    assert "KHPA" in found["Kelmouth Harbour Pilots Association"][2] and "KHPA" not in found
+    found = entities("Harwick Gas & Power Co. cut supplies on Monday. HG&P said the cut was needed.")
+    assert "HG&P" in found["Harwick Gas & Power Co."][2]  # the "&" and the company suffix aside
+    found = entities("Kelmouth United beat Talvik on Monday. KU fans cheered.")
+    assert "KU" not in found.get("Kelmouth United", (None, None, set()))[2]  # two letters match too much
+
+
 def test_the_alias_table_renames_and_merges():
     options = EnrichOptions(aliases=(EntityAlias(name="Bashar al-Assad", type="person", aliases=("Assad",)),))
     found = entities("Assad addressed parliament. The UN and the U.N. Security Council responded.", options=options)

@@ -38,7 +38,7 @@ from winnow.transforms.enrich.language import detect_language
 from winnow.transforms.enrich.occurrences import names_told_again
 from winnow.transforms.enrich.pipeline import load_pipeline, merged_aliases, ner_disabled, parse_disabled
 from winnow.transforms.enrich.retold import distinct
-from winnow.transforms.enrich.surfaces import acronym_definitions
+from winnow.transforms.enrich.surfaces import acronym_definitions, acronyms_of_names, clean_surface
 from winnow.transforms.enrich.timeline import DateContext, date_contexts
 from winnow.transforms.enrich.triggers import TriggerFinder
 from winnow.transforms.hashing import sha256_hex
@@ -133,7 +133,8 @@ class LanguageEnricher:
     def _names(self, article: EnrichInput, title: Doc, body: Doc) -> _Work:
         """The article's resolved names and the sentences holding a trigger (to be parsed)."""
         try:
-            acronyms = acronym_definitions(article.text)
+            names = [clean_surface(e.text) for e in body.ents if e.label_ == "ORG"]
+            acronyms = acronyms_of_names(article.text, names) | acronym_definitions(article.text)
             credits = credit_ranges(article.text)
             body_names = [
                 o

@@ -36,6 +36,8 @@ ACRONYM_DEFINITION = re.compile(
     r"(?:[A-Z][\w'’-]*))\s+\(([A-Z][A-Za-z&]{1,9})\)"
 )
 
+ACRONYM_WORD = re.compile(r"\b[A-Z](?:&?[A-Z]){2,7}\b")
+
 
 def clean_surface(text: str) -> str:
     """The name in a span: no leading article or honorific, no possessive, no stray punctuation."""
@@ -98,6 +100,22 @@ def acronym_definitions(text: str) -> dict[str, str]:
             if initials == capitals and words[start][0].isupper():
                 found[acronym] = " ".join(words[start:])
     return found
+
+
+def acronyms_of_names(text: str, names: list[str]) -> dict[str, str]:
+    """Acronyms the text uses without defining them, each for the name of the text whose capitalised
+    words (a company suffix aside) start with its letters: "KHPA" for "Kelmouth Harbour Pilots
+    Association", "HG&P" for "Harwick Gas & Power Co."; three letters at least, as two match too much."""
+    by_initials: dict[str, str] = {}
+    for name in names:
+        words = [w for w in name.split() if w[:1].isupper() and w.strip(".").lower() not in COMPANY_SUFFIXES]
+        if len(words) >= 3:
+            by_initials.setdefault("".join(w[0] for w in words), name)
+    return {
+        acronym: by_initials[acronym.replace("&", "")]
+        for acronym in set(ACRONYM_WORD.findall(text))
+        if acronym.replace("&", "") in by_initials
+    }
 
 
 def joined_spans(doc: Doc) -> list[Span]:
