@@ -1,6 +1,9 @@
-"""Part 6 of issue 7: bad configuration and bad input to the real `winnow` command, run as a
-subprocess: a clear message, a non-zero exit, never a traceback. None of these starts Prefect
-but the last: a database path as a user types it, which a writing run must accept."""
+"""Part 6 of issue 7: bad configuration and bad input to the `winnow` command: a clear message,
+a non-zero exit, never a traceback. The command's app runs in the test's process (the console
+script is that app: a process each cost a Python start with winnow's imports, ~0.5-1 s of CPU);
+one bad config goes to the real command in a process of its own, as a shell runs it. None of
+these starts Prefect but the last: a database path as a user types it, which a writing run must
+accept."""
 
 from __future__ import annotations
 
@@ -10,24 +13,43 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner, Result
 
 from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winnow_env
+from winnow.flows.cli import app
 from winnow.warehouse.query import run_query
 
 GOOD_SOURCE = 'sources:\n  - name: herald\n    feeds:\n      - {kind: rss, url: "https://herald.example/feed.xml"}\n'
 
 
 @pytest.fixture
-def winnow(tmp_path):
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("PREFECT_", "WINNOW_"))}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), NO_COLOR="1", COLUMNS="200")
+def winnow(tmp_path, monkeypatch):
+    """`winnow ARGS` in tmp_path, in this process, with no PREFECT_ or WINNOW_ setting: a run that
+    went as far as Prefect would say it starts Prefect's temporary server."""
+    monkeypatch.chdir(tmp_path)
+    unset = {name: None for name in os.environ if name.startswith(("PREFECT_", "WINNOW_"))}
+    env = {**unset, "NO_COLOR": "1", "COLUMNS": "200"}
 
-    def run(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(WINNOW), *args], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=60)
-        assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    def run(*args: str) -> Result:
+        done = CliRunner().invoke(app, list(args), env=env)
+        # What the command raised and did not map to a message would be a traceback in a shell.
+        assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+        assert "Traceback" not in done.output, done.output
         return done
 
     return run
+
+
+def test_the_real_command_names_a_bad_config_and_exits_1(tmp_path):
+    (tmp_path / "sources.yaml").write_text(GOOD_SOURCE + "    colour: red\n")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PREFECT_", "WINNOW_"))}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), NO_COLOR="1", COLUMNS="200")
+
+    done = subprocess.run([str(WINNOW), "run"], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=60)
+
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert "source 'herald' (sources[0]), field colour: unknown key" in done.stderr
+    assert "Prefect" not in done.stderr  # stopped before Prefect started
 
 
 @pytest.fixture
@@ -50,7 +72,7 @@ def test_bad_config_is_named_and_refused(winnow, tmp_path, text, message):
     (tmp_path / "sources.yaml").write_text(text)
     for command in (["sources", "check"], ["run"]):
         done = winnow(*command)
-        assert done.returncode == 1 and message in done.stderr, (command, done.stderr)
+        assert done.exit_code == 1 and message in done.stderr, (command, done.stderr)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +86,7 @@ def test_bad_config_is_named_and_refused(winnow, tmp_path, text, message):
 def test_unknown_source_missing_file_bad_runner(winnow, tmp_path, args, message):
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
     done = winnow(*args)
-    assert done.returncode == 1 and message in done.stderr
+    assert done.exit_code == 1 and message in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -77,7 +99,7 @@ def test_unknown_source_missing_file_bad_runner(winnow, tmp_path, args, message)
 def test_bad_option_values(winnow, tmp_path, args, message):
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
     done = winnow(*args)
-    assert done.returncode == 2 and message in done.stderr
+    assert done.exit_code == 2 and message in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -91,9 +113,9 @@ def test_bad_db_path(winnow, tmp_path, db, message):
     for command in (["query", "select 1"], ["export", "out"], ["sources", "list"]):
         done = winnow(*command, "--db", db)
         if command == ["sources", "list"] and db == "missing.duckdb":
-            assert done.returncode == 0  # nothing run yet: every source at zero
+            assert done.exit_code == 0  # nothing run yet: every source at zero
         else:
-            assert done.returncode == 1 and message in done.stderr, (command, done.stderr)
+            assert done.exit_code == 1 and message in done.stderr, (command, done.stderr)
 
 
 @pytest.mark.parametrize("db, message", [("folder", "Is a directory"), ("junk.duckdb", "not a valid DuckDB")])
@@ -103,7 +125,7 @@ def test_a_writing_run_refuses_a_bad_db_before_it_starts(winnow, tmp_path, db, m
     (tmp_path / "sources.yaml").write_text(GOOD_SOURCE)
     for command in (["run"], ["reprocess"], ["maintenance"]):
         done = winnow(*command, "--db", db)
-        assert done.returncode == 1 and f"cannot use {db} as the warehouse" in done.stderr, command
+        assert done.exit_code == 1 and f"cannot use {db} as the warehouse" in done.stderr, command
         assert message in done.stderr and "Prefect" not in done.stderr  # stopped before Prefect started
     assert (tmp_path / "junk.duckdb").read_text() == "not a database"
 
@@ -118,7 +140,7 @@ def test_a_writing_run_refuses_a_bad_db_before_it_starts(winnow, tmp_path, db, m
 )
 def test_bad_sql(winnow, warehouse, sql, message):
     done = winnow("query", sql, "--db", str(warehouse))
-    assert done.returncode == 1 and message in done.stderr
+    assert done.exit_code == 1 and message in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -126,7 +148,7 @@ def test_bad_sql(winnow, warehouse, sql, message):
 )
 def test_query_cannot_write(winnow, warehouse, sql):
     done = winnow("query", sql, "--db", str(warehouse))
-    assert done.returncode == 1 and "read-only mode" in done.stderr
+    assert done.exit_code == 1 and "read-only mode" in done.stderr
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         assert conn.execute("select * from articles").fetchall() == [(1,)]
 
