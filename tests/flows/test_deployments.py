@@ -156,9 +156,11 @@ def test_deploy_all_to_a_server_and_a_worker_runs_ingest(tmp_path, free_port, mi
     env.update(CLI_ENV, PREFECT_HOME=str(prefect_home_from(migrated_prefect_db, tmp_path / "prefect-home")))
     client_env = {**env, "PREFECT_API_URL": api}
     config, db = tmp_path / "sources.yaml", tmp_path / "winnow.duckdb"
-    # The shipped deployment's source, over a few saved pages, without GX's seconds of import.
+    # The shipped deployment's source, over a few saved pages, without GX's or spaCy's seconds of
+    # import and load in the flow run's process (neither is what is tested).
     config.write_text(f"""
 validation: {{enabled: false}}
+enrich: {{enabled: false}}
 sources:
   - name: saved-pages-example
     max_pages: 3
