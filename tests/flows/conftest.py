@@ -10,10 +10,11 @@ from tests.support.records import article, fetched
 from winnow.warehouse.articles import load_batch
 
 
-@pytest.fixture
-def small_db(tmp_path):
-    """A warehouse with two articles, loaded the way the flow loads a batch."""
-    db = tmp_path / "winnow.duckdb"
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory):
+    """A warehouse with two articles, loaded the way the flow loads a batch; one per session (per
+    xdist worker), since its tests only read it (a write through `winnow query` is refused)."""
+    db = tmp_path_factory.mktemp("small-db") / "winnow.duckdb"
     stories = [
         (
             "https://herald.example/a",
