@@ -71,6 +71,8 @@ def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_dat
         assert 0 < loaded < PAGES
         assert count(db, "select count(*) from frontier where state = 'fetched'") == loaded
 
+        # The pages left, at once: the rate only gave the kills above their time.
+        write_bench_config(config, base_url, PAGES, 1000.0)
         finishing = run_winnow(args, tmp_path, env)
     assert_clean(finishing)
     assert "did not finish (its process died): marked crashed" in finishing.stderr
