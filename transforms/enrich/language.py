@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import py3langid
 
-# The detector is sure well before this many characters (on the Scrapinghub pages 300 gave the
-# verdicts of 3000), and its time grows with the sample: it runs on every extracted page.
-SAMPLE_CHARS = 1000
+# The detector is sure well before this many characters, and its time grows with the sample (a
+# Python step per byte): it runs on every extracted page. 400 gave the verdicts of 1000 on the 181
+# Scrapinghub pages and 501 of the 502 trafilatura-eval pages; the one that differs opens in German
+# around an English quotation, and is German, as its whole text says. 0.74 -> 0.35 ms a page.
+SAMPLE_CHARS = 400
 
 
 def detect_language(title: str | None, text: str) -> str:
