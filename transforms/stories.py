@@ -47,29 +47,43 @@ class Copy:
     # shingles made only where a batch copy shares a band with it. Else every new copy of a wire
     # story would shingle all its stored copies again.
     @cached_property
+    def hashes(self) -> np.ndarray:
+        return shingle_hashes(self.text)
+
+    # The set only where a copy is compared: a copy with no candidate needs its band keys alone.
+    @cached_property
     def grams(self) -> frozenset[int]:
-        return shingles(self.text)
+        return frozenset(self.hashes.tolist())
 
     @cached_property
     def bands(self) -> list[int]:
-        return list(self.stored_bands) if self.stored_bands is not None else band_keys(self.grams)
+        return list(self.stored_bands) if self.stored_bands is not None else band_keys(self.hashes)
 
 
 def shingles(text: str) -> frozenset[int]:
     """The text's word 5-grams as stable 64-bit hashes; a shorter text is one shingle."""
+    return frozenset(shingle_hashes(text).tolist())
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """The hashes of `shingles`, in the text's order, a repeated gram as often as it comes."""
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
         grams = [" ".join(words)] if words else []
     else:  # the words zipped with their followers: cheaper than a slice a gram
         grams = map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS))))
-    return frozenset(map(_unsigned_hash64, grams))
+    # The digests read as one array: an int made of each in Python took a third of the time.
+    digests = b"".join([blake2b(gram.encode(), digest_size=8).digest() for gram in grams])
+    return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
 
 
-def band_keys(shingle_set: frozenset[int]) -> list[int]:
-    """The MinHash signature's band keys (signed 64-bit), one per band; none for an empty text."""
-    if not shingle_set:
+def band_keys(hashes: np.ndarray | frozenset[int]) -> list[int]:
+    """The MinHash signature's band keys (signed 64-bit) of a text's shingle hashes, one per band;
+    none for an empty text. A repeated hash changes no minimum."""
+    if not len(hashes):
         return []
-    hashes = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
+    if not isinstance(hashes, np.ndarray):
+        hashes = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
     with np.errstate(over="ignore"):  # the multiply wraps modulo 2**64 by design, as in datasketch
         signature = ((hashes[:, None] * _A + _B) % _PRIME).min(axis=0)
     return [
@@ -118,9 +132,5 @@ class _Index:
         return best[1] if best[0] >= SIMILARITY else None
 
 
-def _hash64(text: str, signed: bool = True) -> int:
-    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=signed)
-
-
-def _unsigned_hash64(text: str) -> int:
-    return _hash64(text, signed=False)
+def _hash64(text: str) -> int:
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)

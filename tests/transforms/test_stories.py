@@ -3,7 +3,15 @@
 from pathlib import Path
 
 from winnow.transforms.hashing import sha256_hex
-from winnow.transforms.stories import SIMILARITY, Copy, assign_stories, band_keys, jaccard, shingles
+from winnow.transforms.stories import (
+    SIMILARITY,
+    Copy,
+    assign_stories,
+    band_keys,
+    jaccard,
+    shingle_hashes,
+    shingles,
+)
 
 STORIES = Path(__file__).parent.parent / "fixtures" / "stories"
 CRANE = (STORIES / "harbour-crane.txt").read_text(encoding="utf-8")
@@ -70,6 +78,13 @@ def test_band_keys_are_stable_across_processes():
     assert len(keys) == 20
     assert keys[0] == band_keys(shingles("The quick, brown fox jumps over the lazy dog!"))[0]
     assert keys[:2] == [-3415774367748827179, -1363975433310237104]
+
+
+def test_band_keys_of_the_hashes_in_text_order_are_those_of_the_set():
+    # A copy's keys come from its hashes as the text gives them, a repeated gram twice.
+    text = "a ferry left the pier at dawn and a ferry left the pier at dusk"
+    assert len(shingle_hashes(text)) == len(shingles(text)) + 2
+    assert band_keys(shingle_hashes(text)) == band_keys(shingles(text))
 
 
 def test_an_empty_text_has_no_band_keys():
