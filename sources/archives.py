@@ -50,16 +50,31 @@ def archive_batches(
     pages: list[FetchResult] = []
     skipped: dict[str, int] = {}
     start = resume_at = stream.tell()
+    # A full batch waits for the archive's next page: where none comes, it is the last, and no
+    # empty batch follows it to say so (a load of its own, which nothing overlaps at the end).
+    full: ArchiveBatch | None = None
     for record in records:
         page, why = _page(record, source, keep, max_bytes)
         resume_at = records.get_record_offset() + records.get_record_length()
         if page is not None:
+            if full is not None:
+                yield full
+                full = None
             pages.append(page)
         else:
             skipped[why] = skipped.get(why, 0) + 1
         if len(pages) >= batch_size or resume_at - start >= BATCH_BYTES:
-            yield ArchiveBatch(pages, ArchivePosition(source, archive, resume_at, False, len(pages)), skipped)
+            if full is not None:  # a batch of no pages, full of bytes
+                yield full
+            full = ArchiveBatch(pages, ArchivePosition(source, archive, resume_at, False, len(pages)), skipped)
             pages, skipped, start = [], {}, resume_at
+    if full is not None and not pages:  # the records after it were all skipped: its position goes past them
+        pages, skipped = (
+            full.pages,
+            {why: full.skipped.get(why, 0) + skipped.get(why, 0) for why in full.skipped | skipped},
+        )
+    elif full is not None:
+        yield full
     yield ArchiveBatch(pages, ArchivePosition(source, archive, resume_at, True, len(pages)), skipped)
 
 

@@ -67,6 +67,14 @@ def test_reading_goes_on_from_any_batch_s_position_and_takes_each_page_once():
     assert len(set(every)) == 5
 
 
+def test_an_archive_of_whole_batches_ends_with_its_last_full_batch():
+    data = articles_warc(SITE, 4)
+    batches = batches_of(data)
+    assert [len(b.pages) for b in batches] == [2, 2] and [b.position.done for b in batches] == [False, True]
+    assert batches[-1].position.resume_at == len(data)
+    assert [len(b.pages) for b in batches_of(data, batches[0].position.resume_at)] == [2]
+
+
 def test_an_archive_served_over_http_resumes_with_a_byte_range(http_server, tmp_path):
     data = articles_warc(SITE, 4)
     http_server.routes["/a.warc.gz"] = ranged(data)
