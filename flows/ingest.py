@@ -49,6 +49,10 @@ ARCHIVE_BATCH_SIZE = 500
 BATCH_WAIT_S = 5.0
 # Fetched pages not yet loaded, in batches: the fetching stops this far ahead of the loading.
 BUFFER_BATCHES = 2
+# An archive's reader goes one batch further: while this thread loads a batch, the extraction
+# workers have two more, and do not run dry where a load outlasts an extraction (an archive's
+# last, smaller batches; a busy machine).
+ARCHIVE_BUFFER_BATCHES = BUFFER_BATCHES + 1
 TICK_S = 0.2  # how often the flow looks for fetched pages and finished extractions
 
 
@@ -144,7 +148,7 @@ def _ingest_sources(
             return []
         finally:
             forget()
-        archives = ArchiveStream(jobs, batch_size or ARCHIVE_BATCH_SIZE, BUFFER_BATCHES) if jobs else None
+        archives = ArchiveStream(jobs, batch_size or ARCHIVE_BATCH_SIZE, ARCHIVE_BUFFER_BATCHES) if jobs else None
         forget = stop.on_request(lambda: (crawl.stop(), archives and archives.stop()))
         try:
             return _fetch_and_load(

@@ -149,10 +149,12 @@ class PageLoads:
         self.on_the_way.append(Batch(source, results, future, loaded, archive))
 
     def load_extracted(self, wait_s: float) -> None:
-        """Load the batches extracted so far, oldest first; wait up to `wait_s` for the oldest."""
+        """Load the oldest batch if it is extracted, waiting up to `wait_s` for it. One at a time:
+        the batch that loading one lets its producer read goes to the extraction workers before
+        the next load, or they wait through it with nothing to do (bench/backfill.py)."""
         if wait_s and self.on_the_way and self.on_the_way[0].extracted not in self.extracted:
             self.on_the_way[0].extracted.wait(wait_s)
-        while self.on_the_way and self.on_the_way[0].extracted in self.extracted:
+        if self.on_the_way and self.on_the_way[0].extracted in self.extracted:
             batch = self.on_the_way.pop(0)
             self.extracted.discard(batch.extracted)
             extracted = batch.extracted.result()
