@@ -141,23 +141,22 @@ def _ingest_sources(
         if s.archive_feeds()
     ]
     with Crawl(FetchPolicy.for_source(sources[0])) as crawl:
-        forget = stop.on_request(crawl.stop)
-        try:
-            _discover(sources, db, summary, crawl)
-        except CrawlStopped:  # stopped during discovery: nothing of it was written
-            return []
-        finally:
-            forget()
+        # The archives are read from now on: the first batches are ready for the extraction
+        # workers when discovery ends, instead of read then with every core waiting.
         archives = ArchiveStream(jobs, batch_size or ARCHIVE_BATCH_SIZE, ARCHIVE_BUFFER_BATCHES) if jobs else None
         forget = stop.on_request(lambda: (crawl.stop(), archives and archives.stop()))
         try:
+            try:
+                _discover(sources, db, summary, crawl)
+            except CrawlStopped:  # stopped during discovery: nothing of it was written
+                return []
             return _fetch_and_load(
                 sources, validation, db, summary, max_pages, batch_size or BATCH_SIZE, stages, crawl, archives
             )
         finally:
             forget()
             if archives:
-                archives.stop()  # a run that failed leaves no reader behind
+                archives.stop()  # a run that failed or stopped leaves no reader behind
 
 
 def _discover(sources: list[SourceConfig], db: str, summary: RunSummary, crawl: Crawl) -> None:
