@@ -26,6 +26,11 @@ from winnow.transforms.extract import PageInput, extract_batch
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+# The workers run this much nicer than the pipeline's process: on a machine with as many busy
+# workers as cores, the flow's one thread (which loads every batch and hands the workers the
+# next) would otherwise get a share of a core, and the workers wait on it at the end of a run.
+WORKER_NICENESS = 5
+
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
@@ -51,15 +56,17 @@ def _ready() -> None:
     """Runs in a worker: importing this module (and trafilatura) is the work."""
 
 
-def _exit_with_pipeline(pipeline_pid: int) -> None:
+def _start_worker(pipeline_pid: int) -> None:
     """Runs in each worker as it starts: when the pipeline's process is gone (killed, say), the
-    worker exits too instead of running on as an orphan, holding its memory and cores.
+    worker exits too instead of running on as an orphan, holding its memory and cores; and it
+    runs WORKER_NICENESS nicer than the pipeline.
 
     The worker ignores SIGTERM and SIGINT: sent to the whole process group (`timeout`, Ctrl-C),
     they are the pipeline's to handle (flows/stopping.py), and it needs its workers to finish
     the batch in hand."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
 
     def watch() -> None:
         while True:
@@ -113,7 +120,7 @@ def _shared_pool(workers: int) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_pipeline,
+                initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
             _pool_size = workers

@@ -3,6 +3,7 @@ they exit on their own, rather than run on as orphans holding memory and cores."
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -52,3 +53,10 @@ def test_workers_exit_when_the_pipeline_is_killed(tmp_path):
     while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in workers if running(pid)]
+
+
+def test_workers_run_nicer_than_the_pipeline():
+    from winnow.flows.extraction_pool import WORKER_NICENESS, _shared_pool
+
+    nicer = [_shared_pool(2).submit(os.nice, 0) for _ in range(4)]
+    assert {future.result() for future in nicer} == {os.nice(0) + WORKER_NICENESS}
