@@ -157,8 +157,9 @@ class LanguageEnricher:
                 s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high for low, high in credits)
             ]
             sentences = _without_dateline(sentences, body)
-            dates = date_contexts(sentences, body, article.published)
-            return _Work(article, occurrences, sentences, acronym_kinds, credits, dates)
+            quoted = quoted_ranges(article.text)
+            dates = date_contexts(sentences, body, article.published, quoted)
+            return _Work(article, occurrences, sentences, acronym_kinds, credits, quoted, dates)
         except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
             return _Work(article, [], [], {}, [], error=_reason(error))
 
@@ -175,7 +176,7 @@ class LanguageEnricher:
                 gazetteer(),
                 self.min_event_confidence,
                 item.acronym_kinds,
-                quoted_ranges(article.text),
+                item.quoted,
                 dateline,
                 located_places(article.text, item.occurrences, dateline),
             )
@@ -205,6 +206,7 @@ class _Work:
     sentences: list[Span]
     acronym_kinds: dict
     credits: list[tuple[int, int]]
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # character ranges inside quotation marks
     dates: list[DateContext] = field(default_factory=list)  # each sentence's date context (timeline.py)
     error: str | None = None
 

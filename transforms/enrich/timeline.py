@@ -24,7 +24,7 @@ from itertools import islice
 from spacy.tokens import Doc, Span
 
 from winnow.transforms.enrich.dates import NAMED_DAY, UNKNOWN, ResolvedDate, resolve_date
-from winnow.transforms.enrich.factuality import FUTURE, quoted_ranges
+from winnow.transforms.enrich.factuality import FUTURE
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
@@ -46,8 +46,11 @@ class DateContext:
 NO_CONTEXT = DateContext(UNKNOWN, UNKNOWN)
 
 
-def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> list[DateContext]:
-    """Each sentence's date context (see the module docstring)."""
+def date_contexts(
+    sentences: list[Span], body: Doc, published: date | None, quoted: list[tuple[int, int]]
+) -> list[DateContext]:
+    """Each sentence's date context (see the module docstring); `quoted`: the character ranges of
+    the body inside quotation marks (factuality.quoted_ranges)."""
     if published is None:
         return [NO_CONTEXT for _ in sentences]
     # Each date the text gives, resolved once for the article in its sentence's tense ("will play
@@ -60,7 +63,7 @@ def date_contexts(sentences: list[Span], body: Doc, published: date | None) -> l
         d for d, e in zip(dates, expressions) if not _of_a_thing(e)
     ]
     news = news_day(body, dates, published)
-    before, story_day, named_at = _story_day_told_later(body, dates, published)
+    before, story_day, named_at = _story_day_told_later(body, dates, published, quoted)
     days = [  # the story's days of the news week: an older day is background of another thread
         (start, when) for start, when in dates if when.precision == "day" and _in_news_week(when, published)
     ]
@@ -101,14 +104,13 @@ def news_day(body: Doc, dates: list[tuple[int, ResolvedDate]], published: date) 
 
 
 def _story_day_told_later(
-    body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
+    body: Doc, dates: list[tuple[int, ResolvedDate]], published: date, quoted: list[tuple[int, int]]
 ) -> tuple[int, ResolvedDate, int]:
     """A story told before the article names its day: a time that counts from a day ("Later that
     evening", "the next morning") with no date before it tells the story of the first day the article
     names after it ("... on Saturday, Nov. 11"), from that time's paragraph to where the day is named.
     Where the paragraph starts, the day and where it is named; an empty stretch if there is none.
     The words decide, not NER, which often misses such a time."""
-    quoted = quoted_ranges(body.text)
     counting = next(
         (m.start() for m in COUNTING_FROM_A_DAY.finditer(body.text) if not any(a <= m.start() < b for a, b in quoted)),
         None,
