@@ -87,7 +87,7 @@ class EventDates:
             near = [d for d in dates if d.end == end and d.start > 0 and self.parsed[d.start - 1].text == ","]
         tense = _tense(_clause_verb(head))
         if tense == "done":  # "arrested the 2030 hopeful": a clause told in the past is not of a time to come
-            near = [d for d in near if not _after(resolve_date(d.text, published, tense), published)]
+            near = [d for d in near if not after_publication(resolve_date(d.text, published, tense), published)]
         own_phrase = set(trigger.root.subtree)
         resolved = [
             resolve_date(d.text, published, _as_told(d, tense), self._anchor(d, published, context))
@@ -197,7 +197,7 @@ def _tense(verb: Token) -> str:
     return "done" if simple_past(_finite_verb(verb)) else "past"
 
 
-def _after(when: ResolvedDate, published: date) -> bool:
+def after_publication(when: ResolvedDate, published: date) -> bool:
     """Whether a date is after the publication day and the day after it (a time zone's)."""
     return when.value is not None and (when.value - published).days > 1
 

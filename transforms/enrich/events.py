@@ -29,6 +29,7 @@ from winnow.transforms.enrich.event_checks import (
     reports_another,
     trade_figure,
 )
+from winnow.transforms.enrich.event_dates import after_publication
 from winnow.transforms.enrich.factuality import (
     directs,
     refused,
@@ -113,7 +114,7 @@ class EventExtractor:
                 context.published,
                 NO_CONTEXT if presupposed else date_context,
             )  # no verb tells when it happened
-            if when.value and context.published and (when.value - context.published).days > 1:
+            if context.published and after_publication(when, context.published):
                 continue  # a plan or a schedule, not something reported as done
             if trade_figure(item, who):
                 continue
