@@ -135,6 +135,24 @@ def test_two_steps_of_a_case_told_by_different_words_are_two_events_but_a_statem
     assert statement["actor1"] == "Tom Reyes"
 
 
+def test_a_telling_with_no_time_of_its_own_names_the_unnamed_side_its_own_way():
+    # the one named on a side is the same: "a boy" and "the victim", "officers" and "police"
+    (abduction,) = [
+        e
+        for e in events(
+            "Karl Brenn, who abducted a boy, has been jailed for life. "
+            "Brenn snatched the victim outside a school in Hull on Feb. 10."
+        )
+        if e["type"] == "assault"
+    ]
+    assert (abduction["actor2"], abduction["date"]) == ("victim", date(2024, 2, 10))
+    (arrest,) = events("Officers have arrested Karl Brenn. Police arrested Brenn in Hull on Feb. 10.")
+    assert (arrest["actor1"], arrest["date"]) == ("police", date(2024, 2, 10))
+    # with no one named the same, two unnamed people are two
+    two = events("Police have arrested a man in Hull. Police arrested a woman in Hull on Feb. 10.")
+    assert [e["actor2"] for e in two] == ["man", "woman"]
+
+
 def test_who_in_a_relative_clause_is_the_noun_it_describes():
     (election,) = [
         e

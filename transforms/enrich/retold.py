@@ -6,10 +6,10 @@ from __future__ import annotations
 from winnow.schemas.records import Event
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
-# Saying, meeting and protesting are retold in other words ("said", "testified"; "met", "talks";
-# "led a march to protest"); the steps of
+# Saying, meeting, protesting and violence to people are retold in other words ("said", "testified";
+# "met", "talks"; "led a march to protest"; "abducted", "snatched"); the steps of
 # other happenings have words of their own ("charged", then "sentenced", even on one day).
-RETOLD_IN_OTHER_WORDS = {"statement", "consult", "protest"}
+RETOLD_IN_OTHER_WORDS = {"statement", "consult", "protest", "assault"}
 STEM = 4  # letters two forms of one word share ("arrest", "arrested"; "kidnap", "kidnapping")
 
 
@@ -18,7 +18,10 @@ def distinct(events: list[Event]) -> list[Event]:
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words, even on one day (charged, then
-    jailed, on a Friday), unless they are statements, meetings or protests. A country is the same
+    jailed, on a Friday), unless they are statements, meetings, protests or assaults. Where one
+    telling has no time of its own and the same one is named on a side, an unnamed other side named
+    by another word of the same kind ("a boy", "the victim"; "officers", "police") is the
+    same: two unnamed people of one kind with no one named the same stay two. A country is the same
     side as one who acts for it by title ("the call with Norway", "with Norwegian Prime Minister
     Hartley"). Two of one type with no one named on either side are one only if one sentence tells
     both, at one place and date."""
@@ -40,6 +43,14 @@ def _same_happening(a: Event, b: Event) -> bool:
         return a.sentence_offset == b.sentence_offset and (a.location, a.event_date) == (b.location, b.event_date)
     if not any(x is not None and x == y for x, y in sides):
         return False
+    named = [(a.actor1, b.actor1), (a.actor2, b.actor2)]
+    if _one_undated(a, b) and any(x is not None and x == y for x, y in named):
+        # the same one named on a side, and a retelling names the other, unnamed, its own way: "the
+        # boy", "the victim"; "officers", "police"
+        sides = [
+            (x, y) if _kind(a, side) is None or _kind(a, side) != _kind(b, side) else (x, x)
+            for side, (x, y) in enumerate(sides, 1)
+        ]
     compared = [sides[0], (a.location, b.location)] + ([] if _for_its_country(a, b) else [sides[1]])
     if any(x is not None and y is not None and x != y for x, y in compared):
         return False
@@ -47,6 +58,18 @@ def _same_happening(a: Event, b: Event) -> bool:
     if len(dated) == 2 and a.event_date != b.event_date:
         return False
     return a.event_type in RETOLD_IN_OTHER_WORDS or a.trigger.lower()[:STEM] == b.trigger.lower()[:STEM]
+
+
+def _one_undated(a: Event, b: Event) -> bool:
+    """Whether one of two tellings has no time of its own and the other has one."""
+    return sum(e.date_precision in ("reported", "unknown") for e in (a, b)) == 1
+
+
+def _kind(event: Event, side: int) -> str | None:
+    """The kind of actor an unnamed side is ("CVL" for "a boy", "COP" for "officers"); None for a
+    named one."""
+    named, kind = (event.actor1, event.actor1_type) if side == 1 else (event.actor2, event.actor2_type)
+    return kind if named is None else None
 
 
 def _for_its_country(a: Event, b: Event) -> bool:
