@@ -103,6 +103,19 @@ def test_a_clause_about_a_dated_happening_takes_its_date():
     assert (complaint["type"], complaint["date"], complaint["precision"]) == ("disapprove", date(2024, 2, 1), "month")
 
 
+def test_what_a_verb_is_about_or_thanks_for_takes_no_date_from_that_verb():
+    (rescue,) = [
+        e
+        for e in events("Firefighter Ivo Brandt was thanked on Tuesday for rescuing two children in Hull.")
+        if e["type"] == "aid"
+    ]
+    assert rescue["precision"] == "reported"  # the rescue came before the thanks
+    (told,) = events("Ivo Brandt spoke on Tuesday about rescuing two children from a fire in Hull.")
+    assert (told["type"], told["precision"]) == ("aid", "reported")
+    (strike,) = events("Dockers in Hull joined a wave of strikes on Tuesday.")  # a noun's "of": no grounds
+    assert strike["date"] == date(2024, 3, 5)
+
+
 def test_a_date_before_a_noun_spoken_about_is_that_nouns_not_the_triggers():
     found = events(
         "Harbour inspector Jon Dale testified before the Kelmouth council about a January 12 meeting with the port board."

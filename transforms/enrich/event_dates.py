@@ -7,7 +7,8 @@ trigger (read in its own clause's tense if that speaks of what is to come); else
 told in the past (an "-ing" clause in the tense of the clause it hangs on; not one in the past
 perfect, "had arrested", which tells of a time before the story's), the story's date context
 (timeline.py); else the publication date, precision `reported` (a length of time, "for
-years", is no date of its own).
+years", is no date of its own). What a verb is about, or thanks or blames for ("praised on Tuesday
+for rescuing", "protested over the arrest"), came before it: it takes only a date of its own.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from winnow.transforms.enrich.timeline import DateContext, date_entities
 
 PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
 TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
+GROUNDS_PREPOSITIONS = {"of", "for", "over", "about"}
 CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
 # "admitted to stealing", "acted quickly, rescuing": an "-ing" clause happens when its governor
@@ -53,7 +55,7 @@ class EventDates:
             return own  # a date of its own that cannot be resolved ("the 14th century") is not `reported`
         verb = _finite_verb(_clause_verb(head))
         pluperfect = any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children)  # before the story's day
-        if context.frame.value is not None and simple_past(verb) and not pluperfect:
+        if context.frame.value is not None and simple_past(verb) and not pluperfect and _grounds(head) is None:
             return context.frame
         return ResolvedDate(published, "reported")
 
@@ -68,6 +70,8 @@ class EventDates:
         ]
         told_at = _noun_told_when(head)
         dates = [d for d in dates if d.root.head == told_at or not _dates_another_noun(d.root, trigger)]
+        if (grounds := _grounds(head)) is not None:  # "protested on Monday over the arrest": the arrest's own date only
+            dates = [d for d in dates if d.root in grounds.subtree]
         if not dates or published is None:
             return UNKNOWN, False
         near = [d for d in dates if _governed_by(d.root, head)] or [d for d in dates if d.root.head == told_at]
@@ -139,6 +143,25 @@ def _dates_another_noun(token: Token, trigger: Span) -> bool:
     spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
     before_it = token.dep_ in PRENOMINAL_DEPS and token.i < noun.i
     return spoken_about and before_it and not is_same_day(token.doc[token.left_edge.i : token.i + 1].text)
+
+
+def _grounds(head: Token) -> Token | None:
+    """The preposition a verb's grounds hang on, if the trigger stands in them: what one is accused
+    or convicted of, criticised or protests over, testifies about, thanked or jailed for doing
+    ("protested on Monday over the arrest", "praised on Tuesday for rescuing"); that happened
+    before the verb's time. A noun's "of" ("a wave of protests") is no verb's grounds, nor a "for"
+    of purpose ("gathered on Saturday for a rally"): only a "for" of an "-ing" clause is."""
+    return next(
+        (
+            t
+            for t in head.ancestors
+            if t.dep_ == "prep"
+            and t.lower_ in GROUNDS_PREPOSITIONS
+            and t.head.pos_ in ("VERB", "AUX", "ADJ")
+            and (t.lower_ != "for" or any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in t.children))
+        ),
+        None,
+    )
 
 
 def _noun_told_when(head: Token) -> Token | None:
