@@ -203,6 +203,11 @@ def test_pieces_of_a_longer_name_are_not_entities_of_their_own():
     assert "Harold Brisk" in found and "Harold" not in found  # a first name alone
 
 
+def test_a_company_named_after_a_region_is_its_short_name_not_a_piece_of_the_region():
+    found = entities("The carrier Kelmouth Airways flies from North Kelmouth. On Monday, Kelmouth ordered 50 jets.")
+    assert "Kelmouth" in found["Kelmouth Airways"][2] and "Kelmouth" not in found
+
+
 def test_a_name_the_tagger_cut_in_two_is_joined_again():
     from spacy.tokens import Span
 

@@ -227,7 +227,36 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
     ]
     named = {name_key(o.resolved.name) for o in merged if not o.resolved.adjective}
     longer_names = [key.split() for key in {name_key(o.resolved.name) for o in merged}]
-    return [o for o in merged if name_key(o.resolved.name) in named and not _fragment(o.resolved, longer_names)]
+    found = []
+    for o in merged:
+        if name_key(o.resolved.name) not in named:
+            continue
+        if _fragment(o.resolved, longer_names):
+            owner = _short_form_of(o.resolved, merged)
+            if owner is None:
+                continue
+            o.resolved = owner
+        found.append(o)
+    return found
+
+
+def _short_form_of(resolved: Resolved, occurrences: list[Occurrence]) -> Resolved | None:
+    """The one organisation of the article whose name starts with this name's words, a name no
+    person's ends with: a company named after a region ("Kelmouth" after "Kelmouth Airways", in
+    an article that also names "North Kelmouth") is the company's short form, not a piece cut off
+    the longer place ("Hale" of "Ada Hale" stays hers, even beside "Hale Group")."""
+    words = name_key(resolved.name).split()
+    keys = {name_key(o.resolved.name): o.resolved for o in occurrences}
+    if resolved.type == "person" or any(
+        r.type == "person" and k.split()[-len(words) :] == words for k, r in keys.items()
+    ):
+        return None
+    owners = [
+        r
+        for k, r in keys.items()
+        if r.type == "organisation" and k.split()[: len(words)] == words and len(k.split()) > len(words)
+    ]
+    return owners[0] if len(owners) == 1 else None
 
 
 def names_only(occurrences: list[Occurrence], text: str) -> list[Occurrence]:
