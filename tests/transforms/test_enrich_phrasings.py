@@ -336,3 +336,13 @@ def test_a_happening_told_with_no_one_takes_the_place_of_the_body_that_tells_it(
     )
 
     assert (walkouts["type"], walkouts["place"], walkouts["date"]) == ("protest", "Leeds", date(2024, 3, 6))
+
+
+def test_it_stands_for_no_name_that_only_tells_a_kind_of_thing():
+    # "12 Harwick Aviation jets" names a make of jet, not someone "it" can stand for
+    found = events(
+        "Nordair Airlines flew 90 planes in May. After leasing 12 Harwick Aviation jets, "
+        "it announced a purchase of 20 more jets on Monday."
+    )
+
+    assert found and {(e["type"], e["actor1"]) for e in found} == {("cooperate", "Nordair Airlines")}

@@ -4,7 +4,8 @@ noun stands for in the article, with the actor's role and country as the text gi
 A head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
 beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 62-year-old", to the person last
 named before it, for
-"it" or "they", to the organisation or country last named close before; for a role noun
+"it" or "they", to the organisation or country last named close before (not a name that only
+modifies a noun of the pronoun's own sentence: "after leasing 12 Harwick Aviation jets, it ..."); for a role noun
 (roles.yaml), to the person the article gives that title, the organisation whose name holds the
 word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
 organisation last named; else to a name among its modifiers ("the Nordair fleet"), or for a subject
@@ -221,9 +222,22 @@ class ActorResolver:
                 for o in reversed(before)
                 if start - o.end <= PRONOUN_REACH
                 and not (o.resolved.adjective and pronoun.lower_ == "its")  # "the American giant ... its"
+                and not self._names_a_kind(o, pronoun)
                 and (o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")
             ),
             None,
+        )
+
+    def _names_a_kind(self, named: Occurrence, pronoun: Token) -> bool:
+        """Whether a name in the pronoun's own sentence only tells a kind of thing ("after leasing 12
+        Harwick Aviation jets, it ..."): a name modifying a common noun is no one a pronoun can stand for."""
+        tokens = [t for t in pronoun.sent if named.start <= self.offset + t.idx < named.end]
+        last = tokens[-1] if tokens else None
+        return (
+            last is not None
+            and last.dep_ == "compound"
+            and last.head.pos_ == "NOUN"
+            and not named.start <= self.offset + last.head.idx < named.end
         )
 
     def _for_role(self, head: Token, role: str) -> Occurrence | None:
