@@ -346,3 +346,25 @@ def test_it_stands_for_no_name_that_only_tells_a_kind_of_thing():
     )
 
     assert found and {(e["type"], e["actor1"]) for e in found} == {("cooperate", "Nordair Airlines")}
+
+
+def test_a_verdict_of_condemnation_pronounced_is_disapproval():
+    (letter,) = events(
+        "In a March 2 letter, the Kelmouth Energy Office told grid operators their response to the storm "
+        "had been “unacceptable”."
+    )
+    (called,) = events("The union called the ruling outrageous on Monday.")
+
+    assert (letter["type"], letter["actor1"], letter["actor2"], letter["date"]) == (
+        "disapprove",
+        "Kelmouth Energy Office",
+        "grid operators",
+        date(2024, 3, 2),
+    )
+    assert (called["type"], called["actor1"], called["date"]) == ("disapprove", "union", date(2024, 3, 4))
+
+
+def test_a_verdict_word_only_describing_or_only_supposed_is_no_disapproval():
+    assert events("Rioters caused unacceptable damage in Kelmouth on Monday.") == []
+    assert events("The Kelmouth Energy Office said on Monday that any delay would be unacceptable.") == []
+    assert events("The Kelmouth Energy Office said on Monday that the delay was not unacceptable.") == []

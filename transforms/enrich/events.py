@@ -5,7 +5,8 @@ negated, modal, planned or conditional; a noun that a verb says happened. Trigge
 headings, captions and questions report nothing. Then arguments.py finds who, where and when; an
 event with no actor and no place is left out, as is one dated after publication (a plan). A
 negated agreement ("did not accept the proposal") is a rejection; force or a sanction promised on
-a condition is a threat. What is reported yet no event of its own is event_checks.py's. A plural
+a condition is a threat; a verdict of condemnation pronounced ("called the ruling outrageous") is
+disapproval. What is reported yet no event of its own is event_checks.py's. A plural
 happening in several places is one in each (one happening told twice is one event: retold.py).
 """
 
@@ -32,6 +33,8 @@ from winnow.transforms.enrich.event_checks import (
 from winnow.transforms.enrich.event_dates import after_publication
 from winnow.transforms.enrich.factuality import (
     directs,
+    modal,
+    negated,
     refused,
     reporting_block,
     states_a_fact,
@@ -54,6 +57,10 @@ NEGATED_AGREEMENT = frozenset(
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
 PROMISING = {"would", "will", "'ll", "'d"}
 THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
+# Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
+PRONOUNCING = frozenset(
+    "said says told tells wrote writes called calls declared declares added adds stated states tweeted".split()
+)
 
 
 @dataclass(slots=True)
@@ -97,6 +104,12 @@ class EventExtractor:
             if not self._quoted(context, offset + span.start_char)
             for f in [self._reported(span, context) or self._threat(span)]
             if f is not None
+        ]
+        found += [
+            f
+            for span in spans
+            for f in [self._verdict(span)]
+            if f is not None and not self._quoted(context, offset + f.span.start_char)
         ]
         found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
         arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra, context.located)
@@ -209,6 +222,19 @@ class EventExtractor:
             replace(event, event_id=event_id(context.article_id, offset, start), location=place)
             for place, start in arguments.coordinated_places(anchors, event.location)
         ]
+
+    def _verdict(self, span: Span) -> Found | None:
+        """ "The union called the ruling outrageous", "Hale said the delays were unacceptable": one who
+        pronounces such a verdict on something disapproves of it; the saying verb is the event."""
+        kind = next((k for k in self.finder.kinds_of(span.text) if k.pos == "verdict"), None)
+        word = span[0]
+        if kind is None or word.dep_ not in ("acomp", "oprd") or negated(word.head) or modal(word.head):
+            return None
+        clause = word.head
+        speaker = clause if word.dep_ == "oprd" else clause.head if clause.dep_ == "ccomp" else None
+        if speaker is None or speaker.lower_ not in PRONOUNCING or not verb_reported(speaker, licensing()):
+            return None
+        return Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", kind.event_type, None)
 
     def _threat(self, span: Span) -> Found | None:
         """ "Hale said he would impose tariffs if talks failed": the speaker threatens."""

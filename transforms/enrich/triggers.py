@@ -1,8 +1,9 @@
 """The event taxonomy and its trigger words (events.yaml), and finding them in a text.
 
 A trigger is a verb ("arrested"), a noun ("talks"), a verb that counts only with certain
-objects ("released a video") or a saying verb that counts only with an order inside ("told the
-board to resign"); which of them report an event is decided on the parse
+objects ("released a video"), a saying verb that counts only with an order inside ("told the
+board to resign") or an adjective that counts when a saying verb pronounces it ("said the delays
+were unacceptable"); which of them report an event is decided on the parse
 (transforms/enrich/factuality.py).
 """
 
@@ -29,13 +30,14 @@ class EventType:
     nouns: tuple[str, ...]
     verb_objects: dict[str, frozenset[str]]  # verb form -> the object words (every form) it needs
     directives: tuple[str, ...]  # saying verbs that report this type with an order inside
+    verdicts: tuple[str, ...]  # adjectives that report this type when a saying verb pronounces them
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     """What a trigger form can be: a verb or a noun of a type, a verb only with these objects."""
 
-    pos: str  # "verb" or "noun"
+    pos: str  # "verb", "noun" or "verdict" (an adjective pronounced by a saying verb)
     event_type: str
     objects: frozenset[str] | None = None
     directive: bool = False  # a saying verb that counts only with an order inside ("told staff to leave")
@@ -103,6 +105,7 @@ def taxonomy() -> dict[str, EventType]:
             tuple(_forms(spec["nouns"], noun_forms)),
             objects,
             tuple(_forms(spec.get("directives") or [], verb_forms)),
+            tuple(word.lower() for word in spec.get("verdicts") or []),
         )
     return types
 
@@ -133,6 +136,8 @@ class TriggerFinder:
                 self.kinds[form].append(Kind("verb", event_type.name, objects))
             for form in event_type.directives:
                 self.kinds[form].append(Kind("verb", event_type.name, directive=True))
+            for word in event_type.verdicts:
+                self.kinds[word].append(Kind("verdict", event_type.name))
         self.matcher.add("TRIGGER", list(nlp.tokenizer.pipe(self.kinds)))
 
     def find(self, doc: Doc | Span) -> list[Span]:
