@@ -368,3 +368,22 @@ def test_a_verdict_word_only_describing_or_only_supposed_is_no_disapproval():
     assert events("Rioters caused unacceptable damage in Kelmouth on Monday.") == []
     assert events("The Kelmouth Energy Office said on Monday that any delay would be unacceptable.") == []
     assert events("The Kelmouth Energy Office said on Monday that the delay was not unacceptable.") == []
+
+
+def test_a_rate_decision_is_announced_and_a_dated_decision_was_carried_out():
+    (cut,) = events("The Kelmouth Central Bank cut interest rates on Tuesday.")
+    (decided,) = events(
+        "The Kelmouth Central Bank's decision to lower rates by half a point in January has helped home buyers."
+    )
+
+    assert (cut["type"], cut["actor1"], cut["date"]) == ("statement", "Kelmouth Central Bank", date(2024, 3, 5))
+    assert (decided["type"], decided["actor1"], decided["date"], decided["precision"]) == (
+        "statement",
+        "Kelmouth Central Bank",
+        date(2024, 1, 1),
+        "month",
+    )
+
+
+def test_a_decision_with_no_date_of_its_own_tells_nothing_done():
+    assert events("The Kelmouth Central Bank’s decision to lower interest rates surprised traders on Tuesday.") == []

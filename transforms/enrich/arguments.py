@@ -1,7 +1,7 @@
 """Who, where and when around one trigger, from the dependency parse of its sentence.
 
 - actor1, who did it: the verb's subject (a passive's agent; for an "-ing" participle with none,
-  the clause's), or the subject of the verb that licenses a noun ("Police held talks"), or the
+  the clause's; for what a dated decision was to do, the decision's owner), or the subject of the verb that licenses a noun ("Police held talks"), or the
   noun's possessor, compound or "by" phrase;
 - actor2, to or with whom: the verb's object (a passive's subject), the subject of an undergo verb
   ("Hale faces charges"), or an "against", "on", "with", "between" phrase;
@@ -22,7 +22,7 @@ from winnow.transforms.enrich.actors import Actor, ActorResolver
 from winnow.transforms.enrich.dates import ResolvedDate
 from winnow.transforms.enrich.entities import Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.event_dates import EventDates
-from winnow.transforms.enrich.factuality import Licence
+from winnow.transforms.enrich.factuality import Licence, dated_decision
 from winnow.transforms.enrich.geo import Gazetteer
 from winnow.transforms.enrich.timeline import DateContext
 
@@ -181,6 +181,8 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
         subjects = [verb.head]  # "Hale, who lost the race": "who" is Hale
     if not subjects and verb.tag_ == "VBG" and verb.dep_ in ("acl", "pcomp"):
         subjects = _participle_subjects(verb)
+    if not subjects and dated_decision(verb):  # "the bank's decision to lower rates in January": the bank's
+        subjects = [c for c in verb.head.children if c.dep_ == "poss"]
     doers = agents if passive else subjects
     receivers = [c for c in children if (c.dep_ == "nsubjpass" if passive else c.dep_ in OBJECTS)]
     if passive and not receivers and verb.dep_ in ("acl", "relcl"):

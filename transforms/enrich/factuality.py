@@ -2,7 +2,7 @@
 
 Precision comes first: a verb counts only when it is not negated, not under a modal or a future
 auxiliary ("could bomb", "will meet"), not an intention or a plan ("decided to bomb", "wants to
-meet"; "began to shell" is done), not in a condition ("if members reject it", or any clause
+meet"; "began to shell" is done, and so is "the bank's decision to lower rates in January"), not in a condition ("if members reject it", or any clause
 under one), and not a state told in a present-tense relative clause ("Hale, who denies the
 charge"), nor a habit or a view told in the simple present with no date ("the board bans dogs
 from its ferries"). When a noun trigger counts is noun_licence.py's to say. Words inside
@@ -42,6 +42,7 @@ HYPOTHETICAL_NOUNS = frozenset(
     efforts hope hopes idea proposal option way ability right need decision reason
 """.split()
 )
+DECIDED = frozenset("decision decisions".split())
 # "convicted her of arson", "charged with assault": the trigger under "of" or "with" is the charge.
 CHARGING = frozenset("convicted convicting charged charging accused accusing indicted suspected acquitted".split())
 # "testified that ...", "confirmed that ...", "admitted that ...": what is so, told as "said that" tells it.
@@ -128,7 +129,13 @@ def _under_hypothetical_noun(verb: Token) -> bool:
     head = verb.head
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
         head = head.head
-    return verb.dep_ in ("pcomp", "acl") and head.lower_ in HYPOTHETICAL_NOUNS
+    return verb.dep_ in ("pcomp", "acl") and head.lower_ in HYPOTHETICAL_NOUNS and not dated_decision(verb)
+
+
+def dated_decision(verb: Token) -> bool:
+    """ "The bank's decision to lower rates in January": what a decision was to do, with a date of its
+    own, was done then (a date after publication is a plan, dropped as every plan is)."""
+    return verb.dep_ == "acl" and verb.head.lower_ in DECIDED and _own_date(verb)
 
 
 def refused(verb: Token) -> bool:
@@ -151,7 +158,7 @@ def modal(verb: Token) -> bool:
 def _intended(verb: Token, licensing: Licensing) -> bool:
     """An infinitive or a verb planned: "decided to bomb", "is set to meet" (not "began to shell")."""
     infinitive = verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    if not infinitive:
+    if not infinitive or dated_decision(verb):
         return False
     return not (verb.head == verb or verb.head.lower_ in licensing.factual_heads)
 
