@@ -387,3 +387,17 @@ def test_a_rate_decision_is_announced_and_a_dated_decision_was_carried_out():
 
 def test_a_decision_with_no_date_of_its_own_tells_nothing_done():
     assert events("The Kelmouth Central Bank’s decision to lower interest rates surprised traders on Tuesday.") == []
+
+
+def test_a_condition_of_a_deal_set_by_saying_so_is_a_demand():
+    (condition,) = events(
+        "Norway's trade ministry stated in March that lifting the export quotas is a precondition for a settlement."
+    )
+
+    assert (condition["type"], condition["actor1_country"], condition["date"], condition["precision"]) == (
+        "demand",
+        "NO",
+        date(2024, 3, 1),
+        "month",
+    )
+    assert events("Doctors said on Monday that his condition was critical.") == []

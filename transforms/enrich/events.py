@@ -225,10 +225,11 @@ class EventExtractor:
 
     def _verdict(self, span: Span) -> Found | None:
         """ "The union called the ruling outrageous", "Hale said the delays were unacceptable": one who
-        pronounces such a verdict on something disapproves of it; the saying verb is the event."""
+        pronounces such a verdict on something disapproves of it, one who says something is a
+        condition of a deal demands it; the saying verb is the event."""
         kind = next((k for k in self.finder.kinds_of(span.text) if k.pos == "verdict"), None)
         word = span[0]
-        if kind is None or word.dep_ not in ("acomp", "oprd") or negated(word.head) or modal(word.head):
+        if kind is None or word.dep_ not in ("acomp", "oprd", "attr") or negated(word.head) or modal(word.head):
             return None
         clause = word.head
         speaker = clause if word.dep_ == "oprd" else clause.head if clause.dep_ == "ccomp" else None

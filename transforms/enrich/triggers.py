@@ -2,7 +2,7 @@
 
 A trigger is a verb ("arrested"), a noun ("talks"), a verb that counts only with certain
 objects ("released a video"), a saying verb that counts only with an order inside ("told the
-board to resign") or an adjective that counts when a saying verb pronounces it ("said the delays
+board to resign") or a word that counts when a saying verb pronounces it ("said the delays
 were unacceptable"); which of them report an event is decided on the parse
 (transforms/enrich/factuality.py).
 """
@@ -30,14 +30,14 @@ class EventType:
     nouns: tuple[str, ...]
     verb_objects: dict[str, frozenset[str]]  # verb form -> the object words (every form) it needs
     directives: tuple[str, ...]  # saying verbs that report this type with an order inside
-    verdicts: tuple[str, ...]  # adjectives that report this type when a saying verb pronounces them
+    verdicts: tuple[str, ...]  # words that report this type when a saying verb pronounces them
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
     """What a trigger form can be: a verb or a noun of a type, a verb only with these objects."""
 
-    pos: str  # "verb", "noun" or "verdict" (an adjective pronounced by a saying verb)
+    pos: str  # "verb", "noun" or "verdict" (a word a saying verb pronounces of something)
     event_type: str
     objects: frozenset[str] | None = None
     directive: bool = False  # a saying verb that counts only with an order inside ("told staff to leave")
