@@ -401,3 +401,12 @@ def test_a_condition_of_a_deal_set_by_saying_so_is_a_demand():
         "month",
     )
     assert events("Doctors said on Monday that his condition was critical.") == []
+
+
+def test_a_name_set_off_before_a_verb_the_parse_left_without_subject_is_its_subject():
+    found = events(
+        "When founder Ada Brennan left the firm in March, Talvik, its biggest shareholder, provided a $2 billion bailout."
+    )
+
+    assert ("aid", "Talvik") in {(e["type"], e["actor1"]) for e in found}
+    assert ("reduce_relations", "Ada Brennan") in {(e["type"], e["actor1"]) for e in found}

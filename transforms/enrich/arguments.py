@@ -1,6 +1,7 @@
 """Who, where and when around one trigger, from the dependency parse of its sentence.
 
-- actor1, who did it: the verb's subject (a passive's agent; for an "-ing" participle with none,
+- actor1, who did it: the verb's subject (the name set off just before a verb the parse left with
+  none; a passive's agent; for an "-ing" participle with none,
   the clause's; for what a dated decision was to do, the decision's owner), or the subject of the verb that licenses a noun ("Police held talks"), or the
   noun's possessor, compound or "by" phrase;
 - actor2, to or with whom: the verb's object (a passive's subject), the subject of an undergo verb
@@ -33,6 +34,7 @@ NOUN_ACTOR_DEPS = ("poss", "compound", "nmod", "amod")
 BIDS = frozenset("bid bids offer offers".split())
 SPEAKERS_OF = {"testimony", "statement", "announcement", "declaration"}  # "the testimony of two pilots": who spoke
 SUBJECTS, OBJECTS = {"nsubj", "csubj"}, {"dobj", "dative", "oprd"}
+APPOSITIVE_LENGTH = 6  # words between the commas of "Talvik, its biggest shareholder, provided"
 # Nouns of what is done to someone: their owner underwent it ("his arrest", "the mayor's eviction"),
 # unless an "of" phrase names who did ("the army's detention of reporters").
 UNDERGONE = frozenset(
@@ -172,6 +174,8 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
     )
     agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     subjects = [c for c in children if c.dep_ in SUBJECTS]
+    if not subjects and not passive and (named := _name_set_before(verb)) is not None:
+        subjects = [named]
     clause = verb
     while not subjects and clause.dep_ in ("conj", "xcomp", "advcl") and clause.head != clause:
         controller = [c for c in clause.head.children if c.dep_ == "dobj"] if clause.dep_ == "xcomp" else []
@@ -204,6 +208,27 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
         )
     receivers += _targets(verb)
     return doers, receivers
+
+
+def _name_set_before(verb: Token) -> Token | None:
+    """ "When Hale left in May, Talvik, its biggest shareholder, provided a bailout": a finite verb
+    the parse left with no subject has for subject the name just before it, or before the
+    appositive set off by commas in between (the small model can hang that name on a date)."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    doc, start = verb.doc, verb.sent.start
+    i = verb.i - 1
+    if i > start and doc[i].text == ",":
+        k = i - 1
+        while k > start and doc[k].text != "," and i - k <= APPOSITIVE_LENGTH and doc[k].pos_ not in ("VERB", "AUX"):
+            k -= 1
+        if doc[k].text != "," or k - 1 < start:
+            return None
+        i = k - 1
+    name = doc[i] if i >= start else None
+    if name is None or name.pos_ != "PROPN" or not name.ent_type_ or name.dep_ in SUBJECTS | {"nsubjpass"}:
+        return None
+    return name
 
 
 def _name_before_participle(verb: Token) -> Token | None:
