@@ -410,3 +410,11 @@ def test_a_name_set_off_before_a_verb_the_parse_left_without_subject_is_its_subj
 
     assert ("aid", "Talvik") in {(e["type"], e["actor1"]) for e in found}
     assert ("reduce_relations", "Ada Brennan") in {(e["type"], e["actor1"]) for e in found}
+
+
+def test_an_act_of_authority_told_in_the_passive_is_the_tellers():
+    (arrest,) = events("Police said two men were arrested in Kelmouth on Monday.")
+    (own,) = events("Ada Brennan said she was arrested in Kelmouth on Monday.")
+
+    assert (arrest["type"], arrest["actor1"], arrest["actor2"]) == ("coerce", "police", "men")
+    assert (own["type"], own["actor1"], own["actor2"]) == ("coerce", None, "Ada Brennan")

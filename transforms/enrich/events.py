@@ -57,6 +57,8 @@ NEGATED_AGREEMENT = frozenset(
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
 PROMISING = {"would", "will", "'ll", "'d"}
 THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
+# Acts of authority that the body telling of them, in the passive, did ("police said two men were arrested").
+DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
 # Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
 PRONOUNCING = frozenset(
     "said says told tells wrote writes called calls declared declares added adds stated states tweeted".split()
@@ -119,6 +121,7 @@ class EventExtractor:
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
             who = _done_by_the_clause(item, who, arguments)
+            who = _done_by_the_speaker(item, who, arguments)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
             when = arguments.date(
@@ -315,6 +318,24 @@ def _by_each_bidder(context: ArticleContext, item: Found, event: Event, argument
         )
         for buyer, start in arguments.bidders(item.head)
     ]
+
+
+def _done_by_the_speaker(item: Found, who: Participants, arguments: Arguments) -> Participants:
+    """ "Police said two men were arrested", "the firm said 200 staff were laid off": an act of
+    authority told in the passive, with no one named as doing it, by the body that tells of it
+    (the police, officials, a company; not a person, who may tell of their own arrest) is that body's."""
+    verb = item.head
+    if item.pos != "verb" or item.event_type not in DONE_BY_THE_TELLER or who.actor1 is not None:
+        return who
+    children = list(verb.children)
+    passive = any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children)
+    if not passive or verb.dep_ != "ccomp" or verb.head.lower_ not in THREAT_SAYING:
+        return who
+    teller = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if teller is None or teller.pos_ == "PRON" or teller.ent_type_ == "PERSON":
+        return who
+    actor = arguments.resolver.actor(teller)
+    return who if actor is None else Participants(actor, who.actor2, who.location)
 
 
 def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
