@@ -418,3 +418,18 @@ def test_an_act_of_authority_told_in_the_passive_is_the_tellers():
 
     assert (arrest["type"], arrest["actor1"], arrest["actor2"]) == ("coerce", "police", "men")
     assert (own["type"], own["actor1"], own["actor2"]) == ("coerce", None, "Ada Brennan")
+
+
+def test_assassinations_hijackings_and_opening_fire_are_violence():
+    (killed,) = events("Rebels assassinated the governor of Kelmouth on Monday.")
+    (fired,) = events("Soldiers opened fire on protesters in Kelmouth on Monday.")
+    (noun,) = events("The assassination of the governor in Kelmouth on Monday shocked the country.")
+
+    assert (killed["type"], killed["actor1"], killed["actor2"]) == ("assault", "rebels", "governor")
+    assert (fired["type"], fired["actor1"], fired["actor2"], fired["place"]) == (
+        "fight",
+        "soldiers",
+        "protesters",
+        "Kelmouth",
+    )
+    assert (noun["type"], noun["place"]) == ("assault", "Kelmouth")

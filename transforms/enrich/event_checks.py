@@ -93,6 +93,7 @@ def done_by_no_one(item: Found, arguments: Arguments, finder: TriggerFinder) -> 
         if (
             child.dep_ in ("nsubj", "dobj")
             and not (child.dep_ == "dobj" and child.lower_ in phrase_objects)
+            and not item.span.start <= child.i < item.span.end  # "opened fire": the trigger's own word
             and child.pos_ != "PRON"
             and arguments.resolver.actor(child) is None
             and not arguments.resolver.places_in([child])
