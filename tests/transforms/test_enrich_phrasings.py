@@ -433,3 +433,22 @@ def test_assassinations_hijackings_and_opening_fire_are_violence():
         "Kelmouth",
     )
     assert (noun["type"], noun["place"]) == ("assault", "Kelmouth")
+
+
+def test_cuts_to_come_announced_are_the_announcement():
+    (informed,) = events("Managers informed the Kelmouth plant's staff that layoffs would follow.")
+    (said,) = events("The carmaker Talvik Motors said on Monday that it will lay off 200 workers.")
+
+    assert (informed["type"], informed["actor1"], informed["actor2"], informed["precision"]) == (
+        "statement",
+        "managers",
+        "staff",
+        "reported",
+    )
+    assert (said["type"], said["actor1_role"], said["date"]) == ("statement", "carmaker", date(2024, 3, 4))
+
+
+def test_cuts_denied_or_threatened_are_no_announcement_of_cuts():
+    assert events("The carmaker Talvik Motors said on Monday that it will not lay off workers.") == []
+    (threat,) = events("The government of Norway said on Monday it would impose tariffs if talks failed.")
+    assert threat["type"] == "threaten"

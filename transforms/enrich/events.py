@@ -5,7 +5,8 @@ negated, modal, planned or conditional; a noun that a verb says happened. Trigge
 headings, captions and questions report nothing. Then arguments.py finds who, where and when; an
 event with no actor and no place is left out, as is one dated after publication (a plan). A
 negated agreement ("did not accept the proposal") is a rejection; force or a sanction promised on
-a condition is a threat; a verdict of condemnation pronounced ("called the ruling outrageous") is
+a condition is a threat, and cuts to come announced ("informed staff that layoffs would follow") are a
+statement; a verdict of condemnation pronounced ("called the ruling outrageous") is
 disapproval. What is reported yet no event of its own is event_checks.py's. A plural
 happening in several places is one in each (one happening told twice is one event: retold.py).
 """
@@ -57,6 +58,9 @@ NEGATED_AGREEMENT = frozenset(
 THREATENED_TYPES = VIOLENCE | {"coerce", "reduce_relations"}
 PROMISING = {"would", "will", "'ll", "'d"}
 THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
+# Verbs that announce cuts to come ("informed staff that layoffs would follow").
+ANNOUNCING = frozenset("said says told tells announced announces informed informs notified notifies".split())
+FUTURE = {"will", "would", "shall", "'ll"}
 # Acts of authority that the body telling of them, in the passive, did ("police said two men were arrested").
 DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
 # Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
@@ -104,7 +108,7 @@ class EventExtractor:
             f
             for span in spans
             if not self._quoted(context, offset + span.start_char)
-            for f in [self._reported(span, context) or self._threat(span)]
+            for f in [self._reported(span, context) or self._threat(span) or self._announced_cut(span)]
             if f is not None
         ]
         found += [
@@ -239,6 +243,26 @@ class EventExtractor:
         if speaker is None or speaker.lower_ not in PRONOUNCING or not verb_reported(speaker, licensing()):
             return None
         return Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", kind.event_type, None)
+
+    def _announced_cut(self, span: Span) -> Found | None:
+        """ "Managers informed staff that layoffs would follow", "the firm said it will close two
+        plants": cuts to come, announced, are the announcement (the cuts themselves are a plan)."""
+        if not any(k.event_type == "reduce_relations" for k in self.finder.kinds_of(span.text)):
+            return None
+        word = span[0]
+        clause = word if word.pos_ in ("VERB", "AUX") else word.head if word.dep_ in ("nsubj", "nsubjpass") else None
+        if (
+            clause is None
+            or clause.dep_ != "ccomp"
+            or not {c.lower_ for c in clause.children if c.dep_ == "aux"} & FUTURE
+        ):
+            return None
+        speaker = clause.head
+        if speaker.lower_ not in ANNOUNCING or negated(clause) or not verb_reported(speaker, licensing()):
+            return None
+        if any(c.dep_ == "advcl" for c in clause.children) and self._threat(span) is not None:
+            return None
+        return Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", "statement", None)
 
     def _threat(self, span: Span) -> Found | None:
         """ "Hale said he would impose tariffs if talks failed": the speaker threatens."""
