@@ -452,3 +452,9 @@ def test_cuts_denied_or_threatened_are_no_announcement_of_cuts():
     assert events("The carmaker Talvik Motors said on Monday that it will not lay off workers.") == []
     (threat,) = events("The government of Norway said on Monday it would impose tariffs if talks failed.")
     assert threat["type"] == "threaten"
+
+
+def test_a_happening_named_inside_a_verbs_phrase_is_where_that_verb_is():
+    (protests,) = events("The bank's move to stay in Kelmouth despite months of street protests reassured investors.")
+
+    assert (protests["type"], protests["place"], protests["precision"]) == ("protest", "Kelmouth", "reported")

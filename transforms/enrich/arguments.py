@@ -6,7 +6,8 @@
   noun's possessor, compound or "by" phrase;
 - actor2, to or with whom: the verb's object (a passive's subject), the subject of an undergo verb
   ("Hale faces charges"), or an "against", "on", "with", "between" phrase;
-- the location: a place in an "in", "at", "near" phrase of the trigger or its verb, else of
+- the location: a place in an "in", "at", "near" phrase of the trigger or its verb, else (for a
+  noun) of the verb whose phrase holds it ("stayed in Leeds despite months of protests"), else of
   the sentence's main verb; a proper noun there is a place even if NER missed it; for an event
   with no one named, the place the main clause's acting body is of ("the Leeds transport authority");
 - the date: event_dates.py.
@@ -91,7 +92,10 @@ class Arguments:
     def location(self, anchors: list[Token], actors: set[str | None]) -> str | None:
         """A place in a locative phrase of the trigger or its verb, else of the main clause."""
         root = anchors[0].sent.root if anchors[0].sent is not None else anchors[0]
-        for scope in [t for a in anchors for t in a.subtree], [c for c in root.children]:
+        # a noun told inside a verb's phrase ("floated in Leeds despite months of protests"): that verb's place
+        noun = anchors[0].pos_ in ("NOUN", "PROPN")
+        verb = next((t for t in anchors[-1].ancestors if t.pos_ in ("VERB", "AUX")), root) if noun else root
+        for scope in [t for a in anchors for t in a.subtree], [c for c in verb.children], [c for c in root.children]:
             named = [
                 c for a in anchors for c in a.children if c.dep_ in ("compound", "nmod") and a.pos_ in ("NOUN", "PROPN")
             ]
