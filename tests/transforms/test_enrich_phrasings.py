@@ -458,3 +458,9 @@ def test_a_happening_named_inside_a_verbs_phrase_is_where_that_verb_is():
     (protests,) = events("The bank's move to stay in Kelmouth despite months of street protests reassured investors.")
 
     assert (protests["type"], protests["place"], protests["precision"]) == ("protest", "Kelmouth", "reported")
+
+
+def test_a_count_of_people_is_those_people():
+    (walkout,) = events("A total of 40 nurses walked out at the Kelmouth clinic on Monday.")
+
+    assert (walkout["type"], walkout["actor1"], walkout["actor1_type"]) == ("protest", "nurses", "HLH")

@@ -1,7 +1,8 @@
 """Who an event's actor is: the named entity the parse points to, or the one a pronoun or a role
 noun stands for in the article, with the actor's role and country as the text gives them.
 
-A head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
+A head noun that only counts ("a total of 40 nurses", "hundreds of workers") is those it counts. A
+head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
 beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 62-year-old", to the person last
 named before it, for
 "it" or "they", to the organisation or country last named close before (not a name that only
@@ -43,6 +44,8 @@ LAST_ORGANISATION_WORDS = frozenset(
     broadcaster
 """.split()
 )
+# "a total of 40 nurses", "hundreds of workers": the noun only counts those after "of".
+COUNTING_NOUNS = frozenset("total number dozens hundreds thousands tens scores handful majority".split())
 # "a firm owned by X", "a group led by X": the one who owns or leads an unnamed body.
 OWNING = frozenset("owned controlled run led founded headed backed".split())
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
@@ -114,6 +117,9 @@ class ActorResolver:
         """The actor a head noun (subject, object, possessor) stands for, or None."""
         if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl" and head.head.head != head.head:
             return self.actor(head.head.head, actors_only)  # "Harwick, which was taken over by ...": Harwick
+        counted = next((g for c in head.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+        if head.lower_ in COUNTING_NOUNS and counted is not None:
+            return self.actor(counted, actors_only)  # "a total of 40 nurses", "hundreds of workers": the people
         role = role_of(head)
         country = self._country_among(head)
         named = self._named_at(head) or next(
