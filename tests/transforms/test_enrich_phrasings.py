@@ -464,3 +464,10 @@ def test_a_count_of_people_is_those_people():
     (walkout,) = events("A total of 40 nurses walked out at the Kelmouth clinic on Monday.")
 
     assert (walkout["type"], walkout["actor1"], walkout["actor1_type"]) == ("protest", "nurses", "HLH")
+
+
+def test_a_denial_told_in_the_news_present_is_a_statement():
+    (denial,) = events("Marlow Media Group denies that the results were decided in advance.")
+
+    assert (denial["type"], denial["actor1"], denial["precision"]) == ("statement", "Marlow Media Group", "reported")
+    assert events("The Kelmouth ferry board bans dogs from its ferries.") == []

@@ -5,7 +5,8 @@ auxiliary ("could bomb", "will meet"), not an intention or a plan ("decided to b
 meet"; "began to shell" is done, and so is "the bank's decision to lower rates in January"), not in a condition ("if members reject it", or any clause
 under one), and not a state told in a present-tense relative clause ("Hale, who denies the
 charge"), nor a habit or a view told in the simple present with no date ("the board bans dogs
-from its ferries"). When a noun trigger counts is noun_licence.py's to say. Words inside
+from its ferries"; a main verb with a that-clause tells what is said now, in the news present:
+"denies that it was decided"). When a noun trigger counts is noun_licence.py's to say. Words inside
 quotation marks are the speaker's, and headings, captions and questions report nothing.
 """
 
@@ -226,7 +227,13 @@ def _habitual_present(verb: Token, licensing: Licensing) -> bool:
     smoking", "because the firm evicts anyone who ...")."""
     if verb.tag_ not in ("VBZ", "VBP") or _auxiliaries(verb) or verb.dep_ not in ("ROOT", "conj", "advcl"):
         return False
+    if verb.dep_ == "ROOT" and any(c.dep_ == "ccomp" and _says_that(c) for c in verb.children):
+        return False  # "the company denies that it was sorted": what is said now, told in the news present
     return verb.lower_ not in licensing.undergo and not _own_date(verb)
+
+
+def _says_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
 
 def _own_date(verb: Token) -> bool:
