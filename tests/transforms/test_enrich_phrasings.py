@@ -471,3 +471,12 @@ def test_a_denial_told_in_the_news_present_is_a_statement():
 
     assert (denial["type"], denial["actor1"], denial["precision"]) == ("statement", "Marlow Media Group", "reported")
     assert events("The Kelmouth ferry board bans dogs from its ferries.") == []
+
+
+def test_a_name_set_beside_a_subject_after_its_relative_clause_is_the_subjects():
+    found = events(
+        "Harwick Holdings Inc. sold the show in May. "
+        "The firm that runs the show, Talvik Productions, denies that the dates were changed."
+    )
+
+    assert ("statement", "Talvik Productions") in {(e["type"], e["actor1"]) for e in found}

@@ -3,11 +3,11 @@ noun stands for in the article, with the actor's role and country as the text gi
 
 A head noun that only counts ("a total of 40 nurses", "hundreds of workers") is those it counts. A
 head noun resolves, in order: to the name it is part of ("Gov. Ada Brennan"); to the name set
-beside it ("the suspect, Colin Marsh"); for "he", "she" or "the 62-year-old", to the person last
-named before it, for
-"it" or "they", to the organisation or country last named close before (not a name that only
-modifies a noun of the pronoun's own sentence: "after leasing 12 Harwick Aviation jets, it ..."); for a role noun
-(roles.yaml), to the person the article gives that title, the organisation whose name holds the
+beside it ("the suspect, Colin Marsh"; "the firm that runs the show, Talvik Productions,
+denied"); for "he", "she" or "the 62-year-old", to the person last named before it, for "it" or
+"they", to the organisation or country last named close before (not a name that only modifies a
+noun of the pronoun's own sentence: "after leasing 12 Harwick Aviation jets, it ..."); for a role
+noun (roles.yaml), to the person the article gives that title, the organisation whose name holds the
 word ("the police": "Dunmore Police Department"), or for "the company" or "the group", the
 organisation last named; else to a name among its modifiers ("the Nordair fleet"), or for a subject
 owned by "its", the organisation "its" stands for ("Its fleet was grounded"; a nationality, as in
@@ -123,7 +123,8 @@ class ActorResolver:
         role = role_of(head)
         country = self._country_among(head)
         named = self._named_at(head) or next(
-            (n for c in head.children if c.dep_ == "appos" for n in [self._named_at(c)] if n), None
+            (n for c in [*head.children, *_set_beside(head)] if c.dep_ == "appos" for n in [self._named_at(c)] if n),
+            None,
         )
         if named is None and (head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or _told_by_age(head)):
             named = self._antecedent(head)
@@ -333,6 +334,22 @@ class ActorResolver:
 
     def _names_country(self, token: Token) -> bool:
         return bool(self.gazetteer.country(token.text) or self.gazetteer.country_of_demonym(token.text))
+
+
+def _set_beside(head: Token) -> list[Token]:
+    """ "The firm that runs the show, Talvik Productions, denied ...": the parse hangs the name set beside a
+    subject after its relative clause on that clause's last noun; a name closing just before the
+    subject's own verb is the subject's."""
+    verb = head.head
+    if head.dep_ not in ("nsubj", "nsubjpass") or not any(c.dep_ == "relcl" for c in head.children):
+        return []
+    return [
+        t
+        for c in head.children
+        if c.dep_ == "relcl"
+        for t in c.subtree
+        if t.dep_ == "appos" and t.i + 2 == verb.i and t.doc[t.i + 1].text == ","
+    ]
 
 
 def _told_by_age(head: Token) -> bool:
