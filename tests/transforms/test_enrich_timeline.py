@@ -218,3 +218,17 @@ def test_a_day_the_ner_tagged_inside_a_name_still_dates():
     found = events("Critics pointed to Gorman’s June 14 speech, when he urged Berg to arrest Jon Hale.")
     (appeal,) = [e for e in found if e["type"] == "appeal"]
     assert (appeal["actor2"], appeal["date"], appeal["precision"]) == ("Berg", date(2023, 6, 14), "day")
+
+
+def test_a_date_of_another_happening_dates_the_trigger_only_as_far_as_its_count_of_time():
+    lead = "Ferries to Kelmouth\nA new timetable drops the early boat.\nIslanders are angry.\n"  # no news day
+
+    def dated(sentence: str, kind: str) -> tuple:
+        (event,) = [e for e in events(lead + sentence) if e["type"] == kind]
+        return event["date"], event["precision"]
+
+    # a count of days: that many days from the other's date
+    assert dated("Ann Berg met Tom Reyes a day before the vote on March 5.", "consult") == (date(2024, 3, 4), "day")
+    # "days" is some days: the month they all fall in, else the year
+    assert dated("Ann Berg met Tom Reyes days before the vote on March 25.", "consult") == (date(2024, 3, 1), "month")
+    assert dated("Ann Berg met Tom Reyes days before the vote on March 5.", "consult") == (date(2024, 1, 1), "year")

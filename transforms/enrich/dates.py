@@ -45,7 +45,7 @@ TENSES = ("past", "future", "done")  # "done": told in the past tense, so not af
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBERS = {
+NUMBERS = {
     "a": 1,
     "an": 1,
     "one": 1,
@@ -81,7 +81,7 @@ _MONTH = (
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[12]\d{3})"
 _ON_WEEKDAY = rf"(?:(?P<named_weekday>{'|'.join(_WEEKDAYS)}),? )?"  # "Tuesday, Sept. 20": the weekday picks the year
-_NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(_NUMBERS)})"
+_NUMBER = rf"(?P<number>\d{{1,3}}|{'|'.join(NUMBERS)})"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _WHICH = r"(?P<which>last|this|next)"
 # A month and day written out ("July 25"), to find inside text the NER tagged as something else.
@@ -163,7 +163,7 @@ def _counted(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     if match["direction"] == "later" and tense != "future":
         return UNKNOWN  # "was freed two weeks later" counts from the story's earlier event, not from publication
     number = match["number"]
-    count = int(number) if number.isdigit() else _NUMBERS[number]
+    count = int(number) if number.isdigit() else NUMBERS[number]
     return _shifted(published, match["unit"], -count if match["direction"] in ("ago", "earlier") else count)
 
 
@@ -199,7 +199,7 @@ def _season(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
 
 
 _DURATION = re.compile(
-    rf"(?:for )?(?:(?:the )?(?:past |last |next |first )?(?:{'|'.join(_NUMBERS)}|\d+|several|many|few|some|a few)? ?)?"
+    rf"(?:for )?(?:(?:the )?(?:past |last |next |first )?(?:{'|'.join(NUMBERS)}|\d+|several|many|few|some|a few)? ?)?"
     r"(?:hour|day|week|month|year|decade)s?(?: long)?"
 )
 

@@ -7,18 +7,31 @@ trigger (read in its own clause's tense if that speaks of what is to come); else
 told in the past (an "-ing" clause in the tense of the clause it hangs on; not one in the past
 perfect, "had arrested", which tells of a time before the story's), the story's date context
 (timeline.py); else the publication date, precision `reported` (a length of time, "for
-years", is no date of its own). What a verb is about, or thanks or blames for ("praised on Tuesday
+years", is no date of its own). A date of another happening the trigger is told before or after
+("met days before the vote on March 5") dates it only as far as the count of time allows: "a day
+before", that day; "days before", the month or year all such days fall in; "after the raid", none
+(the story's context dates it, as any clause told in the past).
+What a verb is about, or thanks or blames for ("praised on Tuesday
 for rescuing", "protested over the arrest"), came before it: it takes only a date of its own.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span, Token
 
-from winnow.transforms.enrich.dates import UNKNOWN, ResolvedDate, is_duration, is_same_day, needs_anchor, resolve_date
+from winnow.transforms.enrich.dates import (
+    NUMBERS,
+    UNKNOWN,
+    ResolvedDate,
+    is_duration,
+    is_same_day,
+    needs_anchor,
+    resolve_date,
+)
 from winnow.transforms.enrich.factuality import future_clause, simple_past
 from winnow.transforms.enrich.timeline import DateContext, date_entities
 
@@ -39,6 +52,14 @@ CALENDAR_WORDS = re.compile(
 AHEAD_OF_A_THING = re.compile(
     r"\b(?:ahead of|before|until|pending)\s+(?:the\s+|a\s+|its\s+|their\s+)?\w+\s+(?:on|in)?\s*$", re.I
 )
+
+# "days before the vote on March 5", "two days after the raid on May 2": a date of another happening
+# dates the trigger only as far as the relation and its count of time allow.
+RELATIONS = {"before": -1, "after": 1, "following": 1}
+# The days a count of time spans: exact ("two days": 2 to 2; "two months": 56 to 62), or, with no
+# number ("days", "weeks"), the spans such a vague count is read as.
+UNIT_DAYS = {"hour": (0, 1 / 24), "day": (1, 1), "week": (7, 7), "month": (28, 31), "year": (365, 366)}
+VAGUE_DAYS = {"hour": (0, 2), "day": (2, 10), "week": (14, 42), "month": (60, 330), "year": (730, 3650)}
 
 
 class EventDates:
@@ -70,9 +91,12 @@ class EventDates:
         ]
         told_at = _noun_told_when(head)
         dates = [d for d in dates if d.root.head == told_at or not _dates_another_noun(d.root, trigger)]
+        related = [(d, r) for d in dates if (r := _relation(d, trigger)) is not None]
+        dates = [d for d in dates if all(d is not other for other, _ in related)]
         if (grounds := _grounds(head)) is not None:  # "protested on Monday over the arrest": the arrest's own date only
             dates = [d for d in dates if d.root in grounds.subtree]
-        if not dates or published is None:
+            related = [(d, r) for d, r in related if d.root in grounds.subtree]
+        if published is None:
             return UNKNOWN, False
         near = [d for d in dates if _governed_by(d.root, head)] or [d for d in dates if d.root.head == told_at]
         governor = head
@@ -107,6 +131,15 @@ class EventDates:
                 if d not in near and not _of_another_clause(d.root, head)
             ]
             found = next((r for r in resolved if r.value is not None and r.value <= published), UNKNOWN)
+        if found.value is None:  # "met days before the vote on March 5": that date, as far as the count allows
+            found = next(
+                (
+                    r
+                    for d, relation in sorted(related, key=lambda pair: abs(pair[0].start - trigger.start))
+                    if (r := _counted_from(relation, resolve_date(d.text, published, _as_told(d, tense)))).value
+                ),
+                UNKNOWN,
+            )
         return found, any(CALENDAR_WORDS.search(d.text) and not is_duration(d.text) for d in near)
 
     def _anchor(self, expression: Span, published: date, context: DateContext) -> ResolvedDate | None:
@@ -118,6 +151,64 @@ class EventDates:
         if (told := next((r for r in reversed(earlier) if r.value is not None), None)) is not None:
             return told
         return context.last_day if context.frame.precision != "day" and is_same_day(expression.text) else context.frame
+
+
+def _relation(expression: Span, trigger: Span) -> Token | None:
+    """The "before" or "after" whose object a date dates, if the trigger is not in that phrase: "met
+    days before the vote on March 5" (the vote's day, not the meeting's), not "arrested after March
+    2" (the date is the relation's own object) nor the raid of "the raid on March 2" as the trigger.
+    The words decide: the small model often hangs the count or the date on the verb."""
+    doc = expression.doc
+    for token in reversed(doc[expression.sent.start : expression.start]):
+        if token.is_punct or token.pos_ in ("VERB", "AUX") or token.dep_ in ("mark", "relcl"):
+            return None
+        if token.pos_ == "ADP" and token.lower_ in RELATIONS:
+            between = doc[token.i + 1 : expression.start]
+            named = any(t.pos_ in ("NOUN", "PROPN") for t in between)
+            return token if named and not token.i < trigger.start < expression.end else None
+    return None
+
+
+def _counted_from(relation: Token, other: ResolvedDate) -> ResolvedDate:
+    """The date of a happening `relation` ("days before", "two days after") places from another's
+    date: the finest of day, month and year that the whole span of times it allows falls in, not
+    finer than the other's; UNKNOWN with no count of time ("after the raid": how long after is not
+    told)."""
+    count = relation.nbor(-1) if relation.i > relation.sent.start else None
+    unit = count.lower_.removesuffix("s") if count is not None else ""
+    if other.value is None or other.precision == "unknown" or unit not in UNIT_DAYS:
+        return UNKNOWN
+    number = count.nbor(-1).lower_ if count.i > relation.sent.start else ""
+    if number.isdigit() or number in NUMBERS:
+        times = int(number) if number.isdigit() else NUMBERS[number]
+        low, high = (math.floor(times * UNIT_DAYS[unit][0]), math.ceil(times * UNIT_DAYS[unit][1]))
+    elif count.lower_.endswith("s"):
+        low, high = VAGUE_DAYS[unit]
+    else:
+        return UNKNOWN
+    start = other.value
+    end = {
+        "day": start,
+        "week": start + timedelta(days=6),
+        "month": (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1),
+        "year": start.replace(month=12, day=31),
+    }[other.precision]
+    sign = RELATIONS[relation.lower_]
+    first, last = (
+        (start - timedelta(days=high), end - timedelta(days=low))
+        if sign < 0
+        else (
+            start + timedelta(days=low),
+            end + timedelta(days=high),
+        )
+    )
+    if first == last and other.precision == "day":
+        return ResolvedDate(first, "day")
+    if (first.year, first.month) == (last.year, last.month) and other.precision != "year":
+        return ResolvedDate(first.replace(day=1), "month")
+    if first.year == last.year:
+        return ResolvedDate(date(first.year, 1, 1), "year")
+    return UNKNOWN
 
 
 def _governed_by(token: Token, head: Token) -> bool:
