@@ -232,3 +232,13 @@ def test_a_date_of_another_happening_dates_the_trigger_only_as_far_as_its_count_
     # "days" is some days: the month they all fall in, else the year
     assert dated("Ann Berg met Tom Reyes days before the vote on March 25.", "consult") == (date(2024, 3, 1), "month")
     assert dated("Ann Berg met Tom Reyes days before the vote on March 5.", "consult") == (date(2024, 1, 1), "year")
+
+
+def test_a_paragraph_opening_with_a_phrase_of_its_occasion_and_day_frames_the_next():
+    lead = "Ferries to Kelmouth\nA new timetable drops the early boat.\nIslanders are angry.\n"  # no news day
+    found = events(
+        lead + "At the council meeting in Kelmouth on Tuesday, the two members argued over the ferry.\n"
+        "Ann Berg criticised Tom Reyes over the port budget."
+    )
+    (criticism,) = [e for e in found if e["type"] == "disapprove"]
+    assert (criticism["date"], criticism["precision"]) == (date(2024, 3, 5), "day")

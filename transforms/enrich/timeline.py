@@ -3,7 +3,8 @@
 A reader dates "Police arrested him" by what came before: the last day an earlier sentence of the
 paragraph gave ("On Friday, June 7, thieves raided a depot ... Police arrested two"; not a
 thing's date, "in a June 7 letter"), else the date
-the previous paragraph opens with ("In May, ...": a frame for the paragraph after it; a date inside
+the previous paragraph opens with ("In May, ...", or in the phrase of time or occasion it opens
+with, "At the council meeting on Tuesday, ...": a frame for the paragraph after it; a date inside
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
 ("... said on Tuesday"). A story told before the article names its day ("The next morning,
 police arrested him" with no date before it, "... on Saturday, Nov. 11" further on) is of that
@@ -32,6 +33,9 @@ NEWS_DAYS = 7  # a lead's day further back than a week is background, not the ne
 COUNTING_FROM_A_DAY = re.compile(  # "later that evening", "the next morning": a day the story has set
     r"\b(?:that (?:same )?|the (?:next|following) )(?:day|night|morning|afternoon|evening)\b", re.I
 )
+# A phrase of time or occasion a paragraph opens with, up to its comma: "At the council meeting on
+# Tuesday," "After a short hearing in May,"
+OPENING_PHRASE = re.compile(r"(?:In|On|At|During|After|Following)\b[^,.;:\n]{0,80},")
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 # Words before a date that make it a thing's ("a Feb. 12 letter", "its May 3 ruling").
 THING_DETERMINERS = frozenset("a an the its his her their our this that".split())
@@ -150,16 +154,27 @@ def _paragraph_date(
 def _opening_date(
     sentence: Span, body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
 ) -> ResolvedDate | None:
-    """The date the previous paragraph opens with ("In May, travellers were stranded ..."): it
-    frames the story told in the past in the paragraph after it."""
+    """The date the previous paragraph opens with ("In May, travellers were stranded ...", "After
+    the vote on Tuesday, ..."): it frames the story told in the past in the paragraph after it."""
     block_start = body.text.rfind("\n", 0, sentence.start_char) + 1
     previous_end = len(body.text[:block_start].rstrip())
     previous_start = body.text.rfind("\n", 0, previous_end) + 1
     opening = next((d for d in dates if previous_start <= d[0] < block_start), None)
-    if opening is None or opening[0] - previous_start > OPENING_CHARACTERS:
+    if (
+        opening is None
+        or opening[0] - previous_start > OPENING_CHARACTERS
+        and not _in_opening_phrase(body.text[previous_start:block_start], opening[0] - previous_start)
+    ):
         return None
     when = opening[1]
     return when if when.value is not None and when.value < published else None
+
+
+def _in_opening_phrase(paragraph: str, offset: int) -> bool:
+    """Whether `offset` falls in the phrase a paragraph opens with, set off by a comma ("At the
+    council meeting on Tuesday, the members ...", "After a short hearing in May, the court ...")."""
+    phrase = OPENING_PHRASE.match(paragraph)
+    return phrase is not None and offset < phrase.end()
 
 
 def _of_a_thing(expression: Span) -> bool:
