@@ -242,3 +242,13 @@ def test_a_paragraph_opening_with_a_phrase_of_its_occasion_and_day_frames_the_ne
     )
     (criticism,) = [e for e in found if e["type"] == "disapprove"]
     assert (criticism["date"], criticism["precision"]) == (date(2024, 3, 5), "day")
+
+
+def test_a_year_before_a_noun_a_verb_speaks_about_is_that_things_not_the_verbs():
+    (criticism,) = events("Ann Berg criticised Tom Reyes over the 2016 deal.")
+    assert criticism["precision"] == "reported"  # the deal's year; the criticism is news
+    (lawsuit,) = events("Ann Berg sued Tom Reyes in Hull over his 2016 remarks.")
+    assert lawsuit["precision"] == "reported"
+    # money given toward a campaign is given while it runs: the campaign's year
+    (gift,) = events("The union donated money toward Ann Berg's 2016 campaign.")
+    assert (gift["date"], gift["precision"]) == (date(2016, 1, 1), "year")

@@ -35,8 +35,8 @@ from winnow.transforms.enrich.dates import (
 from winnow.transforms.enrich.factuality import future_clause, simple_past
 from winnow.transforms.enrich.timeline import DateContext, date_entities
 
-PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod"}
-TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through"}
+PRENOMINAL_DEPS = {"compound", "nmod", "poss", "amod", "npadvmod", "nummod"}  # "nummod": a year, "his 2016 remarks"
+TIME_SHARING_PREPOSITIONS = {"in", "at", "during", "on", "via", "through", "toward", "towards"}
 GROUNDS_PREPOSITIONS = {"of", "for", "over", "about"}
 CLAUSE_SUBJECTS = {"nsubj", "csubj", "nsubjpass"}
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pcomp", "conj"}
@@ -227,9 +227,10 @@ def _governed_by(token: Token, head: Token) -> bool:
 
 def _dates_another_noun(token: Token, trigger: Span) -> bool:
     """Whether a date stands before a noun the trigger speaks about, as that noun's own: "testified
-    about a January 12 meeting" or "apologised for Monday's vote" do not date the testimony or the
-    apology. A noun the trigger happens in or at ("pleaded in a January 12 letter") shares its date, and
-    so does the story's day told again ("the day's hearing")."""
+    about a January 12 meeting", "apologised for Monday's vote" or "sued him over his 2016 remarks"
+    do not date the testimony, the apology or the lawsuit. A noun the trigger happens in, at or
+    toward ("pleaded in a January 12 letter", "donated toward her 2020 campaign": given while it
+    ran) shares its date, and so does the story's day told again ("the day's hearing")."""
     noun = token.head
     spoken_about = noun.dep_ == "pobj" and noun.head.lower_ not in TIME_SHARING_PREPOSITIONS and noun not in trigger
     before_it = token.dep_ in PRENOMINAL_DEPS and token.i < noun.i
