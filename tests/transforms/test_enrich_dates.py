@@ -323,3 +323,9 @@ def test_a_yearless_day_told_as_done_is_not_after_publication():
     assert resolve_date("on March 1", PUBLISHED, "past") == day(2017, 3, 1)
     assert resolve_date("Sept. 24", PUBLISHED, "done") == day(2016, 9, 24)  # a day ahead: a time zone's
     assert resolve_date("Tuesday", PUBLISHED, "done") == day(2016, 9, 20)
+
+
+@pytest.mark.parametrize("expression", ["Tuesday, days", "Tuesday, two days", "Sept. 20, weeks"])
+def test_a_count_of_time_glued_on_after_a_comma_is_not_the_days(expression):
+    # the NER tags "on Tuesday, days after the vote" as one date: the day is Tuesday
+    assert resolve_date(expression, PUBLISHED) == day(2016, 9, 20)

@@ -18,7 +18,8 @@ publication date; "two months later" counts from the story's earlier date where 
 one, else from publication in the future tense (told in the past it is unknown); "later that day",
 "that night" are the story's earlier day, unknown without one. A week resolves to its Monday, a
 month to its first day, a year to January 1; the precision says which. A weekend ("over the weekend") is the last one before publication, its
-Saturday at week precision; a season of this year ("this fall") is the year. Durations ("three
+Saturday at week precision; a season of this year ("this fall") is the year. A count of time the
+NER glues on after a comma ("Monday, days" of "on Monday, days after the vote") is not the day's. Durations ("three
 weeks", "a year"), decades, recurrences, what is still to come in a period ("later this month")
 and anything else come back unknown.
 """
@@ -90,6 +91,8 @@ _LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages,
     r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early|one(?= (?:last|this) )"
     r"|late|mid|(?:end|beginning|start|middle) of|nearly|almost|about|around|roughly|some|just|(?:more|less) than) )+"
 )
+# A count of time the NER glues onto a day after a comma ("Monday, days after the vote"): not the day's.
+_TRAILING_COUNT = re.compile(r",\s*(?:(?:a|an|a few|several|\d+|[a-z]+)\s+)?(?:hours|days|weeks|months|years)$")
 _SEASONS = r"(?:spring|summer|fall|autumn|winter)"
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
@@ -223,7 +226,8 @@ def is_same_day(expression: str) -> bool:
 
 
 def _normal(expression: str) -> str:
-    return _LEADING_WORDS.sub("", " ".join(expression.lower().split()).strip(" .,;:!?'\"()"))
+    text = _TRAILING_COUNT.sub("", " ".join(expression.lower().split()))
+    return _LEADING_WORDS.sub("", text.strip(" .,;:!?'\"()"))
 
 
 _Resolver = Callable[[re.Match[str], date, str], ResolvedDate]
