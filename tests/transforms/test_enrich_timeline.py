@@ -232,9 +232,11 @@ def test_a_date_of_another_happening_dates_the_trigger_only_as_far_as_its_count_
     # "days" is some days: the month they all fall in, else the year
     assert dated("Ann Berg met Tom Reyes days before the vote on March 25.", "consult") == (date(2024, 3, 1), "month")
     assert dated("Ann Berg met Tom Reyes days before the vote on March 5.", "consult") == (date(2024, 1, 1), "year")
-    # no count of time: the raid's day, not the arrest's (the arrest is news with no day of its own)
-    found = events(lead + "Police in Hull arrested the skipper after the raid on March 2.")
-    assert sorted((e["date"], e["precision"]) for e in found) == [(date(2024, 3, 2), "day"), (PUBLISHED, "reported")]
+    # with no count, "before" may be a place: the date stays the clause's
+    assert dated("Ann Berg testified before the harbour committee on Tuesday.", "statement") == (
+        date(2024, 3, 5),
+        "day",
+    )
     found = events(lead + "Police in Hull arrested the skipper on Monday, days after the raid on March 2.")
     assert sorted(e["date"] for e in found) == [date(2024, 3, 2), date(2024, 3, 4)]  # the arrest's own Monday
 

@@ -9,8 +9,7 @@ perfect, "had arrested", which tells of a time before the story's), the story's 
 (timeline.py); else the publication date, precision `reported` (a length of time, "for
 years", is no date of its own). A date of another happening the trigger is told before or after
 ("met days before the vote on March 5") dates it only as far as the count of time allows: "a day
-before", that day; "days before", the month or year all such days fall in; "after the raid", none
-(the story's context dates it, as any clause told in the past).
+before", that day; "days before", the month or year all such days fall in.
 What a verb is about, or thanks or blames for ("praised on Tuesday
 for rescuing", "protested over the arrest"), came before it: it takes only a date of its own.
 """
@@ -154,9 +153,11 @@ class EventDates:
 
 
 def _relation(expression: Span, trigger: Span) -> Token | None:
-    """The "before" or "after" whose object a date dates, if the trigger is not in that phrase: "met
-    days before the vote on March 5" (the vote's day, not the meeting's), not "arrested after March
-    2" (the date is the relation's own object) nor the raid of "the raid on March 2" as the trigger.
+    """The "before" or "after" with a count of time ("days before", "two days after") whose object a
+    date dates, if the trigger is not in that phrase: "met days before the vote on March 5" (the
+    vote's day, not the meeting's), not "arrested days after March 2" (the date is the relation's
+    own object) nor the raid of "the raid on March 2" as the trigger. With no count, "before" is
+    as often a place ("testified before the committee on Tuesday") and the date is the clause's.
     The words decide: the small model often hangs the count or the date on the verb."""
     doc = expression.doc
     for token in reversed(doc[expression.sent.start : expression.start]):
@@ -165,18 +166,18 @@ def _relation(expression: Span, trigger: Span) -> Token | None:
         if token.pos_ == "ADP" and token.lower_ in RELATIONS:
             between = doc[token.i + 1 : expression.start]
             named = any(t.pos_ in ("NOUN", "PROPN") for t in between)
-            return token if named and not token.i < trigger.start < expression.end else None
+            counted = token.i > token.sent.start and token.nbor(-1).lower_.removesuffix("s") in UNIT_DAYS
+            return token if named and counted and not token.i < trigger.start < expression.end else None
     return None
 
 
 def _counted_from(relation: Token, other: ResolvedDate) -> ResolvedDate:
     """The date of a happening `relation` ("days before", "two days after") places from another's
     date: the finest of day, month and year that the whole span of times it allows falls in, not
-    finer than the other's; UNKNOWN with no count of time ("after the raid": how long after is not
-    told)."""
-    count = relation.nbor(-1) if relation.i > relation.sent.start else None
-    unit = count.lower_.removesuffix("s") if count is not None else ""
-    if other.value is None or other.precision == "unknown" or unit not in UNIT_DAYS:
+    finer than the other's."""
+    count = relation.nbor(-1)
+    unit = count.lower_.removesuffix("s")
+    if other.value is None or other.precision == "unknown":
         return UNKNOWN
     number = count.nbor(-1).lower_ if count.i > relation.sent.start else ""
     if number.isdigit() or number in NUMBERS:
