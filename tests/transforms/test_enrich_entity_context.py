@@ -176,3 +176,54 @@ def test_untagged_names_in_a_list_of_tagged_organisations_are_organisations():
     assert not any("Enter" in name for name in found)  # a sentence's first word is capitalised anyway
     found = resolved_names(tagged("Visitors came from Kent, Acme and Brell Systems.", ("Acme", "ORG")))
     assert "Brell Systems" not in found and "Kent" not in found  # one tagged organisation is no list of them
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Prosecutors looked into the energy company Talvik last year.", "Talvik"),
+        ("Investigators looked into Dorvan, a mining firm, and the timber company Talvik.", "Talvik"),
+        ("The coach posted on Chirper that the deal was done.", "Chirper"),
+        ("A clip went up on the official Chirper account on Friday.", "Chirper"),
+        ("Rovers have won just two matches this season.", "Rovers"),
+        ("The contract went to Harlow Productions in May.", "Harlow Productions"),
+    ],
+)
+def test_a_name_used_as_no_persons_name_is_used_is_an_organisation(text, name):
+    assert resolved_names(tagged(text, (name, "PERSON")))[name][0] == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("She joined the company Talvik founded in 2001.", "Talvik"),  # the name is the founder
+        ("Claims against Talvik are baseless, his lawyer said.", "Talvik"),  # "are" is the claims' verb
+        ("The film was posted on Talvik's page.", "Talvik"),
+    ],
+)
+def test_a_persons_name_near_such_words_stays_a_persons(text, name):
+    assert resolved_names(tagged(text, (name, "PERSON")))[name][0] == "person"
+
+
+def test_a_name_tagged_about_as_often_a_person_as_a_place_is_an_organisation():
+    text = "Dorwick United sacked him. He joined Dorwick United in 2016. Fans of Dorwick United wept."
+    starts = [i for i in range(len(text)) if text.startswith("Dorwick United", i)]
+    nlp = enricher(EnrichOptions()).pipeline("en", DEFAULT_NLP_MODEL).nlp
+    doc = block_boundaries(nlp.get_pipe("sentencizer")(nlp.make_doc(text)))
+    doc.ents = [
+        doc.char_span(s, s + len("Dorwick United"), label=label)
+        for s, label in zip(starts, ("PERSON", "GPE", "PERSON"))
+    ]
+    assert resolved_names(doc)["Dorwick United"][0] == "organisation"
+    text = "Ada Brisk spoke. Brisk left. Brisk won. Brisk said so. Pressure on Brisk grew."
+    starts = [i for i in range(len(text)) if text.startswith("Brisk", i)]
+    doc = block_boundaries(nlp.get_pipe("sentencizer")(nlp.make_doc(text)))
+    labels = ("PERSON", "PERSON", "PERSON", "PERSON", "GPE")
+    doc.ents = [doc.char_span(s - 4 * (i == 0), s + 5, label=label) for i, (s, label) in enumerate(zip(starts, labels))]
+    assert resolved_names(doc)["Ada Brisk"][0] == "person"
+
+
+def test_a_name_holding_an_acronym_is_not_a_persons_by_its_last_word():
+    text = "Dorwick won on Sunday. AFC Dorwick signed him."
+    found = resolved_names(tagged(text, ("AFC Dorwick", "ORG"), ("Dorwick", "PERSON")))
+    assert found["AFC Dorwick"][0] == "organisation"

@@ -40,6 +40,7 @@ from winnow.transforms.enrich.surroundings import (
     after_locative_word,
     before_place_noun,
     in_group_apposition,
+    names_an_organisation,
     names_the_place_after,
 )
 
@@ -54,6 +55,14 @@ INSTITUTION_WORDS = frozenset(
     hospital bank club committee court department office agency association authority board service
     services centre center inc ltd corp line lines army force state times news port terminal bridge
     street road station theater theatre cafe
+""".split()
+)
+# Last words of companies' names, which the tagger takes for people ("Harlow Productions").
+COMPANY_ENDINGS = frozenset(
+    """
+    systems productions technologies industries enterprises partners media networks labs
+    laboratories pharmaceuticals motors airlines airways ventures solutions communications
+    entertainment studios records brands
 """.split()
 )
 TITLE_WEIGHT, LEAD_WEIGHT = 3.0, 2.0
@@ -176,6 +185,8 @@ class EntityResolver:
                 return [Resolved(surface, "place")]
             if in_group_apposition(span):
                 return [Resolved(surface, "organisation")]
+            if names_an_organisation(span) or surface.split()[-1].lower() in COMPANY_ENDINGS:
+                return [Resolved(surface, "organisation", fixed=True)]
             if _looks_like_acronym(surface):
                 return []
         entity_type = LABEL_TYPES.get(label)
@@ -187,7 +198,9 @@ class EntityResolver:
 def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
     """Within one article: a name resolved on strong evidence (alias, gazetteer, "in Brackenford")
     gives its type to its other mentions; otherwise a name tagged two ways takes its most frequent
-    type. A surname alone joins the one full name ending with it, a defined acronym joins its long
+    type, and one tagged about as often a person as a place is an organisation (a club or a firm
+    named after its town: a person's name is only now and then taken for a place the gazetteer
+    does not know). A surname alone joins the one full name ending with it, a defined acronym joins its long
     form if the article names that as an entity (else it is dropped: "CoH" is an agreement, not a
     person), and a single word seen only at the start of sentences ("Turnout was ...") is dropped."""
     strong = {name_key(o.resolved.name): o.resolved for o in occurrences if o.resolved.fixed}
@@ -201,6 +214,8 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
             continue
         if key in strong:
             o.resolved = strong[key]
+        elif _person_and_place(votes[key]):
+            o.resolved = Resolved(r.name, "organisation", None)
         elif votes[key].most_common(1)[0][0] != r.type:
             o.resolved = Resolved(r.name, votes[key].most_common(1)[0][0], r.country)
     _people_by_surname(occurrences)
@@ -238,6 +253,12 @@ def merge(occurrences: list[Occurrence]) -> list[Occurrence]:
             o.resolved = owner
         found.append(o)
     return found
+
+
+def _person_and_place(votes: Counter) -> bool:
+    """Whether a name's mentions are tagged people and places alike, neither twice the other."""
+    people, places = votes["person"], votes["place"]
+    return people > 0 and places > 0 and 2 * min(people, places) >= max(people, places)
 
 
 def _short_form_of(resolved: Resolved, occurrences: list[Occurrence]) -> Resolved | None:
@@ -305,7 +326,7 @@ def _fragment(resolved: Resolved, names: list[list[str]]) -> bool:
 def _people_by_surname(occurrences: list[Occurrence]) -> None:
     """A two- or three-word name the article also uses by its last word alone ("Helena Ruiz-Farrow",
     then "Ruiz-Farrow said") is a person's, whatever the tagger said, unless a word in it names an
-    institution ("Northgate City Council")."""
+    institution ("Northgate City Council") or is an acronym ("AFC Kelmouth")."""
     alone = {name_key(o.resolved.name) for o in occurrences if len(o.resolved.name.split()) == 1}
     people = set()
     for o in occurrences:
@@ -316,7 +337,7 @@ def _people_by_surname(occurrences: list[Occurrence]) -> None:
             and 2 <= len(words) <= 3
             and name_key(words[-1]) in alone
             and all(w[0].isupper() for w in words)
-            and not any(w.lower() in INSTITUTION_WORDS for w in words)
+            and not any(w.lower() in INSTITUTION_WORDS or len(w) > 1 and w.isupper() for w in words)
         ):
             people |= {name_key(o.resolved.name), name_key(words[-1])}
     for o in occurrences:

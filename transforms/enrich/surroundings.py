@@ -1,6 +1,7 @@
 """What the words around a name say about what it names: a word of place before it ("in
 Brackenford"), a word for a kind of place after it ("al-Mashhad neighborhood"), a word for a group
-of people beside it ("rebel groups — Ahrar al-Sham")."""
+of people beside it ("rebel groups — Ahrar al-Sham"), a use no person's name has ("energy company
+Talvik", "posted on Chirper", "Rovers have won")."""
 
 from __future__ import annotations
 
@@ -34,6 +35,18 @@ GROUP_NOUNS = frozenset(
     front brigade brigades
 """.split()
 )
+
+# "energy company Talvik", "news website Daily Ledger": the kind of body a name set after it is.
+ORGANISATION_NOUNS = frozenset(
+    """
+    company firm website site network platform broadcaster newspaper magazine club team startup
+    carrier airline bank lender maker manufacturer outlet publisher charity app
+""".split()
+)
+MEDIUM_NOUNS = frozenset("account accounts feed page channel handle app".split())  # "the Chirper account"
+POSTING_VERBS = frozenset("posted said wrote tweeted announced shared commented replied".split())  # "posted on Chirper"
+PLURAL_VERBS = frozenset("have are were".split())  # "Rovers have won": a team, not a person
+DETERMINERS = frozenset("the a an this that its his her their our your my".split())
 
 
 def after_locative_word(span: Span) -> bool:
@@ -85,3 +98,23 @@ def in_group_apposition(span: Span) -> bool:
             if token.lower_ in GROUP_NOUNS and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s")):
                 return True
     return False
+
+
+def names_an_organisation(span: Span) -> bool:
+    """Whether the words around a name use it as no person's name is used: after a word for a kind
+    of body with a modifier before it ("energy company Talvik", not "the company Brisk founded");
+    before a word for an account ("the Chirper account"); as where something is posted ("said on
+    Chirper"); or opening a sentence as the subject of a plural verb ("Rovers have won", not "Claims
+    against Brisk are ...")."""
+    doc = span.doc
+    before = [doc[i] for i in range(max(span.start - 2, 0), span.start)]
+    after = doc[span.end] if span.end < len(doc) else None
+    if len(before) == 2 and before[1].lower_ in ORGANISATION_NOUNS:
+        if before[0].lower_ not in DETERMINERS and not before[0].is_punct:
+            return True
+    if after is not None and after.lower_ in MEDIUM_NOUNS:
+        return True
+    if len(before) == 2 and before[1].lower_ == "on" and before[0].lower_ in POSTING_VERBS:
+        return after is None or after.lower_ not in ("'s", "’s")
+    opening = all(t.lower_ == "the" or t.is_punct for t in doc[span.sent.start : span.start])
+    return opening and after is not None and after.lower_ in PLURAL_VERBS
