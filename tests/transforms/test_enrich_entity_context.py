@@ -9,9 +9,11 @@ from spacy.tokens import Doc
 
 from winnow.schemas.config import EnrichOptions
 from winnow.schemas.records import DEFAULT_NLP_MODEL
+from winnow.transforms.enrich.actors import person_genders
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.entities import AliasTable, EntityResolver, merge, names_only
 from winnow.transforms.enrich.geo import gazetteer
+from winnow.transforms.enrich.occurrences import resolved_id
 from winnow.transforms.enrich.pipeline import block_boundaries, default_aliases
 from winnow.transforms.enrich.surfaces import clean_surface
 
@@ -227,3 +229,23 @@ def test_a_name_holding_an_acronym_is_not_a_persons_by_its_last_word():
     text = "Dorwick won on Sunday. AFC Dorwick signed him."
     found = resolved_names(tagged(text, ("AFC Dorwick", "ORG"), ("Dorwick", "PERSON")))
     assert found["AFC Dorwick"][0] == "organisation"
+
+
+def genders(text: str, *names: tuple[str, str]) -> dict[str, str]:
+    """name -> "f" or "m" as `person_genders` reads `text` with `names` tagged."""
+    doc = tagged(text, *names)
+    found = merge(EntityResolver(gazetteer(), AliasTable(default_aliases())).occurrences(doc, False, {}))
+    quoted = [(m.start(), m.end()) for m in __import__("re").finditer(r'"[^"]*"', text)]
+    told = person_genders(doc, found, quoted)
+    return {o.resolved.name: told[resolved_id(o.resolved)] for o in found if resolved_id(o.resolved) in told}
+
+
+def test_a_persons_gender_is_read_from_a_title_or_a_pronoun_that_can_only_take_up_the_name():
+    assert genders("Ms Varga left early.", ("Varga", "PERSON")) == {"Varga": "f"}
+    assert genders("Tom Brisk said he was sorry.", ("Tom Brisk", "PERSON")) == {"Tom Brisk": "m"}
+    assert genders("Tom Brisk resigned on Monday. She was sorry.", ("Tom Brisk", "PERSON")) == {}  # she: someone else
+    text = "Tom Brisk grabbed the girl as she walked home. Brisk said he was sorry."
+    assert genders(text, ("Tom Brisk", "PERSON")) == {"Tom Brisk": "m"}  # "she" is the girl; "Brisk" untagged
+    text = "Tom Brisk and Ada Lund met. She left."
+    assert genders(text, ("Tom Brisk", "PERSON"), ("Ada Lund", "PERSON")) == {}  # two people before
+    assert genders('Tom Brisk said: "She lied."', ("Tom Brisk", "PERSON")) == {}  # a quotation tells nothing

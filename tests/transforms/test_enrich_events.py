@@ -102,6 +102,14 @@ def test_pronouns_and_role_nouns_stand_for_the_names_before_them():
     assert sacking["actor1"] == "Harwick Motors Ltd."  # "the carmaker", "the lender": the company named last
 
 
+def test_she_stands_for_the_woman_named_before_not_the_man_named_last():
+    text = "Maria Olsen said she would appeal the fine. Henrik Dahl said he was ready to talk. She criticised the port authority."
+    (criticism,) = events(text)
+    assert criticism["actor1"] == "Maria Olsen"
+    (criticism,) = events("Henrik Dahl said he was ready to talk. Ms Olsen criticised him on Monday.")
+    assert criticism["actor2"] == "Henrik Dahl"  # no gender told against him
+
+
 def test_a_named_actor_takes_the_role_its_title_gives():
     (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
     assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")

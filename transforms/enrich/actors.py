@@ -20,12 +20,13 @@ COP, AF).
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import yaml
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from winnow.transforms.enrich.entities import ROLE_SUFFIX
 from winnow.transforms.enrich.geo import Gazetteer
@@ -35,6 +36,25 @@ from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+PRONOUN_GENDERS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
+TITLE_GENDERS = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f", "lady": "f"}
+TITLE_VOTES = 3  # a title tells a person's gender more surely than a pronoun after the name
+# Nouns for a person of one gender: a pronoun after one may stand for it rather than for a name before.
+GENDERED_NOUNS = frozenset(
+    """
+    woman women girl girls mother daughter wife sister grandmother aunt niece lady widow
+    man men boy boys father son husband brother grandfather uncle nephew
+""".split()
+)
 # A definite one of these ("the company") is the organisation named last before it.
 LAST_ORGANISATION_WORDS = frozenset(
     """
@@ -106,8 +126,10 @@ class ActorResolver:
         offset: int,
         extra: list[Occurrence],
         located: frozenset[str] | None = None,
+        genders: dict[str, str] | None = None,
     ) -> None:
         self.occurrences = [o for o in occurrences if not o.in_title]
+        self.genders = genders or {}  # entity_id -> "f" or "m", as the article tells (person_genders)
         self.gazetteer = gazetteer
         self.offset = offset  # of the parsed sentence in the article's text
         self.extra = extra  # names found only here ("U.S.-led"), for the article's entities
@@ -219,10 +241,18 @@ class ActorResolver:
         start = self.offset + pronoun.idx
         before = [o for o in self.occurrences if o.end <= start]
         if pronoun.lower_ in PERSON_PRONOUNS or _told_by_age(pronoun):
+            gender = PRONOUN_GENDERS.get(pronoun.lower_)
             earlier = (self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]))
-            return next((o for o in earlier if o is not None and o.resolved.type == "person"), None) or next(
-                (o for o in reversed(before) if o.resolved.type == "person"), None
-            )  # the sentence's own first
+            return next(
+                (
+                    o
+                    for o in [*earlier, *reversed(before)]  # the sentence's own first
+                    if o is not None
+                    and o.resolved.type == "person"
+                    and (gender is None or self.genders.get(resolved_id(o.resolved), gender) == gender)
+                ),
+                None,
+            )
         return next(
             (
                 o
@@ -350,6 +380,49 @@ def _set_beside(head: Token) -> list[Token]:
         for t in c.subtree
         if t.dep_ == "appos" and t.i + 2 == verb.i and t.doc[t.i + 1].text == ","
     ]
+
+
+def person_genders(body: Doc, occurrences: list[Occurrence], quoted: list[tuple[int, int]]) -> dict[str, str]:
+    """The people the article tells the gender of (entity_id -> "f" or "m"), so "she" never
+    stands for a man: by a title ("Ms Brisk"), or by the first "he" or "she" (his, her, ...) after
+    the name in a sentence naming no other person before it ("Brisk said she ..."); not by one
+    opening the next sentence, which may stand for someone unnamed or named earlier. A pronoun in a
+    quotation, or after a word for a person of one gender ("Brisk met the girl as she ..."), tells
+    nothing; a person called both ways, neither twice as often, is left out."""
+    people = [o for o in occurrences if not o.in_title and o.resolved.type == "person"]
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for o in people:
+        for title in o.titles:
+            if title in TITLE_GENDERS:
+                votes[resolved_id(o.resolved)][TITLE_GENDERS[title]] += TITLE_VOTES
+    by_surname: dict[str, set[str]] = defaultdict(set)  # "Brisk" the tagger missed, of "Ada Brisk"
+    for o in people:
+        if " " in o.resolved.name:
+            by_surname[o.resolved.name.split()[-1]].add(resolved_id(o.resolved))
+    for sentence in body.sents:
+        named = [(o.end, resolved_id(o.resolved)) for o in people if sentence.start_char <= o.start < sentence.end_char]
+        named += [
+            (t.idx + len(t), next(iter(by_surname[t.text])))
+            for t in sentence
+            if len(by_surname.get(t.text, ())) == 1 and not any(o.start <= t.idx < o.end for o in people)
+        ]
+        named.sort()
+        for token in sentence:
+            gender = PRONOUN_GENDERS.get(token.lower_)
+            if gender is None or any(low <= token.idx < high for low, high in quoted):
+                continue
+            before = [(end, key) for end, key in named if end <= token.idx]
+            ids = {key for _, key in before}
+            between = body.char_span(before[-1][0], token.idx, alignment_mode="expand") if before else sentence[:0]
+            if len(ids) == 1 and between is not None and not any(t.lower_ in GENDERED_NOUNS for t in between):
+                votes[ids.pop()][gender] += 1
+            break
+    return {
+        key: gender
+        for key, count in votes.items()
+        for gender, other in (("f", "m"), ("m", "f"))
+        if count[gender] > 0 and count[gender] >= 2 * count[other]
+    }
 
 
 def _told_by_age(head: Token) -> bool:

@@ -61,12 +61,13 @@ class Arguments:
         gazetteer: Gazetteer,
         extra: list[Occurrence],
         located: frozenset[str] | None = None,
+        genders: dict[str, str] | None = None,
     ) -> None:
         self.parsed = parsed
         self.offset = offset
         self.gazetteer = gazetteer
         self.extra = extra
-        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra, located)
+        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra, located, genders)
         self.dates = EventDates(parsed)
 
     def participants(self, trigger: Token, pos: str, licence: Licence | None) -> Participants:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from winnow.schemas.config import EnrichOptions
 from winnow.schemas.records import EnrichInput, Enrichment
-from winnow.transforms.enrich.actors import located_places
+from winnow.transforms.enrich.actors import located_places, person_genders
 from winnow.transforms.enrich.credits import credit_ranges, title_without_site
 from winnow.transforms.enrich.entities import (
     AliasTable,
@@ -159,7 +159,8 @@ class LanguageEnricher:
             sentences = _without_dateline(sentences, body)
             quoted = quoted_ranges(article.text)
             dates = date_contexts(sentences, body, article.published, quoted)
-            return _Work(article, occurrences, sentences, acronym_kinds, credits, quoted, dates)
+            genders = person_genders(body, occurrences, quoted)
+            return _Work(article, occurrences, sentences, acronym_kinds, credits, quoted, dates, genders)
         except Exception as error:  # noqa: BLE001 - one article's failure must not lose the batch
             return _Work(article, [], [], {}, [], error=_reason(error))
 
@@ -179,6 +180,7 @@ class LanguageEnricher:
                 item.quoted,
                 dateline,
                 located_places(article.text, item.occurrences, dateline),
+                item.genders,
             )
             events = [
                 event
@@ -208,6 +210,7 @@ class _Work:
     credits: list[tuple[int, int]]
     quoted: list[tuple[int, int]] = field(default_factory=list)  # character ranges inside quotation marks
     dates: list[DateContext] = field(default_factory=list)  # each sentence's date context (timeline.py)
+    genders: dict[str, str] = field(default_factory=dict)  # people the article tells the gender of
     error: str | None = None
 
 

@@ -82,6 +82,7 @@ class ArticleContext:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # character ranges inside quotation marks
     dateline: str | None = None  # entity_id of the place the article is datelined from
     located: frozenset[str] | None = None  # places the article uses as a location (actors.located_places)
+    genders: dict[str, str] = field(default_factory=dict)  # entity_id -> "f" or "m" (actors.person_genders)
 
 
 class EventExtractor:
@@ -118,7 +119,9 @@ class EventExtractor:
             if f is not None and not self._quoted(context, offset + f.span.start_char)
         ]
         found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
-        arguments = Arguments(parsed, offset, context.occurrences, context.gazetteer, extra, context.located)
+        arguments = Arguments(
+            parsed, offset, context.occurrences, context.gazetteer, extra, context.located, context.genders
+        )
         found = [f for f in found if not attributes_a_quote(f, context.quoted, offset)]
         found = [f for f in found if not done_by_no_one(f, arguments, self.finder)]
         events = []
