@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from winnow.schemas.config import EnrichOptions
 from winnow.schemas.records import DEFAULT_NLP_MODEL
-from winnow.transforms.enrich.actors import person_genders
+from winnow.transforms.enrich.actors import located_places, person_genders
 from winnow.transforms.enrich.enricher import enricher
 from winnow.transforms.enrich.entities import AliasTable, EntityResolver, merge, names_only
 from winnow.transforms.enrich.geo import gazetteer
@@ -249,3 +249,17 @@ def test_a_persons_gender_is_read_from_a_title_or_a_pronoun_that_can_only_take_u
     text = "Tom Brisk and Ada Lund met. She left."
     assert genders(text, ("Tom Brisk", "PERSON"), ("Ada Lund", "PERSON")) == {}  # two people before
     assert genders('Tom Brisk said: "She lied."', ("Tom Brisk", "PERSON")) == {}  # a quotation tells nothing
+
+
+def test_a_name_owning_the_premises_after_it_is_no_place():
+    text = "Brandco hired guards. Staff work in Brandco buildings. Brandco said so."
+    doc = tagged(text)
+    starts = [i for i in range(len(text)) if text.startswith("Brandco", i)]
+    doc.ents = [doc.char_span(s, s + 7, label=label) for s, label in zip(starts, ("ORG", "LOC", "ORG"))]
+    assert resolved_names(doc)["Brandco"][0] == "organisation"
+    occurrences = merge(EntityResolver(gazetteer(), AliasTable(default_aliases())).occurrences(doc, False, {}))
+    assert located_places(text, occurrences, None) == frozenset()
+    text = "Guards gathered in Brandco on Monday. Brandco said so."
+    doc = tagged(text)
+    doc.ents = [doc.char_span(s, s + 7, label="LOC" if s < 30 else "ORG") for s in (19, 38)]
+    assert resolved_names(doc)["Brandco"][0] == "place"  # a place: "in" it, strongly

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Token
 from winnow.transforms.enrich.entities import ROLE_SUFFIX
 from winnow.transforms.enrich.geo import Gazetteer
 from winnow.transforms.enrich.occurrences import Occurrence, Resolved, resolved_id
-from winnow.transforms.enrich.surroundings import LOCATIVE_WORDS
+from winnow.transforms.enrich.surroundings import LOCATIVE_WORDS, holds_premises
 from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
@@ -72,6 +72,7 @@ PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands fo
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 WORD_BEFORE = re.compile(r"(\w+)\W+(?:the\W+)?$", re.IGNORECASE)
 OWNING_ACRONYM = re.compile(r"[A-Z]{2,6} [A-Za-z]")  # an acronym before a noun owns it
+NEXT_WORD = re.compile(r" (\w+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,12 +436,15 @@ def _told_by_age(head: Token) -> bool:
 
 def located_places(text: str, occurrences: list[Occurrence], dateline: str | None) -> frozenset[str]:
     """The places an article uses as a location at least once: after a word of place ("in Leeds",
-    "from the Gulf") or as its dateline; not an acronym that owns the place after it ("in NDA custody")."""
+    "from the Gulf") or as its dateline; not an acronym that owns the place after it ("in NDA custody"),
+    nor a name that owns the premises after it ("in Brandco buildings")."""
     found = {dateline} if dateline else set()
     for o in occurrences:
         before = WORD_BEFORE.search(text, max(0, o.start - 20), o.start) if not o.in_title else None
         if OWNING_ACRONYM.match(text, o.start) and text[o.start : o.end].isupper():
             continue  # "in NTSB custody", "near ICE facilities": the body that keeps the place, not a place
+        if (after := NEXT_WORD.match(text, o.end)) and holds_premises(after.group(1)):
+            continue  # "in Brandco buildings": the company's buildings
         if o.resolved.type == "place" and before and before.group(1).lower() in LOCATIVE_WORDS:
             found.add(resolved_id(o.resolved))
     return frozenset(found)

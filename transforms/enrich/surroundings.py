@@ -28,6 +28,13 @@ PLACE_NOUNS = frozenset(
     street road square camp valley river
 """.split()
 )
+# What a body owns or keeps people in: a name before one is the body's ("in Brandco buildings").
+PREMISES_NOUNS = frozenset(
+    """
+    custody detention office offices building buildings headquarters premises facility facilities site
+    sites campus campuses store stores plant plants factory factories warehouse warehouses branch branches
+""".split()
+)
 # Words for armed or political groups; not "company" or "council", which describe people's roles.
 GROUP_NOUNS = frozenset(
     """
@@ -65,11 +72,21 @@ def after_word(span: Span, words: set[str]) -> bool:
 
 def names_the_place_after(span: Span, words: set[str]) -> bool:
     """Whether the span is the place a word of place points to ("in Brackenford"), not the owner
-    or a modifier of the noun that is ("in MVX's plans", "in BVMQ custody")."""
+    or a modifier of the noun that is ("in MVX's plans", "in BVMQ custody"): read from the parse
+    where there is one, else (the NER pass has none) from the word after the span."""
     doc = span.doc
     owner = span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'", "’")
-    modifier = span.root.dep_ in ("compound", "poss", "nmod") and span.root.head.i >= span.end
+    if doc.has_annotation("DEP"):
+        modifier = span.root.dep_ in ("compound", "poss", "nmod") and span.root.head.i >= span.end
+    else:
+        modifier = span.end < len(doc) and holds_premises(doc[span.end].text)
     return after_word(span, words) and not owner and not modifier
+
+
+def holds_premises(word: str) -> bool:
+    """Whether a word after a name makes the name its owner's, not a place: "in Brandco buildings",
+    "at Brandco offices", "in BVMQ custody"."""
+    return word in PREMISES_NOUNS
 
 
 def before_place_noun(span: Span) -> bool:
