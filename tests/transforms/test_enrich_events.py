@@ -110,6 +110,12 @@ def test_she_stands_for_the_woman_named_before_not_the_man_named_last():
     assert criticism["actor2"] == "Henrik Dahl"  # no gender told against him
 
 
+def test_its_in_a_subject_takes_up_the_organisation_an_earlier_sentence_opened_with():
+    text = "Arden Air is the largest buyer of Brell Aviation's jumbo jet. In March its cutback of 40 jets forced the maker to end production."
+    (cut,) = events(text)
+    assert (cut["type"], cut["actor1"]) == ("reduce_relations", "Arden Air")
+
+
 def test_a_named_actor_takes_the_role_its_title_gives():
     (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
     assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")

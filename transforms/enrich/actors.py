@@ -254,17 +254,21 @@ class ActorResolver:
                 ),
                 None,
             )
-        return next(
-            (
-                o
-                for o in reversed(before)
-                if start - o.end <= PRONOUN_REACH
-                and not (o.resolved.adjective and pronoun.lower_ == "its")  # "the American giant ... its"
-                and not self._names_a_kind(o, pronoun)
-                and (o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")
-            ),
-            None,
-        )
+        candidates = [
+            o
+            for o in reversed(before)
+            if start - o.end <= PRONOUN_REACH
+            and not (o.resolved.adjective and pronoun.lower_ == "its")  # "the American giant ... its"
+            and not self._names_a_kind(o, pronoun)
+            and (o.resolved.type == "organisation" or self._can_act(o) and o.resolved.type == "place")
+        ]
+        if candidates and candidates[0].start < self.offset and _in_subject(pronoun):
+            # "Arden is the top buyer of Brell's jets. In March its cutback ...": the subject takes up the
+            # organisation an earlier sentence opened with, not one named inside it
+            opener = next((o for o in reversed(before) if o.sentence_start), None)
+            if opener in candidates:
+                return opener
+        return next(iter(candidates), None)
 
     def _names_a_kind(self, named: Occurrence, pronoun: Token) -> bool:
         """Whether a name in the pronoun's own sentence only tells a kind of thing ("after leasing 12
@@ -424,6 +428,12 @@ def person_genders(body: Doc, occurrences: list[Occurrence], quoted: list[tuple[
         for gender, other in (("f", "m"), ("m", "f"))
         if count[gender] > 0 and count[gender] >= 2 * count[other]
     }
+
+
+def _in_subject(token: Token) -> bool:
+    """Whether a token is its clause's subject or the subject's possessor ("its cutback was ...")."""
+    subjects = ("nsubj", "nsubjpass")
+    return token.dep_ in subjects or token.dep_ == "poss" and token.head.dep_ in subjects
 
 
 def _told_by_age(head: Token) -> bool:
