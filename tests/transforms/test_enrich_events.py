@@ -116,6 +116,13 @@ def test_its_in_a_subject_takes_up_the_organisation_an_earlier_sentence_opened_w
     assert (cut["type"], cut["actor1"]) == ("reduce_relations", "Arden Air")
 
 
+def test_they_takes_up_two_people_named_together_last():
+    (criticism,) = events(
+        "The post drew in Senator Ada Brisk and congresswoman Tina Lund. They criticised Harwick Motors on Monday."
+    )
+    assert (criticism["actor1"], criticism["actor2"]) == ("Ada Brisk", "Harwick Motors")
+
+
 def test_a_named_actor_takes_the_role_its_title_gives():
     (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
     assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")

@@ -36,6 +36,9 @@ from winnow.transforms.enrich.triggers import noun_forms
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+# Between two people named together: "and", with a title of the second's ("and congresswoman").
+PAIRING = re.compile(r",? (?:and|&) (?:[A-Za-z.]+ ){0,2}")
 PRONOUN_GENDERS = {
     "he": "m",
     "him": "m",
@@ -128,9 +131,11 @@ class ActorResolver:
         extra: list[Occurrence],
         located: frozenset[str] | None = None,
         genders: dict[str, str] | None = None,
+        text: str = "",
     ) -> None:
         self.occurrences = [o for o in occurrences if not o.in_title]
         self.genders = genders or {}  # entity_id -> "f" or "m", as the article tells (person_genders)
+        self.text = text  # the article's text, which the occurrences' offsets index
         self.gazetteer = gazetteer
         self.offset = offset  # of the parsed sentence in the article's text
         self.extra = extra  # names found only here ("U.S.-led"), for the article's entities
@@ -254,6 +259,8 @@ class ActorResolver:
                 ),
                 None,
             )
+        if pronoun.lower_ in PLURAL_PRONOUNS and (pair := self._people_paired(before, start)):
+            return pair
         candidates = [
             o
             for o in reversed(before)
@@ -269,6 +276,16 @@ class ActorResolver:
             if opener in candidates:
                 return opener
         return next(iter(candidates), None)
+
+    def _people_paired(self, before: list[Occurrence], start: int) -> Occurrence | None:
+        """ "Senator Ada Brisk and Mayor Tom Lund ... They criticised ...": the first of two people
+        named together last before "they", if no organisation or country is named after them."""
+        if len(before) < 2 or start - before[-1].end > PRONOUN_REACH:
+            return None
+        first, second = before[-2:]
+        if first.resolved.type != "person" or second.resolved.type != "person" or first.resolved == second.resolved:
+            return None
+        return first if PAIRING.fullmatch(self.text, first.end, second.start) else None
 
     def _names_a_kind(self, named: Occurrence, pronoun: Token) -> bool:
         """Whether a name in the pronoun's own sentence only tells a kind of thing ("after leasing 12

@@ -62,12 +62,13 @@ class Arguments:
         extra: list[Occurrence],
         located: frozenset[str] | None = None,
         genders: dict[str, str] | None = None,
+        text: str = "",
     ) -> None:
         self.parsed = parsed
         self.offset = offset
         self.gazetteer = gazetteer
         self.extra = extra
-        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra, located, genders)
+        self.resolver = ActorResolver(occurrences, gazetteer, offset, extra, located, genders, text)
         self.dates = EventDates(parsed)
 
     def participants(self, trigger: Token, pos: str, licence: Licence | None) -> Participants:

@@ -181,6 +181,7 @@ class LanguageEnricher:
                 dateline,
                 located_places(article.text, item.occurrences, dateline),
                 item.genders,
+                article.text,
             )
             events = [
                 event

@@ -83,6 +83,7 @@ class ArticleContext:
     dateline: str | None = None  # entity_id of the place the article is datelined from
     located: frozenset[str] | None = None  # places the article uses as a location (actors.located_places)
     genders: dict[str, str] = field(default_factory=dict)  # entity_id -> "f" or "m" (actors.person_genders)
+    text: str = ""  # the article's text
 
 
 class EventExtractor:
@@ -120,7 +121,14 @@ class EventExtractor:
         ]
         found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
         arguments = Arguments(
-            parsed, offset, context.occurrences, context.gazetteer, extra, context.located, context.genders
+            parsed,
+            offset,
+            context.occurrences,
+            context.gazetteer,
+            extra,
+            context.located,
+            context.genders,
+            context.text,
         )
         found = [f for f in found if not attributes_a_quote(f, context.quoted, offset)]
         found = [f for f in found if not done_by_no_one(f, arguments, self.finder)]
