@@ -123,6 +123,11 @@ def test_they_takes_up_two_people_named_together_last():
     assert (criticism["actor1"], criticism["actor2"]) == ("Ada Brisk", "Harwick Motors")
 
 
+def test_a_company_named_by_its_owner_is_the_owners():
+    (criticism,) = events("On Monday the union criticised Colin Marsh's company in Leeds.")
+    assert (criticism["actor1"], criticism["actor2"]) == ("union", "Colin Marsh")
+
+
 def test_a_named_actor_takes_the_role_its_title_gives():
     (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
     assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")

@@ -71,6 +71,7 @@ LAST_ORGANISATION_WORDS = frozenset(
 COUNTING_NOUNS = frozenset("total number dozens hundreds thousands tens scores handful majority".split())
 # "a firm owned by X", "a group led by X": the one who owns or leads an unnamed body.
 OWNING = frozenset("owned controlled run led founded headed backed".split())
+OWNED_BODIES = frozenset("company firm business startup".split())  # "Colin Marsh's company": his
 PRONOUN_REACH = 400  # characters back to look for what "it" or "they" stands for
 MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 WORD_BEFORE = re.compile(r"(\w+)\W+(?:the\W+)?$", re.IGNORECASE)
@@ -327,16 +328,23 @@ class ActorResolver:
         return None
 
     def _owner(self, head: Token) -> Occurrence | None:
-        """ "a firm owned by Colin Marsh", "a group led by Ada Brennan": an unnamed body is its owner's."""
+        """ "a firm owned by Colin Marsh", "a group led by Ada Brennan", "Colin Marsh's company": an
+        unnamed body is its owner's."""
+        owners = [
+            owner
+            for clause in head.children
+            if clause.dep_ == "acl" and clause.lower_ in OWNING
+            for agent in clause.children
+            if agent.dep_ == "agent"
+            for owner in agent.children
+            if owner.dep_ == "pobj"
+        ]
+        if head.lower_ in OWNED_BODIES:
+            owners += [c for c in head.children if c.dep_ == "poss"]
         return next(
             (
                 named
-                for clause in head.children
-                if clause.dep_ == "acl" and clause.lower_ in OWNING
-                for agent in clause.children
-                if agent.dep_ == "agent"
-                for owner in agent.children
-                if owner.dep_ == "pobj"
+                for owner in owners
                 for named in [self._named_at(owner)]
                 if named is not None and named.resolved.type in ("person", "organisation")
             ),
