@@ -128,6 +128,15 @@ def test_a_company_named_by_its_owner_is_the_owners():
     assert (criticism["actor1"], criticism["actor2"]) == ("union", "Colin Marsh")
 
 
+def test_a_subject_pronoun_takes_up_the_person_the_sentence_before_opened_with():
+    text = "Maria Olsen's first two novels were printed by a press owned by Henrik Dahl. In an interview in May she criticised him."
+    (criticism,) = events(text)
+    assert (criticism["actor1"], criticism["actor2"]) == ("Maria Olsen", "Henrik Dahl")
+    text = "Henrik Dahl founded the firm in 2001. In March, Maria Olsen joined the board. She criticised the union on Monday."
+    (criticism,) = events(text)
+    assert criticism["actor1"] == "Maria Olsen"  # an opener two sentences back is no longer the topic
+
+
 def test_a_named_actor_takes_the_role_its_title_gives():
     (veto,) = events("Gov. Tom Reyes vetoed the budget bill.")
     assert (veto["type"], veto["actor1"], veto["actor1_type"]) == ("reject", "Tom Reyes", "GOV")

@@ -37,6 +37,7 @@ from winnow.transforms.enrich.triggers import noun_forms
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
+SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+[\"“‘']?[A-Z]")  # a sentence ending, another starting
 # Between two people named together: "and", with a title of the second's ("and congresswoman").
 PAIRING = re.compile(r",? (?:and|&) (?:[A-Za-z.]+ ){0,2}")
 PRONOUN_GENDERS = {
@@ -249,7 +250,9 @@ class ActorResolver:
         before = [o for o in self.occurrences if o.end <= start]
         if pronoun.lower_ in PERSON_PRONOUNS or _told_by_age(pronoun):
             gender = PRONOUN_GENDERS.get(pronoun.lower_)
-            earlier = (self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]))
+            earlier = [self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start])]
+            if _in_subject(pronoun) and not any(o is not None and o.resolved.type == "person" for o in earlier):
+                earlier = [self._previous_opener(before)]  # the one the sentence before was about
             return next(
                 (
                     o
@@ -272,11 +275,17 @@ class ActorResolver:
         ]
         if candidates and candidates[0].start < self.offset and _in_subject(pronoun):
             # "Arden is the top buyer of Brell's jets. In March its cutback ...": the subject takes up the
-            # organisation an earlier sentence opened with, not one named inside it
-            opener = next((o for o in reversed(before) if o.sentence_start), None)
+            # organisation the sentence before opened with, not one named inside it
+            opener = self._previous_opener(before)
             if opener in candidates:
                 return opener
         return next(iter(candidates), None)
+
+    def _previous_opener(self, before: list[Occurrence]) -> Occurrence | None:
+        """The name that opens the sentence just before this one (its subject, as a rule), if any."""
+        opener = next((o for o in reversed(before) if o.sentence_start), None)
+        between = self.text[opener.end : self.offset].rstrip() if opener is not None else ""
+        return opener if opener is not None and not SENTENCE_END.search(between) else None
 
     def _people_paired(self, before: list[Occurrence], start: int) -> Occurrence | None:
         """ "Senator Ada Brisk and Mayor Tom Lund ... They criticised ...": the first of two people
