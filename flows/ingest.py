@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from winnow.flows.enrich import enrich_stored
-from winnow.flows.page_batches import PageBatches
+from winnow.flows.page_batches import PageBatches, batch_wait_s
 from winnow.flows.page_loads import PageLoads, Timed, timed
 from winnow.flows.runs import conclude, recorded_run
 from winnow.flows.stopping import Stop, stop_on_signals
@@ -44,9 +44,6 @@ BATCH_SIZE = 200  # pages per extract -> load batch at most; measured best of 50
 # checkpoint: ~0.6 s of the flow's one thread a batch) over more pages (bench/backfill.py, 2000
 # pages: 6.5 -> 3.3 ms of that thread's CPU a page). Not more: the first load waits for a whole batch.
 ARCHIVE_BATCH_SIZE = 500
-# A batch not yet full is loaded once its first page has waited this long: a slow page delays
-# nothing, and a stopped or killed run loses at most these last seconds of fetching.
-BATCH_WAIT_S = 5.0
 # Fetched pages not yet loaded, in batches: the fetching stops this far ahead of the loading.
 BUFFER_BATCHES = 2
 # An archive's reader goes one batch further: while this thread loads a batch, the extraction
@@ -214,7 +211,7 @@ def _fetch_and_load(
         len(requests),
         {d.url: d.page_hash for batch in due.values() for d in batch if d.page_hash},
     )
-    batches = PageBatches(batch_size, BATCH_WAIT_S)
+    batches = PageBatches(batch_size, batch_wait_s())
     reading = archives is not None
     while not stream.done or batches or pages.on_the_way or reading:
         # Wait on whichever producer is still going (both: half a tick each), unless the buffer

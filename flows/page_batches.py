@@ -8,9 +8,23 @@ but the last few seconds of its pages.
 
 from __future__ import annotations
 
+import os
 import time
 
 from winnow.schemas.records import FetchResult
+
+# A batch not yet full is loaded once its first page has waited this long: a slow page delays
+# nothing, and a stopped or killed run loses at most these last seconds of fetching.
+# WINNOW_BATCH_WAIT (seconds) changes it: longer for a feed whose pages trickle in (fewer, larger
+# loads), shorter to see pages in the warehouse sooner.
+BATCH_WAIT_ENV = "WINNOW_BATCH_WAIT"
+DEFAULT_BATCH_WAIT_S = 5.0
+
+
+def batch_wait_s() -> float:
+    """$WINNOW_BATCH_WAIT seconds if set, else DEFAULT_BATCH_WAIT_S."""
+    value = os.environ.get(BATCH_WAIT_ENV)
+    return float(value) if value else DEFAULT_BATCH_WAIT_S
 
 
 class PageBatches:

@@ -15,6 +15,7 @@ from tests.support.fetching import SMALL_LIMITS
 from tests.support.ingest_runs import ingest, write_fault_config
 from tests.support.localserver import LOOPBACK_YAML, LocalServer, Reply
 from tests.support.queries import rows, scalar
+from winnow.flows.page_batches import BATCH_WAIT_ENV
 from winnow.sources.fetch import HOST_TIMEOUT_LIMIT, MAX_PER_HOST, FetchPolicy
 
 pytestmark = pytest.mark.prefect
@@ -74,14 +75,12 @@ def test_a_trickling_page_is_given_up_at_once_and_tried_again_next_run(
 
 
 def test_pages_are_loaded_while_a_slow_page_is_still_coming(prefect_harness, http_server, tmp_path, monkeypatch):
-    from winnow.flows import ingest as ingest_flow  # imports Prefect: only after the harness set it up
-
     good = serve_articles(http_server, 6)
     slow = "/" + ARTICLES[6]  # a valid page at a steady 2 kB/s: about 6 s for its ~12 kB
     body = demo_page(http_server, slow).encode()
     http_server.routes[slow] = lambda r: Reply(200, body, PAGE_TYPE, trickle_s=0.1, trickle_bytes=200)
     serve_feed(http_server, good + [slow])
-    monkeypatch.setattr(ingest_flow, "BATCH_WAIT_S", 0.5)
+    monkeypatch.setenv(BATCH_WAIT_ENV, "0.5")
     use_limits(monkeypatch, total_timeout_s=30.0)
     config, db = write_fault_config(tmp_path, http_server, [("rss", "/feed.xml")]), tmp_path / "w.duckdb"
 
