@@ -24,12 +24,16 @@ from tests.support.winnow_process import (
     write_bench_config,
 )
 from winnow.demo.server import serve_site
+from winnow.flows.page_batches import BATCH_WAIT_ENV
 from winnow.schemas.records import RunSummary
 from winnow.warehouse import runs
 from winnow.warehouse.query import run_query
 
-PAGES = 200  # at least two batches: a batch is loaded once its first page has waited 5 s
-RATE = 25.0  # pages per second: 8 s of fetching, time to kill the run in it
+PAGES = 100
+RATE = 25.0  # pages per second: 4 s of fetching, time to kill the run in it
+# The run killed during load loads a batch once its first page has waited this long, the others
+# after the default 5 s: the run killed during fetch must have loaded nothing yet.
+LOAD_KILL_BATCH_WAIT_S = "1"
 
 
 def test_a_run_left_running_is_marked_crashed_by_the_next_one(tmp_path):
@@ -63,7 +67,8 @@ def test_runs_killed_during_fetch_and_during_load_leave_the_next_run_a_whole_dat
         assert count(db, "select count(*) from frontier where state = 'pending'") == PAGES  # all still due
 
         # Killed during load: the first moment it holds the file after its first batch is in.
-        during_load = killed_runs.enter_context(killable_run(args, tmp_path, env))
+        load_env = {**env, BATCH_WAIT_ENV: LOAD_KILL_BATCH_WAIT_S}
+        during_load = killed_runs.enter_context(killable_run(args, tmp_path, load_env))
         wait_for(lambda: (count(db, "select count(*) from articles") or 0) > 0, during_load, "a batch loaded")
         wait_for(lambda: holder_pid(db) == during_load.pid, during_load, "the next write")
         kill(during_load)
