@@ -25,12 +25,14 @@ from tests.support.localserver import LocalServer, Reply, Request, in_turn
 from tests.support.prefect_homes import prefect_home_from
 from tests.support.queries import rows
 from tests.support.winnow_process import assert_clean, count, holder_pid, killable_run, run_winnow, wait_for, winnow_env
+from winnow.flows.page_batches import BATCH_WAIT_ENV
 
 PAGES = 40
 RATE = 4.0  # pages per second: ten seconds of fetching when nothing is held, batches written all along
 OPEN_PAGES = 10  # copies served at once; each later request waits for `Site.release`, HOLD_S at most
 HOLD_S = 15  # under the fetcher's 20 s read timeout: a held page comes late, never fails
 STOP_WITHIN_S = 15  # from the signal to the process's end (the run's stop takes a few seconds)
+BATCH_WAIT_S = 1  # not the default 5 s: a batch every second or so while pages come
 
 
 @dataclass
@@ -99,10 +101,11 @@ def prefect_home(tmp_path_factory, migrated_prefect_db) -> Path:
 
 
 def temporary_server_env(tmp_path: Path, prefect_home: Path) -> dict[str, str]:
-    """The environment of a run that starts its own temporary API server."""
+    """The environment of a run that starts its own temporary API server, and loads a batch once
+    its first page has waited BATCH_WAIT_S: the tests wait for loads."""
     env = winnow_env(tmp_path, "")
     del env["PREFECT_API_URL"]
-    env["PREFECT_HOME"] = str(prefect_home)
+    env.update(PREFECT_HOME=str(prefect_home), **{BATCH_WAIT_ENV: str(BATCH_WAIT_S)})
     return env
 
 
