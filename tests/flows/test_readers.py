@@ -23,14 +23,16 @@ def test_queries_in_a_loop_during_an_ingest_never_fail(prefect_harness, tmp_path
     counts: list[int] = []
     with serve_site(port=0) as base_url:
         config = tmp_path / "sources.yaml"
-        config.write_text(render_sources(base_url), encoding="utf-8")
+        # GX's import and checks (seconds of the run's CPU) are not what is tested; the loads and
+        # the enrichment's writes are.
+        config.write_text("validation: {enabled: false}\n" + render_sources(base_url), encoding="utf-8")
         ingest = start_winnow(["run", "--config", str(config), "--db", str(db)], tmp_path, env)
         while ingest.poll() is None:
             try:
                 counts.append(run_query(db, "select count(*) from articles").rows[0][0])
             except WarehouseMissing:  # the run has not created the file yet
                 pass
-            time.sleep(0.05)
+            time.sleep(0.1)  # each read is ~15-20 ms of CPU, taken from the run under test
         finished = finish(ingest)
 
     assert_clean(finished)
