@@ -30,6 +30,11 @@ Result = TypeVar("Result")
 # workers as cores, the flow's one thread (which loads every batch and hands the workers the
 # next) would otherwise get a share of a core, and the workers wait on it at the end of a run.
 WORKER_NICENESS = 5
+# How many workers a run extracts and enriches on, unless its flow is given a number: by default
+# one per core it may run on. WINNOW_EXTRACT_WORKERS sets it: fewer on a machine shared with other
+# work, or in a container whose CPU quota is less than the cores it sees; 1 runs the work in the
+# run's own process, with no pool (each worker costs a Python start and its own spaCy model).
+WORKERS_ENV = "WINNOW_EXTRACT_WORKERS"
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -38,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
+    """$WINNOW_EXTRACT_WORKERS if set, else one worker per core this process may run on."""
+    value = os.environ.get(WORKERS_ENV)
+    if value:
+        return int(value)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

@@ -21,6 +21,7 @@ from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winno
 from winnow.demo.server import SITE_ROOT
 from winnow.flows.cli import app
 from winnow.flows.cli.failures import BATCHES_HELD, CONFIG_ERROR, RUN_STOPPED, SECOND_STOP, USER_ERRORS
+from winnow.flows.extraction_pool import WORKERS_ENV
 
 QUERY = "select url, title, word_count from articles order by url"
 MAYOR_PAGE = SITE_ROOT / "northgate-observer" / "politics" / "mayor-elected.html"
@@ -157,7 +158,8 @@ def test_run_reprocess_and_maintenance_print_their_summary_as_json(prefect_harne
     for page in ("bus-routes.html", "bribery-trial-opens.html"):
         shutil.copy(SITE_ROOT / "vale-courier" / "news" / page, saved / page)
     (tmp_path / "sources.yaml").write_text(NO_CHECKS + "sources: [{name: vale, feeds: [{kind: pages, path: saved}]}]\n")
-    env = {**winnow_env(tmp_path, prefect_harness), "WINNOW_DB": str(tmp_path / "w.duckdb")}
+    # The reprocess process without an extraction pool (two Python starts for two pages).
+    env = {**winnow_env(tmp_path, prefect_harness), "WINNOW_DB": str(tmp_path / "w.duckdb"), WORKERS_ENV: "1"}
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WINNOW_DB", env["WINNOW_DB"])
 

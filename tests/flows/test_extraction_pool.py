@@ -1,5 +1,6 @@
 """The extraction pool's workers do not outlive the pipeline's process: after a SIGKILL of it
-they exit on their own, rather than run on as orphans holding memory and cores."""
+they exit on their own, rather than run on as orphans holding memory and cores. They run nicer
+than the pipeline, and WINNOW_EXTRACT_WORKERS sets how many there are."""
 
 from __future__ import annotations
 
@@ -60,3 +61,13 @@ def test_workers_run_nicer_than_the_pipeline():
 
     nicer = [_shared_pool(2).submit(os.nice, 0) for _ in range(4)]
     assert {future.result() for future in nicer} == {os.nice(0) + WORKER_NICENESS}
+
+
+def test_winnow_extract_workers_sets_how_many_workers_a_run_uses(monkeypatch):
+    from winnow.flows.extraction_pool import WORKERS_ENV, default_workers
+
+    monkeypatch.delenv(WORKERS_ENV, raising=False)
+    assert default_workers() == len(os.sched_getaffinity(0))  # one per core this process may use
+    for workers in (1, 3):  # 1: no pool, the run's own process does the work
+        monkeypatch.setenv(WORKERS_ENV, str(workers))
+        assert default_workers() == workers

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.winnow_process import assert_clean, finish, start_winnow
 from winnow.demo.server import render_sources, serve_site
+from winnow.flows.extraction_pool import WORKERS_ENV
 from winnow.warehouse.db import WarehouseMissing
 from winnow.warehouse.query import run_query
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.slow]
 def test_queries_in_a_loop_during_an_ingest_never_fail(prefect_harness, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_API_URL=prefect_harness, NO_COLOR="1")
+    env[WORKERS_ENV] = "1"  # no extraction pool: two Python starts and spaCy models, not what is tested
     db = tmp_path / "w.duckdb"
     counts: list[int] = []
     with serve_site(port=0) as base_url:

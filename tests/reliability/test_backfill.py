@@ -14,6 +14,7 @@ from tests.support.localserver import LOOPBACK_YAML
 from tests.support.queries import rows, scalar
 from tests.support.winnow_process import count, kill, killable_run, wait_for, winnow_env
 from winnow.demo.archive import CAPTURED, articles_warc
+from winnow.flows.extraction_pool import WORKERS_ENV
 
 SITE = "https://news.example"
 
@@ -100,6 +101,7 @@ def test_a_backfill_killed_in_the_middle_goes_on_losing_and_repeating_nothing(ht
     )
     db = tmp_path / "w.duckdb"
     env = winnow_env(tmp_path, prefect_harness)  # the session's server: a temporary one of its own takes ~15 s
+    env[WORKERS_ENV] = "1"  # no extraction pool: two Python starts, not what is tested
     with killable_run(["run", "--config", str(config), "--db", str(db)], tmp_path, env) as killed:
         wait_for(
             lambda: (count(db, "select count(*) from archive_cursors where not done") or 0) > 0,
