@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.winnow_process import assert_clean, finish, start_winnow, winnow_env
 from winnow.demo.server import render_sources, serve_site
+from winnow.flows.extraction_pool import WORKERS_ENV
 from winnow.warehouse.query import run_query
 from winnow.warehouse.run_lock import RunLocked, lock_path, run_lock
 
@@ -61,7 +62,8 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path):
 
 @pytest.mark.slow
 def test_two_ingests_started_at_once(prefect_harness, tmp_path):
-    env = winnow_env(tmp_path, prefect_harness)
+    # No extraction pool (two Python starts in the winner's run): the lock is what is tested.
+    env = {**winnow_env(tmp_path, prefect_harness), WORKERS_ENV: "1"}
     db = tmp_path / "w.duckdb"
     with serve_site(port=0) as base_url:
         config = tmp_path / "sources.yaml"
