@@ -158,10 +158,11 @@ def test_run_reprocess_and_maintenance_print_their_summary_as_json(prefect_harne
     for page in ("bus-routes.html", "bribery-trial-opens.html"):
         shutil.copy(SITE_ROOT / "vale-courier" / "news" / page, saved / page)
     (tmp_path / "sources.yaml").write_text(NO_CHECKS + "sources: [{name: vale, feeds: [{kind: pages, path: saved}]}]\n")
-    # The reprocess process without an extraction pool (two Python starts for two pages).
+    # Without an extraction pool (two Python starts for two pages).
     env = {**winnow_env(tmp_path, prefect_harness), "WINNOW_DB": str(tmp_path / "w.duckdb"), WORKERS_ENV: "1"}
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WINNOW_DB", env["WINNOW_DB"])
+    monkeypatch.setenv(WORKERS_ENV, "1")
 
     # `run` and `maintenance` as the CLI in this process (a process each cost ~3 s of CPU for
     # Python's start and winnow's and Prefect's imports); -q in a process of its own, as above.

@@ -12,6 +12,7 @@ import pytest
 from tests.support.cli import winnow
 from tests.support.prefect_homes import prefect_home_from
 from tests.support.winnow_process import assert_clean, finish, start_winnow
+from winnow.flows.extraction_pool import WORKERS_ENV
 from winnow.warehouse.query import run_query
 
 
@@ -223,6 +224,7 @@ def test_winnow_demo_end_to_end(tmp_path, free_port, request, migrated_prefect_d
     # server would add ~5 s of CPU, a second process ~6 s more (Python's start, winnow's, Prefect's
     # and GX's imports); the first run was the user's, in a process of its own.
     monkeypatch.chdir(tmp_path)  # where the first run wrote data/demo/sources.yaml
+    monkeypatch.setenv(WORKERS_ENV, "1")  # nothing to extract: no pool of worker processes for it
     assert os.environ["PREFECT_API_URL"] == prefect_api_url
     second = winnow(*args)
 

@@ -16,6 +16,7 @@ from tests.support.feeds import rss
 from tests.support.ingest_runs import ingest
 from tests.support.localserver import LOOPBACK_YAML
 from tests.support.queries import rows, scalar
+from winnow.flows.extraction_pool import WORKERS_ENV
 
 pytestmark = pytest.mark.prefect
 
@@ -113,9 +114,12 @@ def test_a_source_whose_layout_changed_is_held_back_while_the_others_load(prefec
     ]
 
 
-def test_winnow_run_prints_the_summary_and_the_held_batches_and_exits_1(prefect_harness, http_server, tmp_path):
+def test_winnow_run_prints_the_summary_and_the_held_batches_and_exits_1(
+    prefect_harness, http_server, tmp_path, monkeypatch
+):
     config = serve_a_layout_change(http_server, tmp_path)
     config.write_text(config.read_text() + "enrich: {enabled: false}\n", encoding="utf-8")  # not what is tested
+    monkeypatch.setenv(WORKERS_ENV, "1")  # nor is the extraction pool (two Python starts)
 
     result = winnow("run", "--config", str(config), "--db", str(tmp_path / "w.duckdb"))  # no traceback
 
