@@ -1,7 +1,7 @@
 """Fixtures of the whole suite: a programmable HTTP server, free ports, and Prefect.
 
 Flow tests (marked `prefect`) share one temporary API server (the CLI's own, flows/api_server.py)
-per session (per xdist worker), started only when a test marked `prefect` runs. Every Prefect
+per test run, the xdist workers too, started only when a test marked `prefect` runs. Every Prefect
 server of the suite starts from a copy of one migrated database, made once per test run: the
 migrations take about 10 s here, the start from the copy about 5 s. Prefect reads its settings when it is first imported, so the
 environment is set before that import, and test modules import Prefect (through flows/) lazily.
@@ -10,10 +10,14 @@ environment is set before that import, and test modules import Prefect (through 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,8 +78,7 @@ def migrated_prefect_db(tmp_path_factory) -> Path:
     """A Prefect database with every migration applied, made once per test run and shared by the
     xdist workers: a Prefect server whose home starts from a copy (`prefect_home_from`) skips
     the migrations, about 10 s of each start here."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the workers' common folder
+    shared = _workers_folder(tmp_path_factory)
     template = shared / "prefect-migrated" / "prefect.db"
     with open(shared / "prefect-migrated.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker makes it; the others wait for it
@@ -95,24 +98,78 @@ def migrated_prefect_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory, migrated_prefect_db):
-    """A temporary Prefect API server for every flow run of the session, the CLI's own
-    (flows/api_server.py); yields its API URL."""
+    """A temporary Prefect API server for every flow run of the test run, the CLI's own
+    (flows/api_server.py); yields its API URL. Under xdist the workers share one: the first to
+    need it starts it (it dies with that worker's process), the others use it, and the one that
+    started it waits at its end until the others are done with it. A server each cost ~5 s of
+    CPU to start and ~1% of a core while it idled."""
     if "prefect" in sys.modules:
         pytest.fail("prefect was imported before its test settings were set; import it lazily in tests")
-    home = prefect_home_from(migrated_prefect_db, tmp_path_factory.mktemp("prefect-home"))
+    shared = _workers_folder(tmp_path_factory)
+    home = tmp_path_factory.mktemp("prefect-home")  # this process's Prefect home (the server's, if it starts it)
     env = {**HARNESS_ENV, "PREFECT_HOME": str(home)}
     saved = {name: os.environ.get(name) for name in [*env, "PREFECT_API_URL"]}
     os.environ.update(env)
     try:
-        from winnow.flows.api_server import start_temporary_server
+        with _harness_state(shared) as state:
+            if state.get("owner") and not state.get("closed") and _alive(state["owner"]):
+                state["users"].append(os.getpid())
+                os.environ["PREFECT_API_URL"] = api_url = state["url"]
+            else:
+                from winnow.flows.api_server import start_temporary_server
 
-        yield start_temporary_server()  # stopped when the session's process exits
+                prefect_home_from(migrated_prefect_db, home)
+                api_url = start_temporary_server()  # stopped when this process exits
+                state.update(url=api_url, owner=os.getpid(), users=[os.getpid()], closed=False)
+        owner = state["owner"] == os.getpid()
+        yield api_url
+        _leave_harness(shared, owner)
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _workers_folder(tmp_path_factory) -> Path:
+    """The folder the xdist workers share (the base temp folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def _harness_state(shared: Path) -> Iterator[dict]:
+    """The shared server's record (url, owner pid, user pids, closed), read and written back
+    under a lock."""
+    record = shared / "prefect-harness.json"
+    with open(shared / "prefect-harness.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = json.loads(record.read_text()) if record.exists() else {}
+        yield state
+        record.write_text(json.dumps(state))
+
+
+def _leave_harness(shared: Path, owner: bool) -> None:
+    """This process is done with the server; the one that started it waits for the others."""
+    while True:
+        with _harness_state(shared) as state:
+            if not owner:
+                state["users"] = [pid for pid in state["users"] if pid != os.getpid()]
+                return
+            others = [pid for pid in state["users"] if pid != os.getpid() and _alive(pid)]
+            if not others:
+                state["closed"] = True
+                return
+        time.sleep(0.5)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.fixture(autouse=True)
