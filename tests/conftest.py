@@ -39,6 +39,11 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "prefect: runs Prefect flows against the session's test API server")
 
 
+# A test using one of these runs Prefect: the session's server, or servers of its own (the demo
+# end-to-end test asks for the session's server only once its first run is under way).
+PREFECT_FIXTURES = {"prefect_harness", "migrated_prefect_db"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Under xdist, the longest files come first: those with the most `slow` tests, then those
     with the most tests that run Prefect flows (seconds each), then the others by their number of
@@ -51,7 +56,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         tests[item.path] += 1
         slow[item.path] += item.get_closest_marker("slow") is not None
-        flows[item.path] += item.get_closest_marker("prefect") is not None or "prefect_harness" in item.fixturenames
+        flows[item.path] += item.get_closest_marker("prefect") is not None or bool(
+            PREFECT_FIXTURES & set(item.fixturenames)
+        )
     # Stable: a file's tests keep their order.
     items.sort(key=lambda item: (-slow[item.path], -flows[item.path], -tests[item.path]))
 
