@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from winnow.schemas.config import EnrichOptions, ExtractOptions
+from winnow.schemas.config.environment import number_from_environment
 from winnow.schemas.records import Article, EnrichInput, Enrichment, ExtractionFailure
 from winnow.transforms.extract import PageInput, extract_batch
 
@@ -44,8 +45,8 @@ logger = logging.getLogger(__name__)
 
 def default_workers() -> int:
     """$WINNOW_EXTRACT_WORKERS if set, else one worker per core this process may run on."""
-    value = os.environ.get(WORKERS_ENV)
-    if value:
+    value = number_from_environment(WORKERS_ENV, minimum=1, whole=True)
+    if value is not None:
         return int(value)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

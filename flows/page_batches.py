@@ -8,9 +8,9 @@ but the last few seconds of its pages.
 
 from __future__ import annotations
 
-import os
 import time
 
+from winnow.schemas.config.environment import number_from_environment
 from winnow.schemas.records import FetchResult
 
 # A batch not yet full is loaded once its first page has waited this long: a slow page delays
@@ -23,8 +23,8 @@ DEFAULT_BATCH_WAIT_S = 5.0
 
 def batch_wait_s() -> float:
     """$WINNOW_BATCH_WAIT seconds if set, else DEFAULT_BATCH_WAIT_S."""
-    value = os.environ.get(BATCH_WAIT_ENV)
-    return float(value) if value else DEFAULT_BATCH_WAIT_S
+    value = number_from_environment(BATCH_WAIT_ENV, minimum=0)
+    return DEFAULT_BATCH_WAIT_S if value is None else value
 
 
 class PageBatches:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from winnow.schemas.config.environment import number_from_environment
 from winnow.warehouse import db
 
 # How long a run waits for another to finish by default. Deployments queue their runs already
@@ -58,8 +59,8 @@ def lock_path(db_path: str | os.PathLike) -> Path:
 
 def default_wait_s() -> float:
     """$WINNOW_RUN_LOCK_WAIT seconds if set, else DEFAULT_WAIT_S."""
-    value = os.environ.get(WAIT_ENV)
-    return float(value) if value else DEFAULT_WAIT_S
+    value = number_from_environment(WAIT_ENV, minimum=0)
+    return DEFAULT_WAIT_S if value is None else value
 
 
 @contextmanager

@@ -73,6 +73,7 @@ def writing_run(db: Path, flow: str) -> ExitStack:
     from winnow.warehouse.migrate import migrate
     from winnow.warehouse.run_lock import run_lock
 
+    check_environment_settings()
     held = ExitStack()
     held.enter_context(_exit_on_stop_signals())
     try:
@@ -85,6 +86,20 @@ def writing_run(db: Path, flow: str) -> ExitStack:
         held.close()
         raise
     return held
+
+
+def check_environment_settings() -> None:
+    """Each WINNOW_* number a run reads from the environment, read now: a bad one ends the command
+    at once, naming the variable, rather than the run midway."""
+    from winnow.flows.extraction_pool import default_workers
+    from winnow.flows.page_batches import batch_wait_s
+    from winnow.schemas.config.environment import EnvironmentSettingError
+    from winnow.warehouse.run_lock import default_wait_s
+
+    try:
+        default_workers(), batch_wait_s(), default_wait_s()
+    except EnvironmentSettingError as error:
+        raise CommandFailed(str(error)) from error
 
 
 @contextmanager

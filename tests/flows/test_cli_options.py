@@ -181,3 +181,27 @@ def test_run_reprocess_and_maintenance_print_their_summary_as_json(prefect_harne
     assert len(again.stdout.splitlines()) == 1 and json.loads(again.stdout)["status"] == "completed"
     assert again.stderr == ""
     assert [step["step"] for step in json.loads(kept.stdout)] == ["refresh repetition statistics", "compact"]
+
+
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        ("WINNOW_BATCH_WAIT", "five", "a number of at least 0"),
+        ("WINNOW_RUN_LOCK_WAIT", "-2", "a number of at least 0"),
+        (WORKERS_ENV, "1.5", "a whole number of at least 1"),
+        (WORKERS_ENV, "0", "a whole number of at least 1"),
+    ],
+)
+def test_a_bad_environment_setting_stops_a_run_before_it_starts(variable, value, expected, tmp_path, monkeypatch):
+    monkeypatch.setenv(variable, value)
+    db, config = tmp_path / "w.duckdb", tmp_path / "sources.yaml"
+    config.write_text(
+        "sources:\n  - name: local\n    feeds:\n      - kind: pages\n        path: pages\n", encoding="utf-8"
+    )
+    (tmp_path / "pages").mkdir()
+
+    result = winnow("run", "--db", str(db), "--config", str(config))
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {variable}={value!r}: expected {expected}"
+    assert not db.exists()  # nothing was started: no lock taken, no warehouse made
