@@ -55,7 +55,7 @@ def load_batch(
     batch_id = validation.new_batch_id()
     source = results[0].source if results else articles[0].source if articles else None
     quarantined, held = 0, ()
-    with db.write(db_path) as conn:
+    with db.write(db_path, threads=db.BATCH_THREADS) as conn:
         conn.register(
             "attempts_batch",
             staging.fetch_log(run_id, ((r.source, "page", attempt) for r in results for attempt in r.attempts)),
@@ -185,7 +185,7 @@ def block_counts(
     """How many of the source's stored articles, other than `exclude_articles`, hold each block key."""
     if not keys:
         return {}
-    with db.read(db_path) as conn:
+    with db.read(db_path, threads=db.BATCH_THREADS) as conn:
         rows = conn.execute(
             """
             select block_key, count(*) from block_sightings

@@ -86,6 +86,20 @@ def test_a_failed_write_is_rolled_back(db_path):
     assert run_query(db_path, "select count(*) from feeds").rows == [(0,)]
 
 
+def test_a_batch_runs_in_the_threads_it_asks_for(db_path):
+    def threads(conn) -> int:
+        return conn.execute("select current_setting('threads')").fetchone()[0]
+
+    with db.write(db_path) as conn:
+        default = threads(conn)
+    with db.write(db_path, threads=1) as conn:
+        assert threads(conn) == 1
+    with db.read(db_path, threads=1) as conn:
+        assert threads(conn) == 1
+    with db.read(db_path) as conn:  # the next connection has DuckDB's default again
+        assert threads(conn) == default
+
+
 def test_default_db_path(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
