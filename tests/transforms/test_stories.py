@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import numpy as np
+
 from winnow.transforms.hashing import sha256_hex
 from winnow.transforms.stories import (
     SIMILARITY,
@@ -9,6 +11,7 @@ from winnow.transforms.stories import (
     assign_stories,
     band_keys,
     jaccard,
+    mod_prime,
     shingle_hashes,
     shingles,
 )
@@ -78,6 +81,18 @@ def test_band_keys_are_stable_across_processes():
     assert len(keys) == 20
     assert keys[0] == band_keys(shingles("The quick, brown fox jumps over the lazy dog!"))[0]
     assert keys[:2] == [-3415774367748827179, -1363975433310237104]
+
+
+def test_the_remainder_by_the_prime_without_a_division_is_numpys():
+    prime = (1 << 61) - 1
+    # Around the prime and its multiples, the largest value, and values whose top bits and low
+    # bits together reach the prime.
+    edges = [0, 1, prime - 1, prime, prime + 1, 1 << 61, 2 * prime, 2 * prime + 1, 7 * (1 << 61) + prime - 3]
+    edges += [(1 << 64) - 1, 5 * (1 << 61) + prime - 5, 5 * (1 << 61) + prime - 6, 3 * (1 << 61) + 12345]
+    values = np.array(edges, dtype=np.uint64)
+    assert mod_prime(values.copy()).tolist() == (values % np.uint64(prime)).tolist()
+    spread = np.random.default_rng(5).integers(0, 1 << 64, 10_000, dtype=np.uint64, endpoint=False)
+    assert (mod_prime(spread.copy()) == spread % np.uint64(prime)).all()
 
 
 def test_band_keys_of_the_hashes_in_text_order_are_those_of_the_set():
