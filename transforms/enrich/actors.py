@@ -29,6 +29,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from winnow.transforms.enrich.entities import ROLE_SUFFIX
+from winnow.transforms.enrich.factuality import inside_quotes
 from winnow.transforms.enrich.geo import Gazetteer
 from winnow.transforms.enrich.occurrences import Occurrence, Resolved, resolved_id
 from winnow.transforms.enrich.surroundings import LOCATIVE_WORDS, holds_premises
@@ -448,7 +449,7 @@ def person_genders(body: Doc, occurrences: list[Occurrence], quoted: list[tuple[
         named.sort()
         for token in sentence:
             gender = PRONOUN_GENDERS.get(token.lower_)
-            if gender is None or any(low <= token.idx < high for low, high in quoted):
+            if gender is None or inside_quotes(token.idx, quoted):
                 continue
             before = [(end, key) for end, key in named if end <= token.idx]
             ids = {key for _, key in before}

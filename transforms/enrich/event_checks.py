@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from winnow.transforms.enrich.arguments import Arguments, Participants
-from winnow.transforms.enrich.factuality import Licence
+from winnow.transforms.enrich.factuality import Licence, inside_quotes
 from winnow.transforms.enrich.triggers import TriggerFinder
 
 SAYING_TYPES = {"statement", "threaten"}
@@ -59,7 +59,7 @@ def attributes_a_quote(item: Found, quoted: list[tuple[int, int]], offset: int) 
     if item.pos == "noun" and item.head.lower_ in ("statement", "statements") and item.licence.relation == "phrase":
         verb = item.licence.verb
         return verb.lower_ in QUOTING and any(
-            low <= offset + t.idx < high for t in verb.subtree if not t.is_punct for low, high in quoted
+            inside_quotes(offset + t.idx, quoted) for t in verb.subtree if not t.is_punct
         )
     if item.pos != "verb" or item.event_type not in SAYING_TYPES or item.head.lower_.startswith("tweet"):
         return False

@@ -34,6 +34,7 @@ from winnow.transforms.enrich.event_checks import (
 from winnow.transforms.enrich.event_dates import after_publication
 from winnow.transforms.enrich.factuality import (
     directs,
+    inside_quotes,
     modal,
     negated,
     refused,
@@ -109,7 +110,7 @@ class EventExtractor:
         found = [
             f
             for span in spans
-            if not self._quoted(context, offset + span.start_char)
+            if not inside_quotes(offset + span.start_char, context.quoted)
             for f in [self._reported(span, context) or self._threat(span) or self._announced_cut(span)]
             if f is not None
         ]
@@ -117,7 +118,7 @@ class EventExtractor:
             f
             for span in spans
             for f in [self._verdict(span)]
-            if f is not None and not self._quoted(context, offset + f.span.start_char)
+            if f is not None and not inside_quotes(offset + f.span.start_char, context.quoted)
         ]
         found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
         arguments = Arguments(
@@ -164,10 +165,6 @@ class EventExtractor:
 
     def _spans(self, parsed: Doc, context: ArticleContext) -> list[Span]:
         return self.finder.find(parsed) + [parsed[t.i : t.i + 1] for t in parsed if t.text in context.acronym_kinds]
-
-    @staticmethod
-    def _quoted(context: ArticleContext, start: int) -> bool:
-        return any(low <= start < high for low, high in context.quoted)
 
     def _reported(self, span: Span, context: ArticleContext) -> Found | None:
         """The trigger as an event type if the parse says it was done, else None."""

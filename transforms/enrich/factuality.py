@@ -210,6 +210,11 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def inside_quotes(offset: int, quoted: list[tuple[int, int]]) -> bool:
+    """Whether a character offset is inside one of the ranges quoted_ranges found."""
+    return any(low <= offset < high for low, high in quoted)
+
+
 def reporting_block(line: str) -> bool:
     """Whether a block of text can report an event: a sentence, not a heading, a caption or a question."""
     stripped = line.strip()

@@ -25,7 +25,7 @@ from itertools import islice
 from spacy.tokens import Doc, Span
 
 from winnow.transforms.enrich.dates import NAMED_DAY, UNKNOWN, ResolvedDate, resolve_date
-from winnow.transforms.enrich.factuality import FUTURE
+from winnow.transforms.enrich.factuality import FUTURE, inside_quotes
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
@@ -116,7 +116,7 @@ def _story_day_told_later(
     Where the paragraph starts, the day and where it is named; an empty stretch if there is none.
     The words decide, not NER, which often misses such a time."""
     counting = next(
-        (m.start() for m in COUNTING_FROM_A_DAY.finditer(body.text) if not any(a <= m.start() < b for a, b in quoted)),
+        (m.start() for m in COUNTING_FROM_A_DAY.finditer(body.text) if not inside_quotes(m.start(), quoted)),
         None,
     )
     if counting is None or any(start < counting and when.value for start, when in dates):
