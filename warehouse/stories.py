@@ -49,15 +49,23 @@ def place_articles(conn: duckdb.DuckDBPyConnection, written_at: datetime) -> int
 
 def _stored_copies(conn: duckdb.DuckDBPyConnection) -> list[Copy]:
     """The stored articles, not of the batch, with the same text as one of it or a band key in common,
-    each with its stored band keys."""
+    each with its stored band keys: of the copies with one text in one story, only the first seen.
+    The others have its text, so its band keys and shingles, and come after it: assign_stories
+    takes a text's first copy for an exact match and the first of equally similar ones, so they
+    never decide a story, and reading them all (every earlier copy of a wire story, each batch)
+    made a load slower the more copies the warehouse held."""
     rows = conn.execute("""
-        select a.article_id, a.content_hash, a.text, a.story_id,
-               (select list(s.band_key) from story_bands s where s.article_id = a.article_id) as bands
-        from articles a
-        where a.article_id not in (select article_id from placed_ids)
-          and (a.content_hash in (select content_hash from placed_ids)
-               or a.article_id in (select s.article_id from story_bands s semi join batch_bands using (band_key)))
-        order by a.first_seen_at, a.article_id
+        with firsts as (
+            select article_id, content_hash, story_id, first_seen_at from articles a
+            where a.article_id not in (select article_id from placed_ids)
+              and (a.content_hash in (select content_hash from placed_ids)
+                   or a.article_id in (select s.article_id from story_bands s semi join batch_bands using (band_key)))
+            qualify row_number() over (partition by content_hash, story_id order by first_seen_at, article_id) = 1
+        )
+        select f.article_id, f.content_hash, a.text, f.story_id,
+               (select list(s.band_key) from story_bands s where s.article_id = f.article_id) as bands
+        from firsts f join articles a using (article_id)
+        order by f.first_seen_at, f.article_id
     """).fetchall()
     # An article stored without band keys (an empty text, or one loaded before stories) has them made from its text.
     return [Copy(*row[:4], stored_bands=tuple(row[4]) if row[4] is not None else None) for row in rows]

@@ -5,9 +5,13 @@ from pathlib import Path
 from tests.support.queries import table
 from tests.support.records import article, fetched
 from winnow.schemas.records import Enrichment
+from winnow.transforms.hashing import sha256_hex
+from winnow.transforms.stories import Copy
+from winnow.warehouse import db, staging
 from winnow.warehouse.articles import BatchCounts, load_batch
 from winnow.warehouse.enrichment import articles_to_enrich, load_enrichments
 from winnow.warehouse.query import run_query
+from winnow.warehouse.stories import _stored_copies
 
 STORIES = Path(__file__).parent.parent / "fixtures" / "stories"
 CRANE = (STORIES / "harbour-crane.txt").read_text(encoding="utf-8")
@@ -85,3 +89,19 @@ def test_a_canonical_copy_rewritten_into_another_story_hands_its_story_to_the_ne
     rows = dict((url, (story, canonical)) for url, story, canonical in stories(db_path))
     assert rows[WIRE][0] != rows[GAZETTE][0] and rows[WIRE][1] and rows[GAZETTE][1]
     assert enrich_queue(db_path) == {WIRE, GAZETTE}  # the rewritten text, and the crane story's new canonical copy
+
+
+def test_of_the_stored_copies_of_one_text_in_one_story_only_the_first_seen_is_read_to_place_a_batch(db_path):
+    load_articles(db_path, "run-1", article(WIRE, CRANE, source="wire"))
+    herald = "https://herald.example/crane"
+    load_articles(db_path, "run-2", article(GAZETTE, CRANE, source="gazette"), article(herald, CRANE, source="herald"))
+    edited = "HERALD EXCLUSIVE: a late crane.\n" + CRANE.split("\n", 1)[1]
+    placing = [Copy("a-new-article", sha256_hex(edited), edited)]
+    with db.write(db_path) as conn:
+        conn.register("batch_bands", staging.story_bands(placing))
+        conn.register("placed_ids", staging.story_copies(placing))
+        stored = _stored_copies(conn)
+    assert [copy.article_id for copy in stored] == [article(WIRE, CRANE).article_id]
+    # and the near copy, loaded, still joins their story
+    load_articles(db_path, "run-3", article("https://herald.example/late-crane", edited, source="herald"))
+    assert run_query(db_path, "select count(distinct story_id) from articles").rows == [(1,)]
