@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -51,6 +52,7 @@ def run_flow(name: str, db: Path, fmt: str, **parameters) -> None:
         from winnow.flows.runs import BatchesHeld
         from winnow.flows.stopping import RunStopped
 
+        logging.getLogger("prefect.flow_runs").addFilter(_ENDINGS_REPORTED_HERE)
         flow = {"ingest": ingest, "reprocess": reprocess}[name]
         with showing_progress():
             state = flow(**parameters, db_path=str(db), return_state=True)
@@ -61,6 +63,22 @@ def run_flow(name: str, db: Path, fmt: str, **parameters) -> None:
     if isinstance(outcome, BaseException):
         raise outcome
     print_summary(outcome, fmt)
+
+
+class _EndingsReportedHere(logging.Filter):
+    """Prefect logs the exception a flow ends with, traceback and all. A stopped run and held
+    batches are endings the command reports itself (the summary, the reason, the exit code), so
+    their record is dropped; any other exception is still logged whole."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from winnow.flows.runs import BatchesHeld
+        from winnow.flows.stopping import RunStopped
+
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, (BatchesHeld, RunStopped))
+
+
+_ENDINGS_REPORTED_HERE = _EndingsReportedHere()
 
 
 def writing_run(db: Path, flow: str) -> ExitStack:
