@@ -33,6 +33,7 @@ from winnow.transforms.enrich.event_checks import (
 )
 from winnow.transforms.enrich.event_dates import after_publication
 from winnow.transforms.enrich.factuality import (
+    FUTURE,
     directs,
     inside_quotes,
     modal,
@@ -61,7 +62,8 @@ PROMISING = {"would", "will", "'ll", "'d"}
 THREAT_SAYING = {"said", "says", "told", "tells", "warned", "warns", "vowed", "vows", "declared", "added"}
 # Verbs that announce cuts to come ("informed staff that layoffs would follow").
 ANNOUNCING = frozenset("said says told tells announced announces informed informs notified notifies".split())
-FUTURE = {"will", "would", "shall", "'ll"}
+# The future as said, and as reported in the past ("said layoffs would follow").
+TOLD_FUTURE = FUTURE | {"would"}
 # Acts of authority that the body telling of them, in the passive, did ("police said two men were arrested").
 DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
 # Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
@@ -262,7 +264,7 @@ class EventExtractor:
         if (
             clause is None
             or clause.dep_ != "ccomp"
-            or not {c.lower_ for c in clause.children if c.dep_ == "aux"} & FUTURE
+            or not {c.lower_ for c in clause.children if c.dep_ == "aux"} & TOLD_FUTURE
         ):
             return None
         speaker = clause.head
