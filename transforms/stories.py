@@ -84,13 +84,11 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.frombuffer(b"".join(digests), dtype=">u8").astype(np.uint64)
 
 
-def band_keys(hashes: np.ndarray | frozenset[int]) -> list[int]:
-    """The MinHash signature's band keys (signed 64-bit) of a text's shingle hashes, one per band;
-    none for an empty text. A repeated hash changes no minimum."""
+def band_keys(hashes: np.ndarray) -> list[int]:
+    """The MinHash signature's band keys (signed 64-bit) of a text's shingle hashes (shingle_hashes),
+    one per band; none for an empty text. A repeated hash changes no minimum."""
     if not len(hashes):
         return []
-    if not isinstance(hashes, np.ndarray):
-        hashes = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
     with np.errstate(over="ignore"):  # the multiply wraps modulo 2**64 by design, as in datasketch
         products = hashes[:, None] * _A
         products += _B
