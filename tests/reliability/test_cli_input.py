@@ -13,10 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner, Result
 
+from tests.support import cli
 from tests.support.winnow_process import WINNOW, assert_clean, run_winnow, winnow_env
-from winnow.flows.cli import app
 from winnow.warehouse.query import run_query
 
 GOOD_SOURCE = 'sources:\n  - name: herald\n    feeds:\n      - {kind: rss, url: "https://herald.example/feed.xml"}\n'
@@ -30,14 +29,7 @@ def winnow(tmp_path, monkeypatch):
     unset = {name: None for name in os.environ if name.startswith(("PREFECT_", "WINNOW_"))}
     env = {**unset, "NO_COLOR": "1", "COLUMNS": "200"}
 
-    def run(*args: str) -> Result:
-        done = CliRunner().invoke(app, list(args), env=env)
-        # What the command raised and did not map to a message would be a traceback in a shell.
-        assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
-        assert "Traceback" not in done.output, done.output
-        return done
-
-    return run
+    return lambda *args: cli.winnow(*args, env=env)
 
 
 def test_the_real_command_names_a_bad_config_and_exits_1(tmp_path):
