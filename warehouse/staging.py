@@ -22,6 +22,10 @@ from winnow.transforms.hashing import sha256_hex
 from winnow.transforms.stories import Copy
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
+# Raw pages are compressed on the load's one thread: level 3 takes 1.25 ms a real 160 kB page
+# against level 6's 2.74 ms, for 11% more bytes (ratio 0.232 against 0.208, 150 Scrapinghub
+# pages); mtime=0 below: the same body always compresses to the same bytes.
+RAW_PAGE_GZIP_LEVEL = 3
 
 FETCH_LOG = pa.schema(
     [
@@ -172,8 +176,7 @@ def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> p
         PAGES,
         kept,
         page_hash=[digest for _, digest in bodies],
-        # mtime=0: the same body always compresses to the same bytes.
-        html_gz=[gzip.compress(r.body, compresslevel=6, mtime=0) for r in kept],
+        html_gz=[gzip.compress(r.body, compresslevel=RAW_PAGE_GZIP_LEVEL, mtime=0) for r in kept],
         size=[len(r.body) for r in kept],
         fetched_at=[_fetched_at(r, fallback_time) for r in kept],
         run_id=[run_id] * len(kept),
