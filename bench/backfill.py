@@ -1,7 +1,13 @@
-"""Backfill throughput: a WARC of N demo article pages ingested through the `ingest` flow,
-against bare trafilatura over the same records, in one run; prints JSON.
+"""Backfill throughput: a WARC of article pages ingested through the `ingest` flow, against bare
+trafilatura over the same records, in one run; prints JSON.
 
-    .venv/bin/python bench/backfill.py [--pages 2000] [--prefect server|ephemeral] [--no-dask] [--out FILE]
+    .venv/bin/python bench/backfill.py [--corpus demo|real] [--pages 2000] [--prefect server|ephemeral]
+                                       [--no-dask] [--out FILE]
+
+The WARC holds N article pages, each at a URL of its own: copies of the demo's 30 pages
+(`--corpus demo`, the default, 10 kB a page) or of the 658 real pages of the two extraction
+benchmarks with a web address (`--corpus real`, Scrapinghub's and trafilatura-eval's, 150 kB a
+page on average, in many languages).
 
 1. bare: warcio reads the WARC and `trafilatura.extract` runs on each HTML record, in one
    process (what a script of one's own would do);
@@ -22,11 +28,14 @@ can reach. Progress goes to stderr.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
@@ -46,8 +55,8 @@ def log(message: str) -> None:
 
 
 def bare_trafilatura(warc_path: Path) -> tuple[float, float, int]:
-    """Seconds and CPU seconds for warcio + trafilatura.extract over the WARC's HTML responses,
-    and how many were extracted."""
+    """Seconds and CPU seconds for warcio + trafilatura.extract over the WARC's HTML responses
+    (given the bytes: trafilatura finds their encoding), and how many were extracted."""
     import trafilatura
     from warcio.archiveiterator import ArchiveIterator
 
@@ -55,19 +64,72 @@ def bare_trafilatura(warc_path: Path) -> tuple[float, float, int]:
     with warc_path.open("rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type == "response":
-                extracted += trafilatura.extract(record.content_stream().read().decode("utf-8")) is not None
+                extracted += trafilatura.extract(record.content_stream().read()) is not None
     return time.perf_counter() - started, time.process_time() - cpu_started, extracted
 
 
-def winnow_run(warc_path: Path, tmp: Path, name: str, validation: bool, server: set[int], runner=None) -> dict:
+@dataclass(frozen=True)
+class Corpus:
+    """A WARC to ingest, how many pages it holds, the domains they are on, and the language its
+    source declares."""
+
+    path: Path
+    pages: int
+    domains: list[str]
+    language: str | None = None
+
+    @property
+    def language_setting(self) -> str:
+        return f", language: {self.language}" if self.language else ""
+
+
+def demo_corpus(path: Path, pages: int) -> Corpus:
+    from winnow.demo.archive import articles_warc
+
+    path.write_bytes(articles_warc(SITE, pages))
+    return Corpus(path, pages, [urlsplit(SITE).hostname], "en")
+
+
+def real_corpus(path: Path, pages: int) -> Corpus:
+    """`pages` real pages (in many languages: the source declares none)."""
+    from winnow.demo.archive import warc
+
+    path.write_bytes(warc(real_pages(pages)))
+    return Corpus(path, pages, [urlsplit(SITE).hostname])
+
+
+def real_pages(count: int) -> list[tuple[str, int, str, bytes]]:
+    """`count` WARC response records of the real pages of the extraction benchmarks that have a
+    web address (25 of trafilatura-eval's have a name instead), over and over: copy n of a page at
+    https://copy<n>.news.example/<its host and path>, so each copy is an article of its own (a
+    page's canonical URL on another site is not taken) and the later copies are the same story."""
+    from bench.datasets import SCRAPINGHUB, TRAFILATURA_EVAL
+    from bench.extraction import load_pages
+    from bench.kept_strings import load_string_pages
+
+    pages = [*load_pages(SCRAPINGHUB, None), *load_string_pages(TRAFILATURA_EVAL)]
+    pages = [page for page in pages if urlsplit(page.url).hostname]
+    site = urlsplit(SITE)
+    records = []
+    for n in range(count):
+        page, copy = pages[n % len(pages)], n // len(pages)
+        original = urlsplit(page.url)
+        url = f"{site.scheme}://copy{copy}.{site.hostname}/{original.hostname}{original.path or '/'}"
+        records.append(
+            (url + (f"?{original.query}" if original.query else ""), 200, "text/html; charset=utf-8", page.html)
+        )
+    return records
+
+
+def winnow_run(warc: Corpus, tmp: Path, name: str, validation: bool, server: set[int], runner=None) -> dict:
     from winnow.flows.ingest import ingest
 
     config = tmp / f"{name}.yaml"
     config.write_text(
         f"validation: {{enabled: {'true' if validation else 'false'}, max_duplicate_share: 1.0}}\n"
         "enrich: {enabled: false}\n"
-        f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc_path}'}}], allowed_domains: [news.example],"
-        " max_pages: 1000000, language: en}\n",
+        f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc.path}'}}], allowed_domains: {json.dumps(warc.domains)},"
+        f" max_pages: 1000000{warc.language_setting}}}\n",
         encoding="utf-8",
     )
     started, cpu_started = time.perf_counter(), tree_cpu_seconds(server)
@@ -88,6 +150,7 @@ def winnow_run(warc_path: Path, tmp: Path, name: str, validation: bool, server: 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="bench/backfill.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=("demo", "real"), default="demo")
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--prefect", choices=("server", "ephemeral"), default="server")
     parser.add_argument("--no-dask", action="store_true")
@@ -96,38 +159,35 @@ def main(argv: list[str] | None = None) -> dict:
     loadavg = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="winnow-backfill-") as folder:
         tmp = Path(folder)
-        from winnow.demo.archive import articles_warc
-
-        warc_path = tmp / "backfill.warc.gz"
-        warc_path.write_bytes(articles_warc(SITE, args.pages))
-        log(f"{args.pages} pages, {warc_path.stat().st_size / 1e6:.1f} MB of WARC")
+        corpus = (real_corpus if args.corpus == "real" else demo_corpus)(tmp / "backfill.warc.gz", args.pages)
+        pages = corpus.pages
+        log(f"{pages} {args.corpus} pages, {corpus.path.stat().st_size / 1e6:.1f} MB of WARC")
         with prefect_api(args.prefect, tmp, log):
             server = child_pids()  # the Prefect server, if this process started one: its CPU is not counted
-            bare_s, bare_cpu_s, bare_n = bare_trafilatura(warc_path)
-            log(f"bare trafilatura: {bare_s:.1f} s ({args.pages / bare_s:.0f} pages/s)")
+            bare_s, bare_cpu_s, bare_n = bare_trafilatura(corpus.path)
+            log(f"bare trafilatura: {bare_s:.1f} s ({pages / bare_s:.0f} pages/s)")
             # Each process starts its extraction workers, imports GX and loads the lexicons once; a
             # backfill of a million pages pays that once, so a small run goes first, untimed.
-            warm_up = tmp / "warm-up.warc.gz"
-            warm_up.write_bytes(articles_warc(SITE, WARM_UP_PAGES))
-            winnow_run(warm_up, tmp, "warm-up", True, server)
-            runs = {"validation_on": winnow_run(warc_path, tmp, "on", True, server)}
+            winnow_run(demo_corpus(tmp / "warm-up.warc.gz", WARM_UP_PAGES), tmp, "warm-up", True, server)
+            runs = {"validation_on": winnow_run(corpus, tmp, "on", True, server)}
             log(f"winnow: {runs['validation_on']}")
-            runs["validation_off"] = winnow_run(warc_path, tmp, "off", False, server)
+            runs["validation_off"] = winnow_run(corpus, tmp, "off", False, server)
             log(f"winnow without validation: {runs['validation_off']}")
             if not args.no_dask:
                 from winnow.schemas.config import RunnerConfig
 
                 runs["dask_2_workers"] = winnow_run(
-                    warc_path, tmp, "dask", True, server, RunnerConfig(kind="dask", workers=2)
+                    corpus, tmp, "dask", True, server, RunnerConfig(kind="dask", workers=2)
                 )
                 log(f"winnow on Dask: {runs['dask_2_workers']}")
     from winnow.flows.extraction_pool import default_workers
 
-    bare_rate, cores = args.pages / bare_s, default_workers()  # the cores the extraction pool uses
-    bare_cpu_ms = 1000 * bare_cpu_s / args.pages
+    bare_rate, cores = pages / bare_s, default_workers()  # the cores the extraction pool uses
+    bare_cpu_ms = 1000 * bare_cpu_s / pages
     result = {
         "date": time.strftime("%Y-%m-%d"),
-        "pages": args.pages,
+        "corpus": args.corpus,
+        "pages": pages,
         "loadavg_1m_at_start": round(loadavg, 2),
         "cores": cores,
         "bare_trafilatura": {
