@@ -425,6 +425,24 @@ def test_a_verb_joined_to_one_whose_subject_is_the_name_set_before_shares_that_s
     assert ("Ada Brennan", "Talvik") not in cuts
 
 
+def test_putting_someone_in_a_post_is_a_hire_and_putting_up_a_thing_is_not():
+    (named,) = events("Talvik Capital installed Marta Keller on Tuesday to lead a restructuring.")
+    (post,) = events("Marta Keller was installed as chief executive of Talvik Capital on Tuesday.")
+    (coach,) = events("Kelmouth Rovers installed a new coach on Tuesday.")
+
+    assert (named["type"], named["actor1"], named["actor2"], named["date"]) == (
+        "cooperate",
+        "Talvik Capital",
+        "Marta Keller",
+        date(2024, 3, 5),
+    )
+    assert (post["type"], post["actor2"]) == ("cooperate", "Marta Keller")
+    assert coach["type"] == "cooperate"
+    assert events("Talvik Capital installed cameras at its depots on Tuesday.") == []
+    assert events("Talvik Capital installed new software on Tuesday.") == []
+    assert events("Talvik Capital installed Harwick Electronics scanners at its depots on Tuesday.") == []
+
+
 def test_an_act_of_authority_told_in_the_passive_is_the_tellers():
     (arrest,) = events("Police said two men were arrested in Kelmouth on Monday.")
     (own,) = events("Ada Brennan said she was arrested in Kelmouth on Monday.")

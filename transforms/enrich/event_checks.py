@@ -2,7 +2,8 @@
 
 A statement in a sentence that reports something else is how that is reported; a saying verb
 after a quote only attributes it; goods counted as sold by no one named are a statistic; violence
-done by a thing or to a thing is no event between actors; "was met with protests" is a reception.
+done by a thing or to a thing is no event between actors; "was met with protests" is a reception;
+"installed cameras" puts no one in a post.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from winnow.transforms.enrich.arguments import Arguments, Participants
 from winnow.transforms.enrich.factuality import Licence, inside_quotes
-from winnow.transforms.enrich.triggers import TriggerFinder
+from winnow.transforms.enrich.triggers import TriggerFinder, taxonomy
 
 SAYING_TYPES = {"statement", "threaten"}
 SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
@@ -24,6 +25,8 @@ TRADE_VERBS = frozenset(
 """.split()
 )
 VIOLENCE = {"assault", "fight", "mass_violence"}
+# Verbs that put someone in a post, or else put up a thing ("installed cameras").
+PLACING = frozenset("install installs installed installing".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,25 @@ def done_by_no_one(item: Found, arguments: Arguments, finder: TriggerFinder) -> 
         item.head.dep_ == "relcl"
         and arguments.resolver.actor(item.head.head) is None
         and not any(c.dep_ == "nsubj" for c in item.head.children if c.pos_ != "PRON")
+    )
+
+
+def placed_no_one(item: Found) -> bool:
+    """ "Talvik installed Keller to lead the turnaround", "Keller was installed as chief", "installed a
+    new coach" are hires; "installed cameras" is not: a verb that puts someone in a post reports a
+    hire only when what it puts there is named or is a post (the posts one is named to)."""
+    if item.pos != "verb" or item.head.lower_ not in PLACING:
+        return False
+    posts = taxonomy()["cooperate"].verb_objects["named"]
+    children = list(item.head.children)
+    placed = [c for c in children if c.dep_ in ("dobj", "nsubjpass")]
+    placed += [g for c in children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+    return not any(
+        p.pos_ == "PROPN"
+        or p.ent_type_ == "PERSON"
+        or p.text.istitle()
+        or any(t.lower_ in posts for t in [p, *(c for c in p.children if c.dep_ == "compound")])
+        for p in placed  # "a new coach", "as chief executive"; not "Huawei equipment"
     )
 
 

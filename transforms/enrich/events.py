@@ -27,6 +27,7 @@ from winnow.transforms.enrich.event_checks import (
     Found,
     attributes_a_quote,
     done_by_no_one,
+    placed_no_one,
     received_with,
     reports_another,
     trade_figure,
@@ -134,7 +135,7 @@ class EventExtractor:
             context.text,
         )
         found = [f for f in found if not attributes_a_quote(f, context.quoted, offset)]
-        found = [f for f in found if not done_by_no_one(f, arguments, self.finder)]
+        found = [f for f in found if not done_by_no_one(f, arguments, self.finder) and not placed_no_one(f)]
         events = []
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
