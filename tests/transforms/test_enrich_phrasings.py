@@ -412,7 +412,7 @@ def test_a_name_set_off_before_a_verb_the_parse_left_without_subject_is_its_subj
     assert ("reduce_relations", "Ada Brennan") in {(e["type"], e["actor1"]) for e in found}
 
 
-def test_a_verb_joined_to_one_whose_subject_is_the_name_set_before_shares_that_subject():
+def test_a_verb_joined_to_or_under_one_whose_subject_is_the_name_set_before_shares_that_subject():
     # the parse hangs "Talvik" on the date and leaves "provided" without subject; "fired" joins
     # "provided", which hangs on "left": Brennan left, Talvik fired
     found = events(
@@ -423,6 +423,16 @@ def test_a_verb_joined_to_one_whose_subject_is_the_name_set_before_shares_that_s
 
     assert ("Talvik", None) in cuts
     assert ("Ada Brennan", "Talvik") not in cuts
+    # so does the infinitive of such a verb: "began" has Talvik, and Talvik began to sack them
+    (began,) = [
+        e
+        for e in events(
+            "When founder Ada Brennan left the firm in March, Talvik, its biggest shareholder, "
+            "began to sack the managers."
+        )
+        if e["actor2"] == "managers"
+    ]
+    assert began["actor1"] == "Talvik"
 
 
 def test_putting_someone_in_a_post_is_a_hire_and_putting_up_a_thing_is_not():

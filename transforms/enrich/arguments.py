@@ -187,8 +187,8 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
         controller = [c for c in clause.head.children if c.dep_ == "dobj"] if clause.dep_ == "xcomp" else []
         clause = clause.head  # "police came and arrested", "began to shell"
         subjects = controller or [c for c in clause.children if c.dep_ in SUBJECTS]  # "forced the mayor to resign"
-        if not subjects and verb.dep_ == "conj" and (named := _name_set_before(clause)) is not None:
-            subjects = [named]  # "..., Talvik, its owner, paid the debts and sacked the board": Talvik did both
+        if not subjects and (named := _name_set_before(clause)) is not None:
+            subjects = [named]  # "..., Talvik, its owner, paid the debts and sacked the board", "began to sack"
     if verb.dep_ == "relcl" and all(s.tag_ in ("WP", "WDT") for s in subjects):
         subjects = [verb.head]  # "Hale, who lost the race": "who" is Hale
     if not subjects and verb.tag_ == "VBG" and verb.dep_ in ("acl", "pcomp"):
