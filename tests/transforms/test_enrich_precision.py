@@ -38,6 +38,15 @@ def test_said_in_a_statement_that_it_quotes_only_attributes_the_quote():
     assert ("statement", "Harwick Rovers") in [(e["type"], e["actor1"]) for e in found]
 
 
+def test_a_statement_put_out_on_a_website_or_an_account_is_a_post_even_with_its_words_quoted():
+    (posted,) = events('"We never sold the stadium," Harwick Rovers said in a statement on the club’s site on Tuesday.')
+    assert (posted["type"], posted["actor1"], posted["date"]) == ("statement", "Harwick Rovers", date(2024, 3, 5))
+    (posted,) = events(
+        '"The ferry will run," the Kelmouth council said in a statement on the council’s Facebook page on Monday.'
+    )
+    assert (posted["type"], posted["actor1"], posted["date"]) == ("statement", "Kelmouth council", date(2024, 3, 4))
+
+
 def test_the_simple_present_without_a_date_tells_a_habit_or_a_view():
     assert events("The Kelmouth port board bans dogs from its ferries.") == []  # a standing rule
 

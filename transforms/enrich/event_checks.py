@@ -19,6 +19,8 @@ from winnow.transforms.enrich.triggers import TriggerFinder, taxonomy
 SAYING_TYPES = {"statement", "threaten"}
 SAID_DEPS = {"ccomp", "dobj", "xcomp", "nsubjpass"}  # what a saying verb says or issues
 QUOTING = frozenset("said says told wrote added".split())
+# Where a statement is put out for anyone to read: "said in a statement on the club's site" is a post.
+PUBLISHED_ON = frozenset("website site blog page account feed twitter facebook instagram".split())
 TRADE_VERBS = frozenset(
     """
     buy bought buys buying sell sold sells selling purchase purchased purchases purchasing
@@ -58,8 +60,11 @@ def reports_another(statement: Found, found: list[Found]) -> bool:
 
 def attributes_a_quote(item: Found, quoted: list[tuple[int, int]], offset: int) -> bool:
     """ "'We got her!' officers announced": a saying verb after a quote only attributes it; a tweet is a
-    post. So does "said in a statement" in a clause that quotes what the statement says."""
+    post. So does "said in a statement" in a clause that quotes what the statement says, unless the
+    statement was put out on a website or an account ("said in a statement on the club's site"): a post."""
     if item.pos == "noun" and item.head.lower_ in ("statement", "statements") and item.licence.relation == "phrase":
+        if _posted(item.head):
+            return False
         verb = item.licence.verb
         return verb.lower_ in QUOTING and any(
             inside_quotes(offset + t.idx, quoted) for t in verb.subtree if not t.is_punct
@@ -71,6 +76,14 @@ def attributes_a_quote(item: Found, quoted: list[tuple[int, int]], offset: int) 
     quotes = [(low, high) for low, high in quoted if offset + item.head.sent.start_char - 3 <= high <= start]
     said = [c for c in item.head.children if c.dep_ in ("ccomp", "dobj")]
     return bool(quotes) and all(any(low <= offset + c.idx < high for low, high in quotes) for c in said)
+
+
+def _posted(statement: Token) -> bool:
+    """Whether a statement was put out "on" a website or an account ("a statement on the firm's blog")."""
+    return any(
+        p.dep_ == "prep" and p.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in PUBLISHED_ON for o in p.children)
+        for p in statement.children
+    )
 
 
 def trade_figure(item: Found, who: Participants) -> bool:
