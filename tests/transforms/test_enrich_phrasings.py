@@ -521,3 +521,21 @@ def test_a_name_set_beside_a_subject_after_its_relative_clause_is_the_subjects()
     )
 
     assert ("statement", "Talvik Productions") in {(e["type"], e["actor1"]) for e in found}
+
+
+def test_money_given_is_aid_and_a_year_the_tagger_folded_into_the_owners_name_still_dates_it():
+    (gift,) = events("The Harwick Trust gave $40,000 to the Kelmouth lifeboat appeal in May.")
+    assert (gift["type"], gift["actor1"], gift["date"], gift["precision"]) == (
+        "aid",
+        "Harwick Trust",
+        date(2023, 5, 1),
+        "month",
+    )
+    assert events("The Harwick Trust gave the lifeboat crew a party in Kelmouth in May.") == []
+    # the tagger reads "Keller’s 2018" as one organisation's name
+    (gift,) = events(
+        "Mayor Ann Keller flew to Leeds for a meeting of the Northern Mayors Association, which gave "
+        "$2 million toward Keller’s 2018 campaign."
+    )
+    assert (gift["type"], gift["actor1"]) == ("aid", "Northern Mayors Association")
+    assert (gift["date"], gift["precision"]) == (date(2018, 1, 1), "year")

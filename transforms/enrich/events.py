@@ -186,6 +186,7 @@ class EventExtractor:
                 if g.dep_ == "pobj"
             }  # "dragged X to court", "set on fire", "named X as coach"
             objects |= {t.lower_ for c in head.children if c.dep_ == "dobj" for t in c.children if t.dep_ == "compound"}
+            objects |= {"money" for c in head.children if c.dep_ == "dobj" and c.ent_type_ == "MONEY"}  # "gave $5,000"
             kind = next((k for k in kinds if k.pos == "verb" and k.objects and k.objects & objects), None) or next(
                 (k for k in kinds if k.pos == "verb" and not k.objects), None
             )

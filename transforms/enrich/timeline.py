@@ -37,6 +37,8 @@ COUNTING_FROM_A_DAY = re.compile(  # "later that evening", "the next morning": a
 # Tuesday," "After a short hearing in May,"
 OPENING_PHRASE = re.compile(r"(?:In|On|At|During|After|Following)\b[^,.;:\n]{0,80},")
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
+# A year after a possessive, at the end of a name the NER tagged ("Dale's 2016" as a person).
+POSSESSED_YEAR = re.compile(r"(?<=['’]s )(?:1[89]|20)\d\d$")
 # Words before a date that make it a thing's ("a Feb. 12 letter", "its May 3 ruling").
 THING_DETERMINERS = frozenset("a an the its his her their our this that".split())
 
@@ -83,14 +85,16 @@ def date_contexts(
 
 
 def date_entities(doc: Doc) -> list[Span]:
-    """The DATE entities of a text, and each day written out inside another entity: the NER can
-    tag a possessive and the date after it as one name ("the mayor’s May 3" as an organisation)."""
+    """The DATE entities of a text, and each day written out inside another entity, or a year after
+    its possessive: the NER can tag a possessive and the date after it as one name ("the mayor’s May
+    3" as an organisation, "Dale's 2016" as a person)."""
     swallowed = [
         doc.char_span(e.start_char + m.start(), e.start_char + m.end(), label="DATE")
         for e in doc.ents
         if e.label_ != "DATE"
-        for m in NAMED_DAY.finditer(e.text)
-        if m.group()[0].isupper()  # "May 3", not "may 3"
+        for pattern in (NAMED_DAY, POSSESSED_YEAR)
+        for m in pattern.finditer(e.text)
+        if m.group()[0].isupper() or m.group()[0].isdigit()  # "May 3", not "may 3"
     ]
     dated = [e for e in doc.ents if e.label_ == "DATE"] + [s for s in swallowed if s is not None]
     return sorted(dated, key=lambda e: e.start)
