@@ -539,3 +539,20 @@ def test_money_given_is_aid_and_a_year_the_tagger_folded_into_the_owners_name_st
     )
     assert (gift["type"], gift["actor1"]) == ("aid", "Northern Mayors Association")
     assert (gift["date"], gift["precision"]) == (date(2018, 1, 1), "year")
+
+
+def test_what_a_speaker_says_a_named_party_must_or_has_to_do_is_demanded_of_it():
+    (demand,) = events(
+        'The Kelmouth mayor insisted on Tuesday that Harwick Motors "will have to rebuild the harbour road."'
+    )
+    assert (demand["type"], demand["actor1"], demand["actor2"], demand["date"]) == (
+        "demand",
+        "Kelmouth mayor",
+        "Harwick Motors",
+        date(2024, 3, 5),
+    )
+    (demand,) = events("Mayor Ann Berg said on Monday that Norway must lift its tariffs on fish.")
+    assert (demand["type"], demand["actor1"], demand["actor2"]) == ("demand", "Ann Berg", "Norway")
+    assert events("Mayor Ann Berg said Norway had to lift its tariffs on fish.") == []  # what was needed
+    assert events("Mayor Ann Berg said Norway must be proud of its fleet.") == []  # no deed
+    assert events("Mayor Ann Berg said Norway will have to lift its tariffs on fish if talks fail.") == []

@@ -7,7 +7,8 @@ event with no actor and no place is left out, as is one dated after publication 
 negated agreement ("did not accept the proposal") is a rejection; force or a sanction promised on
 a condition is a threat, and cuts to come announced ("informed staff that layoffs would follow") are a
 statement; a verdict of condemnation pronounced ("called the ruling outrageous") is
-disapproval. What is reported yet no event of its own is event_checks.py's. A plural
+disapproval, and what a speaker says a named party must do ("said Norway must lift the tariffs")
+a demand. What is reported yet no event of its own is event_checks.py's. A plural
 happening in several places is one in each (one happening told twice is one event: retold.py).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from winnow.schemas.records import Event
 from winnow.transforms.enrich.arguments import Arguments, Participants
@@ -67,6 +68,9 @@ ANNOUNCING = frozenset("said says told tells announced announces informed inform
 TOLD_FUTURE = FUTURE | {"would"}
 # Acts of authority that the body telling of them, in the passive, did ("police said two men were arrested").
 DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
+# Saying verbs that can say what another must do ("said Ruritania must pay"), and the names obliged.
+OBLIGATION_SAYING = frozenset("said says insisted insists declared declares stated states".split())
+OBLIGED_NAMES = {"GPE", "ORG", "PERSON", "NORP"}
 # Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
 PRONOUNCING = frozenset(
     "said says told tells wrote writes called calls declared declares added adds stated states tweeted".split()
@@ -123,6 +127,12 @@ class EventExtractor:
             for f in [self._verdict(span)]
             if f is not None and not inside_quotes(offset + f.span.start_char, context.quoted)
         ]
+        found += [
+            f
+            for t in parsed
+            for f in [self._obligation_said(t)]
+            if f is not None and not inside_quotes(offset + t.idx, context.quoted)
+        ]
         found = [f for f in found if not (f.event_type == "statement" and reports_another(f, found))]
         arguments = Arguments(
             parsed,
@@ -141,6 +151,7 @@ class EventExtractor:
             who = arguments.participants(item.head, item.pos, item.licence)
             who = _done_by_the_clause(item, who, arguments)
             who = _done_by_the_speaker(item, who, arguments)
+            who = _demanded_of(item, who, arguments)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
             when = arguments.date(
@@ -255,6 +266,13 @@ class EventExtractor:
         if speaker is None or speaker.lower_ not in PRONOUNCING or not verb_reported(speaker, licensing()):
             return None
         return Found(span.doc[speaker.i : speaker.i + 1], speaker, "verb", kind.event_type, None)
+
+    @staticmethod
+    def _obligation_said(word: Token) -> Found | None:
+        """ "The minister said Ruritania must pay": a demand (_obliged_party); the saying verb is the event."""
+        if _obliged_party(word) is None:
+            return None
+        return Found(word.doc[word.i : word.i + 1], word, "verb", "demand", None)
 
     def _announced_cut(self, span: Span) -> Found | None:
         """ "Managers informed staff that layoffs would follow", "the firm said it will close two
@@ -372,6 +390,43 @@ def _done_by_the_speaker(item: Found, who: Participants, arguments: Arguments) -
         return who
     actor = arguments.resolver.actor(teller)
     return who if actor is None else Participants(actor, who.actor2, who.location)
+
+
+def _obliged_party(word: Token) -> Token | None:
+    """ "The minister said Ruritania must pay", "insisted the union will have to accept the offer":
+    what a speaker says a named other party must or has to do is demanded of it (CAMEO 10), as what
+    one is told to do is. Only a name obliged to act, now or to come ("had to" tells of what was
+    needed; "must be proud" of no deed), with no condition; the name, or None."""
+    if word.lower_ not in OBLIGATION_SAYING or not verb_reported(word, licensing()):
+        return None
+    for clause in (c for c in word.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")):
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.ent_type_ not in OBLIGED_NAMES or negated(clause):
+            continue
+        chain = [clause]
+        while (step := next((c for c in chain[-1].children if c.dep_ == "xcomp"), None)) is not None:
+            chain.append(step)  # "will have to pay"
+        if any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+            for t in chain
+            for c in t.children
+        ):
+            continue  # "must pay if ...": a condition
+        deed = chain[-1]
+        must = any(c.dep_ == "aux" and c.lower_ == "must" for c in clause.children)
+        has_to = any(t.lower_ in ("has", "have") for t in chain[:-1]) and deed.lower_ not in ("be", "have")
+        if (must and clause.lower_ not in ("be", "have") or has_to) and deed.pos_ == "VERB":
+            return subject
+    return None
+
+
+def _demanded_of(item: Found, who: Participants, arguments: Arguments) -> Participants:
+    """The party a demand said of (_obliged_party) is the one it is made of."""
+    if item.event_type != "demand" or item.pos != "verb" or who.actor2 is not None:
+        return who
+    party = _obliged_party(item.head)
+    actor = arguments.resolver.actor(party) if party is not None else None
+    return who if actor is None else Participants(who.actor1, actor, who.location)
 
 
 def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
