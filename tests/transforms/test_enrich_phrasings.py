@@ -556,3 +556,15 @@ def test_what_a_speaker_says_a_named_party_must_or_has_to_do_is_demanded_of_it()
     assert events("Mayor Ann Berg said Norway had to lift its tariffs on fish.") == []  # what was needed
     assert events("Mayor Ann Berg said Norway must be proud of its fleet.") == []  # no deed
     assert events("Mayor Ann Berg said Norway will have to lift its tariffs on fish if talks fail.") == []
+
+
+def test_a_past_tense_the_parse_joined_to_an_infinitive_is_done_by_the_governing_verbs_subject():
+    (firing,) = events("Harwick Motors wanted to expand its plant in Kelmouth and fired 40 workers in May.")
+    assert (firing["type"], firing["actor1"], firing["date"]) == (
+        "reduce_relations",
+        "Harwick Motors",
+        date(2023, 5, 1),
+    )
+    (arrest,) = events("Police were trying to clear the square in Kelmouth and arrested Jon Dale on Monday.")
+    assert (arrest["type"], arrest["actor1"], arrest["actor2"]) == ("coerce", "police", "Jon Dale")
+    assert events("Harwick Motors wants to expand its plant in Kelmouth and fire 40 workers in May.") == []

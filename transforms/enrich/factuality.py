@@ -99,6 +99,7 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
         if (
             clause.dep_ == "conj"
             and not _auxiliaries(clause)  # "will regret it and were shocked": a tense of its own
+            and not past_joined_to_an_infinitive(clause)
             and not _across_a_quote(clause)
             and (negated(clause.head) or modal(clause.head) or _intended(clause.head, licensing))
         ):
@@ -107,6 +108,16 @@ def verb_reported(verb: Token, licensing: Licensing) -> bool:
             return False  # "would like to see Corvia agree": a wish
         clause = clause.head
     return not any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
+
+
+def past_joined_to_an_infinitive(verb: Token) -> bool:
+    """ "were trying to clear the square and arrested him": a verb in the past tense that the parse joined
+    to an infinitive is a clause of its own (the small model hangs it on the last verb before "and"),
+    joined to the verb that governs the infinitive: it takes none of the infinitive's intent
+    ("wanted to expand the plant and fired 40 workers": the firing was done)."""
+    head = verb.head
+    infinitive = head.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    return verb.dep_ == "conj" and verb.tag_ == "VBD" and head.tag_ == "VB" and infinitive
 
 
 def directs(verb: Token) -> bool:
