@@ -568,3 +568,23 @@ def test_a_past_tense_the_parse_joined_to_an_infinitive_is_done_by_the_governing
     (arrest,) = events("Police were trying to clear the square in Kelmouth and arrested Jon Dale on Monday.")
     assert (arrest["type"], arrest["actor1"], arrest["actor2"]) == ("coerce", "police", "Jon Dale")
     assert events("Harwick Motors wants to expand its plant in Kelmouth and fire 40 workers in May.") == []
+
+
+def test_an_arrest_or_assault_a_quote_tells_befell_its_speaker_is_reported():
+    (deportation,) = events(
+        "“Two guards stopped me at the gate of the depot and detained me for a week in Velka,” Jon Dale said."
+    )
+    assert (deportation["type"], deportation["actor2"]) == ("coerce", "Jon Dale")
+    assert events("“I arrested the thief myself,” Jon Dale said.") == []  # the speaker's own deed: no one befallen
+    assert events("“That song grabbed me at once in Kelmouth,” Jon Dale said.") == []  # violence only as a figure
+    assert events("“They will arrest me in Kelmouth,” Jon Dale said.") == []
+    assert events("“I have been arrested four times in Kelmouth,” said Jon Dale.") == []  # a count, not the deed
+
+
+def test_he_saying_the_next_quote_is_the_last_quotes_speaker_not_a_name_in_its_attribution():
+    found = events(
+        "“We lost everything,” said Jon Berg, a cousin of Tom Dale.\n"
+        "“I was arrested by police in Kelmouth on May 3,” he said."
+    )
+    (arrest,) = [e for e in found if e["type"] == "coerce"]
+    assert (arrest["actor1"], arrest["actor2"], arrest["date"]) == ("police", "Jon Berg", date(2023, 5, 3))

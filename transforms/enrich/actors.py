@@ -40,6 +40,8 @@ GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+[\"“‘']?[A-Z]")  # a sentence ending, another starting
 # Between two people named together: "and", with a title of the second's ("and congresswoman").
+# A name or pronoun right after a closing quote, as its speaker: '”, said Dale', '.” Dale said', '”, he said'.
+AFTER_A_QUOTE = re.compile(r"[,.!?]?[”\"]\s*(?:(?:said|says|added|told)\s+)?$")
 PAIRING = re.compile(r",? (?:and|&) (?:[A-Za-z.]+ ){0,2}")
 PRONOUN_GENDERS = {
     "he": "m",
@@ -254,6 +256,8 @@ class ActorResolver:
             earlier = [self._named_at(t) for t in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start])]
             if _in_subject(pronoun) and not any(o is not None and o.resolved.type == "person" for o in earlier):
                 earlier = [self._previous_opener(before)]  # the one the sentence before was about
+                if AFTER_A_QUOTE.search(self.text, max(0, start - 12), start):
+                    earlier = [self._last_speaker(before), *earlier]  # '”, he said': the quotes' speaker
             return next(
                 (
                     o
@@ -281,6 +285,20 @@ class ActorResolver:
             if opener in candidates:
                 return opener
         return next(iter(candidates), None)
+
+    def _last_speaker(self, before: list[Occurrence]) -> Occurrence | None:
+        """The last person named as a quote's speaker ('“...,” said Dale, 24, from Hull'), if no person
+        has been named since but inside that speaker's own sentence: "he" saying the next quote is
+        that speaker, not a name in the attribution's trimmings."""
+        people = [o for o in before if o.resolved.type == "person"]
+        speaker = next(
+            (o for o in reversed(people) if AFTER_A_QUOTE.search(self.text, max(0, o.start - 12), o.start)), None
+        )
+        if speaker is None or any(
+            o.start > speaker.end and SENTENCE_END.search(self.text, speaker.end, o.start) for o in people
+        ):
+            return None
+        return speaker
 
     def _previous_opener(self, before: list[Occurrence]) -> Occurrence | None:
         """The name that opens the sentence just before this one (its subject, as a rule), if any."""

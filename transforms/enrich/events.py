@@ -2,8 +2,10 @@
 
 A trigger reports an event only where factuality.py finds it done: a verb used as a verb, not
 negated, modal, planned or conditional; a noun that a verb says happened. Triggers in quotes,
-headings, captions and questions report nothing. Then arguments.py finds who, where and when; an
-event with no actor and no place is left out, as is one dated after publication (a plan). A
+headings, captions and questions report nothing, but for an arrest, a charge or a deportation a
+quote's speaker tells was done to them ("I was arrested in May," he said). Then arguments.py
+finds who, where and when; an event with no actor and no place is left out, as is one dated
+after publication (a plan). A
 negated agreement ("did not accept the proposal") is a rejection; force or a sanction promised on
 a condition is a threat, and cuts to come announced ("informed staff that layoffs would follow") are a
 statement; a verdict of condemnation pronounced ("called the ruling outrageous") is
@@ -42,6 +44,7 @@ from winnow.transforms.enrich.factuality import (
     negated,
     refused,
     reporting_block,
+    simple_past,
     states_a_fact,
     verb_reported,
 )
@@ -71,6 +74,12 @@ DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
 # Saying verbs that can say what another must do ("said Ruritania must pay"), and the names obliged.
 OBLIGATION_SAYING = frozenset("said says insisted insists declared declares stated states".split())
 OBLIGED_NAMES = {"GPE", "ORG", "PERSON", "NORP"}
+# What a speaker tells was done to them ("I was arrested in May," he said) is told of, not opined
+# (not violence: "it grabbed me by the heart" is a figure of speech).
+SUFFERED_TYPES = {"coerce"}
+FIRST_PERSON_SUBJECTS = {"i", "we"}
+FIRST_PERSON_OBJECTS = {"me", "us"}
+QUOTED_SAYING = frozenset("said says told tells added adds recalled recalls".split())
 # Verbs that pronounce a verdict on what they speak of ("called the ruling outrageous").
 PRONOUNCING = frozenset(
     "said says told tells wrote writes called calls declared declares added adds stated states tweeted".split()
@@ -117,9 +126,10 @@ class EventExtractor:
         found = [
             f
             for span in spans
-            if not inside_quotes(offset + span.start_char, context.quoted)
+            for quoted in [inside_quotes(offset + span.start_char, context.quoted)]
+            if not quoted or _suffered_by_the_speaker(span[0])
             for f in [self._reported(span, context) or self._threat(span) or self._announced_cut(span)]
-            if f is not None
+            if f is not None and (not quoted or f.event_type in SUFFERED_TYPES)
         ]
         found += [
             f
@@ -152,6 +162,8 @@ class EventExtractor:
             who = _done_by_the_clause(item, who, arguments)
             who = _done_by_the_speaker(item, who, arguments)
             who = _demanded_of(item, who, arguments)
+            if inside_quotes(offset + item.span.start_char, context.quoted):
+                who = _befell_the_speaker(item, who, arguments)
             anchor = item.licence.verb if item.licence and item.licence.verb is not None else item.head
             presupposed = item.licence is not None and item.licence.relation == "presupposed"
             when = arguments.date(
@@ -427,6 +439,45 @@ def _demanded_of(item: Found, who: Participants, arguments: Arguments) -> Partic
     party = _obliged_party(item.head)
     actor = arguments.resolver.actor(party) if party is not None else None
     return who if actor is None else Participants(who.actor1, actor, who.location)
+
+
+def _suffered_by_the_speaker(verb: Token) -> bool:
+    """ "I swam the river but was stopped and detained," he said; "They arrested me at home,"
+    she said: a quote's arrest, charge or deportation of the one who tells it, in the simple past, is
+    a deed told as it happened, not a view. The verb, or a clause it is joined to or hangs on, has
+    the speaker for its object ("me") or for the subject of a passive ("I was"), up to the saying
+    verb after the quote, whose subject is the speaker."""
+    chain = [verb, *verb.ancestors]
+    said = chain[-1]
+    if said.dep_ != "ROOT" or said.lower_ not in QUOTED_SAYING or said.i < verb.i or not simple_past(verb):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON_SUBJECTS for c in said.children):
+        return False
+    children = [c for t in chain[:-1] if t.pos_ in ("VERB", "AUX") for c in t.children]
+    passive = any(c.dep_ == "auxpass" for c in children)
+    return any(
+        c.dep_ == "dobj"
+        and c.lower_ in FIRST_PERSON_OBJECTS
+        or c.dep_ == "nsubjpass"
+        and c.lower_ in FIRST_PERSON_SUBJECTS
+        or passive
+        and c.dep_ == "nsubj"
+        and c.lower_ in FIRST_PERSON_SUBJECTS
+        for c in children
+    )
+
+
+def _befell_the_speaker(item: Found, who: Participants, arguments: Arguments) -> Participants:
+    """The speaker of a quote telling what was done to them (_suffered_by_the_speaker) is the one it
+    befell; who did it stays the parse's, unless that is the speaker too."""
+    if item.pos != "verb" or item.event_type not in SUFFERED_TYPES or not _suffered_by_the_speaker(item.head):
+        return who
+    said = [item.head, *item.head.ancestors][-1]
+    actor = arguments.resolver.actor(next(c for c in said.children if c.dep_ == "nsubj"))
+    if actor is None:
+        return who
+    doer = who.actor1 if who.actor1 is not None and who.actor1.name != actor.name else None
+    return Participants(doer, actor, who.location)
 
 
 def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) -> Participants:
