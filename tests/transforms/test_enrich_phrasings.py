@@ -588,3 +588,15 @@ def test_he_saying_the_next_quote_is_the_last_quotes_speaker_not_a_name_in_its_a
     )
     (arrest,) = [e for e in found if e["type"] == "coerce"]
     assert (arrest["actor1"], arrest["actor2"], arrest["date"]) == ("police", "Jon Berg", date(2023, 5, 3))
+
+
+def test_a_role_in_the_plural_is_no_one_titled_person_nor_a_body_named_with_the_singular():
+    found = events(
+        "Republican Gov. Ann Berg met leaders of the Western Republican Mayors Association in Kelmouth on Monday.\n"
+        "Last May, Republicans on the council approved the harbour levy."
+    )
+    (approval,) = [e for e in found if e["type"] == "cooperate"]
+    assert approval["actor1"] == "Republicans"  # not the governor, nor an association of mayors
+    found = events("The Kelmouth Teachers Union met the council on Monday.\nTeachers marched in Kelmouth on Tuesday.")
+    (march,) = [e for e in found if e["type"] == "protest"]
+    assert march["actor1"] == "Kelmouth Teachers Union"  # a body named with the plural is theirs

@@ -38,6 +38,7 @@ from winnow.transforms.enrich.triggers import noun_forms
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
+PLURAL_TAGS = {"NNS", "NNPS"}
 SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+[\"“‘']?[A-Z]")  # a sentence ending, another starting
 # Between two people named together: "and", with a title of the second's ("and congresswoman").
 # A name or pronoun right after a closing quote, as its speaker: '”, said Dale', '.” Dale said', '”, he said'.
@@ -331,13 +332,16 @@ class ActorResolver:
     def _for_role(self, head: Token, role: str) -> Occurrence | None:
         """The person given this title, the organisation whose name holds the role word, or for a
         definite company or group, the organisation named last before it (its own sentence's
-        subject first)."""
+        subject first). A role in the plural ("Republicans", "teachers") is no one person, and
+        stands for an organisation only if its name holds the plural ("State Teachers Association",
+        not "Republican Governors Association": an association of governors)."""
         start = self.offset + head.idx
         word = role.split()[-1]
-        forms = set(noun_forms(word))
+        plural = head.tag_ in PLURAL_TAGS and head.lower_ != word
+        forms = {head.lower_} if plural else set(noun_forms(word))
         ordered = sorted(self.occurrences, key=lambda o: (o.end > start, -o.start if o.end <= start else o.start))
         for o in ordered:
-            if o.resolved.type == "person" and set(role.split()) <= set(o.titles):
+            if o.resolved.type == "person" and set(role.split()) <= set(o.titles) and not plural:
                 return o
         for o in ordered:
             if o.resolved.type == "organisation" and forms & {w.lower() for w in o.resolved.name.split()}:
