@@ -51,6 +51,13 @@ def day(year: int, month: int, day_of_month: int) -> ResolvedDate:
         ("September", ResolvedDate(date(2016, 9, 1), "month")),
         ("in November", ResolvedDate(date(2015, 11, 1), "month")),
         ("March", ResolvedDate(date(2016, 3, 1), "month")),
+        # "last"/"next" and a month: strictly before or after the publication month
+        ("last May", ResolvedDate(date(2016, 5, 1), "month")),
+        ("Last September", ResolvedDate(date(2015, 9, 1), "month")),
+        ("since last December", ResolvedDate(date(2015, 12, 1), "month")),
+        ("next May", ResolvedDate(date(2017, 5, 1), "month")),
+        ("next October", ResolvedDate(date(2016, 10, 1), "month")),
+        ("this May", ResolvedDate(date(2016, 5, 1), "month")),
         ("2016", ResolvedDate(date(2016, 1, 1), "year")),
         ("in 1997", ResolvedDate(date(1997, 1, 1), "year")),
         ("last year", ResolvedDate(date(2015, 1, 1), "year")),

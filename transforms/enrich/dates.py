@@ -9,7 +9,8 @@ Expressions without a year take one from the publication date:
   which the day falls on that weekday, if there is one; told in the past tense (`done`: "was
   arrested on May 16") it takes no year that puts it after publication;
 - a bare month ("in November") takes the tense: past means the most recent such month on or before
-  the publication month, future the next such month on or after it;
+  the publication month, future the next such month on or after it; "last November" is strictly
+  before the publication month and "next November" strictly after, "this November" as a bare month;
 - a weekday ("Tuesday") likewise, the publication day itself counting; "last Tuesday" is strictly
   before the publication day and "next Tuesday" strictly after, whatever the tense; "this Tuesday"
   follows the tense.
@@ -150,6 +151,20 @@ def _month_of_named_year(match: re.Match[str], published: date, tense: str) -> R
     return ResolvedDate(date(year, _month(match), 1), "month")
 
 
+def _month_named_by_which(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
+    """ "last March": the last March strictly before the publication month, as "last Tuesday" is before
+    its day; "next March" strictly after it; "this March" as a bare month, by the tense."""
+    month, which = _month(match), match["which"]
+    if which == "this":
+        forward = tense == "future"
+        year = published.year + (month < published.month) if forward else published.year - (month > published.month)
+    elif which == "last":
+        year = published.year - (month >= published.month)
+    else:
+        year = published.year + (month <= published.month)
+    return ResolvedDate(date(year, month, 1), "month")
+
+
 def _shifted(published: date, unit: str, shift: int) -> ResolvedDate:
     """The day, week, month or year `shift` units from the publication date's."""
     if unit == "day":
@@ -237,6 +252,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
     (re.compile(rf"{_ON_WEEKDAY}{_DAY} (?:of )?{_MONTH}(?:,? {_YEAR})?"), _day),
     (re.compile(rf"{_MONTH}(?:,? {_YEAR})?"), _month_of_year),
     (re.compile(rf"{_MONTH},? {_WHICH} year"), _month_of_named_year),
+    (re.compile(rf"{_WHICH} {_MONTH}"), _month_named_by_which),
     (re.compile(_YEAR), _year),
     (re.compile(rf"{_NUMBER} {_UNIT} (?P<direction>ago|earlier|later|from now)"), _counted),
     (re.compile(rf"(?:(?:early|late) )?{_WHICH} (?P<unit>week|month|year)"), _last_this_next),
