@@ -58,6 +58,13 @@ def day(year: int, month: int, day_of_month: int) -> ResolvedDate:
         ("next May", ResolvedDate(date(2017, 5, 1), "month")),
         ("next October", ResolvedDate(date(2016, 10, 1), "month")),
         ("this May", ResolvedDate(date(2016, 5, 1), "month")),
+        # the middle of a month or year; seasons gone by or of a year
+        ("mid-October", ResolvedDate(date(2015, 10, 1), "month")),
+        ("in mid-2015", ResolvedDate(date(2015, 1, 1), "year")),
+        ("last summer", ResolvedDate(date(2016, 1, 1), "year")),  # over by September
+        ("last fall", ResolvedDate(date(2015, 1, 1), "year")),  # this one is not over
+        ("this past spring", ResolvedDate(date(2016, 1, 1), "year")),
+        ("the summer of 2014", ResolvedDate(date(2014, 1, 1), "year")),
         ("2016", ResolvedDate(date(2016, 1, 1), "year")),
         ("in 1997", ResolvedDate(date(1997, 1, 1), "year")),
         ("last year", ResolvedDate(date(2015, 1, 1), "year")),
@@ -236,6 +243,8 @@ def test_every_weekday_in_the_past_tense(weekday, expected_day):
         "later this month",
         "the early 2020s",
         "one Tuesday",
+        "last winter",  # it spans two years
+        "mid-size",
     ],
 )
 def test_unresolvable_expressions_are_unknown(expression):

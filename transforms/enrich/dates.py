@@ -94,7 +94,10 @@ _LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages,
 )
 # A count of time the NER glues onto a day after a comma ("Monday, days after the vote"): not the day's.
 _TRAILING_COUNT = re.compile(r",\s*(?:(?:a|an|a few|several|\d+|[a-z]+)\s+)?(?:hours|days|weeks|months|years)$")
-_SEASONS = r"(?:spring|summer|fall|autumn|winter)"
+_SEASON_NAMES = "spring|summer|fall|autumn|winter"
+_SEASONS = rf"(?:{_SEASON_NAMES})"
+_MID = re.compile(r"^mid-(?=[a-z]{3}|[12]\d{3})")  # "mid-October" is October, "mid-2018" is 2018
+_SEASON_ENDS = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11}  # the month each season ends in
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
 _WEEKDAY_REACH = timedelta(days=200)
@@ -216,6 +219,19 @@ def _season(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
     return ResolvedDate(date(published.year, 1, 1), "year")
 
 
+def _last_season(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
+    """ "last summer": the year of the last such season over before the publication month (a winter
+    spans two years: unknown)."""
+    last_month = _SEASON_ENDS.get(match["season"])
+    if last_month is None:
+        return UNKNOWN
+    return ResolvedDate(date(published.year - (published.month <= last_month), 1, 1), "year")
+
+
+def _season_of_year(match: re.Match[str], published: date, tense: str) -> ResolvedDate:
+    return ResolvedDate(date(int(match["year"]), 1, 1), "year")
+
+
 _DURATION = re.compile(
     rf"(?:for )?(?:(?:the )?(?:past |last |next |first )?(?:{'|'.join(NUMBERS)}|\d+|several|many|few|some|a few)? ?)?"
     r"(?:hour|day|week|month|year|decade)s?(?: long)?"
@@ -242,7 +258,7 @@ def is_same_day(expression: str) -> bool:
 
 def _normal(expression: str) -> str:
     text = _TRAILING_COUNT.sub("", " ".join(expression.lower().split()))
-    return _LEADING_WORDS.sub("", text.strip(" .,;:!?'\"()"))
+    return _MID.sub("", _LEADING_WORDS.sub("", text.strip(" .,;:!?'\"()")))
 
 
 _Resolver = Callable[[re.Match[str], date, str], ResolvedDate]
@@ -258,6 +274,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Resolver], ...] = (  # tried in order; 
     (re.compile(rf"(?:(?:early|late) )?{_WHICH} (?P<unit>week|month|year)"), _last_this_next),
     (re.compile(r"(?:this |last |this past )?weekend"), _weekend),
     (re.compile(rf"this {_SEASONS}"), _season),
+    (re.compile(rf"(?:last|this past) (?P<season>{_SEASON_NAMES})"), _last_season),
+    (re.compile(rf"{_SEASONS}(?: of|,)? {_YEAR}"), _season_of_year),
     (re.compile(rf"(?:{_WHICH} )?(?P<weekday>{'|'.join(_WEEKDAYS)})"), _weekday),
 )
 
