@@ -270,6 +270,15 @@ def test_the_storys_day_named_again_is_that_day(expression):
     assert resolve_date(expression, PUBLISHED).value is None
 
 
+def test_the_day_after_or_before_the_storys_day_counts_from_it():
+    monday = day(2016, 9, 19)
+    assert resolve_date("the next morning", PUBLISHED, anchor=monday) == day(2016, 9, 20)
+    assert resolve_date("The following day", PUBLISHED, "done", anchor=monday) == day(2016, 9, 20)
+    assert resolve_date("the previous night", PUBLISHED, anchor=monday) == day(2016, 9, 18)
+    assert resolve_date("the next day", PUBLISHED).value is None  # no day to count from
+    assert resolve_date("the next day", PUBLISHED, anchor=ResolvedDate(date(2016, 9, 1), "month")).value is None
+
+
 def test_precisions_are_the_documented_ones():
     assert PRECISIONS == ("day", "week", "month", "year", "unknown")
 

@@ -259,3 +259,9 @@ def test_a_year_before_a_noun_a_verb_speaks_about_is_that_things_not_the_verbs()
     # money given toward a campaign is given while it runs: the campaign's year
     (gift,) = events("The union donated money toward Ann Berg's 2016 campaign.")
     assert (gift["date"], gift["precision"]) == (date(2016, 1, 1), "year")
+
+
+def test_the_next_morning_is_the_day_after_the_storys_day():
+    found = events("Police raided a depot in Kelmouth on Feb. 26. The next morning, officers arrested Jon Dale.")
+    (arrest,) = [e for e in found if e["actor2"] == "Jon Dale"]
+    assert (arrest["date"], arrest["precision"]) == (date(2024, 2, 27), "day")

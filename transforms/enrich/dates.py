@@ -17,7 +17,8 @@ Expressions without a year take one from the publication date:
 Relative expressions ("yesterday", "last week", "a year ago", "earlier this month") count from the
 publication date; "two months later" counts from the story's earlier date where the caller gives
 one, else from publication in the future tense (told in the past it is unknown); "later that day",
-"that night" are the story's earlier day, unknown without one. A week resolves to its Monday, a
+"that night" are the story's earlier day, "the next morning" and "the previous night" the day after
+or before it, unknown without one. A week resolves to its Monday, a
 month to its first day, a year to January 1; the precision says which. A weekend ("over the weekend") is the last one before publication, its
 Saturday at week precision; a season of this year ("this fall") is the year. A count of time the
 NER glues on after a comma ("Monday, days" of "on Monday, days after the vote") is not the day's. Durations ("three
@@ -100,6 +101,8 @@ _MID = re.compile(r"^mid-(?=[a-z]{3}|[12]\d{3})")  # "mid-October" is October, "
 _SEASON_ENDS = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11}  # the month each season ends in
 # The story's day, named again: "later in the day", "(earlier in) the day", "that night", "the same day".
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
+# The day after or before the story's day: "the next morning", "the following day", "the previous night".
+_DAY_BESIDE = re.compile(r"(?:the )?(?P<which>next|following|previous|prior) (?:day|night|morning|afternoon|evening)")
 _WEEKDAY_REACH = timedelta(days=200)
 _TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$")
 
@@ -248,7 +251,7 @@ def is_duration(expression: str) -> bool:
 def needs_anchor(expression: str) -> bool:
     """Whether an expression counts from the story's earlier date ("two days later", "that night")."""
     text = _normal(expression)
-    return text.endswith(" later") or bool(_SAME_DAY.fullmatch(text))
+    return text.endswith(" later") or bool(_SAME_DAY.fullmatch(text) or _DAY_BESIDE.fullmatch(text))
 
 
 def is_same_day(expression: str) -> bool:
@@ -295,6 +298,10 @@ def resolve_date(
         return resolve_date(text, anchor.value, "future")
     if _SAME_DAY.fullmatch(text):
         return anchor if anchor is not None and anchor.precision == "day" else UNKNOWN
+    if step := _DAY_BESIDE.fullmatch(text):
+        if anchor is None or anchor.precision != "day":
+            return UNKNOWN
+        return ResolvedDate(anchor.value + timedelta(days=1 if step["which"] in ("next", "following") else -1), "day")
     if text in _DAYS_FROM_PUBLICATION:
         return ResolvedDate(published + timedelta(days=_DAYS_FROM_PUBLICATION[text]), "day")
     text = _TIME_OF_DAY.sub("", text)  # "Monday night" is Monday
