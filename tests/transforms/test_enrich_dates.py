@@ -279,6 +279,26 @@ def test_the_day_after_or_before_the_storys_day_counts_from_it():
     assert resolve_date("the next day", PUBLISHED, anchor=ResolvedDate(date(2016, 9, 1), "month")).value is None
 
 
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("that year", ResolvedDate(date(2015, 1, 1), "year")),
+        ("later that year", ResolvedDate(date(2015, 1, 1), "year")),
+        ("the same month", ResolvedDate(date(2015, 5, 1), "month")),
+        ("earlier that week", ResolvedDate(date(2015, 5, 11), "week")),
+        ("the following week", ResolvedDate(date(2015, 5, 18), "week")),
+        ("the previous month", ResolvedDate(date(2015, 4, 1), "month")),
+        ("the following year", ResolvedDate(date(2016, 1, 1), "year")),
+    ],
+)
+def test_the_storys_week_month_or_year_named_again_or_beside_counts_from_its_date(expression, expected):
+    tuesday = day(2015, 5, 12)
+    assert resolve_date(expression, PUBLISHED, "done", anchor=tuesday) == expected
+    assert resolve_date(expression, PUBLISHED, "done").value is None  # no story date
+    vaguer = ResolvedDate(date(2015, 1, 1), "year")  # "that month" after "in 2015" tells no month
+    assert resolve_date(expression, PUBLISHED, anchor=vaguer).precision in ("year", "unknown")
+
+
 def test_precisions_are_the_documented_ones():
     assert PRECISIONS == ("day", "week", "month", "year", "unknown")
 

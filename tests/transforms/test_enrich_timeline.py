@@ -265,3 +265,11 @@ def test_the_next_morning_is_the_day_after_the_storys_day():
     found = events("Police raided a depot in Kelmouth on Feb. 26. The next morning, officers arrested Jon Dale.")
     (arrest,) = [e for e in found if e["actor2"] == "Jon Dale"]
     assert (arrest["date"], arrest["precision"]) == (date(2024, 2, 27), "day")
+
+
+def test_later_that_year_is_the_year_of_the_sentences_earlier_date():
+    found = events(
+        "In May 2015, Ann Berg won a seat on the Kelmouth council, and later that year she sued the harbour board."
+    )
+    (lawsuit,) = [e for e in found if e["type"] == "disapprove"]
+    assert (lawsuit["date"], lawsuit["precision"]) == (date(2015, 1, 1), "year")

@@ -18,7 +18,8 @@ Relative expressions ("yesterday", "last week", "a year ago", "earlier this mont
 publication date; "two months later" counts from the story's earlier date where the caller gives
 one, else from publication in the future tense (told in the past it is unknown); "later that day",
 "that night" are the story's earlier day, "the next morning" and "the previous night" the day after
-or before it, unknown without one. A week resolves to its Monday, a
+or before it, "that year", "later that month", "the following week", "the previous year" its week, month
+or year or the one after or before, unknown without one (or with one vaguer than the unit). A week resolves to its Monday, a
 month to its first day, a year to January 1; the precision says which. A weekend ("over the weekend") is the last one before publication, its
 Saturday at week precision; a season of this year ("this fall") is the year. A count of time the
 NER glues on after a comma ("Monday, days" of "on Monday, days after the vote") is not the day's. Durations ("three
@@ -103,6 +104,13 @@ _SEASON_ENDS = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11}  # the month
 _SAME_DAY = re.compile(r"(?:later (?:in |on )?)?(?:that |the |same |in the )*(?:day|night|morning|afternoon|evening)")
 # The day after or before the story's day: "the next morning", "the following day", "the previous night".
 _DAY_BESIDE = re.compile(r"(?:the )?(?P<which>next|following|previous|prior) (?:day|night|morning|afternoon|evening)")
+# The story's week, month or year named again, or the one after or before it: "that year", "later that
+# month", "the following week", "the previous year" ("the year before" is as often before another thing).
+_PERIOD_OF_THE_STORY = re.compile(r"(?:(?:later|earlier) (?:in )?)?(?:that|(?:the )?same) (?P<unit>week|month|year)")
+_PERIOD_BESIDE = re.compile(
+    r"(?:the )?(?P<which>following|previous|prior) (?P<unit>week|month|year)"
+)  # "next year": publication's
+_FINER = {"week": ("day", "week"), "month": ("day", "week", "month"), "year": ("day", "week", "month", "year")}
 _WEEKDAY_REACH = timedelta(days=200)
 _TIME_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)$")
 
@@ -248,10 +256,20 @@ def is_duration(expression: str) -> bool:
     return bool(_DURATION.fullmatch(text)) and resolve_date(text, date(2000, 1, 1)).value is None
 
 
+def _period_of(anchor: ResolvedDate | None, unit: str, shift: int) -> ResolvedDate:
+    """The week, month or year of the story's date `anchor`, shifted by `shift` of them; unknown
+    without an anchor at least that precise ("that month" after "in 2015" tells no month)."""
+    if anchor is None or anchor.value is None or anchor.precision not in _FINER[unit]:
+        return UNKNOWN
+    return _shifted(anchor.value, unit, shift)
+
+
 def needs_anchor(expression: str) -> bool:
     """Whether an expression counts from the story's earlier date ("two days later", "that night")."""
     text = _normal(expression)
-    return text.endswith(" later") or bool(_SAME_DAY.fullmatch(text) or _DAY_BESIDE.fullmatch(text))
+    return text.endswith(" later") or any(
+        pattern.fullmatch(text) for pattern in (_SAME_DAY, _DAY_BESIDE, _PERIOD_OF_THE_STORY, _PERIOD_BESIDE)
+    )
 
 
 def is_same_day(expression: str) -> bool:
@@ -298,6 +316,10 @@ def resolve_date(
         return resolve_date(text, anchor.value, "future")
     if _SAME_DAY.fullmatch(text):
         return anchor if anchor is not None and anchor.precision == "day" else UNKNOWN
+    if period := _PERIOD_OF_THE_STORY.fullmatch(text):
+        return _period_of(anchor, period["unit"], 0)
+    if period := _PERIOD_BESIDE.fullmatch(text):
+        return _period_of(anchor, period["unit"], 1 if period["which"] == "following" else -1)
     if step := _DAY_BESIDE.fullmatch(text):
         if anchor is None or anchor.precision != "day":
             return UNKNOWN
