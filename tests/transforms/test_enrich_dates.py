@@ -31,6 +31,8 @@ def day(year: int, month: int, day_of_month: int) -> ResolvedDate:
         ("Sept. 21, 2016", day(2016, 9, 21)),
         ("since Feb. 3, 2015,", day(2015, 2, 3)),
         ("Tuesday, Sept. 20, 2016", day(2016, 9, 20)),
+        ("the morning of Sept. 20", day(2016, 9, 20)),
+        ("on the night of Sept. 20, 2016", day(2016, 9, 20)),
         ("1st May 2014", day(2014, 5, 1)),
         # year-less dates: the year that puts them closest to publication
         ("Sept. 17", day(2016, 9, 17)),

@@ -17,7 +17,7 @@ Expressions without a year take one from the publication date:
 Relative expressions ("yesterday", "last week", "a year ago", "earlier this month") count from the
 publication date; "two months later" counts from the story's earlier date where the caller gives
 one, else from publication in the future tense (told in the past it is unknown); "later that day",
-"that night" are the story's earlier day, "the next morning" and "the previous night" the day after
+"that night" are the story's earlier day ("the morning of Sept. 20" is that day), "the next morning" and "the previous night" the day after
 or before it, "that year", "later that month", "the following week", "the previous year" its week, month
 or year or the one after or before, unknown without one (or with one vaguer than the unit). A week resolves to its Monday, a
 month to its first day, a year to January 1; the precision says which. A weekend ("over the weekend") is the last one before publication, its
@@ -92,7 +92,8 @@ _WHICH = r"(?P<which>last|this|next)"
 NAMED_DAY = re.compile(rf"\b(?i:{_MONTH}) {_DAY}\b")
 _LEADING_WORDS = re.compile(  # "one" as NER glues the pronoun on: "two outages, one last month"
     r"^(?:(?:on|in|by|since|from|until|over|during|at|into|through|throughout|the|earlier|early|one(?= (?:last|this) )"
-    r"|late|mid|(?:end|beginning|start|middle) of|nearly|almost|about|around|roughly|some|just|(?:more|less) than) )+"
+    r"|late|mid|(?:end|beginning|start|middle) of|(?:morning|afternoon|evening|night) of|nearly|almost|about|around"
+    r"|roughly|some|just|(?:more|less) than) )+"
 )
 # A count of time the NER glues onto a day after a comma ("Monday, days after the vote"): not the day's.
 _TRAILING_COUNT = re.compile(r",\s*(?:(?:a|an|a few|several|\d+|[a-z]+)\s+)?(?:hours|days|weeks|months|years)$")
