@@ -553,6 +553,8 @@ def test_what_a_speaker_says_a_named_party_must_or_has_to_do_is_demanded_of_it()
     )
     (demand,) = events("Mayor Ann Berg said on Monday that Norway must lift its tariffs on fish.")
     assert (demand["type"], demand["actor1"], demand["actor2"]) == ("demand", "Ann Berg", "Norway")
+    (demand,) = events("Mayor Ann Berg said on Monday that Norway must repay the loan.")  # no other trigger word
+    assert (demand["type"], demand["actor2"], demand["date"]) == ("demand", "Norway", date(2024, 3, 4))
     assert events("Mayor Ann Berg said Norway had to lift its tariffs on fish.") == []  # what was needed
     assert events("Mayor Ann Berg said Norway must be proud of its fleet.") == []  # no deed
     assert events("Mayor Ann Berg said Norway will have to lift its tariffs on fish if talks fail.") == []

@@ -31,7 +31,7 @@ from winnow.transforms.enrich.entities import (
     names_only,
     resolved_id,
 )
-from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor
+from winnow.transforms.enrich.events import NEGATED_AGREEMENT, ArticleContext, EventExtractor, says_an_obligation
 from winnow.transforms.enrich.factuality import quoted_ranges
 from winnow.transforms.enrich.geo import gazetteer
 from winnow.transforms.enrich.language import detect_language
@@ -153,6 +153,7 @@ class LanguageEnricher:
             sentences += [
                 token.sent for token in body if token.text in acronym_kinds or token.lower_ in NEGATED_AGREEMENT
             ]
+            sentences += [s for s in body.sents if says_an_obligation(s)]  # "said Norway must lift ..."
             sentences = [
                 s for s in dict.fromkeys(sentences) if not any(low <= s.start_char < high for low, high in credits)
             ]

@@ -404,6 +404,15 @@ def _done_by_the_speaker(item: Found, who: Participants, arguments: Arguments) -
     return who if actor is None else Participants(actor, who.actor2, who.location)
 
 
+def says_an_obligation(sentence: Span) -> bool:
+    """Whether a sentence has the words of a demand said (_obliged_party): a saying verb, and "must"
+    or "has to"/"have to". Words alone: it chooses, before any parse, the sentences to parse."""
+    words = [t.lower_ for t in sentence]
+    return any(w in OBLIGATION_SAYING for w in words) and any(
+        w == "must" or w == "to" and i > 0 and words[i - 1] in ("has", "have") for i, w in enumerate(words)
+    )
+
+
 def _obliged_party(word: Token) -> Token | None:
     """ "The minister said Ruritania must pay", "insisted the union will have to accept the offer":
     what a speaker says a named other party must or has to do is demanded of it (CAMEO 10), as what
