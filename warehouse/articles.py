@@ -66,10 +66,7 @@ def load_batch(
                 conn, gate, "fetch_log", "attempts", ("url", "attempt"), run_id, batch_id, source
             ).quarantined
         conn.execute(f"insert into fetch_log by name select * exclude ({validation.POSITION}) from attempts")
-        conn.register("new_pages", staging.pages(run_id, results, now))
-        (pages_stored,) = conn.execute(
-            "insert into pages by name select * from new_pages on conflict do nothing"
-        ).fetchone()
+        pages_stored = _store_pages(conn, run_id, results, now)
         conn.register("extracted_batch", staging.articles(articles))
         validation.stage(conn, "extracted", "extracted_batch", "article_id")
         conn.register("failures", staging.failures(failures))
@@ -106,6 +103,23 @@ def load_batch(
         if archive is not None:
             frontier.advance_archive_cursor(conn, archive, run_id, now)
     return BatchCounts(new, updated, unchanged, pages_stored, quarantined, held, duplicates)
+
+
+def _store_pages(conn: duckdb.DuckDBPyConnection, run_id: str, results: list[FetchResult], now: datetime) -> int:
+    """Store the fetched pages not stored yet, each (url, page_hash) once, with their bodies;
+    returns how many. A body goes to `page_bodies`, a table without a key (migration 018), only
+    when this insert stored its key: a page stored before keeps its one body."""
+    conn.register("new_pages", staging.pages(run_id, results, now))
+    stored = conn.execute(
+        "insert into pages by name select * exclude (html_gz) from new_pages on conflict do nothing"
+        " returning url, page_hash"
+    ).fetchall()
+    conn.register("stored_pages", staging.page_keys(stored))
+    conn.execute("""
+        insert into page_bodies by name
+        select url, page_hash, html_gz from new_pages semi join stored_pages using (url, page_hash)
+    """)
+    return len(stored)
 
 
 def _without_article(

@@ -61,10 +61,12 @@ def stored_pages(db_path: str | os.PathLike, source: str | None = None) -> Itera
     with db.read(db_path) as conn:
         batches = conn.execute(
             """
-            select url, source, final_url, page_hash, html_gz from pages
-            where source = coalesce(?::varchar, source)
-            qualify row_number() over (partition by url order by fetched_at desc, page_hash) = 1
-            order by url
+            select p.url, p.source, p.final_url, p.page_hash, b.html_gz
+            from (select url, source, final_url, page_hash from pages
+                  where source = coalesce(?::varchar, source)
+                  qualify row_number() over (partition by url order by fetched_at desc, page_hash) = 1) p
+            join page_bodies b using (url, page_hash)
+            order by p.url
         """,
             [source],
         ).fetch_record_batch(PAGES_PER_CHUNK)

@@ -57,6 +57,8 @@ PAGES = pa.schema(
         ("run_id", pa.string()),
     ]
 )
+# The keys of the pages a load stored, whose bodies it stores.
+PAGE_KEYS = pa.schema([("url", pa.string()), ("page_hash", pa.string())])
 URLS = pa.schema([("url", pa.string())])
 # A fetch's outcome, named as the frontier (and feeds) columns it becomes; `outcome` picks the state.
 URL_OUTCOMES = pa.schema(
@@ -169,7 +171,8 @@ def fetch_log(run_id: str, rows: Iterable[tuple[str, str, FetchAttempt]]) -> pa.
 
 
 def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> pa.Table:
-    """Compressed bodies of the fetched results, one row per (url, page_hash)."""
+    """The fetched results with their compressed bodies, one row per (url, page_hash): the
+    columns of `pages` and of `page_bodies`."""
     bodies = {(r.url, page_hash(r.body)): r for r in results if r.outcome == "fetched" and r.body is not None}
     kept = list(bodies.values())
     return table(
@@ -181,6 +184,12 @@ def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> p
         fetched_at=[_fetched_at(r, fallback_time) for r in kept],
         run_id=[run_id] * len(kept),
     )
+
+
+def page_keys(keys: Iterable[tuple[str, str]]) -> pa.Table:
+    """(url, page_hash) pairs as rows."""
+    keys = list(keys)
+    return table(PAGE_KEYS, url=[url for url, _ in keys], page_hash=[digest for _, digest in keys])
 
 
 def urls(values: Iterable[str]) -> pa.Table:

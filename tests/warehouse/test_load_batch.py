@@ -11,6 +11,7 @@ from winnow.schemas.records import Article, ChaffBlock, ExtractionFailure
 from winnow.transforms.chaff.repetition import block_key
 from winnow.transforms.hashing import sha256_hex
 from winnow.warehouse.articles import BatchCounts, block_counts, load_batch
+from winnow.warehouse.migrate import migrate, migrate_before
 from winnow.warehouse.query import run_query, stored_pages
 
 A, B = "https://news.example/a", "https://news.example/b"
@@ -22,6 +23,7 @@ def snapshot(db_path):
         for name, key in [
             ("articles", "article_id"),
             ("pages", "url, page_hash"),
+            ("page_bodies", "url, page_hash"),
             ("frontier", "url"),
             ("extraction_failures", "url, page_hash"),
         ]
@@ -60,7 +62,9 @@ def test_pages_are_stored_compressed_once_per_body(db_path):
     body = b"<html>" + b"<p>the same words again</p>" * 200 + b"</html>"
     load_batch(db_path, "run-1", [fetched(A, body)], [], [])
     load_batch(db_path, "run-2", [fetched(A, body, at=T0 + timedelta(hours=1))], [], [])
-    (row,) = run_query(db_path, "select page_hash, html_gz, size, run_id from pages").rows
+    (row,) = run_query(
+        db_path, "select page_hash, html_gz, size, run_id from pages join page_bodies using (url, page_hash)"
+    ).rows
     assert row[0] == sha256_hex(body)
     assert len(row[1]) < len(body) and gzip.decompress(row[1]) == body
     assert row[2:] == (len(body), "run-1")
@@ -69,6 +73,37 @@ def test_pages_are_stored_compressed_once_per_body(db_path):
     load_batch(db_path, "run-3", [fetched(A, newer, at=T0 + timedelta(hours=2)), fetched(B, source="other")], [], [])
     assert [(p.url, p.body) for p in stored_pages(db_path, "news")] == [(A, newer)]
     assert [p.url for p in stored_pages(db_path)] == [A, B]
+
+
+def test_a_page_keeps_one_body_however_often_it_is_loaded(db_path):
+    """The bodies' table has no key (migration 018): the load writes a body only for a page its
+    insert stored, so a batch mixing stored and new pages, loaded twice, adds one body per new page."""
+    load_batch(db_path, "run-1", [fetched(A, b"<html>a</html>")], [], [])
+    mixed = [fetched(A, b"<html>a</html>"), fetched(A, b"<html>a2</html>"), fetched(B, b"<html>b</html>")]
+    assert load_batch(db_path, "run-2", mixed, [], []).pages_stored == 2
+    assert load_batch(db_path, "run-3", mixed, [], []).pages_stored == 0
+    bodies = "select url, page_hash, count(*) from page_bodies group by all order by all"
+    assert run_query(db_path, bodies).rows == sorted(
+        (url, sha256_hex(body), 1)
+        for url, body in [(A, b"<html>a</html>"), (A, b"<html>a2</html>"), (B, b"<html>b</html>")]
+    )
+    assert run_query(db_path, "select count(*) from pages anti join page_bodies using (url, page_hash)").rows == [(0,)]
+
+
+def test_pages_stored_before_their_bodies_moved_keep_them(db_path):
+    """Migration 018 moves the bodies of a warehouse's pages out of `pages`."""
+    migrate_before(db_path, 18)
+    body = b"<html>stored before</html>"
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute(
+            "insert into pages values (?, ?, 'news', ?, 200, 'text/html', null, null, ?, ?, ?, 'run-0')",
+            [A, sha256_hex(body), A, gzip.compress(body), len(body), T0],
+        )
+    migrate(db_path)
+    assert [(p.url, p.body) for p in stored_pages(db_path)] == [(A, body)]
+    assert "html_gz" not in run_query(db_path, "select * from pages limit 0").columns
+    load_batch(db_path, "run-1", [fetched(A, body)], [], [])
+    assert run_query(db_path, "select count(*) from page_bodies").rows == [(1,)]
 
 
 def test_extraction_failures_are_upserted_on_url_and_page_hash(db_path):

@@ -16,7 +16,8 @@ from winnow.warehouse import db, enrichment_tables, staging
 # those), which only the load's SQL reads.
 STAGED = {
     "FETCH_LOG": (("fetch_log",), ()),
-    "PAGES": (("pages",), ()),
+    "PAGES": (("pages", "page_bodies"), ()),
+    "PAGE_KEYS": (("pages",), ()),
     "URLS": (("frontier",), ()),
     "URL_OUTCOMES": (("frontier",), ("outcome",)),
     "FEED_FETCHES": (("feeds",), ("outcome",)),
