@@ -170,6 +170,22 @@ def test_two_steps_of_a_case_told_by_different_words_are_two_events_but_a_statem
     assert statement["actor1"] == "Tom Reyes"
 
 
+def test_one_deed_told_in_two_words_of_its_kind_is_one_event():
+    # "detained" and "arrested", "resigned" and "stepped down", "fired" and "ousted": one deed
+    (arrest,) = events("Police detained Jon Dale in Hull on Monday. Dale was arrested after a chase on Monday.")
+    assert (arrest["actor1"], arrest["date"]) == ("police", date(2024, 3, 4))
+    (resignation,) = events(
+        "Ann Berg resigned as chief executive of Talvik on Monday. Berg stepped down after a row with the board on Monday."
+    )
+    assert resignation["actor1"] == "Ann Berg"
+    (sacking,) = events("Talvik fired Ann Berg on Feb. 2. The board ousted Berg over the losses on Feb. 2.")
+    assert (sacking["actor2"], sacking["date"], sacking["precision"]) == ("Ann Berg", date(2024, 2, 2), "day")
+    # on two dates, or an arrest and a charge: two
+    two = events("Police detained Jon Dale in Hull on Feb. 2. Dale was arrested after a chase on Feb. 9.")
+    assert [e["date"] for e in two] == [date(2024, 2, 2), date(2024, 2, 9)]
+    assert len(events("Jon Dale was arrested in Hull on Monday. Dale was charged with fraud on Monday.")) == 2
+
+
 def test_a_telling_with_no_time_of_its_own_names_the_unnamed_side_its_own_way():
     # the one named on a side is the same: "a boy" and "the victim", "officers" and "police"
     (abduction,) = [

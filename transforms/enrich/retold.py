@@ -4,6 +4,7 @@ its lead, its body and its background, and each telling gives the event's parts 
 from __future__ import annotations
 
 from winnow.schemas.records import Event
+from winnow.transforms.enrich.triggers import taxonomy
 
 PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "reported": 4, "unknown": 5}
 # Saying, meeting, protesting and violence to people are retold in other words ("said", "testified";
@@ -18,7 +19,8 @@ def distinct(events: list[Event]) -> list[Event]:
     one side counting as the same) and compatible dates (equal, or one of them only `reported`) are
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words, even on one day (charged, then
-    jailed, on a Friday), unless they are statements, meetings, protests or assaults. Where one
+    jailed, on a Friday), unless they are statements, meetings, protests or assaults, or the words
+    are of one deed (events.yaml's `retellings`: "evicted", "dragged out"). Where one
     telling has no time of its own and the same one is named on a side, an unnamed other side named
     by another word of the same kind ("a boy", "the victim"; "officers", "police") is the
     same: two unnamed people of one kind with no one named the same stay two. A country is the same
@@ -57,7 +59,13 @@ def _same_happening(a: Event, b: Event) -> bool:
     dated = [e for e in (a, b) if e.date_precision not in ("reported", "unknown")]
     if len(dated) == 2 and a.event_date != b.event_date:
         return False
-    return a.event_type in RETOLD_IN_OTHER_WORDS or a.trigger.lower()[:STEM] == b.trigger.lower()[:STEM]
+    return a.event_type in RETOLD_IN_OTHER_WORDS or _one_deed(a.event_type, a.trigger.lower(), b.trigger.lower())
+
+
+def _one_deed(event_type: str, a: str, b: str) -> bool:
+    """Whether two triggers of a type tell one deed: forms of one word ("arrest", "arrested"), or
+    words events.yaml groups as one deed ("evicted", "dragged out")."""
+    return a[:STEM] == b[:STEM] or any(a in group and b in group for group in taxonomy()[event_type].retellings)
 
 
 def _one_undated(a: Event, b: Event) -> bool:

@@ -31,6 +31,7 @@ class EventType:
     verb_objects: dict[str, frozenset[str]]  # verb form -> the object words (every form) it needs
     directives: tuple[str, ...]  # saying verbs that report this type with an order inside
     verdicts: tuple[str, ...]  # words that report this type when a saying verb pronounces them
+    retellings: tuple[frozenset[str], ...]  # each group: the forms of words that tell one deed
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,11 @@ def _forms(entries: list[str], make) -> frozenset[str]:
     return frozenset(form.lower() for entry in entries for form in make(entry))
 
 
+def _word_forms(entry: str) -> list[str]:
+    """A verb's forms and a noun's ("evict" and "eviction" in one group of `retellings`)."""
+    return verb_forms(entry) + noun_forms(entry.split("/")[0])
+
+
 @cache
 def _raw() -> dict:
     return yaml.safe_load(resources.files(__package__).joinpath("events.yaml").read_text("utf-8"))
@@ -106,6 +112,7 @@ def taxonomy() -> dict[str, EventType]:
             objects,
             tuple(_forms(spec.get("directives") or [], verb_forms)),
             tuple(word.lower() for word in spec.get("verdicts") or []),
+            tuple(_forms(group, _word_forms) for group in spec.get("retellings") or []),
         )
     return types
 
