@@ -332,6 +332,12 @@ def test_a_passive_participle_with_no_subject_happened_to_the_subject_of_its_cla
     assert (deportation["type"], deportation["actor1"], deportation["actor2"]) == ("coerce", "Norland", "Ivo Brandt")
 
 
+def test_an_infinitive_of_a_passive_is_done_by_the_passives_subject():
+    # "was scheduled to start cutting", "was forced to": the one scheduled or forced to it does it
+    (cut,) = events("Talvik Energy was scheduled to start cutting off power to 3,000 homes in Kelmouth on Wednesday.")
+    assert (cut["type"], cut["actor1"], cut["date"]) == ("reduce_relations", "Talvik Energy", date(2024, 3, 6))
+
+
 @pytest.mark.parametrize(
     "text, kind, actor",
     [

@@ -184,7 +184,11 @@ def _verb_roles(verb: Token) -> tuple[list[Token], list[Token]]:
         subjects = [named]
     clause = verb
     while not subjects and clause.dep_ in ("conj", "xcomp", "advcl") and clause.head != clause:
-        controller = [c for c in clause.head.children if c.dep_ == "dobj"] if clause.dep_ == "xcomp" else []
+        controller = (  # its object, or a passive's subject ("the utility was scheduled to start cutting")
+            [c for c in clause.head.children if c.dep_ == "dobj" or c.dep_ == "nsubjpass"]
+            if clause.dep_ == "xcomp"
+            else []
+        )
         clause = clause.head  # "police came and arrested", "began to shell"
         subjects = controller or [c for c in clause.children if c.dep_ in SUBJECTS]  # "forced the mayor to resign"
         if not subjects and (named := _name_set_before(clause)) is not None:
