@@ -273,3 +273,14 @@ def test_later_that_year_is_the_year_of_the_sentences_earlier_date():
     )
     (lawsuit,) = [e for e in found if e["type"] == "disapprove"]
     assert (lawsuit["date"], lawsuit["precision"]) == (date(2015, 1, 1), "year")
+
+
+def test_a_yearless_day_of_a_past_participle_describing_a_noun_is_the_one_gone_by():
+    # published 2024-03-08: "detained on May 16" describing Dale is done, so May 16, 2023, not the
+    # nearer May 16, 2024 (which, after publication, dropped the detention as a plan)
+    for text in (
+        "Jon Dale, detained on May 16 at the Kelmouth border, says he was beaten.",
+        "Ann Berg, arrested in Kelmouth on May 16, denies the charges.",
+    ):
+        (detention,) = [e for e in events(text) if e["type"] == "coerce"]
+        assert (detention["date"], detention["precision"]) == (date(2023, 5, 16), "day")

@@ -307,10 +307,21 @@ def _clause_verb(head: Token) -> Token:
 
 def _tense(verb: Token) -> str:
     """How a clause's dates resolve: "future" for what is to come, "done" told in the past ("was
-    caught on May 16": the May 16 gone by), else "past"."""
+    caught on May 16": the May 16 gone by; a past participle with no auxiliary that describes a
+    noun, "Dale, detained on May 16, says", likewise), else "past"."""
     if future_clause(verb):
         return "future"
-    return "done" if simple_past(_finite_verb(verb)) else "past"
+    return "done" if simple_past(_finite_verb(verb)) or _participle_done(verb) else "past"
+
+
+def _participle_done(verb: Token) -> bool:
+    """Whether a verb is a past participle with no auxiliary of its own that describes a noun or sets
+    off its clause ("Dale, arrested on May 16, denies it", "Arrested on May 16, Dale ..."): done."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "advcl")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
 
 
 def after_publication(when: ResolvedDate, published: date) -> bool:
