@@ -74,8 +74,9 @@ DONE_BY_THE_TELLER = {"coerce", "reduce_relations"}
 # Saying verbs that can say what another must do ("said Ruritania must pay"), and the names obliged.
 OBLIGATION_SAYING = frozenset("said says insisted insists declared declares stated states".split())
 OBLIGED_NAMES = {"GPE", "ORG", "PERSON", "NORP"}
-# What a speaker tells was done to them ("I was arrested in May," he said) is told of, not opined
-# (not violence: "it grabbed me by the heart" is a figure of speech).
+# Deeds done to someone: what a speaker tells was done to them ("I was arrested in May," he said)
+# is told of, not opined (not violence: "it grabbed me by the heart" is a figure of speech); and a
+# coercion joined to a passive ("was evicted and sentenced") is undergone by the passive's subject.
 SUFFERED_TYPES = {"coerce"}
 FIRST_PERSON_SUBJECTS = {"i", "we"}
 FIRST_PERSON_OBJECTS = {"me", "us"}
@@ -160,6 +161,7 @@ class EventExtractor:
         for item in found:
             who = arguments.participants(item.head, item.pos, item.licence)
             who = _done_by_the_clause(item, who, arguments)
+            who = _undergone_with_the_passive(item, who, arguments)
             who = _done_by_the_speaker(item, who, arguments)
             who = _demanded_of(item, who, arguments)
             if inside_quotes(offset + item.span.start_char, context.quoted):
@@ -500,6 +502,24 @@ def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) ->
     subjects = (c for t in noun.ancestors if t.pos_ == "VERB" for c in t.children if c.dep_ == "nsubj")
     doer = next((a for s in subjects for a in [arguments.resolver.actor(s)] if a is not None), None)
     return who if doer is None else Participants(doer, who.actor2, who.location)
+
+
+def _undergone_with_the_passive(item: Found, who: Participants, arguments: Arguments) -> Participants:
+    """ "Dale was evicted in January and sentenced to eight months": a coercion joined to a passive, with no
+    subject, auxiliary or object of its own, shares the passive's "was", which the small model
+    misses when it tags the second verb as a simple past; the passive's subject underwent it. Only
+    for coercion, done to someone: "was suspended and resigned" is the subject's own deed."""
+    verb = item.head
+    if item.pos != "verb" or item.event_type not in SUFFERED_TYPES or who.actor1 or who.actor2:
+        return who
+    if verb.dep_ != "conj" or verb.tag_ != "VBD" or any(c.dep_ in ("nsubj", "aux", "dobj") for c in verb.children):
+        return who
+    if not any(c.dep_ == "auxpass" for c in verb.head.children):
+        return who
+    undergoer = next(
+        (a for c in verb.head.children if c.dep_ == "nsubjpass" for a in [arguments.resolver.actor(c)] if a), None
+    )
+    return who if undergoer is None else Participants(None, undergoer, who.location)
 
 
 def _block_of(sentence: Span) -> str:
