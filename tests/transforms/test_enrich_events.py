@@ -339,8 +339,10 @@ def test_an_infinitive_of_a_passive_is_done_by_the_passives_subject():
 
 
 def test_a_coercion_joined_to_a_passive_is_undergone_by_its_subject():
-    # the small model tags "sentenced" a simple past with no subject: it shares the passive's "was"
-    eviction, sentence = events("Jon Dale was evicted in January and sentenced to eight months in prison for contempt.")
+    # the small model tags "jailed" a simple past with no subject: it shares the passive's "was"
+    expulsion, sentence = events(
+        "Jon Dale was expelled from the party in January and jailed for eight months for fraud."
+    )
     assert (sentence["type"], sentence["actor1"], sentence["actor2"]) == ("coerce", None, "Jon Dale")
     # a deed of the subject's own is no coercion undergone
     assert [e["type"] for e in events("Ann Berg was suspended on Monday and resigned on Tuesday.")] == [

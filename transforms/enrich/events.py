@@ -76,7 +76,7 @@ OBLIGATION_SAYING = frozenset("said says insisted insists declared declares stat
 OBLIGED_NAMES = {"GPE", "ORG", "PERSON", "NORP"}
 # Deeds done to someone: what a speaker tells was done to them ("I was arrested in May," he said)
 # is told of, not opined (not violence: "it grabbed me by the heart" is a figure of speech); and a
-# coercion joined to a passive ("was evicted and sentenced") is undergone by the passive's subject.
+# coercion joined to a passive ("was expelled and jailed") is undergone by the passive's subject.
 SUFFERED_TYPES = {"coerce"}
 FIRST_PERSON_SUBJECTS = {"i", "we"}
 FIRST_PERSON_OBJECTS = {"me", "us"}
@@ -505,7 +505,7 @@ def _done_by_the_clause(item: Found, who: Participants, arguments: Arguments) ->
 
 
 def _undergone_with_the_passive(item: Found, who: Participants, arguments: Arguments) -> Participants:
-    """ "Dale was evicted in January and sentenced to eight months": a coercion joined to a passive, with no
+    """ "Dale was expelled in January and jailed for eight months": a coercion joined to a passive, with no
     subject, auxiliary or object of its own, shares the passive's "was", which the small model
     misses when it tags the second verb as a simple past; the passive's subject underwent it. Only
     for coercion, done to someone: "was suspended and resigned" is the subject's own deed."""

@@ -20,7 +20,7 @@ def distinct(events: list[Event]) -> list[Event]:
     told twice: the best dated, then the most confident, then the first is kept. Two events on
     different days stay two, and so do two told by different words, even on one day (charged, then
     jailed, on a Friday), unless they are statements, meetings, protests or assaults, or the words
-    are of one deed (events.yaml's `retellings`: "evicted", "dragged out"). Where one
+    are of one deed (events.yaml's `retellings`: "detained", "arrested"). Where one
     telling has no time of its own and the same one is named on a side, an unnamed other side named
     by another word of the same kind ("a boy", "the victim"; "officers", "police") is the
     same: two unnamed people of one kind with no one named the same stay two. A country is the same
@@ -64,7 +64,7 @@ def _same_happening(a: Event, b: Event) -> bool:
 
 def _one_deed(event_type: str, a: str, b: str) -> bool:
     """Whether two triggers of a type tell one deed: forms of one word ("arrest", "arrested"), or
-    words events.yaml groups as one deed ("evicted", "dragged out")."""
+    words events.yaml groups as one deed ("detained", "arrested")."""
     return a[:STEM] == b[:STEM] or any(a in group and b in group for group in taxonomy()[event_type].retellings)
 
 

@@ -84,7 +84,7 @@ def _forms(entries: list[str], make) -> frozenset[str]:
 
 
 def _word_forms(entry: str) -> list[str]:
-    """A verb's forms and a noun's ("evict" and "eviction" in one group of `retellings`)."""
+    """A verb's forms and a noun's ("detain" and "detention" in one group of `retellings`)."""
     return verb_forms(entry) + noun_forms(entry.split("/")[0])
 
 
