@@ -44,7 +44,7 @@ from winnow.transforms.enrich.triggers import TriggerFinder
 from winnow.transforms.hashing import sha256_hex
 
 # Bump when a change to the code would change what is found; stored articles are then enriched again.
-RULES_VERSION = 11
+RULES_VERSION = 12
 EVENT_LANGUAGES = ("en",)  # the languages the event rules are written in
 DATELINE = re.compile(r"^([A-Z][A-Za-z .'-]{2,40}?)(?:,\s*[A-Z][\w .]{1,30}?)?\s*(?:\([^)]{1,30}\))?\s*[—–:-]\s", re.M)
 DATELINE_BLOCKS = 2  # a dateline opens the first block, or the second after a standfirst
