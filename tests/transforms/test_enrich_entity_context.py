@@ -207,6 +207,37 @@ def test_a_persons_name_near_such_words_stays_a_persons(text, name):
     assert resolved_names(tagged(text, (name, "PERSON")))[name][0] == "person"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brisvane's shares fell 4% in early trading. Brisvane sells phones in Kelmouth.",
+        "Brisvane's chief executive left in May. Brisvane sells phones in Kelmouth.",
+        "Brisvane said in a filing that sales fell. Brisvane sells phones in Kelmouth.",
+        "Ada Berg, the chief operating officer of Brisvane, left. Brisvane sells phones in Kelmouth.",
+        "Some Brisvane users were locked out. Brisvane sells phones in Kelmouth.",
+    ],
+)
+def test_a_name_taken_for_a_place_but_used_as_a_companys_is_an_organisation(text):
+    starts = [i for i in range(len(text)) if text.startswith("Brisvane", i)]
+    nlp = enricher(EnrichOptions()).pipeline("en", DEFAULT_NLP_MODEL).nlp
+    doc = block_boundaries(nlp.get_pipe("sentencizer")(nlp.make_doc(text)))
+    doc.ents = [doc.char_span(s, s + len("Brisvane"), label="GPE") for s in starts]
+    assert resolved_names(doc)["Brisvane"][0] == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday Brisvane's mayor said in a filing that sales fell.",
+        "On Monday Brisvane said in a statement that the road would reopen.",
+        "On Monday Brisvane's residents bought shares in the new ferry.",
+        "On Monday Brisvane shares rose 2% as investors in Brisvane cheered.",
+    ],
+)
+def test_a_place_owning_or_saying_what_towns_do_stays_a_place(text):
+    assert resolved_names(tagged(text, ("Brisvane", "GPE")))["Brisvane"][0] == "place"
+
+
 def test_a_name_tagged_about_as_often_a_person_as_a_place_is_an_organisation():
     text = "Dorwick United sacked him. He joined Dorwick United in 2016. Fans of Dorwick United wept."
     starts = [i for i in range(len(text)) if text.startswith("Dorwick United", i)]

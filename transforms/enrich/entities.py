@@ -40,6 +40,7 @@ from winnow.transforms.enrich.surroundings import (
     after_locative_word,
     before_place_noun,
     in_group_apposition,
+    names_a_company,
     names_an_organisation,
     names_the_place_after,
 )
@@ -190,6 +191,8 @@ class EntityResolver:
             if _looks_like_acronym(surface):
                 return []
         entity_type = LABEL_TYPES.get(label)
+        if entity_type == "place" and (names_a_company(span) or names_an_organisation(span)):
+            return [Resolved(surface, "organisation", fixed=True)]
         if entity_type == "place":
             return [Resolved(surface, "place", city.country_code if city else None)]
         return [Resolved(surface, entity_type)] if entity_type else []

@@ -52,6 +52,19 @@ ORGANISATION_NOUNS = frozenset(
 )
 MEDIUM_NOUNS = frozenset("account accounts feed page channel handle app".split())  # "the Chirper account"
 POSTING_VERBS = frozenset("posted said wrote tweeted announced shared commented replied".split())  # "posted on Chirper"
+# What a company has and no town or region does: "Talvik's shares", "Talvik's chief executive"
+# (not "investors", "customers" or "stocks", which a region's markets have too).
+COMPANY_HOLDINGS = frozenset(
+    """
+    shares shareholders listing ceo executive executives founder co-founder cofounder subscribers users
+    app apps platform website
+""".split()
+)
+# What a company's name may stand before ("Talvik shareholders", "Talvik users") or be "of"/"in" after
+# ("the chief executive of Talvik", "shares in Talvik"), which a town's name does not.
+COMPANY_MODIFIED = frozenset("shareholders users subscribers".split())  # not "shares": "Asian shares"
+COMPANY_OWNERS = frozenset("ceo executive officer founder co-founder cofounder shareholders shares stake".split())
+FILING_WORDS = frozenset("filing filings".split())  # "said in a filing", "told regulators in a filing"
 PLURAL_VERBS = frozenset("have are were".split())  # "Rovers have won": a team, not a person
 DETERMINERS = frozenset("the a an this that its his her their our your my".split())
 
@@ -135,3 +148,28 @@ def names_an_organisation(span: Span) -> bool:
         return after is None or after.lower_ not in ("'s", "’s")
     opening = all(t.lower_ == "the" or t.is_punct for t in doc[span.sent.start : span.start])
     return opening and after is not None and after.lower_ in PLURAL_VERBS
+
+
+def names_a_company(span: Span) -> bool:
+    """Whether a name the tagger took for a place is used as a company's: owning what only a company
+    has ("Talvik's shares", "Talvik's chief executive", not "Kelmouth's mayor"), before such a word
+    ("Talvik shareholders", "Talvik users"), after one ("the chief operating officer of Talvik",
+    "a stake in Talvik"), or the subject of saying in a filing ("Talvik said Monday in a regulatory
+    filing")."""
+    doc = span.doc
+    after = doc[span.end : min(span.end + 8, span.sent.end)]
+    if len(after) > 1 and after[0].lower_ in ("'s", "’s", "'", "’"):
+        holding = after[1] if after[1].lower_ != "chief" or len(after) < 3 else after[2]
+        return holding.lower_ in COMPANY_HOLDINGS
+    if len(after) > 0 and after[0].lower_ in COMPANY_MODIFIED:
+        return True
+    if span.start > 1 and doc[span.start - 1].lower_ in ("of", "in") and doc[span.start - 2].lower_ in COMPANY_OWNERS:
+        return doc[span.start - 1].lower_ == "of" or doc[span.start - 2].lower_ in ("shares", "stake", "shareholders")
+    return (
+        len(after) > 0
+        and after[0].lower_ in POSTING_VERBS
+        and any(
+            t.lower_ in FILING_WORDS and doc[t.i - 1].lower_ in ("a", "an", "its", "regulatory", "securities")
+            for t in after[1:]
+        )
+    )
