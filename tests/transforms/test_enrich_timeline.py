@@ -284,3 +284,12 @@ def test_a_yearless_day_of_a_past_participle_describing_a_noun_is_the_one_gone_b
     ):
         (detention,) = [e for e in events(text) if e["type"] == "coerce"]
         assert (detention["date"], detention["precision"]) == (date(2023, 5, 16), "day")
+
+
+def test_a_yearless_day_carried_to_a_clause_told_in_the_past_is_the_one_gone_by():
+    # published 2024-03-08: the frame of a clause told in the past is a day gone by, May 16, 2023;
+    # a day the sentence tells as planned ("is set for") stays the nearest one, no frame for the past
+    (arrest,) = events("Jon Dale crossed the border into Velka on May 16. Guards arrested him at a checkpoint.")
+    assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2023, 5, 16), "day")
+    (arrest,) = events("The hearing is set for May 16. Police arrested Jon Dale in Hull.")
+    assert arrest["precision"] == "reported"

@@ -8,8 +8,11 @@ with, "At the council meeting on Tuesday, ...": a frame for the paragraph after 
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
 ("... said on Tuesday"). A story told before the article names its day ("The next morning,
 police arrested him" with no date before it, "... on Saturday, Nov. 11" further on) is of that
-day, from the paragraph that counts from it to where the day is named. event_dates.py uses the
-context only for a clause told in the past with no date of its own. "That day", "the day's
+day, from the paragraph that counts from it to where the day is named. A date carried is read as
+one gone by (the context dates only clauses told in the past: "crossed on May 16. Guards arrested
+him", published in March, is last year's May 16), unless its sentence tells of now or of a plan
+before it ("is set for May 16"). event_dates.py uses the context only for a clause told in the
+past with no date of its own. "That day", "the day's
 hearing" point back further: to the last day of the news week the story named before the
 sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] followed
 the day's testimony on the radio").
@@ -25,7 +28,7 @@ from itertools import islice
 from spacy.tokens import Doc, Span
 
 from winnow.transforms.enrich.dates import NAMED_DAY, UNKNOWN, ResolvedDate, resolve_date
-from winnow.transforms.enrich.factuality import FUTURE, inside_quotes
+from winnow.transforms.enrich.factuality import FUTURE, PLAN_WORDS, inside_quotes
 
 LEAD_BLOCKS = 3  # the lead: the first blocks of text (a standfirst, the dateline's paragraph, the next)
 BLOCK = re.compile(r"[^\n]*\S[^\n]*")
@@ -39,6 +42,8 @@ OPENING_PHRASE = re.compile(r"(?:In|On|At|During|After|Following)\b[^,.;:\n]{0,8
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 # A year after a possessive, at the end of a name the NER tagged ("Dale's 2016" as a person).
 POSSESSED_YEAR = re.compile(r"(?<=['’]s )(?:1[89]|20)\d\d$")
+# Words before a date in its sentence that tell of now or of a plan ("is set for May 16").
+NOW_OR_PLANNED = FUTURE | PLAN_WORDS | frozenset("is are am 's set scheduled planned".split())
 # Words before a date that make it a thing's ("a Feb. 12 letter", "its May 3 ruling").
 THING_DETERMINERS = frozenset("a an the its his her their our this that".split())
 
@@ -65,8 +70,14 @@ def date_contexts(
     dates = [
         (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else "past")) for e in expressions
     ]
+    # The frame dates only a clause told in the past, so a date it carries is one gone by: "crossed on
+    # May 16. Guards arrested him", published in March, is last year's May 16, not the nearest one.
+    framing = [
+        (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else _framing_tense(e)))
+        for e in expressions
+    ]
     clause_dates = [  # a thing's date ("in a Feb. 12 letter") dates that thing, not the clauses after it
-        d for d, e in zip(dates, expressions) if not _of_a_thing(e)
+        d for d, e in zip(framing, expressions) if not _of_a_thing(e)
     ]
     news = news_day(body, dates, published)
     before, story_day, named_at = _story_day_told_later(body, dates, published, quoted)
@@ -76,7 +87,7 @@ def date_contexts(
     return [
         DateContext(
             _paragraph_date(s, body, clause_dates, published)
-            or _opening_date(s, body, dates, published)
+            or _opening_date(s, body, framing, published)
             or (story_day if before <= s.start_char < named_at else news),
             next((w for start, w in reversed(days) if start < s.start_char), UNKNOWN),
         )
@@ -201,6 +212,14 @@ def _told_ahead(expression: Span) -> bool:
         if token.lower_ in FUTURE:
             return True
     return False
+
+
+def _framing_tense(expression: Span) -> str:
+    """How a date read for the frame is resolved: as one gone by ("done"), unless its sentence tells
+    of now or of a plan before it ("The hearing is set for May 16", "due in court on May 16"), whose
+    day is the nearest one and so no frame for a clause told in the past if it is still to come."""
+    before = expression.doc[expression.sent.start : expression.start]
+    return "past" if any(t.lower_ in NOW_OR_PLANNED for t in before) else "done"
 
 
 def _lead_end(text: str) -> int:
