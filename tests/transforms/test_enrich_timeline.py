@@ -293,3 +293,13 @@ def test_a_yearless_day_carried_to_a_clause_told_in_the_past_is_the_one_gone_by(
     assert (arrest["actor2"], arrest["date"], arrest["precision"]) == ("Jon Dale", date(2023, 5, 16), "day")
     (arrest,) = events("The hearing is set for May 16. Police arrested Jon Dale in Hull.")
     assert arrest["precision"] == "reported"
+
+
+def test_a_sentence_going_on_with_the_previous_ones_story_takes_its_date():
+    # "But"/"Then" opening a paragraph go on with the last sentence's story, in its time (a month too)
+    (arrest,) = events("Jon Dale flew home to Hull in September.\nBut police arrested him at the airport.")
+    assert (arrest["date"], arrest["precision"]) == (date(2023, 9, 1), "month")
+    (arrest,) = events("Jon Dale flew home to Hull on Tuesday.\nThen police arrested him at the airport.")
+    assert (arrest["date"], arrest["precision"]) == (date(2024, 3, 5), "day")
+    (arrest,) = events("Jon Dale flew home to Hull in September.\nPolice arrested him at the airport.")
+    assert arrest["precision"] == "reported"  # no word going on with the story: only the paragraph's date

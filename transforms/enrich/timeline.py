@@ -8,11 +8,13 @@ with, "At the council meeting on Tuesday, ...": a frame for the paragraph after 
 a paragraph is only its own), else the story's news day, the day its lead says the news happened
 ("... said on Tuesday"). A story told before the article names its day ("The next morning,
 police arrested him" with no date before it, "... on Saturday, Nov. 11" further on) is of that
-day, from the paragraph that counts from it to where the day is named. A date carried is read as
-one gone by (the context dates only clauses told in the past: "crossed on May 16. Guards arrested
-him", published in March, is last year's May 16), unless its sentence tells of now or of a plan
-before it ("is set for May 16"). event_dates.py uses the context only for a clause told in the
-past with no date of its own. "That day", "the day's
+day, from the paragraph that counts from it to where the day is named. A sentence that opens with
+a word going on with the previous sentence's story ("But", "Then") takes that sentence's last date,
+across a paragraph's end and of any precision. A date carried is read as one gone by (the context
+dates only clauses told in the past: "crossed on May 16. Guards arrested him", published in March,
+is last year's May 16), unless its sentence tells of now or of a plan before it ("is set for May
+16"). event_dates.py uses the
+context only for a clause told in the past with no date of its own. "That day", "the day's
 hearing" point back further: to the last day of the news week the story named before the
 sentence, wherever in the article ("testified on Tuesday ... [two paragraphs on] followed
 the day's testimony on the radio").
@@ -42,6 +44,8 @@ OPENING_PHRASE = re.compile(r"(?:In|On|At|During|After|Following)\b[^,.;:\n]{0,8
 OPENING_CHARACTERS = 8  # how far into a paragraph its opening date starts ("In May", "On Saturday,")
 # A year after a possessive, at the end of a name the NER tagged ("Dale's 2016" as a person).
 POSSESSED_YEAR = re.compile(r"(?<=['’]s )(?:1[89]|20)\d\d$")
+# Words a sentence opens with that go on with the previous sentence's story, in its time.
+CONTINUING = frozenset("but then".split())
 # Words before a date in its sentence that tell of now or of a plan ("is set for May 16").
 NOW_OR_PLANNED = FUTURE | PLAN_WORDS | frozenset("is are am 's set scheduled planned".split())
 # Words before a date that make it a thing's ("a Feb. 12 letter", "its May 3 ruling").
@@ -86,7 +90,8 @@ def date_contexts(
     ]
     return [
         DateContext(
-            _paragraph_date(s, body, clause_dates, published)
+            _continued_date(s, body, clause_dates, published)
+            or _paragraph_date(s, body, clause_dates, published)
             or _opening_date(s, body, framing, published)
             or (story_day if before <= s.start_char < named_at else news),
             next((w for start, w in reversed(days) if start < s.start_char), UNKNOWN),
@@ -151,6 +156,23 @@ def _story_day_told_later(
 
 def _in_news_week(when: ResolvedDate, published: date) -> bool:
     return published - timedelta(days=NEWS_DAYS) <= when.value <= published
+
+
+def _continued_date(
+    sentence: Span, body: Doc, dates: list[tuple[int, ResolvedDate]], published: date
+) -> ResolvedDate | None:
+    """The last date of the previous sentence, of any precision, if the sentence opens with a word
+    that goes on with that sentence's story ("He flew home in September.\nBut police arrested him at
+    the airport"): across a paragraph's end too, where no other date of the previous paragraph is
+    carried, and a month or a year too, which the paragraph's own dating leaves out."""
+    if sentence[0].lower_ not in CONTINUING:
+        return None
+    previous = next((t.sent for t in reversed(body[: sentence.start]) if not t.is_space), None)
+    if previous is None:
+        return None
+    told = [when for start, when in dates if previous.start_char <= start < previous.end_char]
+    last = next((when for when in reversed(told) if when.value is not None), None)
+    return last if last is not None and last.value <= published else None
 
 
 def _paragraph_date(
