@@ -108,18 +108,17 @@ def load_batch(
 def _store_pages(conn: duckdb.DuckDBPyConnection, run_id: str, results: list[FetchResult], now: datetime) -> int:
     """Store the fetched pages not stored yet, each (url, page_hash) once, with their bodies;
     returns how many. A body goes to `page_bodies`, a table without a key (migration 018), only
-    when this insert stored its key: a page stored before keeps its one body."""
+    for a key `pages` does not hold yet (the staged pages have one row a key), in the transaction
+    that then stores the key: a page stored before keeps its one body."""
     conn.register("new_pages", staging.pages(run_id, results, now))
-    stored = conn.execute(
-        "insert into pages by name select * exclude (html_gz) from new_pages on conflict do nothing"
-        " returning url, page_hash"
-    ).fetchall()
-    conn.register("stored_pages", staging.page_keys(stored))
     conn.execute("""
         insert into page_bodies by name
-        select url, page_hash, html_gz from new_pages semi join stored_pages using (url, page_hash)
+        select url, page_hash, html_gz from new_pages anti join pages using (url, page_hash)
     """)
-    return len(stored)
+    (stored,) = conn.execute(
+        "insert into pages by name select * exclude (html_gz) from new_pages on conflict do nothing"
+    ).fetchone()
+    return stored
 
 
 def _without_article(

@@ -57,8 +57,6 @@ PAGES = pa.schema(
         ("run_id", pa.string()),
     ]
 )
-# The keys of the pages a load stored, whose bodies it stores.
-PAGE_KEYS = pa.schema([("url", pa.string()), ("page_hash", pa.string())])
 URLS = pa.schema([("url", pa.string())])
 # A fetch's outcome, named as the frontier (and feeds) columns it becomes; `outcome` picks the state.
 URL_OUTCOMES = pa.schema(
@@ -184,12 +182,6 @@ def pages(run_id: str, results: list[FetchResult], fallback_time: datetime) -> p
         fetched_at=[_fetched_at(r, fallback_time) for r in kept],
         run_id=[run_id] * len(kept),
     )
-
-
-def page_keys(keys: Iterable[tuple[str, str]]) -> pa.Table:
-    """(url, page_hash) pairs as rows."""
-    keys = list(keys)
-    return table(PAGE_KEYS, url=[url for url, _ in keys], page_hash=[digest for _, digest in keys])
 
 
 def urls(values: Iterable[str]) -> pa.Table:

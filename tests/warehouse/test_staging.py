@@ -17,7 +17,6 @@ from winnow.warehouse import db, enrichment_tables, staging
 STAGED = {
     "FETCH_LOG": (("fetch_log",), ()),
     "PAGES": (("pages", "page_bodies"), ()),
-    "PAGE_KEYS": (("pages",), ()),
     "URLS": (("frontier",), ()),
     "URL_OUTCOMES": (("frontier",), ("outcome",)),
     "FEED_FETCHES": (("feeds",), ("outcome",)),
