@@ -28,7 +28,6 @@ can reach. Progress goes to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -70,12 +69,11 @@ def bare_trafilatura(warc_path: Path) -> tuple[float, float, int]:
 
 @dataclass(frozen=True)
 class Corpus:
-    """A WARC to ingest, how many pages it holds, the domains they are on, and the language its
+    """A WARC to ingest (its pages all on SITE's host), how many pages it holds, and the language its
     source declares."""
 
     path: Path
     pages: int
-    domains: list[str]
     language: str | None = None
 
     @property
@@ -87,7 +85,7 @@ def demo_corpus(path: Path, pages: int) -> Corpus:
     from winnow.demo.archive import articles_warc
 
     path.write_bytes(articles_warc(SITE, pages))
-    return Corpus(path, pages, [urlsplit(SITE).hostname], "en")
+    return Corpus(path, pages, "en")
 
 
 def real_corpus(path: Path, pages: int) -> Corpus:
@@ -95,7 +93,7 @@ def real_corpus(path: Path, pages: int) -> Corpus:
     from winnow.demo.archive import warc
 
     path.write_bytes(warc(real_pages(pages)))
-    return Corpus(path, pages, [urlsplit(SITE).hostname])
+    return Corpus(path, pages)
 
 
 def real_pages(count: int) -> list[tuple[str, int, str, bytes]]:
@@ -128,7 +126,7 @@ def winnow_run(warc: Corpus, tmp: Path, name: str, validation: bool, server: set
     config.write_text(
         f"validation: {{enabled: {'true' if validation else 'false'}, max_duplicate_share: 1.0}}\n"
         "enrich: {enabled: false}\n"
-        f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc.path}'}}], allowed_domains: {json.dumps(warc.domains)},"
+        f"sources:\n  - {{name: backfill, feeds: [{{kind: warc, path: '{warc.path}'}}], allowed_domains: [{urlsplit(SITE).hostname}],"
         f" max_pages: 1000000{warc.language_setting}}}\n",
         encoding="utf-8",
     )
