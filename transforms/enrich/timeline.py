@@ -77,8 +77,8 @@ def date_contexts(
     # The frame dates only a clause told in the past, so a date it carries is one gone by: "crossed on
     # May 16. Guards arrested him", published in March, is last year's May 16, not the nearest one.
     framing = [
-        (e.start_char, resolve_date(e.text, published, "future" if _told_ahead(e) else _framing_tense(e)))
-        for e in expressions
+        (start, resolve_date(e.text, published, "done") if _framed_as_done(e) else when)
+        for (start, when), e in zip(dates, expressions)
     ]
     clause_dates = [  # a thing's date ("in a Feb. 12 letter") dates that thing, not the clauses after it
         d for d, e in zip(framing, expressions) if not _of_a_thing(e)
@@ -236,12 +236,13 @@ def _told_ahead(expression: Span) -> bool:
     return False
 
 
-def _framing_tense(expression: Span) -> str:
-    """How a date read for the frame is resolved: as one gone by ("done"), unless its sentence tells
-    of now or of a plan before it ("The hearing is set for May 16", "due in court on May 16"), whose
-    day is the nearest one and so no frame for a clause told in the past if it is still to come."""
+def _framed_as_done(expression: Span) -> bool:
+    """Whether a date read for the frame is one gone by: not told ahead, and its sentence tells of
+    neither now nor a plan before it ("The hearing is set for May 16", "due in court on May 16"),
+    whose day is the nearest one (as read for the story) and so no frame for a clause told in the
+    past if it is still to come."""
     before = expression.doc[expression.sent.start : expression.start]
-    return "past" if any(t.lower_ in NOW_OR_PLANNED for t in before) else "done"
+    return not _told_ahead(expression) and not any(t.lower_ in NOW_OR_PLANNED for t in before)
 
 
 def _lead_end(text: str) -> int:
